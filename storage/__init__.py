@@ -1,0 +1,36 @@
+"""Blob storage behind one interface (``BlobStore``), whatever the backend.
+
+Nothing outside this package opens a blob path or calls the S3 SDK: that is
+what lets a deployment move from a local folder to any S3 endpoint by changing
+one setting. This package knows nothing of citizens or dossiers.
+"""
+
+from .base import DEFAULT_CONTENT_TYPE, BlobInfo, BlobStore, sha256_hex
+from .errors import (
+    BlobIntegrityError,
+    BlobNotFound,
+    InvalidBlobKey,
+    PresignedUrlError,
+    StorageError,
+    StorageUnavailable,
+)
+from .factory import S3Options, open_blob_store
+from .local import LocalBlobStore
+from .s3 import S3BlobStore
+
+__all__ = [
+    "DEFAULT_CONTENT_TYPE",
+    "BlobInfo",
+    "BlobIntegrityError",
+    "BlobNotFound",
+    "BlobStore",
+    "InvalidBlobKey",
+    "LocalBlobStore",
+    "PresignedUrlError",
+    "S3BlobStore",
+    "S3Options",
+    "StorageError",
+    "StorageUnavailable",
+    "open_blob_store",
+    "sha256_hex",
+]

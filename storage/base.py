@@ -1,0 +1,96 @@
+"""The ``BlobStore`` protocol every backend implements, and what they share.
+
+Keys are opaque, slash-separated paths chosen by the caller (the vault uses
+``<vault-id>/<sha256>``). Every write records the SHA-256 of the bytes before it
+returns, and every read verifies the bytes against it, so no layer above has to
+remember to (DESIGN: "every blob has a SHA-256 recorded … every read verifies it").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
+
+from .errors import BlobIntegrityError, InvalidBlobKey
+
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+_KEY_PART = re.compile(r"^[A-Za-z0-9._=-]+$")
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """What a store knows about one blob without reading its bytes."""
+
+    key: str
+    size: int
+    sha256: str
+    content_type: str
+    modified: datetime | None = None
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """Content storage behind one interface: local folder, S3, or a wrapper.
+
+    Implementations must be safe to call from several threads at once.
+    """
+
+    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+        """Store ``data`` under ``key`` (replacing any blob there) and return its info.
+
+        The write is durable when this returns.
+        """
+        ...
+
+    def get(self, key: str, *, expected_sha256: str | None = None) -> bytes:
+        """Return the bytes under ``key``, verified against the recorded SHA-256.
+
+        ``expected_sha256`` (normally the hash the database holds) is checked
+        too; either mismatch raises :class:`BlobIntegrityError`.
+        """
+        ...
+
+    def head(self, key: str) -> BlobInfo:
+        """Return the blob's info; :class:`BlobNotFound` if absent."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None:
+        """Remove the blob; deleting an absent key is not an error."""
+        ...
+
+    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
+        """Every blob whose key starts with ``prefix``, in key order."""
+        ...
+
+    def presigned_url(self, key: str, expires: timedelta) -> str:
+        """A URL that lets its holder GET this blob until ``expires`` has passed."""
+        ...
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_key(key: str) -> str:
+    """Refuse keys that could escape a folder or confuse an S3 listing."""
+    if not key or key.startswith("/") or key.endswith("/"):
+        raise InvalidBlobKey(f"invalid blob key {key!r}")
+    for part in key.split("/"):
+        if part in ("", ".", "..") or not _KEY_PART.match(part):
+            raise InvalidBlobKey(f"invalid blob key {key!r}")
+    return key
+
+
+def verify_bytes(key: str, data: bytes, *hashes: str | None) -> None:
+    """Raise :class:`BlobIntegrityError` unless ``data`` hashes to every given hash."""
+    actual = sha256_hex(data)
+    for expected in hashes:
+        if expected is not None and expected.lower() != actual:
+            raise BlobIntegrityError(key, expected.lower(), actual)

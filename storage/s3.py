@@ -1,0 +1,168 @@
+"""``S3BlobStore``: blobs in one bucket of any S3 endpoint, through the minio SDK.
+
+Tested against SeaweedFS; the same calls serve MinIO, Ceph RGW and AWS. The
+SHA-256 of each object is written as user metadata (``x-amz-meta-sha256``) in
+the same PUT as its bytes, so the record can never drift from the object.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+
+import urllib3
+from minio import Minio
+from minio.error import MinioException, S3Error
+
+from .base import DEFAULT_CONTENT_TYPE, BlobInfo, check_key, sha256_hex, verify_bytes
+from .errors import BlobNotFound, StorageError, StorageUnavailable
+
+_SHA_META = "sha256"
+_NOT_FOUND = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
+
+
+class S3BlobStore:
+    """A :class:`~storage.base.BlobStore` on one S3 bucket, under an optional prefix."""
+
+    def __init__(
+        self,
+        client: Minio,
+        bucket: str,
+        *,
+        prefix: str = "",
+        create_bucket: bool = True,
+    ) -> None:
+        self._client = client
+        self.bucket = bucket
+        self._prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        if create_bucket:
+            with _translated(bucket):
+                if not client.bucket_exists(bucket):
+                    client.make_bucket(bucket)
+
+    @classmethod
+    def connect(
+        cls,
+        endpoint: str,
+        bucket: str,
+        *,
+        access_key: str,
+        secret_key: str,
+        region: str | None = None,
+        secure: bool = True,
+        prefix: str = "",
+        timeout_seconds: float = 30.0,
+    ) -> S3BlobStore:
+        """Build a client for ``endpoint`` (``host:port``) with bounded timeouts and retries."""
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=min(timeout_seconds, 10.0), read=timeout_seconds),
+            retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
+            maxsize=16,
+        )
+        client = Minio(
+            endpoint, access_key=access_key, secret_key=secret_key,
+            region=region, secure=secure, http_client=http,
+        )
+        return cls(client, bucket, prefix=prefix)
+
+    def __repr__(self) -> str:
+        return f"S3BlobStore(bucket={self.bucket!r}, prefix={self._prefix!r})"
+
+    def _object(self, key: str) -> str:
+        return self._prefix + check_key(key)
+
+    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+        digest = sha256_hex(data)
+        with _translated(key):
+            self._client.put_object(
+                self.bucket, self._object(key), io.BytesIO(data), len(data),
+                content_type=content_type, metadata={_SHA_META: digest},
+            )
+        return BlobInfo(key, len(data), digest, content_type)
+
+    def get(self, key: str, *, expected_sha256: str | None = None) -> bytes:
+        with _translated(key):
+            response = self._client.get_object(self.bucket, self._object(key))
+            try:
+                data = response.read()
+                recorded = _recorded_sha(response.headers)
+            finally:
+                response.close()
+                response.release_conn()
+        verify_bytes(key, data, recorded, expected_sha256)
+        if recorded is None and expected_sha256 is None:
+            raise StorageError(f"blob {key!r} has no recorded SHA-256 to verify against")
+        return data
+
+    def head(self, key: str) -> BlobInfo:
+        with _translated(key):
+            stat = self._client.stat_object(self.bucket, self._object(key))
+        recorded = _recorded_sha(stat.metadata or {})
+        if recorded is None:
+            raise StorageError(f"blob {key!r} has no recorded SHA-256")
+        return BlobInfo(
+            key=key, size=int(stat.size or 0), sha256=recorded,
+            content_type=stat.content_type or DEFAULT_CONTENT_TYPE, modified=stat.last_modified,
+        )
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.head(key)
+        except BlobNotFound:
+            return False
+        return True
+
+    def delete(self, key: str) -> None:
+        with _translated(key):
+            self._client.remove_object(self.bucket, self._object(key))
+
+    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
+        with _translated(prefix):
+            names = sorted(
+                obj.object_name
+                for obj in self._client.list_objects(
+                    self.bucket, prefix=self._prefix + prefix, recursive=True
+                )
+                if obj.object_name and not obj.is_dir
+            )
+        for name in names:
+            try:
+                yield self.head(name[len(self._prefix) :])
+            except BlobNotFound:
+                continue
+
+    def presigned_url(self, key: str, expires: timedelta) -> str:
+        with _translated(key):
+            return self._client.presigned_get_object(self.bucket, self._object(key), expires=expires)
+
+
+def _recorded_sha(headers: object) -> str | None:
+    """Find our SHA-256 in response headers or stat metadata, whatever their casing."""
+    items = headers.items() if hasattr(headers, "items") else []
+    for name, value in items:
+        lowered = str(name).lower()
+        if lowered in ("x-amz-meta-" + _SHA_META, _SHA_META):
+            return str(value).lower()
+    return None
+
+
+class _translated:
+    """Turn minio and urllib3 failures into :mod:`storage.errors` types."""
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> bool:
+        if exc is None or isinstance(exc, StorageError):
+            return False
+        if isinstance(exc, S3Error):
+            if exc.code in _NOT_FOUND:
+                raise BlobNotFound(self._key) from exc
+            raise StorageError(f"S3 refused the request for {self._key!r}: {exc.code}") from exc
+        if isinstance(exc, MinioException | urllib3.exceptions.HTTPError | OSError):
+            raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from exc
+        return False
