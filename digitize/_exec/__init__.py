@@ -1,0 +1,1 @@
+"""Wrappers around external programs, one module each (as OCRmyPDF's ``_exec``)."""

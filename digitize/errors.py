@@ -1,0 +1,74 @@
+"""Why a scan was refused or could not be processed, in words for the counter.
+
+Every error carries a stable ``code`` (for programs and tests) and a message
+that is Vietnamese first, English second, naming the file and the problem, so
+the officer can fix it before the citizen leaves. Messages never contain
+personal IDs.
+"""
+
+from __future__ import annotations
+
+
+class DigitizeError(Exception):
+    """Base class: something about the input or the processing went wrong."""
+
+    code = "digitize_error"
+
+    def __init__(self, message: str, *, filename: str | None = None) -> None:
+        self.filename = filename
+        self.message = f"{filename}: {message}" if filename else message
+        super().__init__(self.message)
+
+
+class IntakeError(DigitizeError):
+    """The input is not an acceptable scan; nothing was stored."""
+
+    code = "invalid_input"
+
+
+class EmptyFile(IntakeError):
+    code = "empty_file"
+
+
+class UnsupportedFormat(IntakeError):
+    code = "unsupported_format"
+
+
+class CorruptFile(IntakeError):
+    code = "corrupt_file"
+
+
+class EncryptedPdf(IntakeError):
+    code = "encrypted_pdf"
+
+
+class PdfVersionTooOld(IntakeError):
+    code = "pdf_version_too_old"
+
+
+class ResolutionTooLow(IntakeError):
+    code = "resolution_too_low"
+
+
+class FileTooLarge(IntakeError):
+    code = "file_too_large"
+
+
+class TooManyPages(IntakeError):
+    code = "too_many_pages"
+
+
+class ImageTooLarge(IntakeError):
+    """Too many pixels: a decompression bomb, or a scan far beyond any counter's needs."""
+
+    code = "image_too_large"
+
+
+class OcrFailed(DigitizeError):
+    """OCR or PDF/A production failed on an input that passed intake."""
+
+    code = "ocr_failed"
+
+
+class OcrTimeout(OcrFailed):
+    code = "ocr_timeout"

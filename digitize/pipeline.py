@@ -1,0 +1,97 @@
+"""The digitisation pipeline: named stages, each replaceable, composed in order.
+
+validate → assemble → OCR into PDF/A → check page count. Every stage is a plain
+function of its inputs; the pipeline only wires them and reports progress.
+Preprocessing stages (deskew, seal suppression, …) slot in before OCR.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from ._exec.ocrmypdf import OcrRequest, run_ocrmypdf
+from .assemble import assemble
+from .errors import OcrFailed
+from .intake import ScanFile, check_batch
+from .limits import IntakeLimits, OcrSettings
+
+#: ``progress(done, total, stage)``; stage is a short English word for programs.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class DigitisedScan:
+    """What digitisation made of one document: the originals, its PDF/A and its text."""
+
+    originals: tuple[ScanFile, ...]
+    pdfa: bytes = field(repr=False)
+    text: str = field(repr=False)
+    page_count: int
+
+    @property
+    def page_texts(self) -> list[str]:
+        return self.text.split("\f")
+
+
+def validate(files: list[tuple[str, bytes]], limits: IntakeLimits) -> list[ScanFile]:
+    """Stage 1: refuse bad input before any work is done or anything is stored."""
+    return check_batch(files, limits)
+
+
+def ocr_to_pdfa(
+    pdf: bytes,
+    pages: int,
+    settings: OcrSettings,
+    progress: Progress | None = None,
+    *,
+    replace_text: bool = False,
+) -> tuple[bytes, str]:
+    """Stage 3: searchable PDF/A-2b and its text, through OCRmyPDF with Tesseract."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as work:
+        folder = Path(work)
+        source, output, sidecar = folder / "in.pdf", folder / "out.pdf", folder / "text.txt"
+        source.write_bytes(pdf)
+        request = OcrRequest(
+            input_pdf=str(source), output_pdf=str(output), sidecar=str(sidecar),
+            language=settings.language, jobs=settings.jobs,
+            page_timeout=settings.page_timeout_seconds, deskew=settings.deskew,
+            rotate_pages=settings.rotate_pages, optimize=settings.optimize,
+            force_ocr=replace_text,
+        )
+        on_page = (lambda done, total: progress(done, total, "ocr")) if progress else None
+        run_ocrmypdf(request, timeout=settings.timeout_for(pages), on_progress=on_page)
+        return output.read_bytes(), sidecar.read_text(encoding="utf-8")
+
+
+def check_page_count(pdfa: bytes, expected: int) -> None:
+    """Stage 4: the copy has exactly the pages captured, no more, no fewer (REGULATIONS 9.A.4)."""
+    import io
+
+    with pikepdf.open(io.BytesIO(pdfa)) as pdf:
+        found = len(pdf.pages)
+    if found != expected:
+        raise OcrFailed(
+            f"bản PDF/A có {found} trang nhưng bản quét có {expected} trang "
+            f"(the PDF/A has {found} pages, the scan {expected})"
+        )
+
+
+def digitise(
+    scans: list[ScanFile], settings: OcrSettings, progress: Progress | None = None
+) -> DigitisedScan:
+    """Run the stages after validation on files that together form one document."""
+    pages = sum(scan.page_count for scan in scans)
+    if progress:
+        progress(0, pages, "ocr")
+    working = assemble(scans)
+    # A text layer we did not make is not trusted: OCR replaces it (OCRmyPDF's
+    # skip/redo modes need a Ghostscript newer than Debian 12's 10.0.0).
+    has_text = any(page.has_text for scan in scans for page in scan.pages)
+    pdfa, text = ocr_to_pdfa(working, pages, settings, progress, replace_text=has_text)
+    check_page_count(pdfa, pages)
+    return DigitisedScan(tuple(scans), pdfa, text, pages)

@@ -1,0 +1,152 @@
+"""A development PKI made on first run: a root CA, the agency, and one key per operator.
+
+Every subject says DEV ONLY: these certificates prove the plumbing, not an
+identity. Production uses certificates from a licensed CA (issue 4). Each
+counter officer signs with a personal certificate (REGULATIONS 9.A.7: "chữ ký
+số cá nhân"), issued here on first use and reused after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+DEV_MARK = "DEV ONLY"
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """Where a PEM private key and its certificate lie on disk."""
+
+    key_path: Path
+    cert_path: Path
+
+    def certificate(self) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(self.cert_path.read_bytes())
+
+
+class DevPki:
+    """The development CA under ``<data>/pki``; safe to use from several threads."""
+
+    def __init__(self, folder: Path, *, agency_name: str = "Cơ quan thử nghiệm") -> None:
+        self.folder = Path(folder)
+        self.agency_name = agency_name
+
+    @property
+    def root(self) -> KeyPair:
+        return self._ensure_root()
+
+    def trust_roots(self) -> list[x509.Certificate]:
+        return [self.root.certificate()]
+
+    def agency(self) -> KeyPair:
+        return self._ensure_leaf("agency", f"{self.agency_name} ({DEV_MARK})", organisation=True)
+
+    def operator(self, name: str) -> KeyPair:
+        """The personal signing key of counter officer ``name``, issued on first use."""
+        return self._ensure_leaf(f"operators/{_slug(name)}", f"{name} ({DEV_MARK})")
+
+    # -- internals ---------------------------------------------------------------------
+    def _ensure_root(self) -> KeyPair:
+        pair = KeyPair(self.folder / "root.key.pem", self.folder / "root.cert.pem")
+        with _lock:
+            if pair.cert_path.exists():
+                return pair
+            key = _new_key()
+            subject = _name(f"sohoa Root CA ({DEV_MARK})", organisation="sohoa " + DEV_MARK)
+            now = datetime.now(UTC)
+            cert = (
+                x509.CertificateBuilder()
+                .subject_name(subject).issuer_name(subject)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - timedelta(minutes=5))
+                .not_valid_after(now + timedelta(days=3650))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+                .add_extension(_ca_usage(), critical=True)
+                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                               critical=False)
+                .sign(key, hashes.SHA256())
+            )
+            _write(pair, key, cert)
+            return pair
+
+    def _ensure_leaf(self, stem: str, common_name: str, *, organisation: bool = False) -> KeyPair:
+        root = self._ensure_root()
+        pair = KeyPair(self.folder / f"{stem}.key.pem", self.folder / f"{stem}.cert.pem")
+        with _lock:
+            if pair.cert_path.exists():
+                return pair
+            ca_key = serialization.load_pem_private_key(root.key_path.read_bytes(), None)
+            assert isinstance(ca_key, rsa.RSAPrivateKey)
+            ca_cert = root.certificate()
+            key = _new_key()
+            now = datetime.now(UTC)
+            org = self.agency_name if organisation else "sohoa " + DEV_MARK
+            cert = (
+                x509.CertificateBuilder()
+                .subject_name(_name(common_name, organisation=org))
+                .issuer_name(ca_cert.subject)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - timedelta(minutes=5))
+                .not_valid_after(now + timedelta(days=825))
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(_signing_usage(), critical=True)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+                               critical=False)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                    ca_cert.public_key()), critical=False)  # type: ignore[arg-type]
+                .sign(ca_key, hashes.SHA256())
+            )
+            _write(pair, key, cert)
+            return pair
+
+
+def _new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _name(common_name: str, *, organisation: str) -> x509.Name:
+    return x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+    ])
+
+
+def _ca_usage() -> x509.KeyUsage:
+    return x509.KeyUsage(False, False, False, False, False, True, True, False, False)
+
+
+def _signing_usage() -> x509.KeyUsage:
+    # digitalSignature + nonRepudiation (contentCommitment): what PAdES validators expect.
+    return x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+
+
+def _write(pair: KeyPair, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> None:
+    pair.key_path.parent.mkdir(parents=True, exist_ok=True)
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    fd = os.open(pair.key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key_pem)
+    pair.cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _slug(name: str) -> str:
+    """A file-safe, stable name for an officer: ASCII letters plus a short hash."""
+    ascii_name = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:40] or "operator"
+    return f"{stem}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"

@@ -1,0 +1,85 @@
+"""PAdES signatures with pyHanko, always as an incremental update.
+
+Signing appends a revision; the bytes before it stay as they were, so earlier
+signatures stay valid and the unsigned PDF/A can always be recovered.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pikepdf
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+
+from .pki import KeyPair
+from .stamp import operator_stamp_lines, operator_stamp_style, top_left_box
+
+
+class SigningError(Exception):
+    """The document could not be signed."""
+
+
+@dataclass(frozen=True)
+class SignatureRequest:
+    """Who signs, with which key, and what the visible stamp says."""
+
+    keys: KeyPair
+    chain: tuple[Path, ...]
+    stamp_text: str
+    font_path: Path
+    field_name: str
+    reason: str
+    location: str = "Việt Nam"
+
+
+def operator_request(
+    keys: KeyPair, chain: tuple[Path, ...], font_path: Path, operator: str, scanned_at: datetime
+) -> SignatureRequest:
+    """The scanning officer's personal signature (REGULATIONS 9.A.7)."""
+    return SignatureRequest(
+        keys=keys, chain=chain, font_path=font_path,
+        stamp_text=operator_stamp_lines(operator, scanned_at),
+        field_name="SohoaOperator", reason="Số hóa bản giấy (digitised from paper)",
+    )
+
+
+def sign_top_left(pdf: bytes, request: SignatureRequest) -> bytes:
+    """Sign ``pdf`` (PAdES B-B) with a visible stamp at the top-left of page 1."""
+    try:
+        signer = signers.SimpleSigner.load(
+            str(request.keys.key_path), str(request.keys.cert_path),
+            ca_chain_files=tuple(str(p) for p in request.chain),
+        )
+    except Exception as exc:  # noqa: BLE001 - key files unreadable or mismatched
+        raise SigningError(f"cannot load the signing key: {type(exc).__name__}") from None
+    if signer is None:
+        raise SigningError("cannot load the signing key")
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    page_box = _page_box(pdf)
+    fields.append_signature_field(
+        writer,
+        fields.SigFieldSpec(request.field_name, on_page=0, box=top_left_box(page_box).as_tuple()),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=request.field_name, subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256", reason=request.reason, location=request.location,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer=signer,
+        stamp_style=operator_stamp_style(request.font_path, request.stamp_text),
+    )
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def _page_box(pdf: bytes) -> tuple[float, float, float, float]:
+    """Page 1's visible area (crop box, else media box), normalised to (x1, y1, x2, y2)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        x1, y1, x2, y2 = (float(v) for v in document.pages[0].cropbox)
+    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))

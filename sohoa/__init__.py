@@ -1,0 +1,3 @@
+"""Composition: settings, database, jobs, API and CLI over the domain packages."""
+
+__version__ = "0.1.0"

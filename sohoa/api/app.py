@@ -1,0 +1,110 @@
+"""The FastAPI application: lifespan builds the services, routes stay thin.
+
+Accounts and authorisation arrive with issue 5. Until then the server binds to
+127.0.0.1 by default, so only the counter machine itself can reach it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from digitize import DigitizeError
+from signing import NotAPdf
+from storage import StorageError
+from vault import InvalidOwnerId, VaultError, mask_ids_in_text
+
+from .. import __version__
+from ..errors import describe_error, http_status
+from ..services import Services, build_services
+from ..settings import Settings
+from .routes import router
+
+access_log = logging.getLogger("sohoa.access")
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app; pass ``services`` to share them with a test or a CLI process."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or build_services(settings or Settings())
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.services.close()
+
+    app = FastAPI(
+        title="sohoa",
+        version=__version__,
+        summary="Số hóa hồ sơ, ký số và kho dữ liệu điện tử — digitisation, signing and vault",
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+    _install_error_handlers(app)
+    _install_access_log(app)
+    return app
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError)
+
+    async def on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
+        code, message = describe_error(exc)
+        status = http_status(exc)
+        headers = {"Retry-After": "30"} if status == 503 else None
+        return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+    for kind in domain:
+        app.add_exception_handler(kind, on_domain_error)
+
+    async def on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
+            for err in exc.errors()
+        )
+        return JSONResponse(
+            error_body("invalid_request", f"Yêu cầu không hợp lệ (invalid request): {problems}"),
+            status_code=422,
+        )
+
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+
+    async def on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+
+
+def _install_access_log(app: FastAPI) -> None:
+    """Our own access log: uvicorn's would print personal IDs from URLs in clear."""
+
+    @app.middleware("http")
+    async def log_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        access_log.info(
+            "%s %s %d %.0fms", request.method, mask_ids_in_text(request.url.path),
+            response.status_code, (time.perf_counter() - started) * 1000,
+        )
+        return response

@@ -1,0 +1,123 @@
+"""Routes of API version 1. Each parses, calls one service function, and formats."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from digitize import FileTooLarge
+from storage import LocalBlobStore, PresignedUrlError
+from vault import FileRole, parse_owner_id
+
+from .. import counter
+from ..jobs import JobNotFound
+from ..presenters import document_summary
+from ..services import Services
+
+router = APIRouter()
+API_ACTOR = "api:local"
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+@router.get("/healthz", tags=["ops"])
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post("/api/v1/digitize", status_code=202, tags=["digitize"])
+async def digitize(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="Scans: PDF, JPEG, PNG or TIFF, in page order")],
+    owner: Annotated[str, Form(description="Personal ID (12 digits) or tax code of the owner")],
+    dossier: Annotated[str | None, Form(description="Dossier code to link the documents to")] = None,
+    operator: Annotated[str | None, Form(description="Name of the officer who scanned")] = None,
+    each: Annotated[bool, Form(description="One document per file instead of one in all")] = False,
+    title: Annotated[str | None, Form(max_length=500)] = None,
+) -> JSONResponse:
+    """Check the scans now (4xx if they are refused, nothing stored), then OCR, sign and file them in a job."""
+    services = _services(request)
+    limits = services.settings.intake_limits
+    received = []
+    for upload in files:
+        data = await upload.read(limits.max_file_bytes + 1)
+        if len(data) > limits.max_file_bytes:
+            raise FileTooLarge(
+                f"tệp vượt giới hạn {limits.max_file_bytes:,} byte (file exceeds the size limit)",
+                filename=upload.filename,
+            )
+        received.append((upload.filename or "scan", data))
+    batch = await run_in_threadpool(
+        counter.prepare, services, received, owner=owner, dossier=dossier,
+        operator=operator, each=each, title=title,
+    )
+
+    def work(report: counter.Progress) -> dict[str, Any]:
+        records = counter.run(services, batch, actor=API_ACTOR, progress=report)
+        return {"documents": [document_summary(r) for r in records]}
+
+    job = services.jobs.submit("digitize", work, total=batch.pages,
+                               owner_identifier=batch.owner.value)
+    return JSONResponse({"job": job.as_dict()}, status_code=202,
+                        headers={"Location": f"/api/v1/jobs/{job.id}"})
+
+
+@router.get("/api/v1/jobs/{job_id}", tags=["jobs"])
+def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    try:
+        return {"job": _services(request).jobs.get(job_id).as_dict()}
+    except JobNotFound:
+        raise HTTPException(404, detail="no such job") from None
+
+
+@router.get("/api/v1/owners/{owner_id}/documents", tags=["vault"])
+def list_documents(request: Request, owner_id: str) -> dict[str, Any]:
+    owner = parse_owner_id(owner_id)
+    records = _services(request).vault.list_documents(owner)
+    return {"documents": [document_summary(r) for r in records]}
+
+
+@router.get("/api/v1/documents/{document_id}", tags=["vault"])
+def get_document(request: Request, document_id: str) -> dict[str, Any]:
+    return {"document": _services(request).vault.get_document(document_id).as_dict()}
+
+
+@router.get("/api/v1/documents/{document_id}/file", tags=["vault"])
+def get_document_file(
+    request: Request,
+    document_id: str,
+    variant: Annotated[FileRole, Query()] = FileRole.SIGNED,
+    part: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    stored = _services(request).vault.read_file(document_id, variant.value, part=part,
+                                                 actor=API_ACTOR)
+    return Response(
+        stored.data, media_type=stored.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{_ascii(stored.filename)}"',
+            "X-Content-SHA256": stored.sha256,
+        },
+    )
+
+
+@router.get("/blobs/{key:path}", include_in_schema=False)
+def presigned_blob(request: Request, key: str) -> Response:
+    """Serve a local presigned URL (S3 deployments hand out the S3 server's own URLs)."""
+    blobs = _services(request).blobs
+    if not isinstance(blobs, LocalBlobStore):
+        raise HTTPException(404)
+    try:
+        data = blobs.open_presigned(str(request.url))
+    except PresignedUrlError as exc:
+        raise HTTPException(403, detail=str(exc)) from None
+    return Response(data, media_type="application/octet-stream")
+
+
+def _ascii(name: str) -> str:
+    return "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in name)

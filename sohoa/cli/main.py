@@ -1,0 +1,192 @@
+"""``sohoa`` commands. Each parses options, calls a service, and prints the answer."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from digitize import DigitizeError
+from signing import DevPki, NotAPdf, verify_pdf, vietnam_time
+from storage import StorageError
+from vault import FileRole, InvalidOwnerId, VaultError, parse_owner_id
+
+from .. import counter
+from ..presenters import document_summary
+from ..services import Services, build_services
+from ..settings import Settings
+from .output import console, fail, page_progress, print_json
+
+app = typer.Typer(
+    help="sohoa — số hóa hồ sơ, ký số và kho dữ liệu điện tử (digitisation, signing, vault).",
+    no_args_is_help=True, pretty_exceptions_enable=False,
+)
+vault_app = typer.Typer(help="Kho dữ liệu của tổ chức, cá nhân (the owner's vault).",
+                        no_args_is_help=True)
+dossier_app = typer.Typer(help="Hồ sơ thủ tục hành chính (dossiers).", no_args_is_help=True)
+app.add_typer(vault_app, name="vault")
+app.add_typer(dossier_app, name="dossier")
+
+CLI_ACTOR = "cli:local"
+DOMAIN_ERRORS = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+
+def _services() -> Services:
+    return build_services(Settings(), start_jobs=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,
+) -> None:
+    """Chạy dịch vụ web và API (run the web service and API)."""
+    import uvicorn
+
+    from ..api import create_app
+
+    settings = Settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                access_log=False)
+
+
+@app.command()
+def digitize(
+    files: Annotated[list[Path], typer.Argument(help="Scans in page order: PDF, JPEG, PNG, TIFF",
+                                                exists=False)],
+    owner: Annotated[str, typer.Option(help="Personal ID (12 digits) or tax code")],
+    dossier: Annotated[str | None, typer.Option(help="Dossier code to link to")] = None,
+    operator: Annotated[str | None, typer.Option(help="Name of the officer who scanned")] = None,
+    each: Annotated[bool, typer.Option("--each", help="One document per file")] = False,
+    title: Annotated[str | None, typer.Option(help="Document title")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Số hóa bản quét: OCR, ký số, lưu vào kho (digitise scans into the owner's vault)."""
+    received = []
+    for path in files:
+        try:
+            received.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            console.print(f"[bold red]Lỗi[/]: không đọc được {path} (cannot read): {exc.strerror}")
+            raise typer.Exit(2) from None
+    services = _services()
+    try:
+        batch = counter.prepare(services, received, owner=owner, dossier=dossier,
+                                operator=operator, each=each, title=title)
+        with page_progress(not as_json) as progress:
+            records = counter.run(services, batch, actor=CLI_ACTOR, progress=progress)
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=as_json)
+    finally:
+        services.close()
+    summaries = [document_summary(r) for r in records]
+    if as_json:
+        print_json({"documents": summaries})
+        return
+    for s in summaries:
+        console.print(f"[green]Đã lưu[/] {s['id']}: {s['pages']} trang, "
+                      f"{s['text_chars']} ký tự, SHA-256 {s['sha256'][:16]}…", highlight=False)
+
+
+@vault_app.command("ls")
+def vault_ls(owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
+             as_json: JsonOption = False) -> None:
+    """Liệt kê tài liệu trong kho (list the owner's documents)."""
+    services = _services()
+    try:
+        records = services.vault.list_documents(parse_owner_id(owner))
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=as_json)
+    finally:
+        services.close()
+    if as_json:
+        print_json({"documents": [document_summary(r) for r in records]})
+        return
+    table = Table("ID", "Tiêu đề", "Trang", "Hồ sơ", "Ngày quét", "Trạng thái")
+    for r in records:
+        table.add_row(r.id, r.title, str(r.page_count), r.dossier or "—",
+                      vietnam_time(r.scanned_at), r.status)
+    console.print(table if records else "Kho chưa có tài liệu nào (the vault is empty).")
+
+
+@vault_app.command("get")
+def vault_get(
+    owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
+    doc_id: Annotated[str, typer.Argument(help="Document ID")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the file")],
+    variant: Annotated[FileRole, typer.Option(help="Which file")] = FileRole.SIGNED,
+    part: Annotated[int, typer.Option(min=1, help="Which original, for multi-file scans")] = 1,
+) -> None:
+    """Tải một tệp của tài liệu (download a document's file)."""
+    services = _services()
+    try:
+        services.vault.get_document(doc_id, owner=parse_owner_id(owner))
+        stored = services.vault.read_file(doc_id, variant.value, part=part, actor=CLI_ACTOR)
+    except DOMAIN_ERRORS as exc:
+        fail(exc)
+    finally:
+        services.close()
+    output.write_bytes(stored.data)
+    console.print(f"Đã ghi {output} ({len(stored.data):,} byte, SHA-256 {stored.sha256[:16]}…)",
+                  highlight=False)
+
+
+@dossier_app.command("open")
+def dossier_open(
+    owner: Annotated[str, typer.Option(help="Personal ID or tax code of the applicant")],
+    procedure: Annotated[str | None, typer.Option(help="Procedure name")] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency code (default: from settings)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tiếp nhận hồ sơ mới và cấp mã hồ sơ (receive a dossier; prints its code)."""
+    services = _services()
+    try:
+        code = services.vault.open_dossier(
+            agency or services.settings.agency_code, parse_owner_id(owner),
+            procedure=procedure, actor=CLI_ACTOR,
+        )
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=as_json)
+    finally:
+        services.close()
+    if as_json:
+        print_json({"dossier": code})
+    else:
+        typer.echo(code)
+
+
+@app.command()
+def verify(pdf: Annotated[Path, typer.Argument(help="A signed PDF")], as_json: JsonOption = False) -> None:
+    """Kiểm tra chữ ký số trong tệp PDF (validate a PDF's signatures)."""
+    try:
+        data = pdf.read_bytes()
+    except OSError as exc:
+        console.print(f"[bold red]Lỗi[/]: không đọc được {pdf} (cannot read): {exc.strerror}")
+        raise typer.Exit(2) from None
+    settings = Settings()
+    try:
+        report = verify_pdf(data, DevPki(settings.pki_dir).trust_roots())
+    except NotAPdf as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        if not report.signed:
+            console.print("Tệp không có chữ ký số (the file carries no signature).")
+        for sig in report.signatures:
+            mark = "[green]HỢP LỆ[/]" if sig.bottom_line else "[red]KHÔNG HỢP LỆ[/]"
+            console.print(f"{mark} {sig.field}: {sig.signer}", highlight=False)
+            console.print(f"  Thời điểm ký: {sig.signing_time}; toàn vẹn: {sig.intact}; "
+                          f"tin cậy: {sig.trusted}; phạm vi: {sig.coverage}; "
+                          f"sửa đổi sau ký: {sig.modification_level}", highlight=False)
+    raise typer.Exit(0 if report.valid else 1)
+
+
+def main() -> None:
+    app()

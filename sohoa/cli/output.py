@@ -1,0 +1,52 @@
+"""Console output shared by the commands: errors, JSON, progress bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..errors import describe_error
+
+console = Console(stderr=True)
+
+STAGES = {"ocr": "Nhận dạng chữ (OCR)", "stored": "Đã lưu vào kho"}
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def fail(exc: BaseException, *, as_json: bool = False, exit_code: int = 2) -> NoReturn:
+    """Report a refused request or a failure, and exit non-zero."""
+    code, message = describe_error(exc)
+    if as_json:
+        print_json({"error": {"code": code, "message": message}})
+    else:
+        console.print(f"[bold red]Lỗi[/] ({code}): {message}", highlight=False)
+    raise typer.Exit(exit_code)
+
+
+@contextmanager
+def page_progress(enabled: bool) -> Iterator[Any]:
+    """A progress bar per page; silent when output is for programs (``--json``)."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("trang"), TimeElapsedColumn(), console=console, transient=False,
+    ) as bar:
+        task = bar.add_task("Chuẩn bị", total=None)
+
+        def update(done: int, total: int, stage: str) -> None:
+            bar.update(task, completed=done, total=total or None,
+                       description=STAGES.get(stage, stage))
+
+        yield update

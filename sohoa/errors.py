@@ -1,0 +1,53 @@
+"""One table from domain errors to HTTP status and stable codes, for the API, CLI and jobs."""
+
+from __future__ import annotations
+
+from digitize import (
+    DigitizeError,
+    FileTooLarge,
+    ImageTooLarge,
+    IntakeError,
+    TooManyPages,
+    UnsupportedFormat,
+)
+from signing import FontMissing, NotAPdf, SigningError
+from storage import BlobIntegrityError, StorageError, StorageUnavailable
+from vault import DossierMismatch, InvalidOwnerId, NotFound, UnknownVariant, VaultError
+
+INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
+
+
+def http_status(exc: BaseException) -> int:
+    """The HTTP status an error answers with; 500 only for what is truly ours."""
+    if isinstance(exc, FileTooLarge | TooManyPages | ImageTooLarge):
+        return 413
+    if isinstance(exc, UnsupportedFormat):
+        return 415
+    if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf):
+        return 422
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, DossierMismatch):
+        return 409
+    if isinstance(exc, StorageUnavailable):
+        return 503
+    return 500
+
+
+def describe_error(exc: BaseException) -> tuple[str, str]:
+    """``(code, message)`` safe to show: domain messages as they are, others hidden."""
+    if isinstance(exc, DigitizeError | VaultError):
+        return exc.code, str(exc)
+    if isinstance(exc, InvalidOwnerId):
+        return "invalid_owner_id", str(exc)
+    if isinstance(exc, NotAPdf):
+        return "not_a_pdf", str(exc)
+    if isinstance(exc, BlobIntegrityError):
+        return "integrity_error", "Tệp lưu trữ không khớp mã băm (a stored file failed its check)"
+    if isinstance(exc, StorageUnavailable):
+        return "storage_unavailable", "Kho lưu trữ tạm thời không truy cập được (storage is unavailable)"
+    if isinstance(exc, SigningError | FontMissing):
+        return "signing_failed", f"Không ký số được (signing failed): {exc}"
+    if isinstance(exc, StorageError):
+        return "storage_error", "Lỗi kho lưu trữ (storage error)"
+    return INTERNAL

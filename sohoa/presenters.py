@@ -1,0 +1,23 @@
+"""How records are shown to programs: one JSON shape for the API and the CLI's ``--json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vault import DocumentRecord, FileRole
+
+
+def document_summary(record: DocumentRecord) -> dict[str, Any]:
+    """``{"id", "owner", "pages", "sha256", "signed", "text_chars"}``; sha256 of the signed copy."""
+    signed = record.file(FileRole.SIGNED.value)
+    original = record.file(FileRole.ORIGINAL.value)
+    return {
+        "id": record.id,
+        "owner": record.owner,
+        "pages": record.page_count,
+        "sha256": (signed or original).sha256 if (signed or original) else None,
+        "signed": signed is not None,
+        "text_chars": record.text_chars,
+        "dossier": record.dossier,
+        "status": record.status,
+    }

@@ -1,0 +1,111 @@
+"""Settings, read from ``SOHOA_*`` environment variables (and an optional ``.env``).
+
+Every limit — size, pages, pixels, time — is here, so an operator can tune it
+without touching code. Secrets are ``SecretStr`` and never printed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from digitize import IntakeLimits, OcrSettings
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOHOA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in the data dir"
+    )
+    storage_url: str | None = Field(
+        default=None, description="file:///path or s3://bucket[/prefix]; default: data/blobs"
+    )
+    s3_endpoint: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_region: str | None = None
+    s3_secure: bool = True
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    url_secret: SecretStr | None = Field(
+        default=None, description="HMAC key for local presigned URLs; default: made once per data dir"
+    )
+
+    # Intake limits (REGULATIONS 9.A.3 for the dpi and PDF version).
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_total_bytes: int = 500 * 1024 * 1024
+    max_pages: int = 500
+    max_page_pixels: int = 60_000_000
+    min_dpi: float = 200.0
+    min_pdf_version: str = "1.4"
+
+    # OCR.
+    ocr_language: str = "vie"
+    ocr_jobs: int = 2
+    ocr_page_timeout: float = 180.0
+    ocr_document_timeout: float = 0.0
+    ocr_deskew: bool = False
+    ocr_rotate_pages: bool = False
+    ocr_optimize: int = 1
+
+    # Jobs and the counter.
+    job_workers: int = 1
+    agency_code: str = "000.00.00.H00"
+    agency_name: str = "Cơ quan thử nghiệm (DEV)"
+    default_operator: str = "Cán bộ một cửa"
+
+    @property
+    def data_path(self) -> Path:
+        return self.data_dir.resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_path / 'sohoa.db'}"
+
+    @property
+    def resolved_storage_url(self) -> str:
+        return self.storage_url or f"file://{self.data_path / 'blobs'}"
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.data_path / "pki"
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.data_path / "spool"
+
+    @cached_property
+    def intake_limits(self) -> IntakeLimits:
+        return IntakeLimits(
+            max_file_bytes=self.max_file_bytes, max_total_bytes=self.max_total_bytes,
+            max_pages=self.max_pages, max_page_pixels=self.max_page_pixels,
+            min_dpi=self.min_dpi, min_pdf_version=self.min_pdf_version,
+        )
+
+    @cached_property
+    def ocr(self) -> OcrSettings:
+        return OcrSettings(
+            language=self.ocr_language, jobs=self.ocr_jobs,
+            page_timeout_seconds=self.ocr_page_timeout,
+            document_timeout_seconds=self.ocr_document_timeout, deskew=self.ocr_deskew,
+            rotate_pages=self.ocr_rotate_pages, optimize=self.ocr_optimize,
+        )
+
+    def url_secret_bytes(self) -> bytes:
+        """The configured secret, or one made on first run and kept in the data dir."""
+        if self.url_secret is not None:
+            return self.url_secret.get_secret_value().encode()
+        path = self.data_path / "secrets" / "url.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()

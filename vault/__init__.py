@@ -1,0 +1,36 @@
+"""The personal e-data vault (kho quản lý dữ liệu điện tử của tổ chức, cá nhân).
+
+Owners keyed by personal ID or tax code, their documents and file versions,
+dossiers and the audit trail, behind one service (``Vault``) that the API, the
+CLI and the job workers share. Nothing is visible to everyone by default.
+"""
+
+from .dossiers import format_code, is_dossier_code
+from .errors import DossierMismatch, NotFound, UnknownVariant, VaultError
+from .ids import InvalidOwnerId, OwnerId, OwnerKind, mask_id, mask_ids_in_text, parse_owner_id
+from .models import Base, DocumentStatus, FileRole
+from .records import DocumentRecord, FileRecord, NewFile, StoredFile
+from .service import Vault
+
+__all__ = [
+    "Base",
+    "DocumentRecord",
+    "DocumentStatus",
+    "DossierMismatch",
+    "FileRecord",
+    "FileRole",
+    "InvalidOwnerId",
+    "NewFile",
+    "NotFound",
+    "OwnerId",
+    "OwnerKind",
+    "StoredFile",
+    "UnknownVariant",
+    "Vault",
+    "VaultError",
+    "format_code",
+    "is_dossier_code",
+    "mask_id",
+    "mask_ids_in_text",
+    "parse_owner_id",
+]

@@ -1,0 +1,94 @@
+"""Owner identifiers: the personal ID (số định danh cá nhân) and the tax code (mã số thuế).
+
+Vaults are keyed by these, never by an administrative-unit code (DESIGN). The
+checks are those the regulations state (REGULATIONS 7.1–7.2, 9.B.19–20); where
+the law was not read (the tax-code check digit, the full province table) we do
+not invent a stricter rule that could refuse a real citizen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+_PERSONAL_ID = re.compile(r"^\d{12}$")
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+_DIGITS = re.compile(r"\d")
+
+#: Digits 1–3 of a personal ID: the birth-registration province code (001–096,
+#: TT 07/2016/TT-BCA Appendix 1). 000 is never issued.
+PROVINCE_CODE_RANGE = range(1, 97)
+
+
+class OwnerKind(StrEnum):
+    CITIZEN = "citizen"
+    ORGANISATION = "organisation"
+
+
+class InvalidOwnerId(ValueError):
+    """The identifier is neither a valid personal ID nor a valid tax code."""
+
+
+@dataclass(frozen=True)
+class OwnerId:
+    """A validated owner identifier: who a vault (kho dữ liệu) belongs to."""
+
+    value: str
+    kind: OwnerKind
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def masked(self) -> str:
+        """The form that may appear in logs: never the identifier in clear."""
+        return mask_id(self.value)
+
+
+def parse_owner_id(raw: str) -> OwnerId:
+    """Validate ``raw`` as a personal ID (12 digits) or a tax code (10 or 10-3 digits).
+
+    The message names what is wrong in words a counter officer can act on; it
+    never repeats the identifier itself, since messages end up in logs.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidOwnerId("Thiếu mã định danh chủ sở hữu (owner ID is missing)")
+    if _PERSONAL_ID.match(text):
+        province = int(text[:3])
+        if province not in PROVINCE_CODE_RANGE:
+            raise InvalidOwnerId(
+                "Số định danh cá nhân không hợp lệ: 3 chữ số đầu phải là mã tỉnh 001–096 "
+                "(personal ID: digits 1–3 must be a province code 001–096)"
+            )
+        return OwnerId(text, OwnerKind.CITIZEN)
+    if _TAX_CODE.match(text):
+        return OwnerId(text, OwnerKind.ORGANISATION)
+    digits = len(_DIGITS.findall(text))
+    if text.isdigit():
+        raise InvalidOwnerId(
+            f"Mã định danh không hợp lệ: số định danh cá nhân phải có đúng 12 chữ số, "
+            f"mã số thuế 10 chữ số hoặc 10-3 chữ số; đã nhập {digits} chữ số "
+            f"(owner ID must be a 12-digit personal ID or a 10 or 10-3 digit tax code; "
+            f"got {digits} digits)"
+        )
+    raise InvalidOwnerId(
+        "Mã định danh không hợp lệ: chỉ gồm chữ số (và một dấu '-' cho mã số thuế đơn vị "
+        "phụ thuộc) (owner ID may contain only digits, and one '-' in a branch tax code)"
+    )
+
+
+def mask_id(value: str) -> str:
+    """Keep the first three and last two characters: enough to tell records apart."""
+    if len(value) <= 5:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 5) + value[-2:]
+
+
+_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{10}-\d{3}|\d{9,13})(?!\d)")
+
+
+def mask_ids_in_text(text: str) -> str:
+    """Mask every run of 9–13 digits (IDs, tax codes) in free text such as a URL."""
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)

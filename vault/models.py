@@ -1,0 +1,185 @@
+"""Database rows of the vault: owners, agencies, dossiers, documents, file versions, audit.
+
+Ids exposed to clients are random UUIDs, so that nobody can walk the vault by
+counting. Owners carry a separate random ``vault_key`` used in blob keys: the
+personal ID never reaches object storage, where bucket listings and access
+logs would show it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite drops zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: attach a time zone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class FileRole(StrEnum):
+    """What a stored file is to its document."""
+
+    ORIGINAL = "original"  # the scan exactly as received, never modified (REGULATIONS 9.A.3)
+    PDFA = "pdfa"  # the searchable PDF/A made from it
+    SIGNED = "signed"  # the PDF/A with the operator's signature, an incremental update
+    TEXT = "text"  # the recognised text, pages separated by form feeds
+
+
+class DocumentStatus(StrEnum):
+    """Where a document stands in the four steps of TT 01/2023 Art. 7 (REGULATIONS 9.A.12)."""
+
+    SCANNED = "SCANNED"
+    EXTRACTED = "EXTRACTED"
+    CODED = "CODED"
+    STORED = "STORED"
+
+
+class Agency(Base):
+    """An agency (cơ quan) whose counter receives dossiers. Codes are data with validity dates."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Owner(Base):
+    """A citizen or organisation (tổ chức, cá nhân) and their vault."""
+
+    __tablename__ = "owners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(14), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    vault_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Dossier(Base):
+    """A TTHC dossier (hồ sơ thủ tục hành chính) received at a counter.
+
+    The code ``<agency>-<YYMMDD>-<NNNN>`` is generated once and never changes
+    (REGULATIONS 9.B.15–16).
+    """
+
+    __tablename__ = "dossiers"
+    __table_args__ = (UniqueConstraint("agency_id", "received_on", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    sequence: Mapped[int] = mapped_column(Integer)
+    procedure: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency: Mapped[Agency] = relationship()
+    owner: Mapped[Owner] = relationship()
+
+
+class Document(Base):
+    """One digitised paper document (giấy tờ) in an owner's vault."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(64), default="unknown")
+    title: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.SCANNED.value)
+    page_count: Mapped[int] = mapped_column(Integer)
+    text_chars: Mapped[int] = mapped_column(Integer, default=0)
+    operator_name: Mapped[str] = mapped_column(String(255))
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    owner: Mapped[Owner] = relationship()
+    dossier: Mapped[Dossier | None] = relationship()
+    versions: Mapped[list[FileVersion]] = relationship(
+        back_populates="document", order_by="FileVersion.created_at"
+    )
+
+
+class FileVersion(Base):
+    """One stored file of a document; derived files point to their source (``parent``)."""
+
+    __tablename__ = "file_versions"
+    __table_args__ = (UniqueConstraint("document_id", "role", "part"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    part: Mapped[int] = mapped_column(Integer, default=1)
+    blob_key: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("file_versions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when. Details never hold an ID in clear."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(64), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,66 @@
+"""Read-only views of vault rows, handed to the API and CLI (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    id: str
+    role: str
+    part: int
+    sha256: str
+    size: int
+    media_type: str
+    filename: str
+    parent_id: str | None
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: str
+    owner: str
+    title: str
+    doc_type: str
+    status: str
+    page_count: int
+    operator: str
+    scanned_at: datetime
+    created_at: datetime
+    dossier: str | None
+    files: list[FileRecord] = field(default_factory=list)
+    text_chars: int = 0
+
+    def file(self, role: str, part: int = 1) -> FileRecord | None:
+        return next((f for f in self.files if f.role == role and f.part == part), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["scanned_at"] = self.scanned_at.isoformat()
+        data["created_at"] = self.created_at.isoformat()
+        return data
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """The verified bytes of one file version and how to serve them."""
+
+    data: bytes
+    media_type: str
+    filename: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file to be stored with a new document; ``parent`` names its source as (role, part)."""
+
+    role: str
+    data: bytes
+    media_type: str
+    filename: str
+    part: int = 1
+    parent: tuple[str, int] | None = None

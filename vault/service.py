@@ -1,0 +1,247 @@
+"""The vault service (kho dữ liệu điện tử của tổ chức, cá nhân): the one API every caller uses.
+
+CLI, HTTP API, UI and job workers all call these methods, so a rule lives in
+one place. Writes are crash-safe in the order the house rules set: blobs first
+(each hash recorded by the store), then all rows in one transaction; a crash in
+between leaves orphan blobs for ``fsck`` to report, never a row without its blob.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from storage import BlobStore, sha256_hex
+
+from .dossiers import local_day, open_dossier
+from .errors import DossierMismatch, NotFound, UnknownVariant
+from .ids import OwnerId
+from .models import (
+    Agency,
+    AuditEvent,
+    Document,
+    Dossier,
+    DocumentStatus,
+    FileRole,
+    FileVersion,
+    Owner,
+)
+from .records import DocumentRecord, FileRecord, NewFile, StoredFile
+
+log = logging.getLogger(__name__)
+
+
+class Vault:
+    """Owners, their documents and files, dossiers, and the audit trail."""
+
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore) -> None:
+        self._sessions = sessions
+        self._blobs = blobs
+
+    @contextmanager
+    def _unit(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # -- agencies and dossiers ------------------------------------------------------------
+    def ensure_agency(self, code: str, name: str) -> None:
+        """Create the agency if it is missing (the embedded default seeds one)."""
+        with self._unit() as session:
+            if session.scalar(select(Agency).where(Agency.code == code)) is None:
+                session.add(Agency(code=code, name=name, valid_from=date.today()))
+
+    def open_dossier(
+        self, agency_code: str, owner: OwnerId, *, procedure: str | None = None,
+        actor: str, now: datetime | None = None,
+    ) -> str:
+        """Receive a dossier for ``owner`` at ``agency_code``; returns its new code."""
+        moment = now or datetime.now(UTC)
+        with self._unit() as session:
+            agency = session.scalar(select(Agency).where(Agency.code == agency_code))
+            if agency is None:
+                raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
+            holder = self._owner(session, owner, create=True)
+            dossier = open_dossier(session, agency, holder, local_day(moment), procedure)
+            self._audit(session, actor, "dossier.opened", "dossier", dossier.code,
+                        {"agency": agency.code})
+            return dossier.code
+
+    def check_dossier(self, code: str, owner: OwnerId) -> None:
+        """Raise unless dossier ``code`` exists and belongs to ``owner``."""
+        with self._sessions() as session:
+            holder = self._owner(session, owner, create=False)
+            self._dossier_for(session, code, holder.id if holder else None)
+
+    # -- filing -------------------------------------------------------------------------
+    def file_document(
+        self,
+        *,
+        owner: OwnerId,
+        title: str,
+        page_count: int,
+        operator: str,
+        scanned_at: datetime,
+        files: list[NewFile],
+        actor: str,
+        dossier_code: str | None = None,
+        doc_type: str = "unknown",
+    ) -> DocumentRecord:
+        """Store a digitised document and its files in ``owner``'s vault."""
+        if not any(f.role == FileRole.ORIGINAL for f in files):
+            raise ValueError("a document is filed with its original scan")
+        with self._sessions() as session:
+            holder = self._owner(session, owner, create=False)
+            vault_key = holder.vault_key if holder else None
+        if vault_key is None:
+            vault_key = self._create_owner(owner)
+        # Blobs first: each put records and returns the SHA-256 before any row exists.
+        stored = []
+        for new in files:
+            key = f"{vault_key}/{sha256_hex(new.data)}"
+            info = self._blobs.put(key, new.data, content_type=new.media_type)
+            stored.append((new, info))
+        with self._unit() as session:
+            holder = self._owner(session, owner, create=False)
+            assert holder is not None
+            dossier_id = None
+            if dossier_code is not None:
+                dossier_id = self._dossier_for(session, dossier_code, holder.id)
+            document = Document(
+                owner_id=holder.id, dossier_id=dossier_id, doc_type=doc_type, title=title[:500],
+                status=DocumentStatus.SCANNED.value, page_count=page_count,
+                text_chars=_text_chars(files),
+                operator_name=operator, scanned_at=scanned_at,
+            )
+            session.add(document)
+            session.flush()
+            by_ref: dict[tuple[str, int], FileVersion] = {}
+            for new, info in stored:
+                parent = by_ref[new.parent] if new.parent else None
+                version = FileVersion(
+                    document_id=document.id, role=new.role, part=new.part, blob_key=info.key,
+                    sha256=info.sha256, size=info.size, media_type=new.media_type,
+                    filename=new.filename, parent_id=parent.id if parent else None,
+                )
+                session.add(version)
+                session.flush()
+                by_ref[(new.role, new.part)] = version
+            self._audit(session, actor, "document.filed", "document", document.id, {
+                "pages": page_count, "dossier": dossier_code,
+                "files": [f"{n.role}:{n.part}" for n, _ in stored],
+            })
+            session.flush()
+            record = self._record(session, document.id)
+        log.info("filed document %s (%d pages) for owner %s", record.id, page_count, owner.masked)
+        return record
+
+    # -- reading ------------------------------------------------------------------------
+    def list_documents(self, owner: OwnerId) -> list[DocumentRecord]:
+        with self._sessions() as session:
+            holder = self._owner(session, owner, create=False)
+            if holder is None:
+                return []
+            ids = session.scalars(
+                select(Document.id).where(Document.owner_id == holder.id)
+                .order_by(Document.created_at.desc(), Document.id)
+            ).all()
+            return [self._record(session, doc_id) for doc_id in ids]
+
+    def get_document(self, document_id: str, *, owner: OwnerId | None = None) -> DocumentRecord:
+        """The document; when ``owner`` is given, someone else's answers as not found."""
+        with self._sessions() as session:
+            record = self._record(session, document_id)
+        if owner is not None and record.owner != owner.value:
+            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        return record
+
+    def read_file(
+        self, document_id: str, variant: str, *, part: int = 1, actor: str
+    ) -> StoredFile:
+        """The verified bytes of one variant; every read is recorded in the audit trail."""
+        try:
+            role = FileRole(variant)
+        except ValueError:
+            known = ", ".join(r.value for r in FileRole)
+            raise UnknownVariant(f"unknown variant {variant!r}: use one of {known}") from None
+        with self._unit() as session:
+            version = session.scalar(
+                select(FileVersion).where(
+                    FileVersion.document_id == document_id, FileVersion.role == role.value,
+                    FileVersion.part == part,
+                )
+            )
+            if version is None:
+                raise NotFound(f"document {document_id} has no {role.value} file (part {part})")
+            data = self._blobs.get(version.blob_key, expected_sha256=version.sha256)
+            self._audit(session, actor, "document.read", "document", document_id,
+                        {"variant": role.value, "part": part})
+            return StoredFile(data, version.media_type, version.filename, version.sha256)
+
+    # -- helpers ------------------------------------------------------------------------
+    def _owner(self, session: Session, owner: OwnerId, *, create: bool) -> Owner | None:
+        holder = session.scalar(select(Owner).where(Owner.identifier == owner.value))
+        if holder is None and create:
+            holder = Owner(identifier=owner.value, kind=owner.kind.value)
+            session.add(holder)
+            session.flush()
+        return holder
+
+    def _create_owner(self, owner: OwnerId) -> str:
+        with self._unit() as session:
+            holder = self._owner(session, owner, create=True)
+            assert holder is not None
+            return holder.vault_key
+
+    def _dossier_for(self, session: Session, code: str, owner_pk: int | None) -> int:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+        if dossier is None:
+            raise NotFound(f"không tìm thấy hồ sơ {code} (no dossier {code})")
+        if dossier.owner_id != owner_pk:
+            raise DossierMismatch(
+                f"hồ sơ {code} thuộc về người khác (dossier {code} belongs to another owner)"
+            )
+        return dossier.id
+
+    def _record(self, session: Session, document_id: str) -> DocumentRecord:
+        document = session.scalar(
+            select(Document).where(Document.id == document_id)
+            .options(selectinload(Document.versions), selectinload(Document.owner),
+                     selectinload(Document.dossier))
+        )
+        if document is None:
+            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        files = [
+            FileRecord(v.id, v.role, v.part, v.sha256, v.size, v.media_type, v.filename,
+                       v.parent_id)
+            for v in sorted(document.versions, key=lambda v: (v.role, v.part))
+        ]
+        return DocumentRecord(
+            id=document.id, owner=document.owner.identifier, title=document.title,
+            doc_type=document.doc_type, status=document.status, page_count=document.page_count,
+            operator=document.operator_name, scanned_at=document.scanned_at,
+            created_at=document.created_at,
+            dossier=document.dossier.code if document.dossier else None, files=files,
+            text_chars=document.text_chars,
+        )
+
+    @staticmethod
+    def _audit(session: Session, actor: str, action: str, subject_type: str, subject_id: str,
+               details: dict[str, object]) -> None:
+        session.add(AuditEvent(actor=actor, action=action, subject_type=subject_type,
+                               subject_id=subject_id, details=details))
+
+
+def _text_chars(files: list[NewFile]) -> int:
+    """Characters of recognised text, page breaks and blank space not counted."""
+    text = next((f for f in files if f.role == FileRole.TEXT), None)
+    if text is None:
+        return 0
+    return sum(1 for ch in text.data.decode("utf-8", "replace") if not ch.isspace())
+
+
+__all__ = ["Vault"]
