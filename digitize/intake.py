@@ -267,7 +267,8 @@ def _stated_dpi(image: Image.Image) -> float | None:
     # 1×1 is how some writers say "unknown"; treat it as unstated.
     if min(values) <= 1.0:
         return None
-    return min(values)
+    # PNG stores pixels per metre: 300 dpi reads back as 299.9994.
+    return round(min(values), 1)
 
 
 def _require_dpi(

@@ -1,0 +1,52 @@
+# sohoa — two commands: `make run` and `make test`. Both install what they need
+# (Debian packages, a virtualenv, the package) and are safe to run twice.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.sohoa-installed
+
+# Debian packages: OCR (Tesseract + Vietnamese), PDF tools, the stamp font with
+# every Vietnamese glyph, poppler for pdfsig/pdftotext in the tests.
+DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper pngquant \
+        fonts-liberation2 poppler-utils python3-venv
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps install lint typecheck bench clean
+
+run: install
+	$(BIN)/sohoa serve
+
+test: install
+	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml | deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat
+	touch $(STAMP)
+
+install: deps $(STAMP)
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/ocr_pipeline.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""Fixtures for whole-service tests: a fresh data dir, and a snapshot of what is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from sohoa.jobs.models import Job
+from sohoa.services import Services, build_services
+from sohoa.settings import Settings
+from vault.models import AuditEvent, Document, Dossier, FileVersion, Owner
+
+Snapshot = Callable[[], dict[str, Any]]
+
+
+@pytest.fixture
+def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """SOHOA_DATA_DIR pointing at a fresh folder, as a user's shell would set it."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(data))
+    monkeypatch.setenv("SOHOA_OCR_JOBS", "2")
+    return data
+
+
+@pytest.fixture
+def services(data_env: Path) -> Iterator[Services]:
+    built = build_services(Settings())
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+def snapshot_of(services: Services) -> dict[str, Any]:
+    """Everything a request could have stored: row counts and every blob key."""
+    with services.sessions() as session:
+        counts = {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Owner, Dossier, Document, FileVersion, AuditEvent, Job)
+        }
+    return {"rows": counts, "blobs": sorted(info.key for info in services.blobs.list())}
+
+
+@pytest.fixture
+def snapshot(services: Services) -> Snapshot:
+    return lambda: snapshot_of(services)

@@ -1,0 +1,163 @@
+"""The HTTP API: digitise as a job with progress, list, download; refuse bad input with 4xx."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from signing import verify_pdf
+from sohoa.api import create_app
+from sohoa.services import Services, build_services
+from sohoa.settings import Settings
+from tests.inputs import image_bytes, text_page
+from tests.services import SeaweedS3
+from tests.sohoa.bad_inputs import GOOD_OWNER, bad_cases
+from tests.sohoa.conftest import Snapshot
+from vault import parse_owner_id
+
+ORG = "0310123456"
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services=services)) as test_client:
+        yield test_client
+
+
+def _page(dpi: int = 300) -> bytes:
+    return image_bytes(text_page(dpi), "PNG", dpi)
+
+
+def _digitise(client: TestClient, services: Services, owner: str, **form: str) -> dict:
+    response = client.post(
+        "/api/v1/digitize",
+        files=[("files", ("trang-1.png", _page(), "image/png"))],
+        data={"owner": owner, "operator": "Phạm Minh Đức", **form},
+    )
+    assert response.status_code == 202, response.text
+    job = response.json()["job"]
+    assert response.headers["location"] == f"/api/v1/jobs/{job['id']}"
+    assert job["status"] in ("queued", "running", "done")
+    assert services.jobs.wait_idle(timeout=300)
+    return client.get(f"/api/v1/jobs/{job['id']}").json()["job"]
+
+
+def test_digitise_job_reports_progress_and_files_the_document(
+    client: TestClient, services: Services
+) -> None:
+    job = _digitise(client, services, ORG, title="Giấy chứng nhận đăng ký doanh nghiệp")
+    assert job["status"] == "done", job
+    assert job["progress"] == {"done": 1, "total": 1, "stage": "stored"}
+    (doc,) = job["result"]["documents"]
+    assert doc["owner"] == ORG and doc["pages"] == 1 and doc["signed"]
+
+    listing = client.get(f"/api/v1/owners/{ORG}/documents").json()["documents"]
+    assert [d["id"] for d in listing] == [doc["id"]]
+
+    detail = client.get(f"/api/v1/documents/{doc['id']}").json()["document"]
+    assert detail["title"] == "Giấy chứng nhận đăng ký doanh nghiệp"
+    roles = sorted(f["role"] for f in detail["files"])
+    assert roles == ["original", "pdfa", "signed", "text"]
+    by_role = {f["role"]: f for f in detail["files"]}
+    assert by_role["signed"]["parent_id"] == by_role["pdfa"]["id"]
+    assert by_role["pdfa"]["parent_id"] == by_role["original"]["id"]
+
+    signed = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "signed"})
+    assert signed.status_code == 200
+    assert signed.headers["x-content-sha256"] == hashlib.sha256(signed.content).hexdigest()
+    assert verify_pdf(signed.content, services.pki.trust_roots()).valid
+
+    original = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "original"})
+    assert original.content == _page()
+
+    text = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "text"})
+    assert "QUYẾT ĐỊNH" in text.text
+
+
+def test_openapi_describes_the_endpoints(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/v1/digitize", "/api/v1/jobs/{job_id}", "/api/v1/owners/{owner_id}/documents",
+                 "/api/v1/documents/{document_id}", "/api/v1/documents/{document_id}/file",
+                 "/healthz"):
+        assert path in paths
+
+
+@pytest.mark.parametrize(("case", "name", "data", "owner", "code"), bad_cases(),
+                         ids=[c[0] for c in bad_cases()])
+def test_bad_upload_gets_4xx_json_and_nothing_is_stored(
+    client: TestClient, snapshot: Snapshot, case: str, name: str, data: bytes, owner: str,
+    code: str,
+) -> None:
+    before = snapshot()
+    response = client.post("/api/v1/digitize", files=[("files", (name, data, "application/pdf"))],
+                           data={"owner": owner})
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+    assert snapshot() == before
+
+
+def test_unknown_dossier_is_refused_before_any_work(client: TestClient, snapshot: Snapshot) -> None:
+    before = snapshot()
+    response = client.post("/api/v1/digitize", files=[("files", ("a.png", _page(), "image/png"))],
+                           data={"owner": GOOD_OWNER, "dossier": "000.00.00.H00-260101-0001"})
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_another_owners_dossier_is_refused(client: TestClient, services: Services) -> None:
+    code = services.vault.open_dossier(services.settings.agency_code,
+                                       parse_owner_id("079199000111"),
+                                       actor="test")
+    response = client.post("/api/v1/digitize", files=[("files", ("a.png", _page(), "image/png"))],
+                           data={"owner": GOOD_OWNER, "dossier": code})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "dossier_owner_mismatch"
+
+
+def test_unknown_things_answer_404_json(client: TestClient) -> None:
+    assert client.get("/api/v1/jobs/nope").json()["error"]["code"] == "not_found"
+    assert client.get(f"/api/v1/documents/{uuid.uuid4()}").status_code == 404
+
+
+def test_personal_ids_do_not_reach_the_access_log(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="sohoa.access"):
+        client.get(f"/api/v1/owners/{GOOD_OWNER}/documents")
+    assert caplog.records, "the request was not logged"
+    assert GOOD_OWNER not in caplog.text
+
+
+@pytest.mark.s3
+def test_digitise_into_s3_stores_verifiable_objects(
+    seaweed: SeaweedS3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bucket = f"vault-{uuid.uuid4().hex[:10]}"
+    settings = Settings(
+        data_dir=tmp_path / "data", storage_url=f"s3://{bucket}", s3_endpoint=seaweed.endpoint,
+        s3_access_key=seaweed.access_key, s3_secret_key=seaweed.secret_key, s3_secure=False,
+    )
+    services = build_services(settings)
+    try:
+        with TestClient(create_app(services=services)) as client:
+            job = _digitise(client, services, GOOD_OWNER)
+            assert job["status"] == "done", job
+            doc_id = job["result"]["documents"][0]["id"]
+            detail = client.get(f"/api/v1/documents/{doc_id}").json()["document"]
+        raw = seaweed.client()
+        for version in detail["files"]:
+            objects = [o for o in raw.list_objects(bucket, recursive=True)
+                       if o.object_name.endswith(version["sha256"])]
+            assert objects, f"{version['role']} is not in the bucket"
+            body = raw.get_object(bucket, objects[0].object_name).read()
+            assert hashlib.sha256(body).hexdigest() == version["sha256"]
+        # The personal ID appears nowhere in object keys.
+        assert all(GOOD_OWNER not in o.object_name for o in raw.list_objects(bucket, recursive=True))
+    finally:
+        services.close()

@@ -1,0 +1,46 @@
+"""Owner identifiers are validated as the law states, and never logged in clear."""
+
+from __future__ import annotations
+
+import pytest
+
+from vault import InvalidOwnerId, OwnerKind, mask_id, mask_ids_in_text, parse_owner_id
+
+
+def test_twelve_digit_personal_id_is_a_citizen() -> None:
+    # REGULATIONS 9.B.19: exactly 12 digits, digits 1–3 a province code.
+    owner = parse_owner_id("001099012345")
+    assert owner.kind is OwnerKind.CITIZEN
+    assert owner.value == "001099012345"
+
+
+@pytest.mark.parametrize("raw", ["0310123456", "0310123456-001"])
+def test_tax_codes_of_ten_or_ten_dash_three_digits_are_organisations(raw: str) -> None:
+    # REGULATIONS 9.B.20: ^\d{10}(-\d{3})?$
+    assert parse_owner_id(raw).kind is OwnerKind.ORGANISATION
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("00109901234", "11 chữ số"),  # 11 digits: the counter's most common typo
+        ("0010990123456", "13 chữ số"),
+        ("", "Thiếu"),
+        ("00109901234A", "chỉ gồm chữ số"),
+        ("0310123456-01", "chỉ gồm chữ số"),
+        ("000099012345", "mã tỉnh"),  # province code 000 is never issued
+        ("097099012345", "mã tỉnh"),
+    ],
+)
+def test_invalid_identifiers_are_refused_with_a_reason(raw: str, fragment: str) -> None:
+    with pytest.raises(InvalidOwnerId) as caught:
+        parse_owner_id(raw)
+    assert fragment in str(caught.value)
+    if raw:
+        assert raw not in str(caught.value), "the message must not repeat the ID"
+
+
+def test_masking_hides_the_middle_of_an_id() -> None:
+    assert mask_id("001099012345") == "001*******45"
+    assert "001099012345" not in mask_ids_in_text("/api/v1/owners/001099012345/documents")
+    assert mask_ids_in_text("/api/v1/owners/0310123456-001/x") == "/api/v1/owners/031*********01/x"
