@@ -12,6 +12,7 @@ expiry, so a local deployment offers the same time-limited links as S3.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import os
@@ -100,10 +101,8 @@ class LocalBlobStore:
     def delete(self, key: str) -> None:
         # Record first: a blob without a record reads as absent, never as unverified.
         for path in (self._meta_path(key), self._data_path(key)):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-            except FileNotFoundError:
-                pass
 
     def list(self, prefix: str = "") -> Iterator[BlobInfo]:
         keys = sorted(

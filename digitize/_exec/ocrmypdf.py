@@ -9,6 +9,7 @@ and survive a crash in a PDF library. The child prints JSON lines on stdout:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -91,10 +92,8 @@ def _drain(child: subprocess.Popen[bytes], sink: list[str]) -> None:
 
 
 def _kill_group(child: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 # -- the child ---------------------------------------------------------------------------

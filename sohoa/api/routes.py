@@ -41,7 +41,7 @@ async def digitize(
     each: Annotated[bool, Form(description="One document per file instead of one in all")] = False,
     title: Annotated[str | None, Form(max_length=500)] = None,
 ) -> JSONResponse:
-    """Check the scans now (4xx if they are refused, nothing stored), then OCR, sign and file them in a job."""
+    """Check the scans now (4xx if refused, nothing stored); OCR, sign and file them in a job."""
     services = _services(request)
     limits = services.settings.intake_limits
     received = []
