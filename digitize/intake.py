@@ -167,6 +167,9 @@ def _pdf_pages(name: str, data: bytes, limits: IntakeLimits) -> list[PageInfo]:
                               filename=name) from None
     pages: list[PageInfo] = []
     for page in info.pages:
+        if page is None:
+            raise CorruptFile("không phân tích được một trang PDF (a page could not be parsed)",
+                              filename=name)
         page_area = float(page.width_inches) * float(page.height_inches)
         scan = None
         for image in page.images:

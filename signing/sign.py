@@ -50,7 +50,7 @@ def operator_request(
 def sign_top_left(pdf: bytes, request: SignatureRequest) -> bytes:
     """Sign ``pdf`` (PAdES B-B) with a visible stamp at the top-left of page 1."""
     try:
-        signer = signers.SimpleSigner.load(
+        signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
             str(request.keys.key_path), str(request.keys.cert_path),
             ca_chain_files=tuple(str(p) for p in request.chain),
         )

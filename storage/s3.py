@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import urllib3
@@ -147,22 +148,16 @@ def _recorded_sha(headers: object) -> str | None:
     return None
 
 
-class _translated:
+@contextmanager
+def _translated(key: str) -> Iterator[None]:
     """Turn minio and urllib3 failures into :mod:`storage.errors` types."""
-
-    def __init__(self, key: str) -> None:
-        self._key = key
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> bool:
-        if exc is None or isinstance(exc, StorageError):
-            return False
-        if isinstance(exc, S3Error):
-            if exc.code in _NOT_FOUND:
-                raise BlobNotFound(self._key) from exc
-            raise StorageError(f"S3 refused the request for {self._key!r}: {exc.code}") from exc
-        if isinstance(exc, MinioException | urllib3.exceptions.HTTPError | OSError):
-            raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from exc
-        return False
+    try:
+        yield
+    except StorageError:
+        raise
+    except S3Error as exc:
+        if exc.code in _NOT_FOUND:
+            raise BlobNotFound(key) from exc
+        raise StorageError(f"S3 refused the request for {key!r}: {exc.code}") from exc
+    except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+        raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from exc

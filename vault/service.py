@@ -66,6 +66,7 @@ class Vault:
             if agency is None:
                 raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
             holder = self._owner(session, owner, create=True)
+            assert holder is not None
             dossier = open_dossier(session, agency, holder, local_day(moment), procedure)
             self._audit(session, actor, "dossier.opened", "dossier", dossier.code,
                         {"agency": agency.code})
