@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from digitize import IntakeLimits, OcrSettings
 
+_LIMITS = IntakeLimits()
+_OCR = OcrSettings()
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOHOA_", env_file=".env", extra="ignore")
@@ -39,22 +42,23 @@ class Settings(BaseSettings):
         default=None, description="HMAC key for local presigned URLs; default: made once per data dir"
     )
 
-    # Intake limits (REGULATIONS 9.A.3 for the dpi and PDF version).
-    max_file_bytes: int = 200 * 1024 * 1024
-    max_total_bytes: int = 500 * 1024 * 1024
-    max_pages: int = 500
-    max_page_pixels: int = 60_000_000
-    min_dpi: float = 200.0
-    min_pdf_version: str = "1.4"
+    # Intake limits (REGULATIONS 9.A.3 for the dpi and PDF version); defaults live
+    # with the domain objects, so each number is written once.
+    max_file_bytes: int = _LIMITS.max_file_bytes
+    max_total_bytes: int = _LIMITS.max_total_bytes
+    max_pages: int = _LIMITS.max_pages
+    max_page_pixels: int = _LIMITS.max_page_pixels
+    min_dpi: float = _LIMITS.min_dpi
+    min_pdf_version: str = _LIMITS.min_pdf_version
 
     # OCR.
-    ocr_language: str = "vie"
-    ocr_jobs: int = 2
-    ocr_page_timeout: float = 180.0
-    ocr_document_timeout: float = 0.0
-    ocr_deskew: bool = False
-    ocr_rotate_pages: bool = False
-    ocr_optimize: int = 1
+    ocr_language: str = _OCR.language
+    ocr_jobs: int = _OCR.jobs
+    ocr_page_timeout: float = _OCR.page_timeout_seconds
+    ocr_document_timeout: float = _OCR.document_timeout_seconds
+    ocr_deskew: bool = _OCR.deskew
+    ocr_rotate_pages: bool = _OCR.rotate_pages
+    ocr_optimize: int = _OCR.optimize
 
     # Jobs and the counter.
     job_workers: int = 1

@@ -52,6 +52,7 @@ def serve(
 
     settings = Settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # one line per subset table
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 access_log=False)
 
