@@ -25,10 +25,3 @@ def sniff(data: bytes) -> ScanFormat | None:
         return ScanFormat.PDF
     return None
 
-
-EXTENSIONS = {
-    ScanFormat.PDF: ".pdf",
-    ScanFormat.JPEG: ".jpg",
-    ScanFormat.PNG: ".png",
-    ScanFormat.TIFF: ".tif",
-}

@@ -37,7 +37,6 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    public_url: str = "http://127.0.0.1:8000"
     url_secret: SecretStr | None = Field(
         default=None, description="HMAC key for local presigned URLs; default: made once per data dir"
     )
