@@ -1,0 +1,45 @@
+"""Ink pixels of a page, shared by the skew, orientation and blank stages."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+Gray = NDArray[np.uint8]
+
+
+def downscale(gray: Gray, longest: int) -> tuple[Gray, float]:
+    """A copy whose longer side is at most `longest` pixels, and the factor used."""
+    height, width = gray.shape[:2]
+    factor = min(1.0, longest / max(height, width))
+    if factor >= 1.0:
+        return gray, 1.0
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), dtype=np.uint8), factor
+
+
+def ink_mask(gray: Gray, *, max_blob_fraction: float = 0.05) -> NDArray[np.bool_]:
+    """Dark pixels that belong to text-sized marks (Otsu threshold, big blobs dropped).
+
+    Scanner lids, copier edges and photos are large dark areas; they would outweigh
+    the text in any statistic about lines, so components taller or wider than
+    `max_blob_fraction` of the page are removed.
+    """
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    limit_h = max(3, int(gray.shape[0] * max_blob_fraction))
+    limit_w = max(3, int(gray.shape[1] * max_blob_fraction * 4))
+    keep = (stats[:, cv2.CC_STAT_HEIGHT] <= limit_h) & (stats[:, cv2.CC_STAT_WIDTH] <= limit_w)
+    keep[0] = False
+    return np.asarray(keep[labels], dtype=np.bool_)
+
+
+def ink_points(mask: NDArray[np.bool_], limit: int, seed: int = 0) -> NDArray[np.float64]:
+    """(N, 2) array of x, y coordinates of ink pixels, evenly subsampled to `limit`."""
+    ys, xs = np.nonzero(mask)
+    points = np.stack([xs, ys], axis=1).astype(np.float64)
+    if len(points) > limit:
+        step = len(points) / limit
+        points = points[(np.arange(limit) * step).astype(np.int64)]
+    return points
