@@ -1,14 +1,18 @@
-"""Run OCRmyPDF in a child process and report its per-page progress.
+"""Run OCRmyPDF in warm worker processes and report per-page progress.
 
-OCRmyPDF allows one OCR run per Python process and recommends a child process
-for isolation (its API docs). A child also lets us enforce a hard time limit
-and survive a crash in a PDF library. The child prints JSON lines on stdout:
+OCRmyPDF allows one OCR run at a time per Python process and recommends a child
+process for isolation (its API docs). A child also lets us enforce a hard time
+limit and survive a crash in a PDF library. Starting Python and importing
+OCRmyPDF costs about 0.7 s, so children are kept warm: each serves one request
+at a time, read as a JSON line on stdin, and answers with JSON lines on stdout:
 ``{"event": "progress", "done": n, "total": N}`` while pages finish, then
-``{"event": "done"}`` or ``{"event": "error", "message": …}``.
+``{"event": "done"}`` or ``{"event": "error", "message": …}``. A child that
+overruns its time limit is killed with its whole process group and replaced.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -20,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import OcrFailed, OcrTimeout
 
@@ -32,96 +36,158 @@ class OcrRequest:
     input_pdf: str
     output_pdf: str
     sidecar: str
+    #: JSON file with the page reader's configuration (see `ocr_plugin.PageReaderConfig`).
+    reader_config: str
     language: str
     jobs: int
-    page_timeout: float
-    deskew: bool
     rotate_pages: bool
     optimize: int
     #: Replace an existing text layer (e.g. a scanner's own OCR) by rasterising the page.
     force_ocr: bool = False
 
 
+class _Worker:
+    """One warm child process running `_serve`."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "digitize._exec.ocrmypdf"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env, start_new_session=True,
+        )
+        self.stderr: list[str] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.stderr.append(line.decode("utf-8", "replace").strip())
+            del self.stderr[:-50]
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def run(self, request: OcrRequest, timeout: float,
+            on_progress: ProgressCallback | None) -> dict[str, Any] | None:
+        """Send one request; the final event, or None if the child died or timed out."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.stderr.clear()
+        timer = threading.Timer(timeout, self.kill)
+        timer.start()
+        try:
+            self.process.stdin.write((json.dumps(asdict(request)) + "\n").encode())
+            self.process.stdin.flush()
+            return _read_events(self.process.stdout, on_progress)
+        except (BrokenPipeError, OSError):
+            return None
+        finally:
+            timer.cancel()
+
+
+def _read_events(stream: IO[bytes], on_progress: ProgressCallback | None) -> dict[str, Any] | None:
+    for raw in stream:
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            continue
+        if event.get("event") == "progress" and on_progress is not None:
+            on_progress(int(event["done"]), int(event["total"]))
+        elif event.get("event") in ("done", "error"):
+            return dict(event)
+    return None
+
+
+class WorkerPool:
+    """Idle warm workers, handed out one request at a time (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def acquire(self) -> _Worker:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive:
+                    return worker
+        return _Worker()
+
+    def release(self, worker: _Worker) -> None:
+        if worker.alive:
+            with self._lock:
+                self._idle.append(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+
+
+_POOL = WorkerPool()
+atexit.register(_POOL.close)
+
+
 def run_ocrmypdf(
     request: OcrRequest, *, timeout: float, on_progress: ProgressCallback | None = None
 ) -> None:
     """Produce ``output_pdf`` (PDF/A-2b) and ``sidecar`` (text) from ``input_pdf``."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1"}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "digitize._exec.ocrmypdf", json.dumps(asdict(request))],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
-    )
-    stderr_lines: list[str] = []
-    drain = threading.Thread(target=_drain, args=(child, stderr_lines), daemon=True)
-    drain.start()
-    timer = threading.Timer(timeout, _kill_group, args=(child,))
-    timer.start()
-    outcome: dict[str, Any] | None = None
+    worker = _POOL.acquire()
     started = time.monotonic()
-    try:
-        assert child.stdout is not None
-        for raw in child.stdout:
-            try:
-                event = json.loads(raw)
-            except ValueError:
-                continue
-            if event.get("event") == "progress" and on_progress is not None:
-                on_progress(int(event["done"]), int(event["total"]))
-            elif event.get("event") in ("done", "error"):
-                outcome = event
-        child.wait()
-    finally:
-        timer.cancel()
-        if child.poll() is None:
-            _kill_group(child)
-        drain.join(timeout=5)
-    if outcome is None and time.monotonic() - started >= timeout - 0.5:
-        raise OcrTimeout(
-            f"OCR vượt thời gian cho phép {timeout:.0f} giây (OCR exceeded its time limit)"
-        )
-    if outcome is None or outcome.get("event") != "done" or child.returncode != 0:
-        detail = (outcome or {}).get("message") or " ".join(stderr_lines[-3:]) or "no output"
+    outcome = worker.run(request, timeout, on_progress)
+    if outcome is None:
+        worker.kill()
+        if time.monotonic() - started >= timeout - 0.5:
+            raise OcrTimeout(
+                f"OCR vượt thời gian cho phép {timeout:.0f} giây (OCR exceeded its time limit)"
+            )
+        detail = " ".join(worker.stderr[-3:]) or "the OCR worker stopped"
         raise OcrFailed(f"OCR thất bại (OCR failed): {detail}")
-
-
-def _drain(child: subprocess.Popen[bytes], sink: list[str]) -> None:
-    assert child.stderr is not None
-    for line in child.stderr:
-        sink.append(line.decode("utf-8", "replace").strip())
-        del sink[:-50]
-
-
-def _kill_group(child: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(child.pid, signal.SIGKILL)
+    _POOL.release(worker)
+    if outcome.get("event") != "done":
+        raise OcrFailed(f"OCR thất bại (OCR failed): {outcome.get('message') or 'no output'}")
 
 
 # -- the child ---------------------------------------------------------------------------
 
-def _child_main(raw: str) -> int:
+def _serve() -> int:
+    """Answer requests from stdin until it closes (the parent went away)."""
     import logging
 
     import ocrmypdf
 
+    from .ocr_plugin import CONFIG_ENV
     from .ocrmypdf_progress import emit
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    request = OcrRequest(**json.loads(raw))
-    try:
-        ocrmypdf.ocr(
-            Path(request.input_pdf), Path(request.output_pdf),
-            language=[request.language], output_type="pdfa-2", jobs=request.jobs,
-            sidecar=Path(request.sidecar), tesseract_timeout=request.page_timeout,
-            deskew=request.deskew, rotate_pages=request.rotate_pages,
-            optimize=request.optimize, force_ocr=request.force_ocr, progress_bar=True,
-            plugins=["digitize._exec.ocrmypdf_progress"],
-        )
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
-        emit(event="error", message=f"{type(exc).__name__}: {exc}")
-        return 1
-    emit(event="done")
+    for raw in sys.stdin:
+        if not raw.strip():
+            continue
+        request = OcrRequest(**json.loads(raw))
+        os.environ[CONFIG_ENV] = request.reader_config
+        try:
+            ocrmypdf.ocr(
+                Path(request.input_pdf), Path(request.output_pdf),
+                language=[request.language], output_type="pdfa-2", jobs=request.jobs,
+                sidecar=Path(request.sidecar), rotate_pages=request.rotate_pages,
+                # Our orientation confidence is 0–1 scaled to OCRmyPDF's 0–15: rotate above 0.5.
+                rotate_pages_threshold=7.5,
+                optimize=request.optimize, force_ocr=request.force_ocr, progress_bar=True,
+                plugins=["digitize._exec.ocrmypdf_progress", "digitize._exec.ocr_plugin"],
+            )
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
+            emit(event="error", message=f"{type(exc).__name__}: {exc}")
+            continue
+        emit(event="done")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(_child_main(sys.argv[1]))
+    raise SystemExit(_serve())

@@ -1,0 +1,218 @@
+"""OCRmyPDF plugin: sohoa's preprocessing and page reading inside OCRmyPDF.
+
+OCRmyPDF stays the engine of record: it validates the input, drives the pages in
+parallel, grafts the text layer with its own renderer, writes PDF/A-2b and checks
+the result. We replace three parts through its plugin hooks:
+
+- `rasterize_pdf_page`: a page that is one full-page image is handed over as
+  its own bytes instead of being rendered and re-encoded (see `page_image`).
+- `get_ocr_engine`: Tesseract as OCRmyPDF runs it, except that
+  `get_orientation` uses our ink-based detector on the preview (no OSD run), and
+  `generate_ocr` prepares the page (colour ink, perspective, illumination,
+  deskew) and reads it in one pass. OCRmyPDF's `--deskew` would rotate and
+  re-encode the visible page; we deskew only the OCR input and map the words back,
+  so the PDF/A keeps the scan's own pixels (REGULATIONS 9.A.3).
+- The per-page quality measurements are written as JSON files into a folder the
+  parent process reads afterwards.
+
+Configuration comes from the JSON file named by ``SOHOA_OCR_CONFIG``: OCRmyPDF
+forks its workers, and the environment is the one channel every worker sees.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from ocrmypdf import hookimpl
+from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
+from ocrmypdf.hocrtransform.hocr_parser import HocrParser
+from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
+from ocrmypdf.pluginspec import OrientationConfidence
+from PIL import Image
+
+from ..ocr import (
+    PageQuality,
+    TesseractTimeout,
+    map_to_original,
+    mean_confidence,
+    order_national_header,
+    page_warnings,
+    read_hocr,
+    tree_text,
+)
+from ..ocr.quality import QualityThresholds
+from ..preprocess import detect_orientation, prepare
+from ..preprocess.prepare import PrepareOptions
+from .page_image import decode, extract_page_image, with_jfif_density
+
+CONFIG_ENV = "SOHOA_OCR_CONFIG"
+#: OCRmyPDF's orientation confidence runs 0–15 (Tesseract OSD units); ours 0–1.
+OSD_SCALE = 15.0
+
+
+@dataclass(frozen=True)
+class PageReaderConfig:
+    """What every worker needs to read a page, written once per document."""
+
+    quality_dir: str
+    language: str = "vie"
+    psm: int = 3
+    page_timeout: float = 180.0
+    prepare: PrepareOptions = field(default_factory=PrepareOptions)
+    thresholds: QualityThresholds = field(default_factory=QualityThresholds)
+
+    def dump(self, path: Path) -> None:
+        data: dict[str, Any] = {**self.__dict__, "prepare": self.prepare.__dict__,
+                                "thresholds": self.thresholds.__dict__}
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+    @staticmethod
+    def load(path: Path) -> PageReaderConfig:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return PageReaderConfig(**{**data, "prepare": PrepareOptions(**data["prepare"]),
+                                   "thresholds": QualityThresholds(**data["thresholds"])})
+
+
+def _config() -> PageReaderConfig:
+    """The configuration of the document being read (a warm worker reads many)."""
+    return _load_config(os.environ.get(CONFIG_ENV, ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_config(path: str) -> PageReaderConfig:
+    if path:
+        return PageReaderConfig.load(Path(path))
+    return PageReaderConfig(quality_dir=tempfile.mkdtemp(prefix="sohoa-quality-"))
+
+
+def _record(name: str, data: dict[str, Any]) -> None:
+    folder = Path(_config().quality_dir)
+    (folder / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+# -- rasterising ------------------------------------------------------------------------
+
+@hookimpl(tryfirst=True)
+def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: Any, raster_dpi: Any,
+                       pageno: int, page_dpi: Any, rotation: int | None, filter_vector: bool,
+                       stop_on_soft_error: bool, options: Any, use_cropbox: bool) -> Path | None:
+    """The page's own image when it is one; None lets OCRmyPDF's rasteriser do it."""
+    preview = str(raster_device).upper().startswith("JPEG") or "JPEG" in str(raster_device).upper()
+    if not preview:
+        _record(f"rotation-{pageno:04d}.json", {"rotation": int(rotation or 0)})
+    if filter_vector:
+        return None
+    page = extract_page_image(Path(input_file), pageno)
+    if page is None:
+        return None
+    dpi = page_dpi or raster_dpi
+    dpi_xy = (float(dpi.x), float(dpi.y))
+    if preview:
+        image = decode(page)
+        image.draft("L", (page.width // 4, page.height // 4))
+        image = image.convert("L")
+        image.thumbnail((1600, 1600))
+        image.save(output_file, format="JPEG", quality=85)
+        return Path(output_file)
+    turn = int(rotation or 0) % 360
+    if page.jpeg is not None and turn == 0:
+        Path(output_file).write_bytes(with_jfif_density(page.jpeg, (round(dpi_xy[0]), round(dpi_xy[1]))))
+        return Path(output_file)
+    image = decode(page)
+    if turn:
+        # `rotation` is the counter-clockwise correction (as OCRmyPDF's PDFium
+        # rasteriser applies it, whatever the hook's docstring says), like PIL's.
+        image = image.rotate(turn, expand=True)
+        if turn in (90, 270):
+            dpi_xy = (dpi_xy[1], dpi_xy[0])
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    # Uncompressed: the file lives for seconds in the work folder and is read once.
+    image.save(output_file, format="TIFF", compression="raw", dpi=dpi_xy)
+    return Path(output_file)
+
+
+# -- the engine ---------------------------------------------------------------------------
+
+class SohoaTesseract(TesseractOcrEngine):
+    """Tesseract with sohoa's preprocessing, header reading order and quality report."""
+
+    @staticmethod
+    def get_orientation(input_file: Path, options: Any) -> OrientationConfidence:
+        gray = cv2.imread(str(input_file), cv2.IMREAD_GRAYSCALE)
+        if gray is None:
+            return OrientationConfidence(0, 0.0)
+        guess = detect_orientation(np.asarray(gray, dtype=np.uint8))
+        # OCRmyPDF wants the counter-clockwise correction; our `turn` is the scan's own turn.
+        return OrientationConfidence((360 - guess.turn) % 360, guess.confidence * OSD_SCALE)
+
+    @staticmethod
+    def supports_generate_ocr() -> bool:
+        return True
+
+    @staticmethod
+    def generate_ocr(input_file: Path, options: Any, page_number: int = 0) -> tuple[OcrElement, str]:
+        config = _config()
+        with Image.open(input_file) as probe:
+            dpi = float(probe.info.get("dpi", (300, 300))[0]) or 300.0
+        pixels = cv2.imread(str(input_file), cv2.IMREAD_UNCHANGED)
+        if pixels is None:
+            raise ValueError(f"cannot read page image {input_file}")
+        if pixels.ndim == 3:
+            pixels = pixels[..., :3]
+        height, width = pixels.shape[:2]
+        started = time.perf_counter()
+        prepared = prepare(np.asarray(pixels, dtype=np.uint8), dpi, config.prepare)
+        prepared_at = time.perf_counter()
+        timed_out = False
+        try:
+            hocr = read_hocr(prepared.image, dpi=prepared.dpi, language=config.language,
+                             psm=config.psm, timeout=config.page_timeout)
+            hocr_path = Path(input_file).with_suffix(".sohoa.hocr")
+            hocr_path.write_bytes(hocr)
+            tree = order_national_header(HocrParser(hocr_path).parse())
+            tree = map_to_original(tree, prepared.transform, (float(width), float(height)), dpi)
+        except TesseractTimeout:
+            timed_out = True
+            tree = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height), dpi=dpi)
+        text = tree_text(tree)
+        seconds = {"prepare": round(prepared_at - started, 3),
+                   "ocr": round(time.perf_counter() - prepared_at, 3)}
+        rotation = _rotation_of(page_number + 1)
+        quality = PageQuality(
+            page=page_number + 1, dpi=round(dpi, 1), colour=prepared.colour,
+            rotation=rotation, skew_deg=prepared.skew_deg,
+            perspective_corrected=prepared.perspective_corrected, blank=prepared.blank.blank,
+            ink_ratio=prepared.blank.ink_ratio, confidence=mean_confidence(tree),
+            words=len(tree.words), timed_out=timed_out, seconds=seconds,
+        )
+        quality = PageQuality(**{**quality.__dict__,
+                                 "warnings": page_warnings(quality, config.thresholds)})
+        _record(f"page-{page_number + 1:04d}.json", quality.as_dict())
+        return tree, text
+
+
+def _rotation_of(pageno: int) -> int:
+    path = Path(_config().quality_dir) / f"rotation-{pageno:04d}.json"
+    try:
+        correction = int(json.loads(path.read_text(encoding="utf-8"))["rotation"])
+    except (OSError, ValueError, KeyError):
+        return 0
+    # The rasteriser was asked to turn the page back counter-clockwise by `correction`,
+    # so the scan itself was turned counter-clockwise by the rest of a full turn.
+    return (360 - correction) % 360
+
+
+@hookimpl(tryfirst=True)
+def get_ocr_engine(options: Any) -> SohoaTesseract:
+    return SohoaTesseract()
+

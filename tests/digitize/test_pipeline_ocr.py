@@ -1,0 +1,72 @@
+"""The whole digitisation pipeline on drawn counter scans, with real Tesseract and OCRmyPDF."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from digitize import IntakeLimits, OcrSettings, digitise, validate
+
+from ..inputs import image_bytes
+from ..pages import Page, add_blue_pen, add_red_seal, document_page, tilt, turn
+
+pytestmark = pytest.mark.ocr
+
+
+def cer(truth: list[str], text: str) -> float:
+    ref, hyp = " ".join(" ".join(truth).split()), " ".join(text.split())
+    return Levenshtein.distance(ref, hyp) / len(ref)
+
+
+def run(*pages: Page, fmt: str = "JPEG") -> tuple[list[bytes], object]:
+    files = [image_bytes(page.image, fmt, page.dpi) for page in pages]
+    scans = validate([(f"p{i}.{fmt.lower()}", data) for i, data in enumerate(files)], IntakeLimits())
+    return files, digitise(scans, OcrSettings(jobs=2))
+
+
+def test_stamped_tilted_upside_down_page_reads_in_order_and_keeps_its_scan():
+    # REGULATIONS 9.A.3 (scan kept as is), 9.A.4 (same page count), 9.A.6 (legible text).
+    page = turn(tilt(add_blue_pen(add_red_seal(document_page(200))), -3.5), 180)
+    files, result = run(page)
+    text = result.page_texts[0]
+    assert cer(page.text, text) <= 0.03, text
+    # The header is read left column first (issuing body, number), then the right one.
+    order = [text.index(s) for s in ("ỦY BAN NHÂN DÂN", "Số: 95/2024/QĐ-UBND",
+                                     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "QUYẾT ĐỊNH")]
+    assert order == sorted(order)
+    quality = result.quality[0]
+    assert quality.rotation == 180
+    assert abs(quality.skew_deg + 3.5) <= 0.3
+    assert quality.colour and not quality.blank
+    assert quality.confidence is not None and quality.confidence > 0.8
+    # The stored original is the citizen's file, byte for byte.
+    assert [scan.data for scan in result.originals] == files
+    with pikepdf.open(io.BytesIO(result.pdfa)) as pdf:
+        assert len(pdf.pages) == 1
+        assert int(pdf.pages[0].obj.get("/Rotate", 0)) % 360 == 180
+        # The visible page is the scan's own JPEG, not a re-encoded copy.
+        image = next(iter(pdf.pages[0].get_images().values()))
+        assert image.read_raw_bytes() == files[0]
+
+
+@pytest.mark.parametrize("quarter", [90, 270])
+def test_sideways_page_is_turned_upright(quarter):
+    page = turn(document_page(200, header=False), quarter)
+    _, result = run(page, fmt="PNG")
+    assert cer(page.text, result.page_texts[0]) <= 0.03
+    assert result.quality[0].rotation == quarter
+
+
+def test_blank_back_side_is_kept_and_flagged():
+    # REGULATIONS 9.A.4: a blank page is part of the original and is never dropped.
+    blank = Page(Image.new("L", document_page(200).image.size, 250), 200)
+    _, result = run(document_page(200, header=False), blank, fmt="PNG")
+    assert result.page_count == 2
+    assert len(result.page_texts) == 2
+    assert [q.blank for q in result.quality] == [False, True]
+    assert [w.code for w in result.quality[1].warnings] == ["blank_page"]
+    assert "trang 2: trang trắng" in result.quality[1].warnings[0].message
