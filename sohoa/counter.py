@@ -73,6 +73,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             owner=batch.owner, title=batch.title or _title(group), page_count=result.page_count,
             operator=batch.operator, scanned_at=batch.scanned_at, files=_files(result, signed),
             actor=actor, dossier_code=batch.dossier,
+            page_quality=[page.as_dict() for page in result.quality],
         ))
         done_before += result.page_count
         if progress:

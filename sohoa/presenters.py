@@ -8,7 +8,11 @@ from vault import DocumentRecord, FileRole
 
 
 def document_summary(record: DocumentRecord) -> dict[str, Any]:
-    """``{"id", "owner", "pages", "sha256", "signed", "text_chars"}``; sha256 of the signed copy."""
+    """``{"id", "owner", "pages", "sha256", "signed", "text_chars", "warnings", "quality"}``.
+
+    ``sha256`` is that of the signed copy; ``warnings`` are the staff-facing
+    sentences of every page, ``quality`` the per-page measurements.
+    """
     signed = record.file(FileRole.SIGNED.value)
     original = record.file(FileRole.ORIGINAL.value)
     return {
@@ -20,4 +24,9 @@ def document_summary(record: DocumentRecord) -> dict[str, Any]:
         "text_chars": record.text_chars,
         "dossier": record.dossier,
         "status": record.status,
+        "warnings": [
+            {"page": page["page"], "code": w["code"], "message": w["message"]}
+            for page in record.page_quality for w in page.get("warnings", [])
+        ],
+        "quality": record.page_quality,
     }

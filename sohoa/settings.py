@@ -55,12 +55,18 @@ class Settings(BaseSettings):
     ocr_jobs: int = _OCR.jobs
     ocr_page_timeout: float = _OCR.page_timeout_seconds
     ocr_document_timeout: float = _OCR.document_timeout_seconds
-    ocr_deskew: bool = _OCR.deskew
+    ocr_psm: int = _OCR.psm
     ocr_rotate_pages: bool = _OCR.rotate_pages
+    ocr_deskew: bool = _OCR.deskew
+    ocr_suppress_colour: bool = _OCR.suppress_colour
+    ocr_normalise_background: bool = _OCR.normalise_background
+    ocr_perspective: bool = _OCR.perspective
+    ocr_dpi: float = _OCR.ocr_dpi
     ocr_optimize: int = _OCR.optimize
+    ocr_min_confidence: float = _OCR.min_confidence
 
     # Jobs and the counter.
-    job_workers: int = 1
+    job_workers: int = 2
     agency_code: str = "000.00.00.H00"
     agency_name: str = "Cơ quan thử nghiệm (DEV)"
     default_operator: str = "Cán bộ một cửa"
@@ -98,8 +104,12 @@ class Settings(BaseSettings):
         return OcrSettings(
             language=self.ocr_language, jobs=self.ocr_jobs,
             page_timeout_seconds=self.ocr_page_timeout,
-            document_timeout_seconds=self.ocr_document_timeout, deskew=self.ocr_deskew,
-            rotate_pages=self.ocr_rotate_pages, optimize=self.ocr_optimize,
+            document_timeout_seconds=self.ocr_document_timeout, psm=self.ocr_psm,
+            rotate_pages=self.ocr_rotate_pages, deskew=self.ocr_deskew,
+            suppress_colour=self.ocr_suppress_colour,
+            normalise_background=self.ocr_normalise_background,
+            perspective=self.ocr_perspective, ocr_dpi=self.ocr_dpi,
+            optimize=self.ocr_optimize, min_confidence=self.ocr_min_confidence,
         )
 
     def url_secret_bytes(self) -> bytes:

@@ -141,6 +141,8 @@ class Document(Base):
     operator_name: Mapped[str] = mapped_column(String(255))
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: The per-page quality report of digitisation (dpi, skew, confidence, warnings).
+    page_quality: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     owner: Mapped[Owner] = relationship()
     dossier: Mapped[Dossier | None] = relationship()

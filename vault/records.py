@@ -33,6 +33,8 @@ class DocumentRecord:
     dossier: str | None
     files: list[FileRecord] = field(default_factory=list)
     text_chars: int = 0
+    #: One quality report per page (see `digitize.ocr.PageQuality.as_dict`).
+    page_quality: list[dict[str, Any]] = field(default_factory=list)
 
     def file(self, role: str, part: int = 1) -> FileRecord | None:
         return next((f for f in self.files if f.role == role and f.part == part), None)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -91,6 +92,7 @@ class Vault:
         actor: str,
         dossier_code: str | None = None,
         doc_type: str = "unknown",
+        page_quality: list[dict[str, Any]] | None = None,
     ) -> DocumentRecord:
         """Store a digitised document and its files in ``owner``'s vault."""
         if not any(f.role == FileRole.ORIGINAL for f in files):
@@ -116,7 +118,7 @@ class Vault:
                 owner_id=holder.id, dossier_id=dossier_id, doc_type=doc_type, title=title[:500],
                 status=DocumentStatus.SCANNED.value, page_count=page_count,
                 text_chars=_text_chars(files),
-                operator_name=operator, scanned_at=scanned_at,
+                operator_name=operator, scanned_at=scanned_at, page_quality=page_quality or [],
             )
             session.add(document)
             session.flush()
@@ -227,7 +229,7 @@ class Vault:
             operator=document.operator_name, scanned_at=document.scanned_at,
             created_at=document.created_at,
             dossier=document.dossier.code if document.dossier else None, files=files,
-            text_chars=document.text_chars,
+            text_chars=document.text_chars, page_quality=list(document.page_quality or []),
         )
 
     @staticmethod

@@ -93,6 +93,8 @@ def digitize(
     for s in summaries:
         console.print(f"[green]Đã lưu[/] {s['id']}: {s['pages']} trang, "
                       f"{s['text_chars']} ký tự, SHA-256 {s['sha256'][:16]}…", highlight=False)
+        for warning in s["warnings"]:
+            console.print(f"  [yellow]Lưu ý[/]: {warning['message']}", highlight=False)
 
 
 @vault_app.command("ls")
