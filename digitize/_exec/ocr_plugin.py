@@ -51,6 +51,7 @@ from ..ocr import (
 )
 from ..ocr.quality import QualityThresholds
 from ..preprocess import detect_orientation, prepare
+from ..preprocess.orientation import WORK_SIZE as ORIENTATION_SIZE
 from ..preprocess.prepare import PrepareOptions
 from .page_image import decode, extract_page_image, with_jfif_density
 
@@ -106,7 +107,8 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: Any, 
                        pageno: int, page_dpi: Any, rotation: int | None, filter_vector: bool,
                        stop_on_soft_error: bool, options: Any, use_cropbox: bool) -> Path | None:
     """The page's own image when it is one; None lets OCRmyPDF's rasteriser do it."""
-    preview = str(raster_device).upper().startswith("JPEG") or "JPEG" in str(raster_device).upper()
+    # OCRmyPDF asks for a JPEG preview to detect orientation, and a PNG device for the page.
+    preview = "JPEG" in str(raster_device).upper()
     if not preview:
         _record(f"rotation-{pageno:04d}.json", {"rotation": int(rotation or 0)})
     if filter_vector:
@@ -120,7 +122,7 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: Any, 
         image = decode(page)
         image.draft("L", (page.width // 4, page.height // 4))
         image = image.convert("L")
-        image.thumbnail((1600, 1600))
+        image.thumbnail((ORIENTATION_SIZE, ORIENTATION_SIZE))
         image.save(output_file, format="JPEG", quality=85)
         return Path(output_file)
     turn = int(rotation or 0) % 360
