@@ -26,7 +26,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +197,7 @@ class SohoaTesseract(TesseractOcrEngine):
             ink_ratio=prepared.blank.ink_ratio, confidence=mean_confidence(tree),
             words=len(tree.words), timed_out=timed_out, seconds=seconds,
         )
-        quality = PageQuality(**{**quality.__dict__,
-                                 "warnings": page_warnings(quality, config.thresholds)})
+        quality = replace(quality, warnings=page_warnings(quality, config.thresholds))
         _record(f"page-{page_number + 1:04d}.json", quality.as_dict())
         return tree, text
 

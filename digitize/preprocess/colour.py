@@ -23,8 +23,9 @@ def suppress_coloured_ink(rgb: NDArray[np.uint8], strength: float = DEFAULT_STRE
     """Grey image in which coloured ink is paper and neutral ink keeps its darkness."""
     if rgb.ndim == 2:
         return rgb
-    red, green, blue = cv2.split(np.ascontiguousarray(rgb[..., :3]))
-    brightest = cv2.max(cv2.max(red, green), blue)
-    saturation = cv2.subtract(brightest, cv2.min(cv2.min(red, green), blue))
+    # Channel order does not matter (RGB, or OpenCV's BGR): only max and min are used.
+    first, second, third = cv2.split(np.ascontiguousarray(rgb[..., :3]))
+    brightest = cv2.max(cv2.max(first, second), third)
+    saturation = cv2.subtract(brightest, cv2.min(cv2.min(first, second), third))
     # Saturating uint8 arithmetic: a full page takes milliseconds, not a second.
     return np.asarray(cv2.addWeighted(brightest, 1.0, saturation, strength, 0.0), dtype=np.uint8)

@@ -61,18 +61,14 @@ def _line_asymmetry(points: NDArray[np.float64], angle: float) -> tuple[float, i
     return ((above - below) / total if total else 0.0), lines
 
 
-def _points_for(mask: NDArray[np.bool_], turn: int) -> NDArray[np.float64]:
-    """Ink points of the page as they would be after undoing a `turn` (CCW) rotation."""
-    points = ink_points(mask, 80_000)
-    height, width = mask.shape
+def _quarter_turned_back(points: NDArray[np.float64], height: int) -> NDArray[np.float64]:
+    """Ink `points` of a page `height` pixels tall, turned a quarter clockwise.
+
+    That undoes a 90° counter-clockwise turn; a 270° turn then looks upside down,
+    which the line asymmetry tells apart.
+    """
     x, y = points[:, 0], points[:, 1]
-    if turn == 90:      # content turned CCW: turn it back clockwise
-        return np.stack([height - 1 - y, x], axis=1)
-    if turn == 180:
-        return np.stack([width - 1 - x, height - 1 - y], axis=1)
-    if turn == 270:
-        return np.stack([y, width - 1 - x], axis=1)
-    return points
+    return np.stack([height - 1 - y, x], axis=1)
 
 
 def detect_orientation(gray: Gray, max_skew: float = 15.0) -> OrientationGuess:
@@ -81,8 +77,8 @@ def detect_orientation(gray: Gray, max_skew: float = 15.0) -> OrientationGuess:
     mask = ink_mask(small)
     if mask.sum() < 500:
         return OrientationGuess(0, 0.0)
-    upright = _points_for(mask, 0)
-    sideways = _points_for(mask, 90)
+    upright = ink_points(mask, 80_000)
+    sideways = _quarter_turned_back(upright, mask.shape[0])
     angle_0 = best_angle(upright, max_skew, precision=0.1)
     angle_90 = best_angle(sideways, max_skew, precision=0.1)
     sharp_0 = profile_sharpness(upright, angle_0)

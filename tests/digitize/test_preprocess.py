@@ -55,10 +55,8 @@ def test_deskew_sees_no_tilt_on_a_straight_page(page):
 def test_deskew_ignores_a_dark_scanner_lid_in_the_corners(page):
     tilted = grey(tilt(page, 4.0).image).copy()
     # What a scanner shows where the rotated sheet does not cover the glass.
-    corners = np.asarray(tilt(document_page(150, body=[], header=False), 4.0).image.convert("L"))
     lid = np.asarray(Image.new("L", page.image.size, 255).rotate(4.0, fillcolor=0)) == 0
     tilted[lid] = 70
-    assert corners.shape == tilted.shape
     assert abs(estimate_skew(tilted) - 4.0) <= 0.2
 
 
