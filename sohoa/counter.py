@@ -15,6 +15,7 @@ from digitize import DigitisedScan, Progress, ScanFile, digitise, validate
 from signing import operator_request, sign_top_left
 from vault import DocumentRecord, FileRole, NewFile, OwnerId, parse_owner_id
 
+from . import record as records
 from .services import Services
 
 
@@ -59,7 +60,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
         progress: Progress | None = None) -> list[DocumentRecord]:
     """OCR, sign and file each group; progress counts pages across the whole batch."""
     total, done_before = batch.pages, 0
-    records = []
+    done: list[DocumentRecord] = []
     for group in batch.groups:
         offset = done_before
 
@@ -69,16 +70,19 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
 
         result = digitise(list(group), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
-        records.append(services.vault.file_document(
+        filed = services.vault.file_document(
             owner=batch.owner, title=batch.title or _title(group), page_count=result.page_count,
             operator=batch.operator, scanned_at=batch.scanned_at, files=_files(result, signed),
             actor=actor, dossier_code=batch.dossier,
             page_quality=[page.as_dict() for page in result.quality],
-        ))
+        )
+        done.append(records.extract(services, filed, result.page_texts,
+                                    [page.confidence for page in result.quality], actor=actor,
+                                    doc_name=batch.title))
         done_before += result.page_count
         if progress:
             progress(done_before, total, "stored")
-    return records
+    return done
 
 
 def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:

@@ -12,7 +12,17 @@ from digitize import (
 )
 from signing import FontMissing, NotAPdf, SigningError
 from storage import BlobIntegrityError, StorageError, StorageUnavailable
-from vault import DossierMismatch, InvalidOwnerId, NotFound, UnknownVariant, VaultError
+from vault import (
+    CodeConflict,
+    DossierMismatch,
+    InvalidOwnerId,
+    InvalidRecordValue,
+    InvalidTransition,
+    NotFound,
+    RecordIncomplete,
+    UnknownVariant,
+    VaultError,
+)
 
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
@@ -23,11 +33,12 @@ def http_status(exc: BaseException) -> int:
         return 413
     if isinstance(exc, UnsupportedFormat):
         return 415
-    if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf):
+    if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
+                  | InvalidRecordValue):
         return 422
     if isinstance(exc, NotFound):
         return 404
-    if isinstance(exc, DossierMismatch):
+    if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict):
         return 409
     if isinstance(exc, StorageUnavailable):
         return 503

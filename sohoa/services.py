@@ -13,6 +13,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from digitize.extract import DocTypeCatalogue
+from digitize.result_code import CodeTemplate
 from signing import DevPki, stamp_font
 from storage import BlobStore, S3Options, open_blob_store
 from vault import Vault
@@ -34,6 +36,8 @@ class Services:
     vault: Vault
     pki: DevPki
     jobs: JobRunner
+    catalogue: DocTypeCatalogue
+    code_template: CodeTemplate
 
     def stamp_font(self) -> Path:
         return stamp_font(self.settings.data_path / "fonts")
@@ -46,6 +50,9 @@ class Services:
 def build_services(settings: Settings | None = None, *, start_jobs: bool = True) -> Services:
     settings = settings or Settings()
     settings.data_path.mkdir(parents=True, exist_ok=True)
+    # Configuration errors stop the service here, before anything is stored.
+    catalogue = DocTypeCatalogue.load(settings.doc_types_file)
+    code_template = CodeTemplate(settings.result_code_template)
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
     sessions = session_factory(engine)
@@ -53,7 +60,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         settings.resolved_storage_url, url_secret=settings.url_secret_bytes(),
         url_base="/blobs", s3=_s3_options(settings),
     )
-    vault = Vault(sessions, blobs)
+    vault = Vault(sessions, blobs, required_fields=settings.required_fields)
     vault.ensure_agency(settings.agency_code, settings.agency_name)
     jobs = JobRunner(sessions, settings.job_workers if start_jobs else 1,
                      describe_error=describe_error)
@@ -61,7 +68,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     if interrupted:
         log.warning("%d job(s) interrupted by a restart were marked failed", interrupted)
     pki = DevPki(settings.pki_dir, agency_name=settings.agency_name)
-    return Services(settings, engine, sessions, blobs, vault, pki, jobs)
+    return Services(settings, engine, sessions, blobs, vault, pki, jobs, catalogue, code_template)
 
 
 def _s3_options(settings: Settings) -> S3Options | None:

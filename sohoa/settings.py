@@ -14,6 +14,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from digitize import IntakeLimits, OcrSettings
+from digitize.result_code import DEFAULT_TEMPLATE
+from vault import REQUIRED_FIELDS
 
 _LIMITS = IntakeLimits()
 _OCR = OcrSettings()
@@ -65,11 +67,31 @@ class Settings(BaseSettings):
     ocr_optimize: int = _OCR.optimize
     ocr_min_confidence: float = _OCR.min_confidence
 
+    # Field extraction and the digitisation record (REGULATIONS 9.A.9–12, 46–51).
+    doc_types_file: Path | None = Field(
+        default=None, description="JSON catalogue of document types; default: the bundled one"
+    )
+    result_code_template: str = Field(
+        default=DEFAULT_TEMPLATE, description="Digitisation-result code; placeholders in README"
+    )
+    record_required_fields: str = Field(
+        default=",".join(REQUIRED_FIELDS),
+        description="Record fields that must be filled before a record is stored",
+    )
+    record_auto_store_confidence: float = Field(
+        default=0.85, description="Store a record without review when every required "
+        "extracted value is at least this confident; above 1 means staff always confirm",
+    )
+
     # Jobs and the counter.
     job_workers: int = 2
     agency_code: str = "000.00.00.H00"
     agency_name: str = "Cơ quan thử nghiệm (DEV)"
     default_operator: str = "Cán bộ một cửa"
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(name.strip() for name in self.record_required_fields.split(",") if name.strip())
 
     @property
     def data_path(self) -> Path:

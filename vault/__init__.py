@@ -5,15 +5,41 @@ dossiers and the audit trail, behind one service (``Vault``) that the API, the
 CLI and the job workers share. Nothing is visible to everyone by default.
 """
 
+from .digitisation import LABELS, REQUIRED_FIELDS, DigitisationRecord
 from .dossiers import format_code, is_dossier_code
-from .errors import DossierMismatch, NotFound, UnknownVariant, VaultError
-from .ids import InvalidOwnerId, OwnerId, OwnerKind, mask_id, mask_ids_in_text, parse_owner_id
+from .errors import (
+    CodeConflict,
+    DossierMismatch,
+    InvalidRecordValue,
+    InvalidTransition,
+    NotFound,
+    RecordIncomplete,
+    UnknownVariant,
+    VaultError,
+)
+from .ids import (
+    InvalidOwnerId,
+    OwnerId,
+    OwnerKind,
+    is_personal_id,
+    is_tax_code,
+    mask_id,
+    mask_ids_in_text,
+    parse_owner_id,
+)
 from .models import Base, DocumentStatus, FileRole
 from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .service import Vault
 
 __all__ = [
+    "LABELS",
+    "REQUIRED_FIELDS",
     "Base",
+    "CodeConflict",
+    "DigitisationRecord",
+    "InvalidRecordValue",
+    "InvalidTransition",
+    "RecordIncomplete",
     "DocumentRecord",
     "DocumentStatus",
     "DossierMismatch",
@@ -30,6 +56,8 @@ __all__ = [
     "VaultError",
     "format_code",
     "is_dossier_code",
+    "is_personal_id",
+    "is_tax_code",
     "mask_id",
     "mask_ids_in_text",
     "parse_owner_id",

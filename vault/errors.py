@@ -21,3 +21,31 @@ class DossierMismatch(VaultError):
 
 class UnknownVariant(VaultError):
     code = "unknown_variant"
+
+
+class RecordIncomplete(VaultError):
+    """The digitisation record lacks a required field; ``missing`` names them."""
+
+    code = "record_incomplete"
+
+    def __init__(self, message: str, *, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class InvalidTransition(VaultError):
+    """A digitisation step was asked for out of order."""
+
+    code = "invalid_transition"
+
+
+class CodeConflict(VaultError):
+    """No free digitisation-result code could be given (the counter is exhausted)."""
+
+    code = "result_code_conflict"
+
+
+class InvalidRecordValue(VaultError):
+    """A record value is not acceptable (a document type outside the catalogue, a bad date)."""
+
+    code = "invalid_record_value"

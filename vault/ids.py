@@ -79,6 +79,21 @@ def parse_owner_id(raw: str) -> OwnerId:
     )
 
 
+def is_personal_id(value: str) -> bool:
+    """True for a well-formed personal ID; used to vet numbers found in a document."""
+    try:
+        return parse_owner_id(value).kind is OwnerKind.CITIZEN
+    except InvalidOwnerId:
+        return False
+
+
+def is_tax_code(value: str) -> bool:
+    try:
+        return parse_owner_id(value).kind is OwnerKind.ORGANISATION
+    except InvalidOwnerId:
+        return False
+
+
 def mask_id(value: str) -> str:
     """Keep the first three and last two characters: enough to tell records apart."""
     if len(value) <= 5:

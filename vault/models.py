@@ -144,6 +144,24 @@ class Document(Base):
     #: The per-page quality report of digitisation (dpi, skew, confidence, warnings).
     page_quality: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
+    # The digitisation record (REGULATIONS 46–51); ``doc_type`` is its doc_type_code
+    # and ``title`` its doc_name. Filled from extraction, confirmed or keyed by staff.
+    kind: Mapped[str] = mapped_column(String(16), default="COMPONENT")
+    number_symbol: Mapped[str | None] = mapped_column(String(64))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    issuing_body: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(String(500))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    validity_scope: Mapped[str | None] = mapped_column(String(255))
+    signer_name: Mapped[str | None] = mapped_column(String(100))
+    signer_position: Mapped[str | None] = mapped_column(String(100))
+    #: Mã kết quả số hóa: assigned once at CODED, never changed (REGULATIONS 9.A.11, 50).
+    result_code: Mapped[str | None] = mapped_column(String(120), unique=True)
+    #: Every extracted value with its confidence and method (OCR, QR or MANUAL).
+    extraction: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: OCR when every record value came from the page, MANUAL when staff keyed any.
+    extraction_method: Mapped[str | None] = mapped_column(String(8))
+
     owner: Mapped[Owner] = relationship()
     dossier: Mapped[Dossier | None] = relationship()
     versions: Mapped[list[FileVersion]] = relationship(

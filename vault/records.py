@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -35,6 +35,22 @@ class DocumentRecord:
     text_chars: int = 0
     #: One quality report per page (see `digitize.ocr.PageQuality.as_dict`).
     page_quality: list[dict[str, Any]] = field(default_factory=list)
+    kind: str = "COMPONENT"
+    number_symbol: str | None = None
+    issue_date: date | None = None
+    issuing_body: str | None = None
+    summary: str | None = None
+    valid_until: date | None = None
+    validity_scope: str | None = None
+    signer_name: str | None = None
+    signer_position: str | None = None
+    result_code: str | None = None
+    extraction: list[dict[str, Any]] = field(default_factory=list)
+    extraction_method: str | None = None
+
+    def expired(self, today: date) -> bool:
+        """Past its validity: shown as expired, never attached as a valid paper (item 51)."""
+        return self.valid_until is not None and self.valid_until < today
 
     def file(self, role: str, part: int = 1) -> FileRecord | None:
         return next((f for f in self.files if f.role == role and f.part == part), None)
@@ -43,6 +59,9 @@ class DocumentRecord:
         data = asdict(self)
         data["scanned_at"] = self.scanned_at.isoformat()
         data["created_at"] = self.created_at.isoformat()
+        for name in ("issue_date", "valid_until"):
+            value = getattr(self, name)
+            data[name] = value.isoformat() if value else None
         return data
 
 

@@ -9,18 +9,20 @@ between leaves orphan blobs for ``fsck`` to report, never a row without its blob
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage import BlobStore, sha256_hex
 
+from .digitisation import REQUIRED_FIELDS, DigitisationRecord, check_complete, check_transition
 from .dossiers import local_day, open_dossier
-from .errors import DossierMismatch, NotFound, UnknownVariant
+from .errors import CodeConflict, DossierMismatch, InvalidTransition, NotFound, UnknownVariant
 from .ids import OwnerId
 from .models import (
     Agency,
@@ -40,9 +42,11 @@ log = logging.getLogger(__name__)
 class Vault:
     """Owners, their documents and files, dossiers, and the audit trail."""
 
-    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore) -> None:
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
+                 required_fields: tuple[str, ...] = REQUIRED_FIELDS) -> None:
         self._sessions = sessions
         self._blobs = blobs
+        self.required_fields = required_fields
 
     @contextmanager
     def _unit(self) -> Iterator[Session]:
@@ -142,6 +146,75 @@ class Vault:
         log.info("filed document %s (%d pages) for owner %s", record.id, page_count, owner.masked)
         return record
 
+    # -- the digitisation record and its four steps ---------------------------------------
+    def record_extraction(self, document_id: str, draft: DigitisationRecord,
+                          extraction: list[dict[str, Any]], *, actor: str) -> DocumentRecord:
+        """SCANNED → EXTRACTED: keep what was read, and fill the record as a draft."""
+        with self._unit() as session:
+            document = self._document(session, document_id)
+            self._advance(session, document, DocumentStatus.EXTRACTED, actor)
+            _apply(document, draft)
+            document.extraction = extraction
+            document.extraction_method = "OCR"
+            session.flush()
+            return self._record(session, document_id)
+
+    def save_record(
+        self, document_id: str, record: DigitisationRecord, *, code_prefix: str,
+        make_code: Callable[[str, int], str], extraction: list[dict[str, Any]],
+        method: str, actor: str,
+    ) -> DocumentRecord:
+        """Confirm the record: refused while a required field is empty (REGULATIONS 46).
+
+        The first save gives the result code (EXTRACTED → CODED) and stores the
+        record (CODED → STORED). Later saves correct the fields; the code stays.
+        """
+        with self._unit() as session:
+            document = self._document(session, document_id)
+            check_complete(record, self.required_fields, document.owner.identifier)
+            status = DocumentStatus(document.status)
+            if status not in (DocumentStatus.EXTRACTED, DocumentStatus.STORED):
+                raise InvalidTransition(
+                    f"tài liệu đang ở bước {status.value}: chưa bóc tách xong "
+                    f"(the document is {status.value}; extract before saving its record)"
+                )
+            _apply(document, record)
+            document.extraction = extraction
+            document.extraction_method = method
+            if status is DocumentStatus.EXTRACTED:
+                document.result_code = self._free_code(session, code_prefix, make_code)
+                self._advance(session, document, DocumentStatus.CODED, actor)
+                self._advance(session, document, DocumentStatus.STORED, actor)
+            else:
+                self._audit(session, actor, "document.record_corrected", "document",
+                            document_id, {"method": method})
+            try:
+                session.flush()
+            except IntegrityError:
+                raise CodeConflict("mã kết quả số hóa bị trùng, hãy lưu lại "
+                                   "(result code taken at the same moment; save again)") from None
+            return self._record(session, document_id)
+
+    def _advance(self, session: Session, document: Document, target: DocumentStatus,
+                 actor: str) -> None:
+        check_transition(document.status, target)
+        self._audit(session, actor, "document.status", "document", document.id,
+                    {"from": document.status, "to": target.value,
+                     "result_code": document.result_code})
+        document.status = target.value
+
+    @staticmethod
+    def _free_code(session: Session, prefix: str, make_code: Callable[[str, int], str]) -> str:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        taken = session.scalar(select(func.count()).select_from(Document).where(
+            Document.result_code.like(f"{escaped}%", escape="\\")
+        )) or 0
+        for sequence in range(taken + 1, taken + 1000):
+            code = make_code(prefix, sequence)
+            if session.scalar(select(Document.id).where(Document.result_code == code)) is None:
+                return code
+        raise CodeConflict(f"hết số thứ tự cho mã {prefix} (no free code under this prefix)")
+
     # -- reading ------------------------------------------------------------------------
     def list_documents(self, owner: OwnerId) -> list[DocumentRecord]:
         with self._sessions() as session:
@@ -210,6 +283,14 @@ class Vault:
             )
         return dossier.id
 
+    @staticmethod
+    def _document(session: Session, document_id: str) -> Document:
+        document = session.scalar(select(Document).where(Document.id == document_id)
+                                  .options(selectinload(Document.owner)).with_for_update())
+        if document is None:
+            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        return document
+
     def _record(self, session: Session, document_id: str) -> DocumentRecord:
         document = session.scalar(
             select(Document).where(Document.id == document_id)
@@ -230,6 +311,13 @@ class Vault:
             created_at=document.created_at,
             dossier=document.dossier.code if document.dossier else None, files=files,
             text_chars=document.text_chars, page_quality=list(document.page_quality or []),
+            kind=document.kind, number_symbol=document.number_symbol,
+            issue_date=document.issue_date, issuing_body=document.issuing_body,
+            summary=document.summary, valid_until=document.valid_until,
+            validity_scope=document.validity_scope, signer_name=document.signer_name,
+            signer_position=document.signer_position, result_code=document.result_code,
+            extraction=list(document.extraction or []),
+            extraction_method=document.extraction_method,
         )
 
     @staticmethod
@@ -237,6 +325,27 @@ class Vault:
                details: dict[str, object]) -> None:
         session.add(AuditEvent(actor=actor, action=action, subject_type=subject_type,
                                subject_id=subject_id, details=details))
+
+
+def _apply(document: Document, record: DigitisationRecord) -> None:
+    """Copy the record onto the row; doc_type_code and doc_name live in doc_type and title."""
+    document.doc_type = (record.doc_type_code or "unknown")[:64]
+    if record.doc_name:
+        document.title = record.doc_name[:500]
+    document.kind = record.kind
+    document.number_symbol = _cut(record.number_symbol, 64)
+    document.issue_date = record.issue_date
+    document.issuing_body = _cut(record.issuing_body, 200)
+    document.summary = _cut(record.summary, 500)
+    document.valid_until = record.valid_until
+    document.validity_scope = _cut(record.validity_scope, 255)
+    document.signer_name = _cut(record.signer_name, 100)
+    document.signer_position = _cut(record.signer_position, 100)
+
+
+def _cut(value: str | None, size: int) -> str | None:
+    value = (value or "").strip()
+    return value[:size] or None
 
 
 def _text_chars(files: list[NewFile]) -> int:

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from digitize import DigitizeError
 from signing import NotAPdf
 from storage import StorageError
-from vault import InvalidOwnerId, VaultError, mask_ids_in_text
+from vault import InvalidOwnerId, RecordIncomplete, VaultError, mask_ids_in_text
 
 from .. import __version__
 from ..errors import describe_error, http_status
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     return app
 
 
-def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
     return {"error": {"code": code, "message": message}}
 
 
@@ -66,7 +67,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         code, message = describe_error(exc)
         status = http_status(exc)
         headers = {"Retry-After": "30"} if status == 503 else None
-        return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+        body = error_body(code, message)
+        if isinstance(exc, RecordIncomplete):
+            body["error"]["missing"] = exc.missing
+        return JSONResponse(body, status_code=status, headers=headers)
 
     for kind in domain:
         app.add_exception_handler(kind, on_domain_error)

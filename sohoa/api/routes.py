@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from digitize import FileTooLarge
 from storage import LocalBlobStore, PresignedUrlError
 from vault import FileRole, parse_owner_id
 
-from .. import counter
+from .. import counter, record
 from ..jobs import JobNotFound
-from ..presenters import document_summary
+from ..presenters import digitisation_record, document_summary
 from ..services import Services
 
 router = APIRouter()
@@ -60,7 +62,8 @@ async def digitize(
 
     def work(report: counter.Progress) -> dict[str, Any]:
         records = counter.run(services, batch, actor=API_ACTOR, progress=report)
-        return {"documents": [document_summary(r) for r in records]}
+        return {"documents": [document_summary(r, services.vault.required_fields)
+                              for r in records]}
 
     job = services.jobs.submit("digitize", work, total=batch.pages,
                                owner_identifier=batch.owner.value)
@@ -79,13 +82,49 @@ def get_job(request: Request, job_id: str) -> dict[str, Any]:
 @router.get("/api/v1/owners/{owner_id}/documents", tags=["vault"])
 def list_documents(request: Request, owner_id: str) -> dict[str, Any]:
     owner = parse_owner_id(owner_id)
-    records = _services(request).vault.list_documents(owner)
-    return {"documents": [document_summary(r) for r in records]}
+    services = _services(request)
+    records = services.vault.list_documents(owner)
+    return {"documents": [document_summary(r, services.vault.required_fields) for r in records]}
 
 
 @router.get("/api/v1/documents/{document_id}", tags=["vault"])
 def get_document(request: Request, document_id: str) -> dict[str, Any]:
-    return {"document": _services(request).vault.get_document(document_id).as_dict()}
+    services = _services(request)
+    document = services.vault.get_document(document_id)
+    return {"document": document.as_dict(),
+            "record": digitisation_record(document, services.vault.required_fields)}
+
+
+class RecordChanges(BaseModel):
+    """Values staff confirm or correct; fields left out keep their current value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type_code: str | None = Field(None, max_length=64)
+    doc_name: str | None = Field(None, max_length=500)
+    number_symbol: str | None = Field(None, max_length=64)
+    issue_date: date | None = None
+    issuing_body: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=500)
+    valid_until: date | None = None
+    validity_scope: str | None = Field(None, max_length=255)
+    signer_name: str | None = Field(None, max_length=100)
+    signer_position: str | None = Field(None, max_length=100)
+    kind: Literal["COMPONENT", "RESULT"] | None = None
+
+
+@router.put("/api/v1/documents/{document_id}/record", tags=["vault"])
+def save_record(request: Request, document_id: str, changes: RecordChanges) -> dict[str, Any]:
+    """Confirm or correct the digitisation record; 422 names the required fields still empty.
+
+    The first complete save assigns the digitisation-result code and stores the
+    record; values that differ from what OCR read are recorded as MANUAL.
+    """
+    services = _services(request)
+    saved = record.save(services, document_id, changes.model_dump(exclude_unset=True),
+                        actor=API_ACTOR)
+    return {"document": saved.as_dict(),
+            "record": digitisation_record(saved, services.vault.required_fields)}
 
 
 @router.get("/api/v1/documents/{document_id}/file", tags=["vault"])

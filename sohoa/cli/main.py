@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,10 +12,10 @@ from rich.table import Table
 from digitize import DigitizeError
 from signing import DevPki, NotAPdf, verify_pdf, vietnam_time
 from storage import StorageError
-from vault import FileRole, InvalidOwnerId, VaultError, parse_owner_id
+from vault import LABELS, FileRole, InvalidOwnerId, VaultError, parse_owner_id
 
-from .. import counter
-from ..presenters import document_summary
+from .. import counter, record
+from ..presenters import digitisation_record, document_summary
 from ..services import Services, build_services
 from ..settings import Settings
 from .output import console, fail, page_progress, print_json
@@ -86,7 +86,7 @@ def digitize(
         fail(exc, as_json=as_json)
     finally:
         services.close()
-    summaries = [document_summary(r) for r in records]
+    summaries = [document_summary(r, services.vault.required_fields) for r in records]
     if as_json:
         print_json({"documents": summaries})
         return
@@ -95,6 +95,17 @@ def digitize(
                       f"{s['text_chars']} ký tự, SHA-256 {s['sha256'][:16]}…", highlight=False)
         for warning in s["warnings"]:
             console.print(f"  [yellow]Lưu ý[/]: {warning['message']}", highlight=False)
+        _print_record_state(s["record"])
+
+
+def _print_record_state(record: dict[str, Any]) -> None:
+    if record["result_code"]:
+        console.print(f"  Mã kết quả số hóa: [bold]{record['result_code']}[/]", highlight=False)
+    else:
+        missing = ", ".join(LABELS.get(name, name) for name in record["missing"])
+        console.print(f"  [yellow]Chờ xác nhận bản ghi số hóa[/]"
+                      f"{': còn trống ' + missing if missing else ''} "
+                      f"(sohoa vault record … --set trường=giá_trị)", highlight=False)
 
 
 @vault_app.command("ls")
@@ -109,13 +120,54 @@ def vault_ls(owner: Annotated[str, typer.Argument(help="Personal ID or tax code"
     finally:
         services.close()
     if as_json:
-        print_json({"documents": [document_summary(r) for r in records]})
+        print_json({"documents": [document_summary(r, services.vault.required_fields)
+                                  for r in records]})
         return
     table = Table("ID", "Tiêu đề", "Trang", "Hồ sơ", "Ngày quét", "Trạng thái")
     for r in records:
         table.add_row(r.id, r.title, str(r.page_count), r.dossier or "—",
                       vietnam_time(r.scanned_at), r.status)
     console.print(table if records else "Kho chưa có tài liệu nào (the vault is empty).")
+
+
+@vault_app.command("record")
+def vault_record(
+    owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
+    doc_id: Annotated[str, typer.Argument(help="Document ID")],
+    values: Annotated[list[str] | None, typer.Option(
+        "--set", help="field=value, e.g. --set summary='Về việc …' (repeatable)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Xem, bổ sung và lưu bản ghi số hóa (show, complete and store the digitisation record)."""
+    services = _services()
+    try:
+        who = parse_owner_id(owner)
+        if values:
+            changes = dict(_field_value(item) for item in values)
+            document = record.save(services, doc_id, changes, actor=CLI_ACTOR, owner=who)
+        else:
+            document = services.vault.get_document(doc_id, owner=who)
+        shown = digitisation_record(document, services.vault.required_fields)
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=as_json)
+    finally:
+        services.close()
+    if as_json:
+        print_json({"record": shown})
+        return
+    table = Table("Trường", "Giá trị")
+    for name, value in shown.items():
+        if name not in ("missing", "expired"):
+            table.add_row(LABELS.get(name, name), "—" if value is None else str(value))
+    console.print(table)
+    _print_record_state(shown)
+
+
+def _field_value(item: str) -> tuple[str, str]:
+    name, sep, value = item.partition("=")
+    if not sep:
+        raise typer.BadParameter(f"{item!r}: dùng dạng trường=giá_trị (use field=value)")
+    return name.strip(), value
 
 
 @vault_app.command("get")

@@ -1,0 +1,149 @@
+"""The digitisation record use case: extract after OCR, then confirm, correct and code.
+
+After a document is filed (SCANNED) its text is read for fields (EXTRACTED).
+When every required value was found with enough confidence the record is
+stored at once (CODED, STORED); otherwise it waits for staff, who fill or
+correct values. A value staff change is marked MANUAL (REGULATIONS 9.A.9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
+from datetime import date
+from typing import Any
+
+from digitize.extract import Extraction, ExtractionMethod, extract_fields
+from digitize.result_code import CodeTemplate
+from vault import (
+    DigitisationRecord,
+    DocumentRecord,
+    InvalidRecordValue,
+    OwnerId,
+    is_personal_id,
+    is_tax_code,
+)
+
+from .services import Services
+
+#: Record field ← extracted field it is filled from.
+FROM_EXTRACTION = {
+    "doc_type_code": "doc_type", "doc_name": "doc_name", "number_symbol": "number_symbol",
+    "issue_date": "issue_date", "issuing_body": "issuing_body", "summary": "summary",
+    "signer_name": "signer_name", "signer_position": "signer_position",
+}
+EDITABLE = tuple(f.name for f in fields(DigitisationRecord))
+
+
+def extract(services: Services, record: DocumentRecord, pages: Sequence[str],
+            confidences: Sequence[float | None], *, actor: str,
+            doc_name: str | None = None) -> DocumentRecord:
+    """Read the fields (SCANNED → EXTRACTED) and store the record if nothing needs review.
+
+    ``doc_name`` is a title the officer typed at the counter: it wins over the
+    one read from the page and is recorded as keyed (MANUAL).
+    """
+    extraction = extract_fields(pages, services.catalogue, page_confidence=confidences,
+                                id_check=is_personal_id, tax_check=is_tax_code)
+    if doc_name:
+        extraction = extraction.corrected("doc_name", doc_name)
+    draft = _draft(extraction, record.title)
+    extracted = services.vault.record_extraction(record.id, draft, extraction.as_list(),
+                                                 actor=actor)
+    if _confident(extraction, draft, services, record.owner):
+        return _save(services, extracted, draft, extraction, actor=actor)
+    return extracted
+
+
+def save(services: Services, document_id: str, changes: Mapping[str, Any], *, actor: str,
+         owner: OwnerId | None = None) -> DocumentRecord:
+    """Apply staff's values over the current record and store it; refused while incomplete."""
+    current = services.vault.get_document(document_id, owner=owner)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidRecordValue(f"trường không có trong bản ghi (unknown fields): {', '.join(unknown)}")
+    record = _current(current)
+    extraction = Extraction.from_list(current.extraction)
+    for name, value in changes.items():
+        value = _typed(name, value)
+        if value == getattr(record, name):
+            continue
+        record = replace(record, **{name: value})
+        if name in FROM_EXTRACTION:
+            extraction = extraction.corrected(FROM_EXTRACTION[name], _text(value))
+    return _save(services, current, record, extraction, actor=actor)
+
+
+def _save(services: Services, document: DocumentRecord, record: DigitisationRecord,
+          extraction: Extraction, *, actor: str) -> DocumentRecord:
+    code = record.doc_type_code or ""
+    if code not in services.catalogue:
+        raise InvalidRecordValue(
+            f"mã loại giấy tờ {code!r} không có trong danh mục (document type not in the catalogue)"
+        )
+    prefix = services.code_template.prefix(
+        owner_id=document.owner, doc_type_code=code, kind=record.kind,
+        number_symbol=record.number_symbol, dossier_code=document.dossier,
+        year=record.issue_date.year if record.issue_date else None,
+    )
+    keyed = any(f.method is ExtractionMethod.MANUAL for f in extraction.fields
+                if f.name in FROM_EXTRACTION.values())
+    return services.vault.save_record(
+        document.id, record, code_prefix=prefix, make_code=CodeTemplate.code,
+        extraction=extraction.as_list(), method="MANUAL" if keyed else "OCR", actor=actor,
+    )
+
+
+def _draft(extraction: Extraction, title: str) -> DigitisationRecord:
+    values: dict[str, Any] = {name: extraction.value(source)
+                              for name, source in FROM_EXTRACTION.items()}
+    values["issue_date"] = _typed("issue_date", values["issue_date"])
+    values["doc_name"] = values["doc_name"] or title
+    return DigitisationRecord(**values)
+
+
+def _confident(extraction: Extraction, draft: DigitisationRecord, services: Services,
+               owner: str) -> bool:
+    if draft.missing(services.vault.required_fields, owner):
+        return False
+    threshold = services.settings.record_auto_store_confidence
+    for name in services.vault.required_fields:
+        source = FROM_EXTRACTION.get(name)
+        found = extraction.get(source) if source else None
+        if source and (found is None or found.confidence < threshold):
+            return False
+    return True
+
+
+def _current(document: DocumentRecord) -> DigitisationRecord:
+    return DigitisationRecord(
+        doc_type_code=None if document.doc_type == "unknown" else document.doc_type,
+        doc_name=document.title, number_symbol=document.number_symbol,
+        issue_date=document.issue_date, issuing_body=document.issuing_body,
+        summary=document.summary, valid_until=document.valid_until,
+        validity_scope=document.validity_scope, signer_name=document.signer_name,
+        signer_position=document.signer_position, kind=document.kind,
+    )
+
+
+def _typed(name: str, value: Any) -> Any:
+    """Dates from ISO text; blank text as empty; everything else as trimmed text."""
+    if value is None or value == "":
+        return None
+    if name in ("issue_date", "valid_until"):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidRecordValue(
+                f"{name}: ngày phải có dạng YYYY-MM-DD (a date must be YYYY-MM-DD)"
+            ) from None
+    text = str(value).strip()
+    if name == "kind":
+        text = text.upper()
+    return text or None
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value or "")
