@@ -7,11 +7,20 @@ does the slow part with progress, and is what a job worker executes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import PurePath
+from typing import Any
 
 from digitize import DigitisedScan, Progress, ScanFile, digitise, validate
+from digitize.capture import (
+    CaptureProblem,
+    CaptureRejected,
+    blocking,
+    check_capture,
+    page_count_problem,
+)
+from digitize.separators import SeparatorMismatch, part_files, split_batch
 from signing import operator_request, sign_top_left
 from vault import DocumentRecord, FileRole, NewFile, OwnerId, parse_owner_id
 
@@ -20,19 +29,31 @@ from .services import Services
 
 
 @dataclass(frozen=True)
+class PreparedGroup:
+    """The files of one document to make, where it goes, and what the capture checks saw."""
+
+    files: tuple[ScanFile, ...]
+    dossier: str | None
+    title: str | None
+    problems: tuple[CaptureProblem, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return sum(scan.page_count for scan in self.files)
+
+
+@dataclass(frozen=True)
 class PreparedBatch:
     """A request that passed every check: one group of files per document to make."""
 
     owner: OwnerId
-    groups: tuple[tuple[ScanFile, ...], ...]
-    dossier: str | None
+    groups: tuple[PreparedGroup, ...]
     operator: str
-    title: str | None
     scanned_at: datetime
 
     @property
     def pages(self) -> int:
-        return sum(scan.page_count for group in self.groups for scan in group)
+        return sum(group.pages for group in self.groups)
 
 
 def prepare(
@@ -44,16 +65,73 @@ def prepare(
     operator: str | None = None,
     each: bool = False,
     title: str | None = None,
+    split: bool = False,
+    declared_pages: int | None = None,
+    force: bool = False,
 ) -> PreparedBatch:
-    """Refuse bad input with a named error; nothing is stored by this function."""
+    """Refuse bad input with a named error; nothing is stored by this function.
+
+    ``split`` cuts the batch at separator sheets (one document per component);
+    ``declared_pages`` is the count of paper pages the officer counted;
+    ``force`` files a scan whose blocking capture problems the officer accepts.
+    """
     owner_id = parse_owner_id(owner)
+    dossier = dossier or None
     if dossier:
         services.vault.check_dossier(dossier, owner_id)
     scans = validate(files, services.settings.intake_limits)
-    groups = tuple((scan,) for scan in scans) if each else (tuple(scans),)
+    title = title.strip()[:500] if title else None
+    if split:
+        groups = _split(services, scans, owner_id, dossier, title)
+    elif each:
+        groups = [PreparedGroup((scan,), dossier, title) for scan in scans]
+    else:
+        groups = [PreparedGroup(tuple(scans), dossier, title)]
+    groups = _check_capture(services, groups, declared_pages, force)
     name = (operator or services.settings.default_operator).strip()[:120]
-    return PreparedBatch(owner_id, groups, dossier or None, name,
-                         title.strip()[:500] if title else None, datetime.now(UTC))
+    return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC))
+
+
+def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: str | None,
+           title: str | None) -> list[PreparedGroup]:
+    """One group per separator sheet; each sheet's dossier must be this owner's."""
+    groups = []
+    for part in split_batch(scans):
+        sheet = part.separator
+        if sheet is not None and dossier and sheet.dossier != dossier:
+            raise SeparatorMismatch(
+                f"tờ phân tách ghi hồ sơ {sheet.dossier}, không phải hồ sơ {dossier} đang quét "
+                f"(a separator sheet names another dossier)")
+        if sheet is not None and not dossier:
+            services.vault.check_dossier(sheet.dossier, owner)
+        name = (sheet.label or sheet.component) if sheet else title
+        groups.append(PreparedGroup(tuple(part_files(part, scans)),
+                                    sheet.dossier if sheet else dossier, name))
+    if not groups:
+        raise SeparatorMismatch("lô quét chỉ có tờ phân tách, không có trang nội dung nào "
+                                "(the batch holds separator sheets only)")
+    return groups
+
+
+def _check_capture(services: Services, groups: list[PreparedGroup], declared: int | None,
+                   force: bool) -> list[PreparedGroup]:
+    """Capture checks per document; refuse on a blocking problem unless the officer forces."""
+    limits = services.settings.capture_limits
+    problems: list[CaptureProblem] = []
+    checked = []
+    for index, group in enumerate(groups):
+        # The declared count is of the whole stack of paper: checked once, on the first group.
+        count = declared if index == 0 and len(groups) == 1 else None
+        found = check_capture(list(group.files), declared_pages=count, limits=limits)
+        problems.extend(found)
+        checked.append(replace(group, problems=tuple(found)))
+    if declared is not None and len(groups) > 1:
+        total = sum(group.pages for group in groups)
+        if total != declared:
+            problems.append(page_count_problem(total, declared))
+    if blocking(problems) and not force:
+        raise CaptureRejected(problems)
+    return checked
 
 
 def run(services: Services, batch: PreparedBatch, *, actor: str,
@@ -68,21 +146,33 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             if progress:
                 progress(offset + done, total, stage)
 
-        result = digitise(list(group), services.settings.ocr, scaled)
+        result = digitise(list(group.files), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
         filed = services.vault.file_document(
-            owner=batch.owner, title=batch.title or _title(group), page_count=result.page_count,
-            operator=batch.operator, scanned_at=batch.scanned_at, files=_files(result, signed),
-            actor=actor, dossier_code=batch.dossier,
-            page_quality=[page.as_dict() for page in result.quality],
+            owner=batch.owner, title=group.title or _title(group.files),
+            page_count=result.page_count, operator=batch.operator,
+            scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,
+            dossier_code=group.dossier,
+            page_quality=_with_capture_warnings(result, group.problems),
         )
         done.append(records.extract(services, filed, result.page_texts,
                                     [page.confidence for page in result.quality], actor=actor,
-                                    doc_name=batch.title))
+                                    doc_name=group.title))
         done_before += result.page_count
         if progress:
             progress(done_before, total, "stored")
     return done
+
+
+def _with_capture_warnings(result: DigitisedScan,
+                           problems: tuple[CaptureProblem, ...]) -> list[dict[str, Any]]:
+    """The OCR quality report per page, with the capture checks' findings added as warnings."""
+    pages = [page.as_dict() for page in result.quality]
+    for problem in problems:
+        if problem.page is not None and 0 < problem.page <= len(pages):
+            pages[problem.page - 1].setdefault("warnings", []).append(
+                {"code": problem.code.value, "message": problem.message})
+    return pages
 
 
 def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:

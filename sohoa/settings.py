@@ -14,11 +14,13 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from digitize import IntakeLimits, OcrSettings
+from digitize.capture import CaptureLimits
 from digitize.result_code import DEFAULT_TEMPLATE
 from vault import REQUIRED_FIELDS
 
 _LIMITS = IntakeLimits()
 _OCR = OcrSettings()
+_CAPTURE = CaptureLimits()
 
 
 class Settings(BaseSettings):
@@ -67,6 +69,13 @@ class Settings(BaseSettings):
     ocr_optimize: int = _OCR.optimize
     ocr_min_confidence: float = _OCR.min_confidence
 
+    # Capture checks at the counter (REGULATIONS 9.A.3–5); see digitize.capture.
+    capture_min_sharpness: float = _CAPTURE.min_sharpness
+    capture_min_pen_ratio: float = _CAPTURE.min_pen_ratio
+    capture_dual_similarity: float = _CAPTURE.dual_capture_similarity
+    capture_require_colour: bool = _CAPTURE.require_colour
+    capture_require_dual: bool = _CAPTURE.require_dual_capture
+
     # Field extraction and the digitisation record (REGULATIONS 9.A.9–12, 46–51).
     doc_types_file: Path | None = Field(
         default=None, description="JSON catalogue of document types; default: the bundled one"
@@ -88,6 +97,16 @@ class Settings(BaseSettings):
     agency_code: str = "000.00.00.H00"
     agency_name: str = "Cơ quan thử nghiệm (DEV)"
     default_operator: str = "Cán bộ một cửa"
+
+    @property
+    def capture_limits(self) -> CaptureLimits:
+        return CaptureLimits(
+            min_dpi=self.min_dpi, min_sharpness=self.capture_min_sharpness,
+            min_pen_ratio=self.capture_min_pen_ratio,
+            dual_capture_similarity=self.capture_dual_similarity,
+            require_colour=self.capture_require_colour,
+            require_dual_capture=self.capture_require_dual,
+        )
 
     @property
     def required_fields(self) -> tuple[str, ...]:

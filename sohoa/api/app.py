@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digitize import DigitizeError
+from digitize.capture import CaptureRejected
 from signing import NotAPdf
 from storage import StorageError
 from vault import InvalidOwnerId, RecordIncomplete, VaultError, mask_ids_in_text
@@ -70,6 +71,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         body = error_body(code, message)
         if isinstance(exc, RecordIncomplete):
             body["error"]["missing"] = exc.missing
+        if isinstance(exc, CaptureRejected):
+            body["error"]["problems"] = [p.as_dict() for p in exc.problems]
         return JSONResponse(body, status_code=status, headers=headers)
 
     for kind in domain:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from digitize import FileTooLarge
+from digitize.separators import Separator, separator_sheet
 from storage import LocalBlobStore, PresignedUrlError
 from vault import FileRole, parse_owner_id
 
@@ -42,6 +43,11 @@ async def digitize(
     operator: Annotated[str | None, Form(description="Name of the officer who scanned")] = None,
     each: Annotated[bool, Form(description="One document per file instead of one in all")] = False,
     title: Annotated[str | None, Form(max_length=500)] = None,
+    split: Annotated[bool, Form(description="Cut the batch at separator sheets")] = False,
+    declared_pages: Annotated[int | None, Form(
+        ge=1, description="Paper pages the officer counted (checked against the scan)")] = None,
+    force: Annotated[bool, Form(
+        description="File even with blocking capture problems (the officer confirms)")] = False,
 ) -> JSONResponse:
     """Check the scans now (4xx if refused, nothing stored); OCR, sign and file them in a job."""
     services = _services(request)
@@ -57,7 +63,8 @@ async def digitize(
         received.append((upload.filename or "scan", data))
     batch = await run_in_threadpool(
         counter.prepare, services, received, owner=owner, dossier=dossier,
-        operator=operator, each=each, title=title,
+        operator=operator, each=each, title=title, split=split,
+        declared_pages=declared_pages, force=force,
     )
 
     def work(report: counter.Progress) -> dict[str, Any]:
@@ -69,6 +76,21 @@ async def digitize(
                                owner_identifier=batch.owner.value)
     return JSONResponse({"job": job.as_dict()}, status_code=202,
                         headers={"Location": f"/api/v1/jobs/{job.id}"})
+
+
+@router.get("/api/v1/dossiers/{dossier_code}/separator", tags=["digitize"])
+def separator_sheet_pdf(
+    request: Request, dossier_code: str,
+    component: Annotated[str, Query(min_length=1, max_length=64, description="Component code")],
+    owner: Annotated[str, Query(description="Owner of the dossier")],
+    label: Annotated[str, Query(max_length=200, description="Component name")] = "",
+) -> Response:
+    """A printable separator sheet: put it in front of the component in the feeder."""
+    services = _services(request)
+    services.vault.check_dossier(dossier_code, parse_owner_id(owner))
+    pdf = separator_sheet(Separator(dossier_code, component, label))
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{_ascii(f"to-phan-tach-{component}.pdf")}"'})
 
 
 @router.get("/api/v1/jobs/{job_id}", tags=["jobs"])

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from digitize import DigitizeError
+from digitize.separators import Separator, separator_sheet
 from signing import DevPki, NotAPdf, verify_pdf, vietnam_time
 from storage import StorageError
 from vault import LABELS, FileRole, InvalidOwnerId, VaultError, parse_owner_id
@@ -66,6 +67,11 @@ def digitize(
     operator: Annotated[str | None, typer.Option(help="Name of the officer who scanned")] = None,
     each: Annotated[bool, typer.Option("--each", help="One document per file")] = False,
     title: Annotated[str | None, typer.Option(help="Document title")] = None,
+    split: Annotated[bool, typer.Option("--split", help="Cut the batch at separator sheets")] = False,
+    pages: Annotated[int | None, typer.Option(
+        "--pages", min=1, help="Paper pages you counted; the scan must have as many")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="File despite blocking capture problems (you confirm the scan)")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Số hóa bản quét: OCR, ký số, lưu vào kho (digitise scans into the owner's vault)."""
@@ -79,7 +85,8 @@ def digitize(
     services = _services()
     try:
         batch = counter.prepare(services, received, owner=owner, dossier=dossier,
-                                operator=operator, each=each, title=title)
+                                operator=operator, each=each, title=title, split=split,
+                                declared_pages=pages, force=force)
         with page_progress(not as_json) as progress:
             records = counter.run(services, batch, actor=CLI_ACTOR, progress=progress)
     except DOMAIN_ERRORS as exc:
@@ -214,6 +221,27 @@ def dossier_open(
         print_json({"dossier": code})
     else:
         typer.echo(code)
+
+
+@dossier_app.command("separator")
+def dossier_separator(
+    dossier: Annotated[str, typer.Argument(help="Dossier code")],
+    owner: Annotated[str, typer.Option(help="Personal ID or tax code of the applicant")],
+    component: Annotated[str, typer.Option(help="Component code, e.g. TP01")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF")],
+    label: Annotated[str, typer.Option(help="Component name, printed and used as title")] = "",
+) -> None:
+    """In tờ phân tách cho một thành phần hồ sơ (print a separator sheet for a component)."""
+    services = _services()
+    try:
+        services.vault.check_dossier(dossier, parse_owner_id(owner))
+        pdf = separator_sheet(Separator(dossier, component, label))
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=False)
+    finally:
+        services.close()
+    output.write_bytes(pdf)
+    console.print(f"Đã ghi tờ phân tách {output}", highlight=False)
 
 
 @app.command()

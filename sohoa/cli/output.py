@@ -26,10 +26,14 @@ def print_json(data: Any) -> None:
 def fail(exc: BaseException, *, as_json: bool = False, exit_code: int = 2) -> NoReturn:
     """Report a refused request or a failure, and exit non-zero."""
     code, message = describe_error(exc)
+    problems = [p.as_dict() for p in getattr(exc, "problems", [])]
     if as_json:
-        print_json({"error": {"code": code, "message": message}})
+        print_json({"error": {"code": code, "message": message,
+                              **({"problems": problems} if problems else {})}})
     else:
         console.print(f"[bold red]Lỗi[/] ({code}): {message}", highlight=False)
+        for problem in problems:
+            console.print(f"  [yellow]{problem['code']}[/]: {problem['message']}", highlight=False)
     raise typer.Exit(exit_code)
 
 
