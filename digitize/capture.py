@@ -11,7 +11,9 @@ while the paper is still on the desk (REGULATIONS 9.A.3–5):
 - ``trang_trang``: the page is blank (kept, never dropped — only flagged);
 - ``thieu_ban_chup_kep``: a page with handwritten notes has no second capture
   beside it (9.A.5: an annotated page is captured with and without the note);
-- ``khong_phai_anh_mau``: the scan is grey or black-and-white, not colour.
+- ``khong_phai_anh_mau``: the scan is grey or black-and-white, not colour;
+- ``cccd_khac_chu_ho_so``: a căn cước card's QR names someone other than the
+  dossier owner (checked by the counter, which knows the owner).
 
 Blocking problems stop the request unless the officer confirms the scan as it
 is; the others travel with the document as warnings. Thresholds were set on
@@ -46,6 +48,7 @@ class CaptureCode(StrEnum):
     BLANK = "trang_trang"
     MISSING_DUAL_CAPTURE = "thieu_ban_chup_kep"
     NOT_COLOUR = "khong_phai_anh_mau"
+    OWNER_MISMATCH = "cccd_khac_chu_ho_so"
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,14 @@ def page_count_problem(scanned: int, declared: int) -> CaptureProblem:
         CaptureCode.PAGE_COUNT, None,
         f"số trang quét được ({scanned}) khác số trang bản giấy đã khai ({declared}); "
         f"kiểm tra trang bị sót hoặc bị kéo hai tờ", blocking=True)
+
+
+def owner_mismatch_problem(page: int) -> CaptureProblem:
+    """The căn cước scanned is not the dossier owner's: a wrong card, or a wrong dossier."""
+    return CaptureProblem(
+        CaptureCode.OWNER_MISMATCH, page,
+        f"trang {page}: số định danh trên thẻ căn cước khác số định danh của chủ hồ sơ; "
+        f"kiểm tra lại thẻ hoặc hồ sơ", blocking=True)
 
 
 def blocking(problems: list[CaptureProblem]) -> list[CaptureProblem]:
@@ -218,4 +229,4 @@ def _alike(a: NDArray[np.uint8], b: NDArray[np.uint8]) -> float:
 
 
 __all__ = ["CaptureCode", "CaptureLimits", "CaptureProblem", "CaptureRejected",
-           "blocking", "check_capture", "page_count_problem"]
+           "blocking", "check_capture", "owner_mismatch_problem", "page_count_problem"]

@@ -18,8 +18,10 @@ from digitize.capture import (
     CaptureRejected,
     blocking,
     check_capture,
+    owner_mismatch_problem,
     page_count_problem,
 )
+from digitize.idcard import CitizenCard, cards_in
 from digitize.separators import SeparatorMismatch, part_files, split_batch
 from signing import operator_request, sign_top_left
 from vault import DocumentRecord, FileRole, NewFile, OwnerId, parse_owner_id
@@ -36,6 +38,8 @@ class PreparedGroup:
     dossier: str | None
     title: str | None
     problems: tuple[CaptureProblem, ...] = ()
+    #: Căn cước cards read from their QR, as (page number, card).
+    cards: tuple[tuple[int, CitizenCard], ...] = ()
 
     @property
     def pages(self) -> int:
@@ -87,7 +91,7 @@ def prepare(
         groups = [PreparedGroup((scan,), dossier, title) for scan in scans]
     else:
         groups = [PreparedGroup(tuple(scans), dossier, title)]
-    groups = _check_capture(services, groups, declared_pages, force)
+    groups = _check_capture(services, groups, owner_id, declared_pages, force)
     name = (operator or services.settings.default_operator).strip()[:120]
     return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC))
 
@@ -113,9 +117,13 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
     return groups
 
 
-def _check_capture(services: Services, groups: list[PreparedGroup], declared: int | None,
-                   force: bool) -> list[PreparedGroup]:
-    """Capture checks per document; refuse on a blocking problem unless the officer forces."""
+def _check_capture(services: Services, groups: list[PreparedGroup], owner: OwnerId,
+                   declared: int | None, force: bool) -> list[PreparedGroup]:
+    """Capture checks per document; refuse on a blocking problem unless the officer forces.
+
+    A căn cước card in the scan is read here, while the citizen is at the desk,
+    and its ID is checked against the dossier owner's.
+    """
     limits = services.settings.capture_limits
     problems: list[CaptureProblem] = []
     checked = []
@@ -123,8 +131,11 @@ def _check_capture(services: Services, groups: list[PreparedGroup], declared: in
         # The declared count is of the whole stack of paper: checked once, on the first group.
         count = declared if index == 0 and len(groups) == 1 else None
         found = check_capture(list(group.files), declared_pages=count, limits=limits)
+        cards = cards_in(list(group.files))
+        found += [owner_mismatch_problem(page) for page, card in cards
+                  if card.personal_id != owner.value]
         problems.extend(found)
-        checked.append(replace(group, problems=tuple(found)))
+        checked.append(replace(group, problems=tuple(found), cards=tuple(cards)))
     if declared is not None and len(groups) > 1:
         total = sum(group.pages for group in groups)
         if total != declared:
@@ -157,7 +168,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
         )
         done.append(records.extract(services, filed, result.page_texts,
                                     [page.confidence for page in result.quality], actor=actor,
-                                    doc_name=group.title))
+                                    doc_name=group.title, cards=group.cards))
         done_before += result.page_count
         if progress:
             progress(done_before, total, "stored")

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from digitize.extract import Extraction, ExtractionMethod, extract_fields
+from digitize.idcard import CitizenCard
 from digitize.result_code import CodeTemplate
 from vault import (
     DigitisationRecord,
@@ -37,14 +38,15 @@ EDITABLE = tuple(f.name for f in fields(DigitisationRecord))
 
 def extract(services: Services, record: DocumentRecord, pages: Sequence[str],
             confidences: Sequence[float | None], *, actor: str,
-            doc_name: str | None = None) -> DocumentRecord:
+            doc_name: str | None = None,
+            cards: Sequence[tuple[int, CitizenCard]] = ()) -> DocumentRecord:
     """Read the fields (SCANNED → EXTRACTED) and store the record if nothing needs review.
 
     ``doc_name`` is a title the officer typed at the counter: it wins over the
     one read from the page and is recorded as keyed (MANUAL).
     """
     extraction = extract_fields(pages, services.catalogue, page_confidence=confidences,
-                                id_check=is_personal_id, tax_check=is_tax_code)
+                                id_check=is_personal_id, tax_check=is_tax_code, cards=cards)
     if doc_name:
         extraction = extraction.corrected("doc_name", doc_name)
     draft = _draft(extraction, record.title)

@@ -166,3 +166,45 @@ def photographed(page: Page, shift: float = 0.03) -> tuple[Page, np.ndarray]:
     desk = cv2.warpPerspective(paper, matrix, frame, borderMode=cv2.BORDER_CONSTANT,
                                borderValue=60)
     return Page(Image.fromarray(desk, "L"), page.dpi, page.text), corners.astype(np.float64)
+
+
+CARD_HOLDER = {
+    "personal_id": "001099012345", "previous_id": "012345678", "name": "Nguyễn Văn An",
+    "birth": "02091999", "sex": "Nam", "address": "Số 12 phố Tràng Tiền, Hoàn Kiếm, Hà Nội",
+    "issued": "15082021",
+}
+
+
+def citizen_card_front(holder: dict[str, str] | None = None, dpi: int = 300) -> Image.Image:
+    """The front of a chip-based căn cước card (85.6 × 54 mm) with its QR, top right."""
+    from digitize.qr import qr_image
+
+    h = holder or CARD_HOLDER
+    width, height = round(85.6 / 25.4 * dpi), round(54 / 25.4 * dpi)
+    card = Image.new("RGB", (width, height), (236, 240, 228))
+    draw = ImageDraw.Draw(card)
+    payload = "|".join([h["personal_id"], h["previous_id"], h["name"], h["birth"], h["sex"],
+                        h["address"], h["issued"]])
+    code = qr_image(payload, module_px=round(0.4 / 25.4 * dpi)).convert("RGB")  # 0.4 mm modules
+    card.paste(code, (width - code.width - dpi // 12, dpi // 12))
+    small, big = _font(dpi, 5.5, bold=True), _font(dpi, 8, bold=True)
+    born = f"{h['birth'][:2]}/{h['birth'][2:4]}/{h['birth'][4:]}"
+    lines = [
+        (small, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), (small, "Độc lập - Tự do - Hạnh phúc"),
+        (big, "CĂN CƯỚC CÔNG DÂN"), (small, f"Số / No.: {h['personal_id']}"),
+        (small, f"Họ và tên / Full name: {h['name'].upper()}"),
+        (small, f"Ngày sinh / Date of birth: {born}"), (small, f"Giới tính / Sex: {h['sex']}"),
+        (small, f"Nơi thường trú / Place of residence: {h['address']}"),
+    ]
+    y = dpi // 10
+    for font, text in lines:
+        draw.text((dpi // 10, y), text, font=font, fill=(20, 20, 30))
+        y += round(font.size * 1.5)
+    return card
+
+
+def card_on_a4(card: Image.Image, dpi: int = 300) -> Image.Image:
+    """The card laid on a flatbed scanner: an A4 colour page with the card near the top."""
+    page = Image.new("RGB", (round(8.27 * dpi), round(11.69 * dpi)), (250, 250, 248))
+    page.paste(card, (dpi // 2, dpi // 2))
+    return page

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..idcard import CitizenCard, card_from_text
 from . import header
 from .catalogue import DocTypeCatalogue
-from .fields import ExtractedField, Extraction, FieldName
+from .fields import ExtractedField, Extraction, ExtractionMethod, FieldName
 from .identifiers import IdCheck, personal_ids, tax_codes
 from .signer import signer
 from .text import clean
@@ -30,8 +31,13 @@ def extract_fields(
     page_confidence: Sequence[float | None] | None = None,
     id_check: IdCheck | None = None,
     tax_check: IdCheck | None = None,
+    cards: Sequence[tuple[int, CitizenCard]] = (),
 ) -> Extraction:
-    """Every field found in a document whose pages read ``pages`` (in order)."""
+    """Every field found in a document whose pages read ``pages`` (in order).
+
+    ``cards`` are căn cước cards already decoded from their QR, as (page number,
+    card): their values are exact and win over anything read by OCR.
+    """
     page_lines = [[line for line in clean(page).splitlines() if line.strip()] for page in pages]
     if not page_lines:
         return Extraction()
@@ -79,8 +85,28 @@ def extract_fields(
             add(FieldName.SIGNER_NAME, block[1], page)
             break
 
-    seen: set[tuple[str, str]] = set()
+    if not cards and kind is not None and kind.value in CARD_TYPES:
+        for page, text in enumerate(pages):
+            if (card := card_from_text(text)) is not None:
+                fields.extend(card_fields(card, page + 1, ExtractionMethod.OCR, 0.8 * ocr(page)))
+                break
+    for page_number, card in cards[:1]:
+        card_names = {f.name for f in card_fields(card, page_number, ExtractionMethod.QR, 1.0)}
+        card_names |= {FieldName.DOC_TYPE.value, FieldName.DOC_NAME.value}
+        fields = [f for f in fields if f.name not in card_names]
+        fields.extend(card_fields(card, page_number, ExtractionMethod.QR, 1.0))
+        card_type = catalogue.get("CCCD")
+        fields.append(ExtractedField(FieldName.DOC_TYPE.value, "CCCD", 1.0,
+                                     ExtractionMethod.QR, page_number))
+        fields.append(ExtractedField(FieldName.DOC_NAME.value,
+                                     card_type.name if card_type else "Căn cước công dân", 1.0,
+                                     ExtractionMethod.QR, page_number))
+
+    seen: set[tuple[str, str]] = {(f.name, f.value) for f in fields}
+    card_pages = {number - 1 for number, _ in cards}
     for page, lines in enumerate(page_lines):
+        if page in card_pages:
+            continue  # the QR gave the card's numbers exactly; OCR of them is only noise
         for name, finds in ((FieldName.PERSONAL_ID, personal_ids(lines, id_check)),
                             (FieldName.TAX_CODE, tax_codes(lines, tax_check))):
             for _, found in finds:
@@ -88,3 +114,21 @@ def extract_fields(
                     seen.add((name.value, found.value))
                     add(name, found, page)
     return Extraction(tuple(fields))
+
+
+#: Catalogue codes of identity cards, whose front is read as a card when no QR was found.
+CARD_TYPES = frozenset({"CCCD", "CC", "CMND"})
+
+
+def card_fields(card: CitizenCard, page: int, method: ExtractionMethod,
+                confidence: float) -> list[ExtractedField]:
+    """The card's values as fields; its number is also the paper's number (số)."""
+    values = [
+        (FieldName.PERSONAL_ID, card.personal_id), (FieldName.NUMBER_SYMBOL, card.personal_id),
+        (FieldName.PREVIOUS_ID, card.previous_id), (FieldName.FULL_NAME, card.full_name),
+        (FieldName.BIRTH_DATE, card.birth_date.isoformat() if card.birth_date else None),
+        (FieldName.SEX, card.sex), (FieldName.ADDRESS, card.address),
+        (FieldName.ISSUE_DATE, card.issue_date.isoformat() if card.issue_date else None),
+    ]
+    return [ExtractedField(name.value, value, confidence, method, page)
+            for name, value in values if value]

@@ -25,6 +25,11 @@ class FieldName(StrEnum):
     SIGNER_NAME = "signer_name"
     SIGNER_POSITION = "signer_position"
     PERSONAL_ID = "personal_id"
+    PREVIOUS_ID = "previous_id"
+    FULL_NAME = "full_name"
+    BIRTH_DATE = "birth_date"
+    SEX = "sex"
+    ADDRESS = "address"
     TAX_CODE = "tax_code"
 
 

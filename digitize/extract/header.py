@@ -25,7 +25,7 @@ from .text import collapse, fold, is_upper_line
 #: How many lines of page 1 can hold the header and title when no body marker is seen.
 HEADER_MAX_LINES = 18
 
-_BODY_START = re.compile(r"^\W*(CAN CU|DIEU 1\b|KINH GUI|XET DE NGHI|THEO DE NGHI)")
+_BODY_START = re.compile(r"^\W*(CAN CU\b|DIEU 1\b|KINH GUI|XET DE NGHI|THEO DE NGHI)")
 _NATIONAL = re.compile(r"CONG HOA XA HOI|DOC LAP\W+TU DO")
 _NUMBER_LINE = re.compile(r"^\W{0,3}S[O06]\s*[:.;]\s*")
 _SYMBOL = re.compile(
@@ -195,7 +195,7 @@ def _last_agency(caps: list[str]) -> str:
 def _authority_line(lines: list[str]) -> str | None:
     """The capitals right above the first "Căn cứ": the enacting authority of a decision."""
     for index, line in enumerate(lines):
-        if fold(line).lstrip().startswith("CAN CU"):
+        if re.match(r"\W*CAN CU\b", fold(line)):
             above = lines[index - 1] if index else ""
             if is_upper_line(above) and fold(above).startswith(AGENCY_HEADS):
                 return collapse(above)

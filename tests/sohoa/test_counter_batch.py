@@ -12,7 +12,7 @@ from sohoa.api import create_app
 from sohoa.services import Services
 from tests.digitize import test_separators as batches
 from tests.inputs import image_bytes
-from tests.pages import document_page
+from tests.pages import CARD_HOLDER, card_on_a4, citizen_card_front, document_page
 from tests.sohoa.conftest import Snapshot
 from vault import parse_owner_id
 
@@ -80,3 +80,36 @@ def test_blocking_capture_problem_refuses_the_request_and_stores_nothing(
     forced = client.post("/api/v1/digitize", files=files[:1],
                          data={"owner": OWNER, "declared_pages": "2", "force": "true"})
     assert forced.status_code == 202
+
+
+def test_a_card_of_someone_else_is_caught_at_the_counter(
+    client: TestClient, services: Services, snapshot: Snapshot
+) -> None:
+    before = snapshot()
+    card = image_bytes(card_on_a4(citizen_card_front()), "JPEG", 300)
+    response = client.post("/api/v1/digitize", files=[("files", ("cccd.jpg", card, "image/jpeg"))],
+                           data={"owner": "079212345678"})
+    assert response.status_code == 422
+    problems = response.json()["error"]["problems"]
+    assert [(p["code"], p["page"]) for p in problems] == [("cccd_khac_chu_ho_so", 1)]
+    assert CARD_HOLDER["personal_id"] not in response.text  # IDs never echoed back
+    assert snapshot() == before
+
+
+@pytest.mark.ocr
+def test_the_owners_card_is_filed_with_its_qr_fields(client: TestClient,
+                                                      services: Services) -> None:
+    card = image_bytes(card_on_a4(citizen_card_front()), "JPEG", 300)
+    response = client.post("/api/v1/digitize", files=[("files", ("cccd.jpg", card, "image/jpeg"))],
+                           data={"owner": CARD_HOLDER["personal_id"]})
+    assert response.status_code == 202, response.text
+    assert services.jobs.wait_idle(timeout=300)
+    job = client.get(f"/api/v1/jobs/{response.json()['job']['id']}").json()["job"]
+    (document,) = job["result"]["documents"]
+    fields = {f["name"]: f for f in document["fields"]}
+    assert fields["personal_id"]["value"] == CARD_HOLDER["personal_id"]
+    assert fields["personal_id"]["method"] == "QR"
+    assert fields["full_name"]["value"] == "Nguyễn Văn An"
+    assert fields["birth_date"]["value"] == "1999-09-02"
+    assert document["record"]["doc_type_code"] == "CCCD"
+    assert document["record"]["issue_date"] == "2021-08-15"
