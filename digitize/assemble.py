@@ -42,6 +42,10 @@ def _as_pdf(scan: ScanFile) -> bytes:
         return scan.data
     dpi = scan.layout_dpi or 300.0
     layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
+    if scan.format is ScanFormat.HEIC:
+        # PDF cannot hold HEVC pictures: the working copy gets a high-quality JPEG of the
+        # same pixels (upright, as the phone showed it). The stored original stays HEIC.
+        return bytes(img2pdf.convert(_heic_as_jpeg(scan), layout_fun=layout))
     try:
         return bytes(img2pdf.convert(scan.data, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid))
     except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError, OSError):
@@ -53,6 +57,16 @@ def _as_pdf(scan: ScanFile) -> bytes:
         except Exception as exc:  # noqa: BLE001 - report any failure against the file
             raise CorruptFile(f"không chuyển được ảnh sang PDF (cannot convert image): {exc}",
                               filename=scan.name) from None
+
+
+HEIC_JPEG_QUALITY = 92
+
+
+def _heic_as_jpeg(scan: ScanFile) -> bytes:
+    with Image.open(io.BytesIO(scan.data)) as image:
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=HEIC_JPEG_QUALITY, subsampling=0)
+    return out.getvalue()
 
 
 def _frames(scan: ScanFile) -> list[Image.Image]:

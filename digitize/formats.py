@@ -10,6 +10,11 @@ class ScanFormat(StrEnum):
     JPEG = "image/jpeg"
     PNG = "image/png"
     TIFF = "image/tiff"
+    HEIC = "image/heic"  # iPhone photos; read through pillow-heif
+
+
+#: ISO base-media brands of HEIF stills (HEIC from phones, and the generic ones).
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 
 def sniff(data: bytes) -> ScanFormat | None:
@@ -20,6 +25,8 @@ def sniff(data: bytes) -> ScanFormat | None:
         return ScanFormat.PNG
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return ScanFormat.TIFF
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return ScanFormat.HEIC
     # PDF readers accept junk before the header (within 1 KiB); so do we.
     if b"%PDF-" in head:
         return ScanFormat.PDF

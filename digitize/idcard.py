@@ -15,10 +15,10 @@ from datetime import date
 
 from PIL import Image
 
-from .extract.text import clean, collapse, fold
 from .intake import ScanFile
 from .page_images import page_pictures
 from .qr import READ_SIZE, read_qr
+from .vntext import clean, collapse, fold
 
 _ID = re.compile(r"^\d{12}$")
 _OLD_ID = re.compile(r"^(\d{9})?$")

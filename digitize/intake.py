@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
+import pillow_heif
 from ocrmypdf.pdfinfo import PdfInfo
 from PIL import Image, UnidentifiedImageError
 
@@ -34,6 +35,7 @@ from .formats import ScanFormat, sniff
 from .limits import IntakeLimits
 
 A4_INCHES = (210 / 25.4, 297 / 25.4)
+pillow_heif.register_heif_opener()  # PIL opens HEIC photos as it opens JPEG
 _SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
@@ -86,8 +88,8 @@ def check_file(name: str, data: bytes, limits: IntakeLimits) -> ScanFile:
     kind = sniff(data)
     if kind is None:
         raise UnsupportedFormat(
-            "không phải PDF, JPEG, PNG hay TIFF — nội dung tệp không khớp định dạng ảnh quét "
-            "(not a PDF, JPEG, PNG or TIFF file, whatever its name says)",
+            "không phải PDF, JPEG, PNG, TIFF hay HEIC — nội dung tệp không khớp định dạng ảnh "
+            "quét (not a PDF, JPEG, PNG, TIFF or HEIC file, whatever its name says)",
             filename=name,
         )
     if kind is ScanFormat.PDF:

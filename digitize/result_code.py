@@ -15,7 +15,7 @@ import re
 import string
 from dataclasses import dataclass
 
-from .extract.text import clean, fold
+from .vntext import clean, fold
 
 DEFAULT_TEMPLATE = "{owner_id}.{doc_type_code}.{distinguisher}.{NN}"
 PLACEHOLDERS = frozenset({

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
-from digitize import DigitisedScan, Progress, ScanFile, digitise, validate
+from digitize import DigitisedScan, Progress, ScanFile, ScanFormat, digitise, validate
 from digitize.capture import (
     CaptureProblem,
     CaptureRejected,
@@ -196,19 +196,26 @@ def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:
 
 
 def _files(result: DigitisedScan, signed: bytes) -> list[NewFile]:
+    """The files of a document. The signed PDF is stored whole; the PDF/A is its first
+    revision (pyHanko signs by incremental update) and a JPEG scan sits unchanged inside
+    it, so those are recorded as byte ranges of it instead of second copies."""
     stem = PurePath(result.originals[0].name).stem or "scan"
-    files = [
-        NewFile(FileRole.ORIGINAL.value, scan.data, scan.format.value, scan.name, part=index)
-        for index, scan in enumerate(result.originals, start=1)
-    ]
-    files.append(NewFile(FileRole.PDFA.value, result.pdfa, "application/pdf",
-                         f"{stem}.pdfa.pdf", parent=(FileRole.ORIGINAL.value, 1)))
-    files.append(NewFile(FileRole.SIGNED.value, signed, "application/pdf",
-                         f"{stem}.signed.pdf", parent=(FileRole.PDFA.value, 1)))
+    signed_ref = (FileRole.SIGNED.value, 1)
+    files = [NewFile(FileRole.SIGNED.value, signed, "application/pdf", f"{stem}.signed.pdf",
+                     parent=(FileRole.PDFA.value, 1))]
+    files.append(NewFile(FileRole.PDFA.value, result.pdfa, "application/pdf", f"{stem}.pdfa.pdf",
+                         parent=(FileRole.ORIGINAL.value, 1),
+                         within=(signed_ref, 0) if signed.startswith(result.pdfa) else None))
+    for index, scan in enumerate(result.originals, start=1):
+        offset = signed.find(scan.data) if scan.format is ScanFormat.JPEG else -1
+        files.append(NewFile(FileRole.ORIGINAL.value, scan.data, scan.format.value, scan.name,
+                             part=index, within=(signed_ref, offset) if offset >= 0 else None))
     files.append(NewFile(FileRole.TEXT.value, result.text.encode("utf-8"),
                          "text/plain; charset=utf-8", f"{stem}.txt",
                          parent=(FileRole.PDFA.value, 1)))
-    return files
+    # Rows are written sources first, so each parent exists before the files made from it.
+    order = {FileRole.ORIGINAL.value: 0, FileRole.PDFA.value: 1, FileRole.SIGNED.value: 2}
+    return sorted(files, key=lambda f: (order.get(f.role, 3), f.part))
 
 
 def _title(group: tuple[ScanFile, ...]) -> str:

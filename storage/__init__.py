@@ -5,7 +5,7 @@ what lets a deployment move from a local folder to any S3 endpoint by changing
 one setting. This package knows nothing of citizens or dossiers.
 """
 
-from .base import DEFAULT_CONTENT_TYPE, BlobInfo, BlobStore, sha256_hex
+from .base import DEFAULT_CONTENT_TYPE, BlobInfo, BlobStore, sha256_hex, verify_bytes
 from .errors import (
     BlobIntegrityError,
     BlobNotFound,
@@ -33,4 +33,5 @@ __all__ = [
     "StorageUnavailable",
     "open_blob_store",
     "sha256_hex",
+    "verify_bytes",
 ]

@@ -185,6 +185,9 @@ class FileVersion(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     filename: Mapped[str] = mapped_column(String(255))
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("file_versions.id"))
+    #: Set when the file is stored as bytes ``offset … offset+size`` of another file's blob.
+    within_id: Mapped[str | None] = mapped_column(ForeignKey("file_versions.id"))
+    offset: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versions")

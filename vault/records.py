@@ -17,6 +17,9 @@ class FileRecord:
     media_type: str
     filename: str
     parent_id: str | None
+    #: The file whose blob holds these bytes at ``offset`` (no copy of their own), if any.
+    within_id: str | None = None
+    offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,6 @@ class NewFile:
     filename: str
     part: int = 1
     parent: tuple[str, int] | None = None
+    #: ((role, part), offset): these bytes sit at ``offset`` in that file, so they are not
+    #: stored again. The caller must have checked the bytes are really there.
+    within: tuple[tuple[str, int], int] | None = None

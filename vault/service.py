@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from storage import BlobStore, sha256_hex
+from storage import BlobInfo, BlobStore, sha256_hex, verify_bytes
 
 from .digitisation import REQUIRED_FIELDS, DigitisationRecord, check_complete, check_transition
 from .dossiers import local_day, open_dossier
@@ -107,11 +107,14 @@ class Vault:
         if vault_key is None:
             vault_key = self._create_owner(owner)
         # Blobs first: each put records and returns the SHA-256 before any row exists.
-        stored = []
+        # A file found inside another (the scan's JPEG inside the signed PDF, the PDF/A
+        # as the signed file's first revision) is stored once, as a byte range of it.
+        infos: dict[tuple[str, int], BlobInfo] = {}
         for new in files:
-            key = f"{vault_key}/{sha256_hex(new.data)}"
-            info = self._blobs.put(key, new.data, content_type=new.media_type)
-            stored.append((new, info))
+            if new.within is None:
+                key = f"{vault_key}/{sha256_hex(new.data)}"
+                infos[(new.role, new.part)] = self._blobs.put(key, new.data,
+                                                              content_type=new.media_type)
         with self._unit() as session:
             holder = self._owner(session, owner, create=False)
             assert holder is not None
@@ -127,19 +130,25 @@ class Vault:
             session.add(document)
             session.flush()
             by_ref: dict[tuple[str, int], FileVersion] = {}
-            for new, info in stored:
+            for new in files:
                 parent = by_ref[new.parent] if new.parent else None
+                blob = infos[new.within[0] if new.within else (new.role, new.part)]
                 version = FileVersion(
-                    document_id=document.id, role=new.role, part=new.part, blob_key=info.key,
-                    sha256=info.sha256, size=info.size, media_type=new.media_type,
-                    filename=new.filename, parent_id=parent.id if parent else None,
+                    document_id=document.id, role=new.role, part=new.part, blob_key=blob.key,
+                    sha256=sha256_hex(new.data) if new.within else blob.sha256,
+                    size=len(new.data), media_type=new.media_type, filename=new.filename,
+                    parent_id=parent.id if parent else None,
+                    offset=new.within[1] if new.within else None,
                 )
                 session.add(version)
                 session.flush()
                 by_ref[(new.role, new.part)] = version
+            for new in files:
+                if new.within is not None:
+                    by_ref[(new.role, new.part)].within_id = by_ref[new.within[0]].id
             self._audit(session, actor, "document.filed", "document", document.id, {
                 "pages": page_count, "dossier": dossier_code,
-                "files": [f"{n.role}:{n.part}" for n, _ in stored],
+                "files": [f"{n.role}:{n.part}" for n in files],
             })
             session.flush()
             record = self._record(session, document.id)
@@ -253,12 +262,23 @@ class Vault:
             )
             if version is None:
                 raise NotFound(f"document {document_id} has no {role.value} file (part {part})")
-            data = self._blobs.get(version.blob_key, expected_sha256=version.sha256)
+            data = self._bytes(session, version)
             self._audit(session, actor, "document.read", "document", document_id,
                         {"variant": role.value, "part": part})
             return StoredFile(data, version.media_type, version.filename, version.sha256)
 
     # -- helpers ------------------------------------------------------------------------
+    def _bytes(self, session: Session, version: FileVersion) -> bytes:
+        """A file's bytes, verified: its own blob, or its range of the file that holds it."""
+        if version.within_id is None or version.offset is None:
+            return self._blobs.get(version.blob_key, expected_sha256=version.sha256)
+        holder = session.get(FileVersion, version.within_id)
+        assert holder is not None
+        whole = self._blobs.get(holder.blob_key, expected_sha256=holder.sha256)
+        data = whole[version.offset: version.offset + version.size]
+        verify_bytes(version.blob_key, data, version.sha256)
+        return data
+
     def _owner(self, session: Session, owner: OwnerId, *, create: bool) -> Owner | None:
         holder = session.scalar(select(Owner).where(Owner.identifier == owner.value))
         if holder is None and create:
@@ -301,7 +321,7 @@ class Vault:
             raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
         files = [
             FileRecord(v.id, v.role, v.part, v.sha256, v.size, v.media_type, v.filename,
-                       v.parent_id)
+                       v.parent_id, v.within_id, v.offset)
             for v in sorted(document.versions, key=lambda v: (v.role, v.part))
         ]
         return DocumentRecord(

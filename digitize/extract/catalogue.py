@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .text import clean, fold
+from ..vntext import clean, fold
 
 
 class CatalogueError(ValueError):

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..idcard import CitizenCard, card_from_text
+from ..vntext import clean
 from . import header
 from .catalogue import DocTypeCatalogue
 from .fields import ExtractedField, Extraction, ExtractionMethod, FieldName
 from .identifiers import IdCheck, personal_ids, tax_codes
 from .signer import signer
-from .text import clean
 
 
 def split_pages(text: str) -> list[str]:

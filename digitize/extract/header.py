@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..vntext import collapse, fold, is_upper_line
 from .catalogue import DocType, DocTypeCatalogue
-from .text import collapse, fold, is_upper_line
 
 #: How many lines of page 1 can hold the header and title when no body marker is seen.
 HEADER_MAX_LINES = 18

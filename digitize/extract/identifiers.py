@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..vntext import fold
 from .header import Found
-from .text import fold
 
 IdCheck = Callable[[str], bool]
 

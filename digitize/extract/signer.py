@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..vntext import collapse, fold, is_upper_line
 from .header import Found
-from .text import collapse, fold, is_upper_line
 
 _AUTHORITY = re.compile(r"^\W*(TM|KT|TL|TUQ|Q)\s*\.\s*")
 POSITIONS = (

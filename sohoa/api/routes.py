@@ -37,7 +37,8 @@ def healthz() -> dict[str, str]:
 @router.post("/api/v1/digitize", status_code=202, tags=["digitize"])
 async def digitize(
     request: Request,
-    files: Annotated[list[UploadFile], File(description="Scans: PDF, JPEG, PNG or TIFF, in page order")],
+    files: Annotated[list[UploadFile], File(
+        description="Scans: PDF, JPEG, PNG, TIFF or HEIC, in page order")],
     owner: Annotated[str, Form(description="Personal ID (12 digits) or tax code of the owner")],
     dossier: Annotated[str | None, Form(description="Dossier code to link the documents to")] = None,
     operator: Annotated[str | None, Form(description="Name of the officer who scanned")] = None,

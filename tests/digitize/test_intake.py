@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from digitize import (
     CorruptFile,
@@ -114,3 +117,17 @@ def test_truncated_jpeg_is_refused() -> None:
     jpeg = image_bytes(text_page(200), "JPEG", 200)
     with pytest.raises(CorruptFile):
         check_file("scan.jpg", jpeg[: len(jpeg) // 3], LIMITS)
+
+
+def test_heic_photo_is_recognised_and_a_small_one_refused() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    good, small = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (1700, 2400), "white").save(good, format="HEIF")
+    Image.new("RGB", (1000, 1414), "white").save(small, format="HEIF")
+    scan = check_file("IMG_0001.HEIC", good.getvalue(), IntakeLimits())
+    assert scan.format.value == "image/heic" and scan.pages[0].dpi and scan.pages[0].dpi >= 200
+    with pytest.raises(ResolutionTooLow) as refused:
+        check_file("IMG_0002.HEIC", small.getvalue(), IntakeLimits())
+    assert "khổ A4" in refused.value.message  # the officer learns why: no dpi, judged on A4

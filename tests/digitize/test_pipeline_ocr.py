@@ -70,3 +70,22 @@ def test_blank_back_side_is_kept_and_flagged():
     assert [q.blank for q in result.quality] == [False, True]
     assert [w.code for w in result.quality[1].warnings] == ["blank_page"]
     assert "trang 2: trang trắng" in result.quality[1].warnings[0].message
+
+
+def test_iphone_heic_photo_becomes_an_a4_pdf_page_at_its_own_resolution():
+    # Issue 3 item 6, REGULATIONS 9.A.3: phone photos in HEIC are accepted, laid out at
+    # 100 % on A4 from their own pixels (never upscaled), and read; the original stays HEIC.
+    page = add_red_seal(document_page(220, mode="RGB"))
+    out = io.BytesIO()
+    page.image.save(out, format="HEIF", quality=92)
+    heic = out.getvalue()
+    (scan,) = validate([("IMG_0412.HEIC", heic)], IntakeLimits())
+    assert scan.format.value == "image/heic" and scan.pages[0].colour == "RGB"
+    result = digitise([scan], OcrSettings(jobs=2))
+    assert result.originals[0].data == heic
+    assert cer(page.text, result.page_texts[0]) <= 0.03
+    with pikepdf.open(io.BytesIO(result.pdfa)) as pdf:
+        width_in = float(pdf.pages[0].mediabox[2]) / 72
+        image = next(iter(pdf.pages[0].get_images().values()))
+        assert abs(width_in - 8.27) < 0.05
+        assert int(image.Width) == page.image.width  # the photo's pixels, not resampled

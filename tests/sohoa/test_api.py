@@ -151,12 +151,20 @@ def test_digitise_into_s3_stores_verifiable_objects(
             doc_id = job["result"]["documents"][0]["id"]
             detail = client.get(f"/api/v1/documents/{doc_id}").json()["document"]
         raw = seaweed.client()
+        by_id = {version["id"]: version for version in detail["files"]}
         for version in detail["files"]:
+            holder = by_id[version["within_id"]] if version["within_id"] else version
             objects = [o for o in raw.list_objects(bucket, recursive=True)
-                       if o.object_name.endswith(version["sha256"])]
-            assert objects, f"{version['role']} is not in the bucket"
+                       if o.object_name.endswith(holder["sha256"])]
+            assert objects, f"{holder['role']} is not in the bucket"
             body = raw.get_object(bucket, objects[0].object_name).read()
+            if version["within_id"]:
+                body = body[version["offset"]:version["offset"] + version["size"]]
             assert hashlib.sha256(body).hexdigest() == version["sha256"]
+        # The PDF/A is the signed file's first revision: stored once, as a range of it.
+        roles = {v["role"]: v for v in detail["files"]}
+        assert roles["pdfa"]["within_id"] == roles["signed"]["id"]
+        assert len(list(raw.list_objects(bucket, recursive=True))) == 3  # signed, original, text
         # The personal ID appears nowhere in object keys.
         assert all(GOOD_OWNER not in o.object_name for o in raw.list_objects(bucket, recursive=True))
     finally:
