@@ -108,7 +108,7 @@ def check_capture(scans: list[ScanFile], *, declared_pages: int | None = None,
     total = sum(scan.page_count for scan in scans)
     if declared_pages is not None and declared_pages != total:
         problems.append(page_count_problem(total, declared_pages))
-    pages = [_look(number, picture, scans)
+    pages = [_look(number, picture)
              for number, picture in enumerate(page_pictures(scans, max_side=PICTURE_SIDE), start=1)
              if picture.image is not None]
     for page in pages:
@@ -137,7 +137,7 @@ def blocking(problems: list[CaptureProblem]) -> list[CaptureProblem]:
     return [p for p in problems if p.blocking]
 
 
-def _look(number: int, picture: PagePicture, scans: list[ScanFile]) -> _Page:
+def _look(number: int, picture: PagePicture) -> _Page:
     assert picture.image is not None
     rgb = np.asarray(picture.image.convert("RGB"))
     grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)

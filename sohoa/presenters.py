@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from vault import REQUIRED_FIELDS, DigitisationRecord, DocumentRecord, FileRole
+from vault import REQUIRED_FIELDS, DocumentRecord, FileRole
 
 
 def document_summary(record: DocumentRecord,
@@ -40,21 +41,15 @@ def document_summary(record: DocumentRecord,
 def digitisation_record(record: DocumentRecord,
                         required: tuple[str, ...] = REQUIRED_FIELDS) -> dict[str, Any]:
     """The record of REGULATIONS 46–51 as staff see it, with what still blocks storing it."""
-    values = {
-        "doc_type_code": None if record.doc_type == "unknown" else record.doc_type,
-        "owner_id": record.owner, "doc_name": record.title,
-        "number_symbol": record.number_symbol,
-        "issue_date": record.issue_date.isoformat() if record.issue_date else None,
-        "issuing_body": record.issuing_body, "summary": record.summary,
-        "valid_until": record.valid_until.isoformat() if record.valid_until else None,
-        "validity_scope": record.validity_scope, "signer_name": record.signer_name,
-        "signer_position": record.signer_position, "kind": record.kind,
-    }
-    draft = DigitisationRecord(**{k: v for k, v in values.items() if k != "owner_id"})
+    fields = record.record
+    values = {**asdict(fields), "owner_id": record.owner}
+    for name in ("issue_date", "valid_until"):
+        value = getattr(fields, name)
+        values[name] = value.isoformat() if value else None
     return {
         **values,
         "result_code": record.result_code,
         "extraction_method": record.extraction_method,
-        "missing": draft.missing(required, record.owner),
+        "missing": fields.missing(required, record.owner),
         "expired": record.expired(date.today()),
     }

@@ -64,7 +64,7 @@ def save(services: Services, document_id: str, changes: Mapping[str, Any], *, ac
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidRecordValue(f"trường không có trong bản ghi (unknown fields): {', '.join(unknown)}")
-    record = _current(current)
+    record = current.record
     extraction = Extraction.from_list(current.extraction)
     for name, value in changes.items():
         value = _typed(name, value)
@@ -115,17 +115,6 @@ def _confident(extraction: Extraction, draft: DigitisationRecord, services: Serv
         if source and (found is None or found.confidence < threshold):
             return False
     return True
-
-
-def _current(document: DocumentRecord) -> DigitisationRecord:
-    return DigitisationRecord(
-        doc_type_code=None if document.doc_type == "unknown" else document.doc_type,
-        doc_name=document.title, number_symbol=document.number_symbol,
-        issue_date=document.issue_date, issuing_body=document.issuing_body,
-        summary=document.summary, valid_until=document.valid_until,
-        validity_scope=document.validity_scope, signer_name=document.signer_name,
-        signer_position=document.signer_position, kind=document.kind,
-    )
 
 
 def _typed(name: str, value: Any) -> Any:

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .digitisation import DigitisationRecord
+
 
 @dataclass(frozen=True)
 class FileRecord:
@@ -38,22 +40,15 @@ class DocumentRecord:
     text_chars: int = 0
     #: One quality report per page (see `digitize.ocr.PageQuality.as_dict`).
     page_quality: list[dict[str, Any]] = field(default_factory=list)
-    kind: str = "COMPONENT"
-    number_symbol: str | None = None
-    issue_date: date | None = None
-    issuing_body: str | None = None
-    summary: str | None = None
-    valid_until: date | None = None
-    validity_scope: str | None = None
-    signer_name: str | None = None
-    signer_position: str | None = None
+    #: The digitisation record (REGULATIONS 46–51) as it stands.
+    record: DigitisationRecord = field(default_factory=lambda: DigitisationRecord(None, None))
     result_code: str | None = None
     extraction: list[dict[str, Any]] = field(default_factory=list)
     extraction_method: str | None = None
 
     def expired(self, today: date) -> bool:
         """Past its validity: shown as expired, never attached as a valid paper (item 51)."""
-        return self.valid_until is not None and self.valid_until < today
+        return self.record.valid_until is not None and self.record.valid_until < today
 
     def file(self, role: str, part: int = 1) -> FileRecord | None:
         return next((f for f in self.files if f.role == role and f.part == part), None)
@@ -63,8 +58,8 @@ class DocumentRecord:
         data["scanned_at"] = self.scanned_at.isoformat()
         data["created_at"] = self.created_at.isoformat()
         for name in ("issue_date", "valid_until"):
-            value = getattr(self, name)
-            data[name] = value.isoformat() if value else None
+            value = getattr(self.record, name)
+            data["record"][name] = value.isoformat() if value else None
         return data
 
 

@@ -23,7 +23,7 @@ from storage import BlobInfo, BlobStore, sha256_hex, verify_bytes
 from .digitisation import REQUIRED_FIELDS, DigitisationRecord, check_complete, check_transition
 from .dossiers import local_day, open_dossier
 from .errors import CodeConflict, DossierMismatch, InvalidTransition, NotFound, UnknownVariant
-from .ids import OwnerId
+from .ids import OwnerId, mask_ids_in_text
 from .models import (
     Agency,
     AuditEvent,
@@ -209,7 +209,7 @@ class Vault:
         check_transition(document.status, target)
         self._audit(session, actor, "document.status", "document", document.id,
                     {"from": document.status, "to": target.value,
-                     "result_code": document.result_code})
+                     "result_code": mask_ids_in_text(document.result_code or "") or None})
         document.status = target.value
 
     @staticmethod
@@ -222,7 +222,8 @@ class Vault:
             code = make_code(prefix, sequence)
             if session.scalar(select(Document.id).where(Document.result_code == code)) is None:
                 return code
-        raise CodeConflict(f"hết số thứ tự cho mã {prefix} (no free code under this prefix)")
+        raise CodeConflict(f"hết số thứ tự cho mã {mask_ids_in_text(prefix)} "
+                           f"(no free code under this prefix)")
 
     # -- reading ------------------------------------------------------------------------
     def list_documents(self, owner: OwnerId) -> list[DocumentRecord]:
@@ -331,11 +332,15 @@ class Vault:
             created_at=document.created_at,
             dossier=document.dossier.code if document.dossier else None, files=files,
             text_chars=document.text_chars, page_quality=list(document.page_quality or []),
-            kind=document.kind, number_symbol=document.number_symbol,
-            issue_date=document.issue_date, issuing_body=document.issuing_body,
-            summary=document.summary, valid_until=document.valid_until,
-            validity_scope=document.validity_scope, signer_name=document.signer_name,
-            signer_position=document.signer_position, result_code=document.result_code,
+            record=DigitisationRecord(
+                doc_type_code=None if document.doc_type == "unknown" else document.doc_type,
+                doc_name=document.title, number_symbol=document.number_symbol,
+                issue_date=document.issue_date, issuing_body=document.issuing_body,
+                summary=document.summary, valid_until=document.valid_until,
+                validity_scope=document.validity_scope, signer_name=document.signer_name,
+                signer_position=document.signer_position, kind=document.kind,
+            ),
+            result_code=document.result_code,
             extraction=list(document.extraction or []),
             extraction_method=document.extraction_method,
         )

@@ -153,3 +153,23 @@ def test_steps_cannot_be_skipped_and_codes_count_per_prefix(services: Services) 
     second = filed()
     services.vault.record_extraction(second, record, [], actor="test")
     assert save(second) == f"{OWNER}.GKS.123-2019.02"
+
+
+def test_status_audit_never_holds_the_owner_id_in_clear(services: Services) -> None:
+    owner = parse_owner_id(OWNER)
+    document = services.vault.file_document(
+        owner=owner, title="Quyết định", page_count=1, operator="Cán bộ",
+        scanned_at=datetime.now(UTC), actor="test",
+        files=[NewFile("original", b"%PDF-1.7 scan", "application/pdf", "qd.pdf")])
+    record = DigitisationRecord(
+        doc_type_code="QD", doc_name="Quyết định số 1/2025/QĐ-UBND",
+        number_symbol="1/2025/QĐ-UBND", issue_date=datetime(2025, 1, 2).date(),
+        issuing_body="ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", summary="Về việc thử")
+    services.vault.record_extraction(document.id, record, [], actor="test")
+    stored = services.vault.save_record(
+        document.id, record, code_prefix=f"{OWNER}.QD.1-2025-QD-UBND.",
+        make_code=lambda prefix, n: f"{prefix}{n:02d}", extraction=[], method="OCR", actor="t")
+    assert stored.result_code and OWNER in stored.result_code
+    with services.sessions() as session:
+        details = [e.details for e in session.scalars(select(AuditEvent)).all()]
+    assert OWNER not in repr(details)
