@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.sohoa-installed
 # Debian packages: OCR (Tesseract + Vietnamese), PDF tools, the stamp font with
 # every Vietnamese glyph, poppler for pdfsig/pdftotext in the tests.
 DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper pngquant \
-        fonts-liberation2 poppler-utils python3-venv
+        fonts-liberation2 poppler-utils python3-venv softhsm2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -57,13 +57,13 @@ def run_sohoa(groups: dict[str, list[dict]], base: Path, out: Path, work: Path,
     """Documents go through sohoa as the service runs them: `job_workers` at a time."""
     pki = DevPki(work / "pki")
     font = stamp_font(work / "fonts")
-    keys = pki.operator("Cán bộ đo hiệu năng")
+    keys = pki.key_source(pki.operator("Cán bộ đo hiệu năng"))
 
     def one(pages: list[dict]) -> None:
         files = [(Path(p["image"]).name, (base / p["image"]).read_bytes()) for p in pages]
         result = digitise(validate(files, IntakeLimits()), settings)
         sign_top_left(result.pdfa, operator_request(
-            keys, (pki.root.cert_path,), font, "Cán bộ đo hiệu năng", datetime.now(UTC)))
+            keys, font, "Cán bộ đo hiệu năng", datetime.now(UTC)))
         for page, text in zip(pages, result.page_texts, strict=False):
             (out / f"{page['id']}.txt").write_text(text, encoding="utf-8")
 

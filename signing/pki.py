@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from .keys import PemKeySource
+
 DEV_MARK = "DEV ONLY"
 _lock = threading.Lock()
 
@@ -57,6 +59,10 @@ class DevPki:
     def operator(self, name: str) -> KeyPair:
         """The personal signing key of counter officer ``name``, issued on first use."""
         return self._ensure_leaf(f"operators/{_slug(name)}", f"{name} ({DEV_MARK})")
+
+    def key_source(self, pair: KeyPair) -> PemKeySource:
+        """``pair`` as a key source, with this CA's root as its chain."""
+        return PemKeySource(pair.key_path, pair.cert_path, (self.root.cert_path,))
 
     # -- internals ---------------------------------------------------------------------
     def _ensure_root(self) -> KeyPair:

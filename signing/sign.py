@@ -15,20 +15,15 @@ import pikepdf
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
-from .pki import KeyPair
+from .keys import KeySource
 from .stamp import operator_stamp_lines, operator_stamp_style, top_left_box
-
-
-class SigningError(Exception):
-    """The document could not be signed."""
 
 
 @dataclass(frozen=True)
 class SignatureRequest:
     """Who signs, with which key, and what the visible stamp says."""
 
-    keys: KeyPair
-    chain: tuple[Path, ...]
+    key: KeySource
     stamp_text: str
     font_path: Path
     field_name: str
@@ -37,11 +32,11 @@ class SignatureRequest:
 
 
 def operator_request(
-    keys: KeyPair, chain: tuple[Path, ...], font_path: Path, operator: str, scanned_at: datetime
+    key: KeySource, font_path: Path, operator: str, scanned_at: datetime
 ) -> SignatureRequest:
     """The scanning officer's personal signature (REGULATIONS 9.A.7)."""
     return SignatureRequest(
-        keys=keys, chain=chain, font_path=font_path,
+        key=key, font_path=font_path,
         stamp_text=operator_stamp_lines(operator, scanned_at),
         field_name="SohoaOperator", reason="Số hóa bản giấy (digitised from paper)",
     )
@@ -49,15 +44,6 @@ def operator_request(
 
 def sign_top_left(pdf: bytes, request: SignatureRequest) -> bytes:
     """Sign ``pdf`` (PAdES B-B) with a visible stamp at the top-left of page 1."""
-    try:
-        signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
-            str(request.keys.key_path), str(request.keys.cert_path),
-            ca_chain_files=tuple(str(p) for p in request.chain),
-        )
-    except Exception as exc:  # noqa: BLE001 - key files unreadable or mismatched
-        raise SigningError(f"cannot load the signing key: {type(exc).__name__}") from None
-    if signer is None:
-        raise SigningError("cannot load the signing key")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     page_box = _page_box(pdf)
     fields.append_signature_field(
@@ -68,12 +54,13 @@ def sign_top_left(pdf: bytes, request: SignatureRequest) -> bytes:
         field_name=request.field_name, subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256", reason=request.reason, location=request.location,
     )
-    pdf_signer = signers.PdfSigner(
-        meta, signer=signer,
-        stamp_style=operator_stamp_style(request.font_path, request.stamp_text),
-    )
     out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    with request.key.open() as signer:
+        pdf_signer = signers.PdfSigner(
+            meta, signer=signer,
+            stamp_style=operator_stamp_style(request.font_path, request.stamp_text),
+        )
+        pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()
 
 

@@ -187,11 +187,8 @@ def _with_capture_warnings(result: DigitisedScan,
 
 
 def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:
-    pki = services.pki
-    request = operator_request(
-        pki.operator(batch.operator), (pki.root.cert_path,), services.stamp_font(),
-        batch.operator, batch.scanned_at,
-    )
+    request = operator_request(services.operator_key(batch.operator), services.stamp_font(),
+                               batch.operator, batch.scanned_at)
     return sign_top_left(pdfa, request)
 
 

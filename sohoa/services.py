@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from digitize.extract import DocTypeCatalogue
 from digitize.result_code import CodeTemplate
-from signing import DevPki, stamp_font
+from signing import DevPki, KeySource, stamp_font
 from storage import BlobStore, S3Options, open_blob_store
 from vault import Vault
 
@@ -38,6 +38,12 @@ class Services:
     jobs: JobRunner
     catalogue: DocTypeCatalogue
     code_template: CodeTemplate
+    #: A configured operator key (HSM, token, PKCS#12); None: the development PKI.
+    operator_keys: KeySource | None = None
+
+    def operator_key(self, name: str) -> KeySource:
+        """The key that signs for counter officer ``name``: configured, else the dev PKI's."""
+        return self.operator_keys or self.pki.key_source(self.pki.operator(name))
 
     def stamp_font(self) -> Path:
         return stamp_font(self.settings.data_path / "fonts")
@@ -53,6 +59,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     # Configuration errors stop the service here, before anything is stored.
     catalogue = DocTypeCatalogue.load(settings.doc_types_file)
     code_template = CodeTemplate(settings.result_code_template)
+    operator_keys = settings.operator_key_source()
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
     sessions = session_factory(engine)
@@ -68,7 +75,10 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     if interrupted:
         log.warning("%d job(s) interrupted by a restart were marked failed", interrupted)
     pki = DevPki(settings.pki_dir, agency_name=settings.agency_name)
-    return Services(settings, engine, sessions, blobs, vault, pki, jobs, catalogue, code_template)
+    log.info("operator signatures: %s",
+             operator_keys.describe() if operator_keys else "development PKI (DEV ONLY)")
+    return Services(settings, engine, sessions, blobs, vault, pki, jobs, catalogue, code_template,
+                    operator_keys)
 
 
 def _s3_options(settings: Settings) -> S3Options | None:

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from digitize import IntakeLimits, OcrSettings
 from digitize.capture import CaptureLimits
 from digitize.result_code import DEFAULT_TEMPLATE
+from signing import KeySource, key_source_from_spec
 from vault import REQUIRED_FIELDS
 
 _LIMITS = IntakeLimits()
@@ -92,11 +93,31 @@ class Settings(BaseSettings):
         "extracted value is at least this confident; above 1 means staff always confirm",
     )
 
+    # Signing keys (which key signs what). Empty: the development PKI, one key per officer.
+    operator_key: str = Field(
+        default="", description="pkcs12:<file> or pkcs11:module=…;token=…;key=… for operator "
+        "signatures; empty: the development PKI",
+    )
+    operator_key_secret: SecretStr | None = Field(
+        default=None, description="Passphrase of the PKCS#12 file or PIN of the token")
+    operator_cert: Path | None = Field(
+        default=None, description="Signing certificate, when the token holds only the key")
+    operator_chain: str = Field(default="", description="CA certificate files, comma-separated")
+
     # Jobs and the counter.
     job_workers: int = 2
     agency_code: str = "000.00.00.H00"
     agency_name: str = "Cơ quan thử nghiệm (DEV)"
     default_operator: str = "Cán bộ một cửa"
+
+    def operator_key_source(self) -> KeySource | None:
+        """The configured operator key, or None for the development PKI."""
+        if not self.operator_key.strip():
+            return None
+        secret = self.operator_key_secret.get_secret_value() if self.operator_key_secret else None
+        chain = tuple(Path(p.strip()) for p in self.operator_chain.split(",") if p.strip())
+        return key_source_from_spec(self.operator_key, secret=secret, cert=self.operator_cert,
+                                    chain=chain)
 
     @property
     def capture_limits(self) -> CaptureLimits:

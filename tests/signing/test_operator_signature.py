@@ -24,7 +24,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
 def signed(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     pdf = image_pdf(image_bytes(text_page(200), "JPEG", 200))
     font = stamp_font(tmp_path_factory.mktemp("fonts"))
-    request = operator_request(pki.operator(OPERATOR), (pki.root.cert_path,), font, OPERATOR,
+    request = operator_request(pki.key_source(pki.operator(OPERATOR)), font, OPERATOR,
                                SCANNED)
     return sign_top_left(pdf, request)
 
@@ -79,7 +79,7 @@ def test_stamp_text_extracts_with_diacritics(signed: bytes, tmp_path: Path) -> N
 def test_a_second_signature_keeps_the_first_valid(signed: bytes, pki: DevPki,
                                                   tmp_path: Path) -> None:
     font = stamp_font(tmp_path / "fonts")
-    second = operator_request(pki.operator("Lê Văn Hùng"), (pki.root.cert_path,), font,
+    second = operator_request(pki.key_source(pki.operator("Lê Văn Hùng")), font,
                               "Lê Văn Hùng", SCANNED)
     second = type(second)(**{**second.__dict__, "field_name": "SecondSignature"})
     twice = sign_top_left(signed, second)

@@ -1,0 +1,165 @@
+"""Where a signing key (khóa bí mật của chứng thư số) lives, and how to open it for one signature.
+
+Which key signs what is configuration, not code: a development PEM pair, a
+PKCS#12 file with its passphrase, or a PKCS#11 token — an HSM or the USB token
+a Vietnamese CA issues — with its PIN. A key source is opened only for the
+time of one signature, and its secrets are never part of its ``repr``, its
+``describe()`` (the form logs and audit events use) or any error message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.sign import signers
+
+from .errors import SigningError
+
+
+class KeyUnavailable(SigningError):
+    """The key could not be opened: a missing file, a wrong passphrase or PIN, no token."""
+
+
+class KeySource(Protocol):
+    def open(self) -> AbstractContextManager[signers.Signer]:
+        """The signer, usable until the context ends (a token session is then closed)."""
+        ...
+
+    def describe(self) -> str:
+        """Where the key is, in words safe for a log line."""
+        ...
+
+
+def _chain(paths: tuple[Path, ...]) -> list[asn1_x509.Certificate]:
+    try:
+        return [load_cert_from_pemder(str(path)) for path in paths]  # type: ignore[no-untyped-call]
+    except (OSError, ValueError) as exc:
+        raise KeyUnavailable(f"không đọc được chuỗi chứng thư (cannot read the certificate "
+                             f"chain): {type(exc).__name__}") from None
+
+
+@dataclass(frozen=True)
+class PemKeySource:
+    """An unencrypted PEM key and certificate on disk: the development PKI's form."""
+
+    key_path: Path
+    cert_path: Path
+    chain: tuple[Path, ...] = ()
+
+    @contextmanager
+    def open(self) -> Iterator[signers.Signer]:
+        try:
+            signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
+                str(self.key_path), str(self.cert_path),
+                ca_chain_files=tuple(str(p) for p in self.chain),
+            )
+        except Exception as exc:  # noqa: BLE001 - any load failure is an unusable key
+            raise KeyUnavailable(f"không mở được khóa ký (cannot load the key): "
+                                 f"{type(exc).__name__}") from None
+        if signer is None:
+            raise KeyUnavailable("không mở được khóa ký (cannot load the key)")
+        yield signer
+
+    def describe(self) -> str:
+        return f"pem:{self.cert_path.name}"
+
+
+@dataclass(frozen=True)
+class Pkcs12KeySource:
+    """A PKCS#12 (.p12/.pfx) file, as CAs hand out software certificates."""
+
+    path: Path
+    passphrase: bytes | None = field(default=None, repr=False)
+    chain: tuple[Path, ...] = ()
+
+    @contextmanager
+    def open(self) -> Iterator[signers.Signer]:
+        try:
+            signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+                str(self.path), ca_chain_files=tuple(str(p) for p in self.chain),
+                passphrase=self.passphrase,
+            )
+        except Exception as exc:  # noqa: BLE001 - wrong passphrase, bad file
+            raise KeyUnavailable(f"không mở được tệp PKCS#12 {self.path.name} — sai mật khẩu "
+                                 f"hoặc tệp hỏng (cannot open the PKCS#12 file: "
+                                 f"{type(exc).__name__})") from None
+        if signer is None:
+            raise KeyUnavailable(f"không mở được tệp PKCS#12 {self.path.name} — sai mật khẩu "
+                                 f"hoặc tệp hỏng (wrong passphrase or damaged file)")
+        yield signer
+
+    def describe(self) -> str:
+        return f"pkcs12:{self.path.name}"
+
+
+@dataclass(frozen=True)
+class Pkcs11KeySource:
+    """A key on a PKCS#11 token (HSM, USB token, SoftHSM in tests).
+
+    Tokens often hold the key but not the certificate, so the certificate (and
+    its chain) may be given as files; otherwise it is read from the token
+    under the key's label.
+    """
+
+    module: Path
+    token_label: str
+    key_label: str
+    pin: str | None = field(default=None, repr=False)
+    cert_path: Path | None = None
+    chain: tuple[Path, ...] = ()
+
+    @contextmanager
+    def open(self) -> Iterator[signers.Signer]:
+        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+        try:
+            session = open_pkcs11_session(
+                str(self.module), token_criteria=TokenCriteria(label=self.token_label),
+                user_pin=self.pin,
+            )
+        except Exception as exc:  # noqa: BLE001 - no module, no token, wrong PIN
+            raise KeyUnavailable(f"không mở được thiết bị ký {self.token_label!r} — kiểm tra "
+                                 f"token và mã PIN (cannot open the PKCS#11 token: "
+                                 f"{type(exc).__name__})") from None
+        try:
+            cert = (load_cert_from_pemder(str(self.cert_path))  # type: ignore[no-untyped-call]
+                    if self.cert_path else None)
+            yield PKCS11Signer(
+                session, key_label=self.key_label, cert_label=None if cert else self.key_label,
+                signing_cert=cert, ca_chain=_chain(self.chain),
+            )
+        finally:
+            session.close()
+
+    def describe(self) -> str:
+        return f"pkcs11:{self.token_label}/{self.key_label}"
+
+
+def key_source_from_spec(spec: str, *, secret: str | None = None, cert: Path | None = None,
+                         chain: tuple[Path, ...] = ()) -> KeySource:
+    """A key source from a setting: ``pkcs12:/path/file.p12`` or
+    ``pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=LABEL;key=LABEL``.
+
+    ``secret`` is the passphrase or PIN (from a secret setting, never the spec
+    itself); ``cert`` the signing certificate when a token holds the key only.
+    """
+    kind, _, rest = spec.strip().partition(":")
+    if kind == "pkcs12" and rest:
+        return Pkcs12KeySource(Path(rest), secret.encode() if secret else None, chain)
+    if kind == "pkcs11":
+        parts = dict(item.split("=", 1) for item in rest.split(";") if "=" in item)
+        missing = [name for name in ("module", "token", "key") if not parts.get(name)]
+        if not missing:
+            return Pkcs11KeySource(Path(parts["module"]), parts["token"], parts["key"],
+                                   pin=secret, cert_path=cert, chain=chain)
+        raise ValueError(f"khóa PKCS#11 thiếu {', '.join(missing)} (the pkcs11 key spec lacks "
+                         f"{', '.join(missing)})")
+    raise ValueError("khóa ký phải có dạng pkcs12:<tệp> hoặc pkcs11:module=…;token=…;key=… "
+                     "(a key spec is pkcs12:<file> or pkcs11:module=…;token=…;key=…)")

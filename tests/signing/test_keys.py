@@ -1,0 +1,150 @@
+"""Key sources: PKCS#12 files and PKCS#11 tokens (SoftHSM2) sign as the PEM pair does.
+
+Issue 4 item 1: which key signs is configuration; passphrases and PINs never
+appear in a key source's repr, its description or an error message.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from signing import (
+    DevPki,
+    KeySource,
+    KeyUnavailable,
+    Pkcs11KeySource,
+    Pkcs12KeySource,
+    operator_request,
+    sign_top_left,
+    stamp_font,
+    verify_pdf,
+)
+from tests.inputs import image_bytes, image_pdf, text_page
+
+SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
+PIN, SO_PIN, PASSPHRASE = "471920", "83125577", b"m4t-khau-p12"
+OFFICER = "Trần Thị Mai"
+
+
+@dataclass(frozen=True)
+class Token:
+    label: str
+    key_label: str
+    cert_path: Path
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
+    return DevPki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def softhsm(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
+    """A real SoftHSM2 token in a temporary folder holding the officer's key."""
+    folder = tmp_path_factory.mktemp("softhsm")
+    (folder / "tokens").mkdir()
+    conf = folder / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
+                    "log.level = ERROR\n")
+    previous = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    pair = pki.operator(OFFICER)
+    util = ["softhsm2-util"]
+    subprocess.run([*util, "--init-token", "--free", "--label", "sohoa-test", "--so-pin", SO_PIN,
+                    "--pin", PIN], check=True, capture_output=True)
+    subprocess.run([*util, "--import", str(pair.key_path), "--token", "sohoa-test", "--label",
+                    "officer", "--id", "01", "--pin", PIN], check=True, capture_output=True)
+    try:
+        yield Token("sohoa-test", "officer", pair.cert_path)
+    finally:
+        if previous is None:
+            os.environ.pop("SOFTHSM2_CONF", None)
+        else:
+            os.environ["SOFTHSM2_CONF"] = previous
+
+
+def _sign_with(key: KeySource, tmp_path: Path) -> bytes:
+    pdf = image_pdf(image_bytes(text_page(200), "JPEG", 200))
+    request = operator_request(key, stamp_font(tmp_path / "fonts"), OFFICER,
+                               datetime(2026, 11, 24, 3, 0, tzinfo=UTC))
+    return sign_top_left(pdf, request)
+
+
+def test_pkcs11_token_signs_a_valid_trusted_signature(pki: DevPki, softhsm: Token,
+                                                      tmp_path: Path) -> None:
+    key = Pkcs11KeySource(SOFTHSM_MODULE, softhsm.label, softhsm.key_label, pin=PIN,
+                          cert_path=softhsm.cert_path, chain=(pki.root.cert_path,))
+    report = verify_pdf(_sign_with(key, tmp_path), pki.trust_roots())
+    assert report.valid
+    (signature,) = report.signatures
+    assert signature.trusted and OFFICER in signature.signer
+
+
+def test_wrong_pin_is_a_clear_error_that_never_shows_the_pin(pki: DevPki, softhsm: Token,
+                                                             tmp_path: Path) -> None:
+    key = Pkcs11KeySource(SOFTHSM_MODULE, softhsm.label, softhsm.key_label, pin="000000",
+                          cert_path=softhsm.cert_path)
+    with pytest.raises(KeyUnavailable) as refused:
+        _sign_with(key, tmp_path)
+    assert "PIN" in str(refused.value) and "000000" not in str(refused.value)
+    assert PIN not in repr(Pkcs11KeySource(SOFTHSM_MODULE, "t", "k", pin=PIN))
+    assert "sohoa-test" in key.describe() and "000000" not in key.describe()
+
+
+def test_pkcs12_file_signs_and_a_wrong_passphrase_is_refused(pki: DevPki, tmp_path: Path) -> None:
+    pair = pki.operator(OFFICER)
+    private = serialization.load_pem_private_key(pair.key_path.read_bytes(), None)
+    bundle = pkcs12.serialize_key_and_certificates(
+        b"officer", private, x509.load_pem_x509_certificate(pair.cert_path.read_bytes()),  # type: ignore[arg-type]
+        [pki.root.certificate()], serialization.BestAvailableEncryption(PASSPHRASE))
+    path = tmp_path / "officer.p12"
+    path.write_bytes(bundle)
+    report = verify_pdf(_sign_with(Pkcs12KeySource(path, PASSPHRASE), tmp_path),
+                        pki.trust_roots())
+    assert report.valid and report.signatures[0].trusted
+    with pytest.raises(KeyUnavailable) as refused:
+        _sign_with(Pkcs12KeySource(path, b"sai-mat-khau"), tmp_path)
+    assert "sai mật khẩu" in str(refused.value) and "sai-mat-khau" not in str(refused.value)
+    assert PASSPHRASE.decode() not in repr(Pkcs12KeySource(path, PASSPHRASE))
+
+
+def test_the_service_signs_operator_scans_with_the_configured_token(
+    pki: DevPki, softhsm: Token, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Which key signs is configuration: SOHOA_OPERATOR_KEY points at the token.
+    from sohoa.services import build_services
+    from sohoa.settings import Settings
+
+    monkeypatch.setenv("SOHOA_OPERATOR_KEY",
+                       f"pkcs11:module={SOFTHSM_MODULE};token={softhsm.label};key=officer")
+    monkeypatch.setenv("SOHOA_OPERATOR_KEY_SECRET", PIN)
+    monkeypatch.setenv("SOHOA_OPERATOR_CERT", str(softhsm.cert_path))
+    monkeypatch.setenv("SOHOA_OPERATOR_CHAIN", str(pki.root.cert_path))
+    services = build_services(Settings(data_dir=tmp_path / "data"), start_jobs=False)
+    try:
+        key = services.operator_key("Ai cũng được")
+        assert key.describe() == f"pkcs11:{softhsm.label}/officer"
+        report = verify_pdf(_sign_with(key, tmp_path), pki.trust_roots())
+        assert report.valid and OFFICER in report.signatures[0].signer
+    finally:
+        services.close()
+
+
+def test_a_malformed_key_setting_stops_the_service_with_a_clear_message(tmp_path: Path) -> None:
+    from sohoa.services import build_services
+    from sohoa.settings import Settings
+
+    with pytest.raises(ValueError, match="token"):
+        build_services(Settings(data_dir=tmp_path / "data",
+                                operator_key=f"pkcs11:module={SOFTHSM_MODULE};key=x"),
+                       start_jobs=False)
