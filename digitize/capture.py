@@ -13,7 +13,7 @@ while the paper is still on the desk (REGULATIONS 9.A.3–5):
   beside it (9.A.5: an annotated page is captured with and without the note);
 - ``khong_phai_anh_mau``: the scan is grey or black-and-white, not colour;
 - ``cccd_khac_chu_ho_so``: a căn cước card's QR names someone other than the
-  dossier owner (checked by the counter, which knows the owner).
+  dossier owner (when the caller gives the owner).
 
 Blocking problems stop the request unless the officer confirms the scan as it
 is; the others travel with the document as warnings. Thresholds were set on
@@ -22,7 +22,7 @@ the whole corpus (every page passes) and on pages degraded on purpose.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import cv2
@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import IntakeError
+from .idcard import CitizenCard, find_card
 from .intake import A4_INCHES, ScanFile
 from .page_images import PagePicture, page_pictures
 from .preprocess.blank import detect_blank
@@ -91,11 +92,20 @@ class CaptureRejected(IntakeError):
 
 
 @dataclass(frozen=True)
+class CaptureReport:
+    """What the capture pass found: problems, and the căn cước cards read on the way."""
+
+    problems: list[CaptureProblem]
+    #: (page number, card) for each page showing a căn cước QR.
+    cards: list[tuple[int, CitizenCard]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class _Page:
+    """What the dual-capture check needs of a page once its pixels are gone."""
+
     number: int
-    picture: PagePicture
-    grey: NDArray[np.uint8]
-    ink: NDArray[np.uint8]  # pen ink suppressed, for comparing two captures
+    ink: NDArray[np.uint8]  # a thumbnail with pen ink suppressed, for comparing two captures
     pen_ratio: float
     blank: bool
 
@@ -103,18 +113,35 @@ class _Page:
 def check_capture(scans: list[ScanFile], *, declared_pages: int | None = None,
                   limits: CaptureLimits | None = None) -> list[CaptureProblem]:
     """Every problem found in the pages of ``scans`` (one document, pages in order)."""
+    return inspect_capture(scans, declared_pages=declared_pages, limits=limits).problems
+
+
+def inspect_capture(scans: list[ScanFile], *, declared_pages: int | None = None,
+                    limits: CaptureLimits | None = None,
+                    owner_id: str | None = None) -> CaptureReport:
+    """One pass over the pages: each is decoded once, checked, and its pixels let go.
+
+    With ``owner_id``, a căn cước card whose QR names someone else is a problem.
+    """
     limits = limits or CaptureLimits()
     problems: list[CaptureProblem] = []
     total = sum(scan.page_count for scan in scans)
     if declared_pages is not None and declared_pages != total:
         problems.append(page_count_problem(total, declared_pages))
-    pages = [_look(number, picture)
-             for number, picture in enumerate(page_pictures(scans, max_side=PICTURE_SIDE), start=1)
-             if picture.image is not None]
-    for page in pages:
-        problems.extend(_page_problems(page, scans, limits))
+    pages: list[_Page] = []
+    cards: list[tuple[int, CitizenCard]] = []
+    for number, picture in enumerate(page_pictures(scans, max_side=PICTURE_SIDE), start=1):
+        if picture.image is None:
+            continue
+        page, found = _check_page(number, picture, scans, limits)
+        pages.append(page)
+        problems.extend(found)
+        if (card := find_card(picture.image)) is not None:
+            cards.append((number, card))
+            if owner_id is not None and card.personal_id != owner_id:
+                problems.append(owner_mismatch_problem(number))
     problems.extend(_dual_capture(pages, limits))
-    return sorted(problems, key=lambda p: (p.page or 0, p.code.value))
+    return CaptureReport(sorted(problems, key=lambda p: (p.page or 0, p.code.value)), cards)
 
 
 def page_count_problem(scanned: int, declared: int) -> CaptureProblem:
@@ -137,34 +164,30 @@ def blocking(problems: list[CaptureProblem]) -> list[CaptureProblem]:
     return [p for p in problems if p.blocking]
 
 
-def _look(number: int, picture: PagePicture) -> _Page:
+def _check_page(number: int, picture: PagePicture, scans: list[ScanFile],
+                limits: CaptureLimits) -> tuple[_Page, list[CaptureProblem]]:
     assert picture.image is not None
     rgb = np.asarray(picture.image.convert("RGB"))
     grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     red, green, blue = (rgb[..., i].astype(np.int16) for i in range(3))
     pen = (blue - red > 40) & (blue - green > 15) & (blue < 230)
-    small = cv2.resize(suppress_coloured_ink(rgb), (200, 283), interpolation=cv2.INTER_AREA)
-    ink = (255 - small).astype(np.uint8)
+    thumbnail = np.asarray(cv2.resize(rgb, (200, 283), interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    ink = (255 - suppress_coloured_ink(thumbnail)).astype(np.uint8)
     # Thin strokes fade when the page is shrunk: the ink threshold is scaled down with it.
     blank = detect_blank(grey, min_ink_ratio=0.0002).blank
-    return _Page(number, picture, grey, ink, float(pen.mean()), blank)
-
-
-def _page_problems(page: _Page, scans: list[ScanFile],
-                   limits: CaptureLimits) -> list[CaptureProblem]:
     found = []
-    n = page.number
-    info = scans[page.picture.file_index].pages[page.picture.page_index]
-    if page.blank:
+    n = number
+    info = scans[picture.file_index].pages[picture.page_index]
+    if blank:
         found.append(CaptureProblem(CaptureCode.BLANK, n,
                                     f"trang {n}: trang trắng — giữ lại nếu bản giấy cũng trắng",
                                     blocking=False))
-    elif (sharpness := _sharpness(page.grey, page.picture.dpi)) < limits.min_sharpness:
+    elif (sharpness := _sharpness(grey, picture.dpi)) < limits.min_sharpness:
         found.append(CaptureProblem(CaptureCode.BLURRY, n,
                                     f"trang {n}: ảnh bị mờ (độ nét {sharpness:.1f} < "
                                     f"{limits.min_sharpness:.1f}); hãy quét hoặc chụp lại",
                                     blocking=True))
-    effective = _effective_dpi(page, info.width_px)
+    effective = _effective_dpi(grey, info.width_px)
     if effective is not None and effective + 0.5 < limits.min_dpi:
         found.append(CaptureProblem(CaptureCode.LOW_DPI, n,
                                     f"trang {n}: tờ giấy chỉ đạt {effective:.0f} dpi trong ảnh "
@@ -174,7 +197,7 @@ def _page_problems(page: _Page, scans: list[ScanFile],
         found.append(CaptureProblem(CaptureCode.NOT_COLOUR, n,
                                     f"trang {n}: bản quét không phải ảnh màu; quy định yêu cầu "
                                     f"quét màu", blocking=limits.require_colour))
-    return found
+    return _Page(number, ink, float(pen.mean()), blank), found
 
 
 def _sharpness(grey: NDArray[np.uint8], dpi: float | None) -> float:
@@ -188,9 +211,9 @@ def _sharpness(grey: NDArray[np.uint8], dpi: float | None) -> float:
     return steep / max(contrast, 1.0)
 
 
-def _effective_dpi(page: _Page, full_width_px: int) -> float | None:
+def _effective_dpi(grey: NDArray[np.uint8], full_width_px: int) -> float | None:
     """The dpi of the paper itself when a photo shows its edges and it is A4-shaped."""
-    quad = find_page_quad(page.grey)
+    quad = find_page_quad(grey)
     if quad is None:
         return None
     sides = [float(np.linalg.norm(quad[i] - quad[(i + 1) % 4])) for i in range(4)]
@@ -198,7 +221,7 @@ def _effective_dpi(page: _Page, full_width_px: int) -> float | None:
     long_ = (sides[1] + sides[3]) / 2 if sides[0] < sides[1] else (sides[0] + sides[2]) / 2
     if not 1.3 <= long_ / max(short, 1.0) <= 1.52:
         return None  # not A4 (an ID card, a receipt): its size on paper is unknown
-    to_original = full_width_px / page.grey.shape[1]
+    to_original = full_width_px / grey.shape[1]
     return float(min(short / A4_INCHES[0], long_ / A4_INCHES[1]) * to_original)
 
 
@@ -228,5 +251,6 @@ def _alike(a: NDArray[np.uint8], b: NDArray[np.uint8]) -> float:
     return float(fa @ fb) / denominator if denominator else 0.0
 
 
-__all__ = ["CaptureCode", "CaptureLimits", "CaptureProblem", "CaptureRejected",
-           "blocking", "check_capture", "owner_mismatch_problem", "page_count_problem"]
+__all__ = ["CaptureCode", "CaptureLimits", "CaptureProblem", "CaptureRejected", "CaptureReport",
+           "blocking", "check_capture", "inspect_capture", "owner_mismatch_problem",
+           "page_count_problem"]

@@ -15,9 +15,7 @@ from datetime import date
 
 from PIL import Image
 
-from .intake import ScanFile
-from .page_images import page_pictures
-from .qr import READ_SIZE, read_qr
+from .qr import read_qr
 from .vntext import clean, collapse, fold
 
 _ID = re.compile(r"^\d{12}$")
@@ -54,15 +52,6 @@ def find_card(image: Image.Image) -> CitizenCard | None:
         if (card := parse_card_qr(text)) is not None:
             return card
     return None
-
-
-def cards_in(scans: list[ScanFile]) -> list[tuple[int, CitizenCard]]:
-    """(page number, card) for each page of ``scans`` that shows a căn cước QR."""
-    found = []
-    for number, page in enumerate(page_pictures(scans, max_side=READ_SIZE), start=1):
-        if page.image is not None and (card := find_card(page.image)) is not None:
-            found.append((number, card))
-    return found
 
 
 _LABELLED = {

@@ -35,6 +35,4 @@ def read_qr(image: Image.Image, *, size: int = READ_SIZE) -> list[str]:
         grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))),
                            Image.Resampling.BOX)
     found = zxingcpp.read_barcodes(grey, formats=_QR_ONLY)
-    if not found and longest > size:
-        found = zxingcpp.read_barcodes(image.convert("L"), formats=_QR_ONLY)
     return [code.text for code in found if code.valid]

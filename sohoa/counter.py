@@ -17,11 +17,10 @@ from digitize.capture import (
     CaptureProblem,
     CaptureRejected,
     blocking,
-    check_capture,
-    owner_mismatch_problem,
+    inspect_capture,
     page_count_problem,
 )
-from digitize.idcard import CitizenCard, cards_in
+from digitize.idcard import CitizenCard
 from digitize.separators import SeparatorMismatch, part_files, split_batch
 from signing import operator_request, sign_top_left
 from vault import DocumentRecord, FileRole, NewFile, OwnerId, parse_owner_id
@@ -122,24 +121,19 @@ def _check_capture(services: Services, groups: list[PreparedGroup], owner: Owner
     """Capture checks per document; refuse on a blocking problem unless the officer forces.
 
     A căn cước card in the scan is read here, while the citizen is at the desk,
-    and its ID is checked against the dossier owner's.
+    and its ID is checked against the dossier owner's. The declared count is of
+    the whole stack of paper, so it is checked once against every content page.
     """
     limits = services.settings.capture_limits
     problems: list[CaptureProblem] = []
     checked = []
-    for index, group in enumerate(groups):
-        # The declared count is of the whole stack of paper: checked once, on the first group.
-        count = declared if index == 0 and len(groups) == 1 else None
-        found = check_capture(list(group.files), declared_pages=count, limits=limits)
-        cards = cards_in(list(group.files))
-        found += [owner_mismatch_problem(page) for page, card in cards
-                  if card.personal_id != owner.value]
-        problems.extend(found)
-        checked.append(replace(group, problems=tuple(found), cards=tuple(cards)))
-    if declared is not None and len(groups) > 1:
-        total = sum(group.pages for group in groups)
-        if total != declared:
-            problems.append(page_count_problem(total, declared))
+    for group in groups:
+        report = inspect_capture(list(group.files), limits=limits, owner_id=owner.value)
+        problems.extend(report.problems)
+        checked.append(replace(group, problems=tuple(report.problems), cards=tuple(report.cards)))
+    total = sum(group.pages for group in groups)
+    if declared is not None and total != declared:
+        problems.insert(0, page_count_problem(total, declared))
     if blocking(problems) and not force:
         raise CaptureRejected(problems)
     return checked

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -42,12 +41,9 @@ def digitisation_record(record: DocumentRecord,
                         required: tuple[str, ...] = REQUIRED_FIELDS) -> dict[str, Any]:
     """The record of REGULATIONS 46–51 as staff see it, with what still blocks storing it."""
     fields = record.record
-    values = {**asdict(fields), "owner_id": record.owner}
-    for name in ("issue_date", "valid_until"):
-        value = getattr(fields, name)
-        values[name] = value.isoformat() if value else None
     return {
-        **values,
+        **fields.as_dict(),
+        "owner_id": record.owner,
         "result_code": record.result_code,
         "extraction_method": record.extraction_method,
         "missing": fields.missing(required, record.owner),

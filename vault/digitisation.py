@@ -9,8 +9,9 @@ a record must have before it is stored are a rule set (item 46, with the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
+from typing import Any
 
 from .errors import InvalidTransition, RecordIncomplete
 from .models import DocumentStatus
@@ -56,6 +57,11 @@ class DigitisationRecord:
     signer_name: str | None = None
     signer_position: str | None = None
     kind: str = "COMPONENT"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The values for JSON: dates as ISO text."""
+        return {name: value.isoformat() if isinstance(value, date) else value
+                for name, value in asdict(self).items()}
 
     def missing(self, required: tuple[str, ...], owner_id: str | None) -> list[str]:
         """Required fields left empty, in the order of the rule set."""

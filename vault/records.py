@@ -57,9 +57,7 @@ class DocumentRecord:
         data = asdict(self)
         data["scanned_at"] = self.scanned_at.isoformat()
         data["created_at"] = self.created_at.isoformat()
-        for name in ("issue_date", "valid_until"):
-            value = getattr(self.record, name)
-            data["record"][name] = value.isoformat() if value else None
+        data["record"] = self.record.as_dict()
         return data
 
 

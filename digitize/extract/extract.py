@@ -93,7 +93,7 @@ def extract_fields(
     for page_number, card in cards[:1]:
         card_names = {f.name for f in card_fields(card, page_number, ExtractionMethod.QR, 1.0)}
         card_names |= {FieldName.DOC_TYPE.value, FieldName.DOC_NAME.value}
-        fields = [f for f in fields if f.name not in card_names]
+        fields[:] = [f for f in fields if f.name not in card_names]  # `add` keeps this list
         fields.extend(card_fields(card, page_number, ExtractionMethod.QR, 1.0))
         card_type = catalogue.get("CCCD")
         fields.append(ExtractedField(FieldName.DOC_TYPE.value, "CCCD", 1.0,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,6 +43,26 @@ def _services() -> Services:
     return build_services(Settings(), start_jobs=False)
 
 
+@contextmanager
+def _calling(as_json: bool = False) -> Iterator[Services]:
+    """The services for one command: a refused request is reported and exits non-zero."""
+    services = _services()
+    try:
+        yield services
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=as_json)
+    finally:
+        services.close()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        console.print(f"[bold red]Lỗi[/]: không đọc được {path} (cannot read): {exc.strerror}")
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1)")] = None,
@@ -75,24 +97,13 @@ def digitize(
     as_json: JsonOption = False,
 ) -> None:
     """Số hóa bản quét: OCR, ký số, lưu vào kho (digitise scans into the owner's vault)."""
-    received = []
-    for path in files:
-        try:
-            received.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            console.print(f"[bold red]Lỗi[/]: không đọc được {path} (cannot read): {exc.strerror}")
-            raise typer.Exit(2) from None
-    services = _services()
-    try:
+    received = [(path.name, _read(path)) for path in files]
+    with _calling(as_json) as services:
         batch = counter.prepare(services, received, owner=owner, dossier=dossier,
                                 operator=operator, each=each, title=title, split=split,
                                 declared_pages=pages, force=force)
         with page_progress(not as_json) as progress:
             records = counter.run(services, batch, actor=CLI_ACTOR, progress=progress)
-    except DOMAIN_ERRORS as exc:
-        fail(exc, as_json=as_json)
-    finally:
-        services.close()
     summaries = [document_summary(r, services.vault.required_fields) for r in records]
     if as_json:
         print_json({"documents": summaries})
@@ -119,13 +130,8 @@ def _print_record_state(record: dict[str, Any]) -> None:
 def vault_ls(owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
              as_json: JsonOption = False) -> None:
     """Liệt kê tài liệu trong kho (list the owner's documents)."""
-    services = _services()
-    try:
+    with _calling(as_json) as services:
         records = services.vault.list_documents(parse_owner_id(owner))
-    except DOMAIN_ERRORS as exc:
-        fail(exc, as_json=as_json)
-    finally:
-        services.close()
     if as_json:
         print_json({"documents": [document_summary(r, services.vault.required_fields)
                                   for r in records]})
@@ -146,8 +152,7 @@ def vault_record(
     as_json: JsonOption = False,
 ) -> None:
     """Xem, bổ sung và lưu bản ghi số hóa (show, complete and store the digitisation record)."""
-    services = _services()
-    try:
+    with _calling(as_json) as services:
         who = parse_owner_id(owner)
         if values:
             changes = dict(_field_value(item) for item in values)
@@ -155,10 +160,6 @@ def vault_record(
         else:
             document = services.vault.get_document(doc_id, owner=who)
         shown = digitisation_record(document, services.vault.required_fields)
-    except DOMAIN_ERRORS as exc:
-        fail(exc, as_json=as_json)
-    finally:
-        services.close()
     if as_json:
         print_json({"record": shown})
         return
@@ -186,14 +187,9 @@ def vault_get(
     part: Annotated[int, typer.Option(min=1, help="Which original, for multi-file scans")] = 1,
 ) -> None:
     """Tải một tệp của tài liệu (download a document's file)."""
-    services = _services()
-    try:
+    with _calling() as services:
         services.vault.get_document(doc_id, owner=parse_owner_id(owner))
         stored = services.vault.read_file(doc_id, variant.value, part=part, actor=CLI_ACTOR)
-    except DOMAIN_ERRORS as exc:
-        fail(exc)
-    finally:
-        services.close()
     output.write_bytes(stored.data)
     console.print(f"Đã ghi {output} ({len(stored.data):,} byte, SHA-256 {stored.sha256[:16]}…)",
                   highlight=False)
@@ -207,16 +203,11 @@ def dossier_open(
     as_json: JsonOption = False,
 ) -> None:
     """Tiếp nhận hồ sơ mới và cấp mã hồ sơ (receive a dossier; prints its code)."""
-    services = _services()
-    try:
+    with _calling(as_json) as services:
         code = services.vault.open_dossier(
             agency or services.settings.agency_code, parse_owner_id(owner),
             procedure=procedure, actor=CLI_ACTOR,
         )
-    except DOMAIN_ERRORS as exc:
-        fail(exc, as_json=as_json)
-    finally:
-        services.close()
     if as_json:
         print_json({"dossier": code})
     else:
@@ -232,14 +223,9 @@ def dossier_separator(
     label: Annotated[str, typer.Option(help="Component name, printed and used as title")] = "",
 ) -> None:
     """In tờ phân tách cho một thành phần hồ sơ (print a separator sheet for a component)."""
-    services = _services()
-    try:
+    with _calling() as services:
         services.vault.check_dossier(dossier, parse_owner_id(owner))
         pdf = separator_sheet(Separator(dossier, component, label))
-    except DOMAIN_ERRORS as exc:
-        fail(exc, as_json=False)
-    finally:
-        services.close()
     output.write_bytes(pdf)
     console.print(f"Đã ghi tờ phân tách {output}", highlight=False)
 
@@ -247,11 +233,7 @@ def dossier_separator(
 @app.command()
 def verify(pdf: Annotated[Path, typer.Argument(help="A signed PDF")], as_json: JsonOption = False) -> None:
     """Kiểm tra chữ ký số trong tệp PDF (validate a PDF's signatures)."""
-    try:
-        data = pdf.read_bytes()
-    except OSError as exc:
-        console.print(f"[bold red]Lỗi[/]: không đọc được {pdf} (cannot read): {exc.strerror}")
-        raise typer.Exit(2) from None
+    data = _read(pdf)
     settings = Settings()
     try:
         report = verify_pdf(data, DevPki(settings.pki_dir).trust_roots())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from digitize import IntakeLimits, check_file
+from digitize.capture import inspect_capture
 from digitize.extract import DocTypeCatalogue, ExtractionMethod, extract_fields
-from digitize.idcard import CitizenCard, card_from_text, cards_in, parse_card_qr
+from digitize.idcard import CitizenCard, card_from_text, parse_card_qr
 from tests.inputs import image_bytes
 from tests.pages import CARD_HOLDER, card_on_a4, citizen_card_front
 
@@ -19,13 +20,13 @@ EXPECTED = CitizenCard(
 def test_generated_card_front_yields_every_field_from_its_qr() -> None:
     page = check_file("cccd.jpg", image_bytes(card_on_a4(citizen_card_front()), "JPEG", 300),
                       IntakeLimits())
-    assert cards_in([page]) == [(1, EXPECTED)]
+    assert inspect_capture([page]).cards == [(1, EXPECTED)]
 
 
 def test_a_photo_of_the_card_alone_is_read_too() -> None:
     photo = check_file("cccd.png", image_bytes(citizen_card_front(dpi=600), "PNG", 600),
                        IntakeLimits())
-    assert cards_in([photo]) == [(1, EXPECTED)]
+    assert inspect_capture([photo]).cards == [(1, EXPECTED)]
 
 
 def test_qr_text_that_is_not_a_card_is_ignored() -> None:
