@@ -38,7 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digitize import IntakeLimits, OcrSettings, digitise, validate  # noqa: E402
-from signing import DevPki, operator_request, sign_top_left, stamp_font  # noqa: E402
+from signing import (  # noqa: E402
+    DevPki,
+    PadesLevel,
+    dev_trust_services,
+    operator_request,
+    sign_pdf,
+    stamp_font,
+)
 from sohoa.settings import Settings  # noqa: E402
 
 
@@ -58,12 +65,13 @@ def run_sohoa(groups: dict[str, list[dict]], base: Path, out: Path, work: Path,
     pki = DevPki(work / "pki")
     font = stamp_font(work / "fonts")
     keys = pki.key_source(pki.operator("Cán bộ đo hiệu năng"))
+    trust = dev_trust_services(pki)
 
     def one(pages: list[dict]) -> None:
         files = [(Path(p["image"]).name, (base / p["image"]).read_bytes()) for p in pages]
         result = digitise(validate(files, IntakeLimits()), settings)
-        sign_top_left(result.pdfa, operator_request(
-            keys, font, "Cán bộ đo hiệu năng", datetime.now(UTC)))
+        sign_pdf(result.pdfa, operator_request(
+            keys, font, "Cán bộ đo hiệu năng", datetime.now(UTC), PadesLevel.B_T), trust)
         for page, text in zip(pages, result.page_texts, strict=False):
             (out / f"{page['id']}.txt").write_text(text, encoding="utf-8")
 

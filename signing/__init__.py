@@ -1,11 +1,26 @@
-"""Signing: keys, PAdES signatures with visible stamps, and validation reports.
+"""Signing: keys, PAdES signatures at every baseline level, NĐ 30/2020 appearances, validation.
 
 This package signs what it is asked to sign; who may sign what is policy that
 belongs to ``vault``. The embedded default uses a development PKI made on first
-run (``DevPki``), clearly marked DEV ONLY.
+run (``DevPki``) with an in-process timestamping authority, clearly marked DEV ONLY.
 """
 
-from .errors import SigningError
+from .appearance import (
+    COPY_FORMS,
+    VIETNAM_TIME,
+    Appearance,
+    Box,
+    Corner,
+    ImageStamp,
+    TextStamp,
+    copy_stamp,
+    iso_vietnam_time,
+    operator_stamp,
+    seal_over,
+    signer_image,
+    vietnam_time,
+)
+from .errors import BadSigningInput, SigningError, TrustServiceUnavailable
 from .fonts import FontMissing, stamp_font
 from .keys import (
     KeySource,
@@ -16,32 +31,59 @@ from .keys import (
     key_source_from_spec,
 )
 from .pki import DEV_MARK, DevPki, KeyPair
-from .sign import SignatureRequest, operator_request, sign_top_left
-from .stamp import VIETNAM_TIME, operator_stamp_lines, top_left_box, vietnam_time
+from .revocation import CachingFetcherBackend, RevocationCache
+from .sign import SignatureRequest, copy_request, operator_request, result_requests, sign_pdf
+from .trust import (
+    PadesLevel,
+    TrustServices,
+    dev_timestamper,
+    dev_trust_services,
+    http_timestamper,
+)
 from .verify import NotAPdf, SignatureReport, VerificationReport, verify_pdf
 
 __all__ = [
+    "COPY_FORMS",
     "DEV_MARK",
     "VIETNAM_TIME",
+    "Appearance",
+    "BadSigningInput",
+    "Box",
+    "CachingFetcherBackend",
+    "Corner",
     "DevPki",
     "FontMissing",
+    "ImageStamp",
     "KeyPair",
     "KeySource",
     "KeyUnavailable",
     "NotAPdf",
+    "PadesLevel",
     "PemKeySource",
     "Pkcs11KeySource",
     "Pkcs12KeySource",
+    "RevocationCache",
     "SignatureReport",
     "SignatureRequest",
     "SigningError",
+    "TextStamp",
+    "TrustServiceUnavailable",
+    "TrustServices",
     "VerificationReport",
+    "copy_request",
+    "copy_stamp",
+    "dev_timestamper",
+    "dev_trust_services",
+    "http_timestamper",
+    "iso_vietnam_time",
     "key_source_from_spec",
     "operator_request",
-    "operator_stamp_lines",
-    "sign_top_left",
+    "operator_stamp",
+    "result_requests",
+    "seal_over",
+    "sign_pdf",
+    "signer_image",
     "stamp_font",
-    "top_left_box",
     "verify_pdf",
     "vietnam_time",
 ]

@@ -1,7 +1,17 @@
-"""Why a document could not be signed; messages never hold a passphrase or PIN."""
+"""Errors of the signing package, each naming what went wrong in Vietnamese first."""
 
 from __future__ import annotations
 
 
 class SigningError(Exception):
-    """The document could not be signed."""
+    """A signature could not be made or checked."""
+
+
+class BadSigningInput(SigningError):
+    """What was asked cannot be signed as asked: a page that does not exist, a copy form
+    the decree does not know, a signature image that is not a transparent PNG."""
+
+
+class TrustServiceUnavailable(SigningError):
+    """A timestamping authority, OCSP responder or CRL did not answer, or did not prove
+    what the requested level needs; try again later or sign at a lower level."""

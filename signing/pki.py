@@ -1,9 +1,15 @@
-"""A development PKI made on first run: a root CA, the agency, and one key per operator.
+"""A development PKI made on first run: a root CA, the agency, a TSA and one key per operator.
 
 Every subject says DEV ONLY: these certificates prove the plumbing, not an
-identity. Production uses certificates from a licensed CA (issue 4). Each
-counter officer signs with a personal certificate (REGULATIONS 9.A.7: "chữ ký
-số cá nhân"), issued here on first use and reused after.
+identity. Production uses certificates from a licensed CA. Each counter
+officer signs with a personal certificate (REGULATIONS 9.A.7: "chữ ký số cá
+nhân"), issued here on first use and reused after.
+
+The root publishes a certificate revocation list, so that B-LT and B-LTA
+signatures made with the development keys carry real revocation data and are
+checked with hard-fail revocation like production ones. Leaves name the CRL's
+URL when one is given (the service serves it at ``/pki/dev-root.crl``); the
+signer does not fetch it, it is handed the list directly.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from .keys import PemKeySource
 
 DEV_MARK = "DEV ONLY"
+_TIME_STAMPING = ExtendedKeyUsageOID.TIME_STAMPING
 _lock = threading.Lock()
 
 
@@ -42,9 +49,11 @@ class KeyPair:
 class DevPki:
     """The development CA under ``<data>/pki``; safe to use from several threads."""
 
-    def __init__(self, folder: Path, *, agency_name: str = "Cơ quan thử nghiệm") -> None:
+    def __init__(self, folder: Path, *, agency_name: str = "Cơ quan thử nghiệm",
+                 crl_url: str | None = None) -> None:
         self.folder = Path(folder)
         self.agency_name = agency_name
+        self.crl_url = crl_url
 
     @property
     def root(self) -> KeyPair:
@@ -59,6 +68,27 @@ class DevPki:
     def operator(self, name: str) -> KeyPair:
         """The personal signing key of counter officer ``name``, issued on first use."""
         return self._ensure_leaf(f"operators/{_slug(name)}", f"{name} ({DEV_MARK})")
+
+    def tsa(self) -> KeyPair:
+        """The development timestamping authority's key (RFC 3161 time-stamping EKU)."""
+        return self._ensure_leaf("tsa", f"sohoa TSA ({DEV_MARK})", purpose=_TIME_STAMPING)
+
+    def crl(self, now: datetime | None = None) -> bytes:
+        """A fresh DER CRL of the root, valid for a day; nothing is revoked in development."""
+        root = self._ensure_root()
+        ca_key = _load_key(root)
+        moment = now or datetime.now(UTC)
+        crl = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(root.certificate().subject)
+            .last_update(moment - timedelta(minutes=5))
+            .next_update(moment + timedelta(days=1))
+            .add_extension(x509.CRLNumber(int(moment.timestamp())), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        return crl.public_bytes(serialization.Encoding.DER)
 
     def key_source(self, pair: KeyPair) -> PemKeySource:
         """``pair`` as a key source, with this CA's root as its chain."""
@@ -88,19 +118,19 @@ class DevPki:
             _write(pair, key, cert)
             return pair
 
-    def _ensure_leaf(self, stem: str, common_name: str, *, organisation: bool = False) -> KeyPair:
+    def _ensure_leaf(self, stem: str, common_name: str, *, organisation: bool = False,
+                     purpose: ObjectIdentifier = ExtendedKeyUsageOID.EMAIL_PROTECTION) -> KeyPair:
         root = self._ensure_root()
         pair = KeyPair(self.folder / f"{stem}.key.pem", self.folder / f"{stem}.cert.pem")
         with _lock:
             if pair.cert_path.exists():
                 return pair
-            ca_key = serialization.load_pem_private_key(root.key_path.read_bytes(), None)
-            assert isinstance(ca_key, rsa.RSAPrivateKey)
+            ca_key = _load_key(root)
             ca_cert = root.certificate()
             key = _new_key()
             now = datetime.now(UTC)
             org = self.agency_name if organisation else "sohoa " + DEV_MARK
-            cert = (
+            builder = (
                 x509.CertificateBuilder()
                 .subject_name(_name(common_name, organisation=org))
                 .issuer_name(ca_cert.subject)
@@ -108,15 +138,25 @@ class DevPki:
                 .not_valid_before(now - timedelta(minutes=5))
                 .not_valid_after(now + timedelta(days=825))
                 .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                .add_extension(_signing_usage(), critical=True)
-                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                               critical=False)
+                .add_extension(_signing_usage(purpose), critical=True)
+                # RFC 3161 wants the time-stamping purpose alone and critical.
+                .add_extension(x509.ExtendedKeyUsage([purpose]),
+                               critical=purpose == _TIME_STAMPING)
                 .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                     ca_cert.public_key()), critical=False)  # type: ignore[arg-type]
-                .sign(ca_key, hashes.SHA256())
             )
-            _write(pair, key, cert)
+            if self.crl_url:
+                builder = builder.add_extension(x509.CRLDistributionPoints([
+                    x509.DistributionPoint([x509.UniformResourceIdentifier(self.crl_url)],
+                                           None, None, None)]), critical=False)
+            _write(pair, key, builder.sign(ca_key, hashes.SHA256()))
             return pair
+
+
+def _load_key(pair: KeyPair) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pair.key_path.read_bytes(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
 
 
 def _new_key() -> rsa.RSAPrivateKey:
@@ -135,9 +175,11 @@ def _ca_usage() -> x509.KeyUsage:
     return x509.KeyUsage(False, False, False, False, False, True, True, False, False)
 
 
-def _signing_usage() -> x509.KeyUsage:
-    # digitalSignature + nonRepudiation (contentCommitment): what PAdES validators expect.
-    return x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+def _signing_usage(purpose: ObjectIdentifier) -> x509.KeyUsage:
+    # digitalSignature + nonRepudiation (contentCommitment): what PAdES validators expect
+    # of a signer; a TSA signs timestamps with digitalSignature alone.
+    non_repudiation = purpose != _TIME_STAMPING
+    return x509.KeyUsage(True, non_repudiation, False, False, False, False, False, False, False)
 
 
 def _write(pair: KeyPair, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> None:

@@ -10,62 +10,156 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.timestamps import TimestampRequestError
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
+from .appearance import (
+    SIGNED_AT,
+    VIETNAM_TIME,
+    Appearance,
+    Box,
+    copy_stamp,
+    iso_vietnam_time,
+    operator_stamp,
+    seal_over,
+    signer_image,
+)
+from .errors import BadSigningInput, SigningError, TrustServiceUnavailable
 from .keys import KeySource
-from .stamp import operator_stamp_lines, operator_stamp_style, top_left_box
+from .trust import PadesLevel, TrustServices
 
 
 @dataclass(frozen=True)
 class SignatureRequest:
-    """Who signs, with which key, and what the visible stamp says."""
+    """Who signs, with which key, at which level, and how the signature looks."""
 
     key: KeySource
-    stamp_text: str
-    font_path: Path
+    appearance: Appearance
     field_name: str
     reason: str
+    level: PadesLevel = PadesLevel.B_B
     location: str = "Việt Nam"
 
 
-def operator_request(
-    key: KeySource, font_path: Path, operator: str, scanned_at: datetime
-) -> SignatureRequest:
+def operator_request(key: KeySource, font_path: Path, operator: str, scanned_at: datetime,
+                     level: PadesLevel = PadesLevel.B_B) -> SignatureRequest:
     """The scanning officer's personal signature (REGULATIONS 9.A.7)."""
     return SignatureRequest(
-        key=key, font_path=font_path,
-        stamp_text=operator_stamp_lines(operator, scanned_at),
-        field_name="SohoaOperator", reason="Số hóa bản giấy (digitised from paper)",
+        key=key, appearance=operator_stamp(operator, scanned_at, font_path),
+        field_name="SohoaOperator", reason="Số hóa bản giấy (digitised from paper)", level=level,
     )
 
 
-def sign_top_left(pdf: bytes, request: SignatureRequest) -> bytes:
-    """Sign ``pdf`` (PAdES B-B) with a visible stamp at the top-left of page 1."""
+def copy_request(key: KeySource, font_path: Path, agency: str, copy_form: str = "SAO Y",
+                 level: PadesLevel = PadesLevel.B_LTA) -> SignatureRequest:
+    """The agency's signature on a paper → electronic copy (REGULATIONS 9.E.37)."""
+    return SignatureRequest(
+        key=key, appearance=copy_stamp(copy_form, agency, font_path), field_name="SohoaCopy",
+        reason=f"{copy_form.strip().upper()} — bản điện tử sao từ bản giấy", level=level,
+    )
+
+
+def result_requests(person_key: KeySource, agency_key: KeySource, signature_png: bytes,
+                    seal_png: bytes, centre_mm: tuple[float, float], page: int = -1,
+                    level: PadesLevel = PadesLevel.B_LTA) -> tuple[SignatureRequest, ...]:
+    """An issued result's two signatures (REGULATIONS 9.F.43–44), to apply in order: the
+    competent person's, shown as their signature image, then the agency's, shown as its
+    seal over the left third of that image. The agency's carries the long-term level."""
+    person = signer_image(signature_png, centre_mm, page)
+    first_level = min(level, PadesLevel.B_T, key=list(PadesLevel).index)
+    return (
+        SignatureRequest(key=person_key, appearance=person, field_name="SohoaSigner",
+                         reason="Người có thẩm quyền ký", level=first_level),
+        SignatureRequest(key=agency_key, appearance=seal_over(seal_png, person),
+                         field_name="SohoaSeal", reason="Cơ quan ký số", level=level),
+    )
+
+
+class _SignerAt(signers.PdfSigner):
+    """A PdfSigner whose signing time is given, so stamp, /M and CMS signing-time agree."""
+
+    def __init__(self, *args: Any, signing_time: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signing_time = signing_time
+
+    def init_signing_session(self, pdf_out: BasePdfFileWriter,
+                             existing_fields_only: bool = False) -> Any:
+        session = super().init_signing_session(pdf_out, existing_fields_only)
+        session.system_time = self._signing_time
+        return session
+
+
+def sign_pdf(pdf: bytes, request: SignatureRequest, trust: TrustServices,
+             *, now: datetime | None = None) -> bytes:
+    """Sign ``pdf`` at ``request.level`` with a visible appearance; return the new file.
+
+    Raises ``SigningError`` naming what failed: no TSA for a timestamped level,
+    the TSA unreachable, or no revocation data for a long-term level.
+    """
+    level = request.level
+    if level.timestamped and trust.timestamper is None:
+        raise TrustServiceUnavailable(f"mức {level} cần dịch vụ cấp dấu thời gian (TSA) nhưng chưa cấu hình "
+                           f"(level {level} needs a timestamping authority; none configured)")
+    signed_at = (now or datetime.now(VIETNAM_TIME)).replace(microsecond=0)
+    names, page_box, page_index = _inspect(pdf, request.appearance.page)
+    field_name = _free_name(request.field_name, names)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    page_box = _page_box(pdf)
+    box = request.appearance.box(page_box)
     fields.append_signature_field(
-        writer,
-        fields.SigFieldSpec(request.field_name, on_page=0, box=top_left_box(page_box).as_tuple()),
-    )
+        writer, fields.SigFieldSpec(field_name, on_page=page_index, box=box.as_tuple()))
     meta = signers.PdfSignatureMetadata(
-        field_name=request.field_name, subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256", reason=request.reason, location=request.location,
+        field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        reason=request.reason, location=request.location,
+        embed_validation_info=level.long_term,
+        validation_context=trust.validation_context() if level.long_term else None,
+        use_pades_lta=level is PadesLevel.B_LTA,
     )
     out = io.BytesIO()
     with request.key.open() as signer:
-        pdf_signer = signers.PdfSigner(
-            meta, signer=signer,
-            stamp_style=operator_stamp_style(request.font_path, request.stamp_text),
+        pdf_signer = _SignerAt(
+            meta, signer=signer, timestamper=trust.timestamper if level.timestamped else None,
+            stamp_style=request.appearance.style(), signing_time=signed_at,
         )
-        pdf_signer.sign_pdf(writer, output=out)
+        try:
+            pdf_signer.sign_pdf(writer, output=out, appearance_text_params={
+                SIGNED_AT[2:-2]: iso_vietnam_time(signed_at)})
+        except TimestampRequestError as exc:
+            raise TrustServiceUnavailable(f"không lấy được dấu thời gian từ TSA (the timestamping "
+                               f"authority did not answer): {exc}") from None
+        except (PathBuildingError, PathValidationError) as exc:
+            raise TrustServiceUnavailable(f"không xác minh được chứng thư ký hoặc trạng thái thu hồi "
+                               f"(OCSP/CRL) của nó (the signing certificate or its revocation "
+                               f"status could not be validated): {exc}") from None
+        except PyHankoSigningError as exc:
+            raise SigningError(f"ký số không thành công (signing failed): {exc}") from None
     return out.getvalue()
 
 
-def _page_box(pdf: bytes) -> tuple[float, float, float, float]:
-    """Page 1's visible area (crop box, else media box), normalised to (x1, y1, x2, y2)."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        x1, y1, x2, y2 = (float(v) for v in document.pages[0].cropbox)
-    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+def _inspect(pdf: bytes, page: int) -> tuple[set[str], Box, int]:
+    """The form field names already used, and the visible box and index of ``page``."""
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            index = page if page >= 0 else len(document.pages) + page
+            if not 0 <= index < len(document.pages):
+                raise BadSigningInput(f"tệp không có trang {page + 1} (the file has no page "
+                                   f"{page + 1})")
+            x1, y1, x2, y2 = (float(v) for v in document.pages[index].cropbox)
+            acroform = document.Root.get("/AcroForm")
+            names = {str(f.get("/T", "")) for f in acroform.get("/Fields", [])} if acroform else set()
+    except pikepdf.PdfError as exc:
+        raise BadSigningInput(f"không đọc được tệp PDF (not a readable PDF): {exc}") from None
+    return names, Box(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)), index
+
+
+def _free_name(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    return next(f"{base}{n}" for n in range(2, len(taken) + 3) if f"{base}{n}" not in taken)
+

@@ -22,7 +22,7 @@ from digitize.capture import (
 )
 from digitize.idcard import CitizenCard
 from digitize.separators import SeparatorMismatch, part_files, split_batch
-from signing import operator_request, sign_top_left
+from signing import operator_request, sign_pdf
 from vault import DocumentRecord, FileRole, NewFile, OwnerId, parse_owner_id
 
 from . import record as records
@@ -182,8 +182,9 @@ def _with_capture_warnings(result: DigitisedScan,
 
 def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:
     request = operator_request(services.operator_key(batch.operator), services.stamp_font(),
-                               batch.operator, batch.scanned_at)
-    return sign_top_left(pdfa, request)
+                               batch.operator, batch.scanned_at,
+                               services.settings.operator_signature_level)
+    return sign_pdf(pdfa, request, services.trust)
 
 
 def _files(result: DigitisedScan, signed: bytes) -> list[NewFile]:

@@ -10,7 +10,14 @@ from digitize import (
     TooManyPages,
     UnsupportedFormat,
 )
-from signing import FontMissing, NotAPdf, SigningError
+from signing import (
+    BadSigningInput,
+    FontMissing,
+    KeyUnavailable,
+    NotAPdf,
+    SigningError,
+    TrustServiceUnavailable,
+)
 from storage import BlobIntegrityError, StorageError, StorageUnavailable
 from vault import (
     CodeConflict,
@@ -34,13 +41,13 @@ def http_status(exc: BaseException) -> int:
     if isinstance(exc, UnsupportedFormat):
         return 415
     if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
-                  | InvalidRecordValue):
+                  | InvalidRecordValue | BadSigningInput):
         return 422
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict):
         return 409
-    if isinstance(exc, StorageUnavailable):
+    if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable):
         return 503
     return 500
 
@@ -57,6 +64,12 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "integrity_error", "Tệp lưu trữ không khớp mã băm (a stored file failed its check)"
     if isinstance(exc, StorageUnavailable):
         return "storage_unavailable", "Kho lưu trữ tạm thời không truy cập được (storage is unavailable)"
+    if isinstance(exc, BadSigningInput):
+        return "signing_input_invalid", str(exc)
+    if isinstance(exc, TrustServiceUnavailable):
+        return "trust_service_unavailable", str(exc)
+    if isinstance(exc, KeyUnavailable):
+        return "signing_key_unavailable", str(exc)
     if isinstance(exc, SigningError | FontMissing):
         return "signing_failed", f"Không ký số được (signing failed): {exc}"
     if isinstance(exc, StorageError):

@@ -10,12 +10,22 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography import x509
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from digitize.extract import DocTypeCatalogue
 from digitize.result_code import CodeTemplate
-from signing import DevPki, KeySource, stamp_font
+from signing import (
+    CachingFetcherBackend,
+    DevPki,
+    KeySource,
+    RevocationCache,
+    TrustServices,
+    dev_timestamper,
+    http_timestamper,
+    stamp_font,
+)
 from storage import BlobStore, S3Options, open_blob_store
 from vault import Vault
 
@@ -38,12 +48,18 @@ class Services:
     jobs: JobRunner
     catalogue: DocTypeCatalogue
     code_template: CodeTemplate
-    #: A configured operator key (HSM, token, PKCS#12); None: the development PKI.
+    trust: TrustServices
+    #: Configured keys (HSM, token, PKCS#12); None: the development PKI.
     operator_keys: KeySource | None = None
+    agency_keys: KeySource | None = None
 
     def operator_key(self, name: str) -> KeySource:
         """The key that signs for counter officer ``name``: configured, else the dev PKI's."""
         return self.operator_keys or self.pki.key_source(self.pki.operator(name))
+
+    def agency_key(self) -> KeySource:
+        """The agency's key (copies, conversion certificates): configured, else the dev PKI's."""
+        return self.agency_keys or self.pki.key_source(self.pki.agency())
 
     def stamp_font(self) -> Path:
         return stamp_font(self.settings.data_path / "fonts")
@@ -60,6 +76,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     catalogue = DocTypeCatalogue.load(settings.doc_types_file)
     code_template = CodeTemplate(settings.result_code_template)
     operator_keys = settings.operator_key_source()
+    agency_keys = settings.agency_key_source()
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
     sessions = session_factory(engine)
@@ -74,11 +91,49 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     interrupted = jobs.fail_interrupted()
     if interrupted:
         log.warning("%d job(s) interrupted by a restart were marked failed", interrupted)
-    pki = DevPki(settings.pki_dir, agency_name=settings.agency_name)
-    log.info("operator signatures: %s",
-             operator_keys.describe() if operator_keys else "development PKI (DEV ONLY)")
+    pki = dev_pki(settings)
+    trust = trust_services(settings, pki)
+    for role, keys in (("operator", operator_keys), ("agency", agency_keys)):
+        log.info("%s signatures: %s", role,
+                 keys.describe() if keys else "development PKI (DEV ONLY)")
     return Services(settings, engine, sessions, blobs, vault, pki, jobs, catalogue, code_template,
-                    operator_keys)
+                    trust, operator_keys, agency_keys)
+
+
+def dev_pki(settings: Settings) -> DevPki:
+    return DevPki(settings.pki_dir, agency_name=settings.agency_name,
+                  crl_url=settings.public_url.rstrip("/") + "/pki/dev-root.crl")
+
+
+def trust_services(settings: Settings, pki: DevPki) -> TrustServices:
+    """Trust roots, TSA and revocation sources from settings; the dev ones fill the gaps."""
+    roots = [_certificate(path) for path in settings.trust_root_files]
+    if settings.trust_dev_root:
+        roots += pki.trust_roots()
+    if settings.tsa_url:
+        password = settings.tsa_password.get_secret_value() if settings.tsa_password else None
+        timestamper = http_timestamper(settings.tsa_url, username=settings.tsa_username,
+                                       password=password, timeout=settings.tsa_timeout)
+    else:
+        log.warning("timestamps come from the built-in development TSA (DEV ONLY)")
+        timestamper = dev_timestamper(pki)
+    fetcher = CachingFetcherBackend(
+        RevocationCache(settings.data_path / "revocation-cache",
+                        settings.revocation_cache_seconds),
+        settings.revocation_timeout,
+    ) if settings.revocation_fetch else None
+    return TrustServices(trust_roots=tuple(roots), timestamper=timestamper, fetcher=fetcher,
+                         known_crls=(lambda: (pki.crl(),)) if settings.trust_dev_root else tuple)
+
+
+def _certificate(path: Path) -> x509.Certificate:
+    try:
+        data = path.read_bytes()
+        return (x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data
+                else x509.load_der_x509_certificate(data))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"SOHOA_TRUST_ROOTS: không đọc được chứng thư {path} (cannot read the "
+                         f"root certificate): {exc}") from None
 
 
 def _s3_options(settings: Settings) -> S3Options | None:

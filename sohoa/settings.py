@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from digitize import IntakeLimits, OcrSettings
 from digitize.capture import CaptureLimits
 from digitize.result_code import DEFAULT_TEMPLATE
-from signing import KeySource, key_source_from_spec
+from signing import KeySource, PadesLevel, key_source_from_spec
 from vault import REQUIRED_FIELDS
 
 _LIMITS = IntakeLimits()
@@ -42,6 +42,10 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Address citizens reach the service at: "
+        "look-up URLs printed on paper copies, the development CRL",
+    )
     url_secret: SecretStr | None = Field(
         default=None, description="HMAC key for local presigned URLs; default: made once per data dir"
     )
@@ -103,6 +107,37 @@ class Settings(BaseSettings):
     operator_cert: Path | None = Field(
         default=None, description="Signing certificate, when the token holds only the key")
     operator_chain: str = Field(default="", description="CA certificate files, comma-separated")
+    agency_key: str = Field(
+        default="", description="Key of the agency's signature (copies, certificates): "
+        "pkcs12:<file> or pkcs11:…; empty: the development PKI",
+    )
+    agency_key_secret: SecretStr | None = None
+    agency_cert: Path | None = None
+    agency_chain: str = ""
+
+    # Signature levels and the trust services they rely on (issue 4, item 2).
+    operator_signature_level: PadesLevel = PadesLevel.B_T
+    agency_signature_level: PadesLevel = PadesLevel.B_LTA
+    tsa_url: str = Field(
+        default="", description="RFC 3161 timestamping authority; empty: the built-in "
+        "development TSA (DEV ONLY)",
+    )
+    tsa_username: str | None = None
+    tsa_password: SecretStr | None = None
+    tsa_timeout: float = 10.0
+    revocation_fetch: bool = Field(
+        default=True, description="Fetch OCSP responses and CRLs when signing at B-LT/B-LTA "
+        "and when validating",
+    )
+    revocation_cache_seconds: float = Field(
+        default=3600.0, description="Reuse a fetched OCSP response or CRL for this long "
+        "(never past its nextUpdate)",
+    )
+    revocation_timeout: float = 10.0
+    trust_roots: str = Field(
+        default="", description="Root CA certificate files trusted for validation, comma-separated")
+    trust_dev_root: bool = Field(
+        default=True, description="Trust the development root (turn off in production)")
 
     # Jobs and the counter.
     job_workers: int = 2
@@ -112,12 +147,17 @@ class Settings(BaseSettings):
 
     def operator_key_source(self) -> KeySource | None:
         """The configured operator key, or None for the development PKI."""
-        if not self.operator_key.strip():
-            return None
-        secret = self.operator_key_secret.get_secret_value() if self.operator_key_secret else None
-        chain = tuple(Path(p.strip()) for p in self.operator_chain.split(",") if p.strip())
-        return key_source_from_spec(self.operator_key, secret=secret, cert=self.operator_cert,
-                                    chain=chain)
+        return _key_source(self.operator_key, self.operator_key_secret, self.operator_cert,
+                           self.operator_chain)
+
+    def agency_key_source(self) -> KeySource | None:
+        """The configured agency key, or None for the development PKI."""
+        return _key_source(self.agency_key, self.agency_key_secret, self.agency_cert,
+                           self.agency_chain)
+
+    @property
+    def trust_root_files(self) -> list[Path]:
+        return _paths(self.trust_roots)
 
     @property
     def capture_limits(self) -> CaptureLimits:
@@ -184,3 +224,15 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+
+def _paths(files: str) -> list[Path]:
+    return [Path(p.strip()) for p in files.split(",") if p.strip()]
+
+
+def _key_source(spec: str, secret: SecretStr | None, cert: Path | None,
+                chain: str) -> KeySource | None:
+    if not spec.strip():
+        return None
+    return key_source_from_spec(spec, secret=secret.get_secret_value() if secret else None,
+                                cert=cert, chain=tuple(_paths(chain)))

@@ -24,8 +24,9 @@ from signing import (
     KeyUnavailable,
     Pkcs11KeySource,
     Pkcs12KeySource,
+    TrustServices,
     operator_request,
-    sign_top_left,
+    sign_pdf,
     stamp_font,
     verify_pdf,
 )
@@ -77,14 +78,14 @@ def _sign_with(key: KeySource, tmp_path: Path) -> bytes:
     pdf = image_pdf(image_bytes(text_page(200), "JPEG", 200))
     request = operator_request(key, stamp_font(tmp_path / "fonts"), OFFICER,
                                datetime(2026, 11, 24, 3, 0, tzinfo=UTC))
-    return sign_top_left(pdf, request)
+    return sign_pdf(pdf, request, TrustServices(trust_roots=()))
 
 
 def test_pkcs11_token_signs_a_valid_trusted_signature(pki: DevPki, softhsm: Token,
                                                       tmp_path: Path) -> None:
     key = Pkcs11KeySource(SOFTHSM_MODULE, softhsm.label, softhsm.key_label, pin=PIN,
                           cert_path=softhsm.cert_path, chain=(pki.root.cert_path,))
-    report = verify_pdf(_sign_with(key, tmp_path), pki.trust_roots())
+    report = verify_pdf(_sign_with(key, tmp_path), TrustServices(tuple(pki.trust_roots())))
     assert report.valid
     (signature,) = report.signatures
     assert signature.trusted and OFFICER in signature.signer
@@ -110,7 +111,7 @@ def test_pkcs12_file_signs_and_a_wrong_passphrase_is_refused(pki: DevPki, tmp_pa
     path = tmp_path / "officer.p12"
     path.write_bytes(bundle)
     report = verify_pdf(_sign_with(Pkcs12KeySource(path, PASSPHRASE), tmp_path),
-                        pki.trust_roots())
+                        TrustServices(tuple(pki.trust_roots())))
     assert report.valid and report.signatures[0].trusted
     with pytest.raises(KeyUnavailable) as refused:
         _sign_with(Pkcs12KeySource(path, b"sai-mat-khau"), tmp_path)
@@ -134,7 +135,7 @@ def test_the_service_signs_operator_scans_with_the_configured_token(
     try:
         key = services.operator_key("Ai cũng được")
         assert key.describe() == f"pkcs11:{softhsm.label}/officer"
-        report = verify_pdf(_sign_with(key, tmp_path), pki.trust_roots())
+        report = verify_pdf(_sign_with(key, tmp_path), TrustServices(tuple(pki.trust_roots())))
         assert report.valid and OFFICER in report.signatures[0].signer
     finally:
         services.close()

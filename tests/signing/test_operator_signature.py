@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from signing import DevPki, operator_request, sign_top_left, stamp_font, verify_pdf
+from signing import (
+    DevPki,
+    TrustServices,
+    dev_trust_services,
+    operator_request,
+    sign_pdf,
+    stamp_font,
+    verify_pdf,
+)
 from tests.inputs import image_bytes, image_pdf, text_page
 
 OPERATOR = "Nguyễn Thị Phương Thảo"
@@ -26,7 +34,7 @@ def signed(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     font = stamp_font(tmp_path_factory.mktemp("fonts"))
     request = operator_request(pki.key_source(pki.operator(OPERATOR)), font, OPERATOR,
                                SCANNED)
-    return sign_top_left(pdf, request)
+    return sign_pdf(pdf, request, dev_trust_services(pki))
 
 
 def _pdfsig(path: Path) -> str:
@@ -44,7 +52,7 @@ def test_pdfsig_reports_a_valid_signature_over_the_whole_document(signed: bytes,
 
 
 def test_pyhanko_validates_it_against_the_dev_root(signed: bytes, pki: DevPki) -> None:
-    report = verify_pdf(signed, pki.trust_roots())
+    report = verify_pdf(signed, dev_trust_services(pki))
     assert report.valid
     (sig,) = report.signatures
     assert sig.intact and sig.trusted and sig.coverage == "ENTIRE_FILE"
@@ -53,7 +61,7 @@ def test_pyhanko_validates_it_against_the_dev_root(signed: bytes, pki: DevPki) -
 
 def test_a_signature_is_not_trusted_without_its_root(signed: bytes, tmp_path: Path) -> None:
     stranger = DevPki(tmp_path / "other")
-    report = verify_pdf(signed, stranger.trust_roots())
+    report = verify_pdf(signed, TrustServices(tuple(stranger.trust_roots())))
     assert report.signed and not report.valid
 
 
@@ -61,7 +69,7 @@ def test_one_changed_byte_is_detected(signed: bytes, pki: DevPki) -> None:
     # Flip one byte inside the first signed byte range (the page image stream).
     position = len(signed) // 3
     tampered = signed[:position] + bytes([signed[position] ^ 0x01]) + signed[position + 1:]
-    report = verify_pdf(tampered, pki.trust_roots())
+    report = verify_pdf(tampered, dev_trust_services(pki))
     assert not report.valid
     assert not report.signatures[0].intact
 
@@ -82,13 +90,14 @@ def test_a_second_signature_keeps_the_first_valid(signed: bytes, pki: DevPki,
     second = operator_request(pki.key_source(pki.operator("Lê Văn Hùng")), font,
                               "Lê Văn Hùng", SCANNED)
     second = type(second)(**{**second.__dict__, "field_name": "SecondSignature"})
-    twice = sign_top_left(signed, second)
-    report = verify_pdf(twice, pki.trust_roots())
+    twice = sign_pdf(signed, second, dev_trust_services(pki))
+    report = verify_pdf(twice, dev_trust_services(pki))
     assert len(report.signatures) == 2
     assert report.valid
     assert report.signatures[0].coverage == "ENTIRE_REVISION"
 
 
 def test_unsigned_pdf_reports_no_signature(pki: DevPki) -> None:
-    report = verify_pdf(image_pdf(image_bytes(text_page(200), "JPEG", 200)), pki.trust_roots())
+    report = verify_pdf(image_pdf(image_bytes(text_page(200), "JPEG", 200)),
+                        dev_trust_services(pki))
     assert not report.signed and not report.valid

@@ -70,7 +70,7 @@ def test_digitise_job_reports_progress_and_files_the_document(
     signed = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "signed"})
     assert signed.status_code == 200
     assert signed.headers["x-content-sha256"] == hashlib.sha256(signed.content).hexdigest()
-    assert verify_pdf(signed.content, services.pki.trust_roots()).valid
+    assert verify_pdf(signed.content, services.trust).valid
 
     original = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "original"})
     assert original.content == _page()

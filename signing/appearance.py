@@ -1,0 +1,204 @@
+"""What a signature looks like on the page, and where it sits (NĐ 30/2020, Appendix I).
+
+Three forms, each an ``Appearance`` — a page, a rectangle and a pyHanko stamp style:
+
+- the **operator stamp** (TT 01/2023 Art. 8(1), REGULATIONS 9.A.7): top-left of
+  page 1, who scanned the paper and when;
+- the **copy stamp** (chữ ký số của cơ quan trên bản sao điện tử, REGULATIONS
+  9.E.37): top-right of page 1, no image; the copy form ("SAO Y", "SAO LỤC",
+  "TRÍCH SAO"), the copying agency and the signing time as date, hh:mm:ss and
+  the +07:00 zone per ISO 8601, in a Times-New-Roman-compatible font, 10 pt, black;
+- on issued results (REGULATIONS 9.F.43–44), two signatures: the competent
+  person's, shown as their blue signature image, and the agency's, shown as
+  its red seal at actual size covering about the left third of that image.
+
+Texts may hold ``%(signed_at)s``; the signer fills it with the very moment that
+goes into the signature, so stamp and signature never disagree.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+from PIL import Image
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.stamp import BaseStampStyle, StaticStampStyle, TextStampStyle
+
+from .errors import BadSigningInput
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+SIGNED_AT = "%(signed_at)s"
+COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
+
+#: Inset of a corner stamp from the page's edges, in PDF points.
+CORNER_INSET = (14.0, 8.0)
+POINTS_PER_MM = 72 / 25.4
+
+
+class Corner(Enum):
+    TOP_LEFT = "top-left"
+    TOP_RIGHT = "top-right"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in PDF points, (x1, y1) bottom-left."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+    @property
+    def width(self) -> float:
+        return self.x2 - self.x1
+
+    @property
+    def height(self) -> float:
+        return self.y2 - self.y1
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return (round(self.x1), round(self.y1), round(self.x2), round(self.y2))
+
+
+class Appearance(Protocol):
+    """A visible signature: the page (0-based, -1 for the last), its box there, its style."""
+
+    @property
+    def page(self) -> int: ...
+
+    def box(self, page_box: Box) -> Box: ...
+
+    def style(self) -> BaseStampStyle: ...
+
+
+def vietnam_time(moment: datetime) -> str:
+    """``24/11/2026 09:15:03 (UTC+07:00)``: how the operator stamp shows a time."""
+    return moment.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+07:00)"
+
+
+def iso_vietnam_time(moment: datetime) -> str:
+    """``2026-11-24T09:15:03+07:00``: date, hh:mm:ss and the Vietnam zone per ISO 8601."""
+    return moment.astimezone(VIETNAM_TIME).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class TextStamp:
+    """Black text in a thin frame, in a corner of a page; no image."""
+
+    text: str
+    font_path: Path
+    corner: Corner
+    size: tuple[float, float]
+    font_size: int = 10
+    page: int = 0
+
+    def box(self, page_box: Box) -> Box:
+        width, height = self.size
+        inset_x, inset_y = CORNER_INSET
+        top = page_box.y2 - inset_y
+        left = (page_box.x1 + inset_x if self.corner is Corner.TOP_LEFT
+                else page_box.x2 - inset_x - width)
+        return Box(left, top - height, left + width, top)
+
+    def style(self) -> TextStampStyle:
+        # The same size goes to the font factory and the text box (TOOLCHAIN.md).
+        font = GlyphAccumulatorFactory(str(self.font_path), font_size=self.font_size)
+        return TextStampStyle(
+            stamp_text=self.text,
+            text_box_style=TextBoxStyle(font=font, font_size=self.font_size,
+                                        leading=round(self.font_size * 1.2)),
+            border_width=1,
+            border_color=(0, 0, 0),
+            inner_content_layout=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+                margins=Margins(left=4, right=4, top=2, bottom=2),
+            ),
+        )
+
+
+def operator_stamp(operator: str, scanned_at: datetime, font_path: Path) -> TextStamp:
+    """The scanning officer's stamp, top-left of page 1 (REGULATIONS 9.A.7)."""
+    text = f"Người số hóa: {operator}\nThời gian quét: {vietnam_time(scanned_at)}"
+    return TextStamp(text, font_path, Corner.TOP_LEFT, (210.0, 30.0), font_size=8)
+
+
+def copy_stamp(copy_form: str, agency: str, font_path: Path) -> TextStamp:
+    """The agency's copy signature, top-right of page 1, Times-compatible 10 pt (9.E.37)."""
+    form = copy_form.strip().upper()
+    if form not in COPY_FORMS:
+        raise BadSigningInput(f"hình thức sao phải là {', '.join(COPY_FORMS)} "
+                           f"(copy form must be one of them), không phải {copy_form!r}")
+    text = f"{form}\n{agency}\nThời gian ký: {SIGNED_AT}"
+    width = max(200.0, min(300.0, 5.2 * max(len(form), len(agency), 39)))
+    return TextStamp(text, font_path, Corner.TOP_RIGHT, (width, 44.0))
+
+
+@dataclass(frozen=True)
+class ImageStamp:
+    """A transparent PNG at its actual size, centred on a point of a page.
+
+    The size comes from the PNG's resolution — a seal must appear at its real
+    size — or ``default_dpi`` when the file does not say. ``centre_mm`` is
+    measured from the page's top-left corner, as people measure on paper.
+    """
+
+    png: bytes
+    centre_mm: tuple[float, float]
+    page: int = -1
+    default_dpi: float = 300.0
+
+    @cached_property
+    def picture(self) -> Image.Image:
+        try:
+            image = Image.open(io.BytesIO(self.png))
+            image.load()
+        except (OSError, ValueError) as exc:
+            raise BadSigningInput(f"ảnh chữ ký/ảnh dấu không đọc được (signature or seal image "
+                                  f"unreadable): {exc}") from None
+        if image.format != "PNG" or "A" not in image.getbands() and "transparency" not in image.info:
+            raise BadSigningInput("ảnh chữ ký và ảnh dấu phải là PNG nền trong suốt "
+                                  "(signature and seal images must be transparent PNGs)")
+        return image.convert("RGBA")
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Width and height in points."""
+        dpi = self.picture.info.get("dpi") or (self.default_dpi, self.default_dpi)
+        scale = 72 / float(dpi[0] or self.default_dpi)
+        return self.picture.width * scale, self.picture.height * scale
+
+    def box(self, page_box: Box) -> Box:
+        width, height = self.size
+        cx = page_box.x1 + self.centre_mm[0] * POINTS_PER_MM
+        cy = page_box.y2 - self.centre_mm[1] * POINTS_PER_MM
+        return Box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+
+    def style(self) -> StaticStampStyle:
+        return StaticStampStyle(background=PdfImage(self.picture), background_opacity=1.0,
+                                border_width=0)
+
+
+def signer_image(png: bytes, centre_mm: tuple[float, float], page: int = -1) -> ImageStamp:
+    """The competent person's signature image (blue, 9.F.43), between position and name."""
+    return ImageStamp(png, centre_mm, page)
+
+
+def seal_over(seal_png: bytes, signature: ImageStamp) -> ImageStamp:
+    """The agency seal (red, actual size, 9.F.44), covering the left third of ``signature``."""
+    seal = ImageStamp(seal_png, (0.0, 0.0), signature.page)
+    sig_width = signature.size[0] / POINTS_PER_MM
+    seal_width = seal.size[0] / POINTS_PER_MM
+    sig_left = signature.centre_mm[0] - sig_width / 2
+    # The seal's right edge falls one third of the way into the signature image.
+    centre_x = sig_left + sig_width / 3 - seal_width / 2
+    return ImageStamp(seal_png, (centre_x, signature.centre_mm[1]), signature.page)

@@ -1,0 +1,114 @@
+"""PAdES levels, and the trust services each one relies on beyond the signer's key.
+
+B-T and above need a timestamping authority (TSA — tổ chức cung cấp dịch vụ
+cấp dấu thời gian); B-LT and B-LTA need the revocation data (OCSP responses,
+CRLs) of every certificate involved, which go into the document so that it can
+be validated offline for as long as it is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.api import FetcherBackend
+
+from .pki import DevPki
+
+
+class PadesLevel(StrEnum):
+    """The PAdES baseline levels (ETSI EN 319 142-1)."""
+
+    B_B = "B-B"
+    B_T = "B-T"
+    B_LT = "B-LT"
+    B_LTA = "B-LTA"
+
+    @classmethod
+    def parse(cls, text: str) -> PadesLevel:
+        try:
+            return cls(text.strip().upper().replace("_", "-"))
+        except ValueError:
+            raise ValueError(f"mức chữ ký phải là {', '.join(cls)} (signature level must be one "
+                             f"of them), không phải {text!r}") from None
+
+    @property
+    def timestamped(self) -> bool:
+        return self is not PadesLevel.B_B
+
+    @property
+    def long_term(self) -> bool:
+        return self in (PadesLevel.B_LT, PadesLevel.B_LTA)
+
+
+def asn1_certificate(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+
+
+@dataclass(frozen=True)
+class TrustServices:
+    """The trust anchors, TSA and revocation sources that signing and validation use.
+
+    ``fetcher`` None means offline: revocation data must then be known in
+    advance (``known_crls``, as the development PKI hands over its current
+    CRL) or already be in the document.
+    """
+
+    trust_roots: tuple[x509.Certificate, ...]
+    timestamper: TimeStamper | None = None
+    fetcher: FetcherBackend | None = None
+    known_crls: Callable[[], Sequence[bytes]] = tuple
+    extra_certs: tuple[x509.Certificate, ...] = field(default=())
+
+    def asn1_roots(self) -> list[asn1_x509.Certificate]:
+        return [asn1_certificate(c) for c in self.trust_roots]
+
+    def validation_context(self) -> ValidationContext:
+        """A fresh context with hard-fail revocation: unknown status is a failure."""
+        return ValidationContext(
+            trust_roots=self.asn1_roots(),
+            other_certs=[asn1_certificate(c) for c in self.extra_certs],
+            crls=[asn1_crl.CertificateList.load(data) for data in self.known_crls()],
+            allow_fetching=self.fetcher is not None,
+            fetcher_backend=self.fetcher,
+            revocation_mode="hard-fail",
+        )
+
+
+def http_timestamper(url: str, *, username: str | None = None, password: str | None = None,
+                     timeout: float = 10) -> HTTPTimeStamper:
+    """An RFC 3161 TSA reached over HTTP, with basic authentication when it asks for it."""
+    auth = (username, password or "") if username else None
+    return HTTPTimeStamper(url, auth=auth, timeout=timeout)
+
+
+def dev_timestamper(pki: DevPki) -> DummyTimeStamper:
+    """A timestamping authority inside the process, with the development PKI's TSA key.
+
+    DEV ONLY: its tokens prove the plumbing (B-T and B-LTA work out of the box),
+    not the time; its certificate says so.
+    """
+    pair = pki.tsa()
+    key = serialization.load_pem_private_key(pair.key_path.read_bytes(), None)
+    key_info = asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+        Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return DummyTimeStamper(
+        tsa_cert=asn1_certificate(pair.certificate()), tsa_key=key_info,
+        certs_to_embed=[asn1_certificate(pki.root.certificate())],  # type: ignore[arg-type]
+    )
+
+
+def dev_trust_services(pki: DevPki) -> TrustServices:
+    """The embedded default: dev root, dev TSA, the dev CRL handed over, no network."""
+    return TrustServices(trust_roots=tuple(pki.trust_roots()), timestamper=dev_timestamper(pki),
+                         known_crls=lambda: (pki.crl(),))
