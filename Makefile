@@ -7,9 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sohoa-installed
 
 # Debian packages: OCR (Tesseract + Vietnamese), PDF tools, the stamp font with
-# every Vietnamese glyph, poppler for pdfsig/pdftotext in the tests.
+# every Vietnamese glyph, poppler for pdfsig/pdftotext and NSS certutil (a trust
+# store for pdfsig) in the tests, SoftHSM2 for PKCS#11.
 DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper pngquant \
-        fonts-liberation2 poppler-utils python3-venv softhsm2
+        fonts-liberation2 poppler-utils python3-venv softhsm2 libnss3-tools
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -20,7 +20,12 @@ from .appearance import (
     signer_image,
     vietnam_time,
 )
-from .errors import BadSigningInput, SigningError, TrustServiceUnavailable
+from .errors import (
+    BadSigningInput,
+    CertificateRejected,
+    SigningError,
+    TrustServiceUnavailable,
+)
 from .fonts import FontMissing, stamp_font
 from .keys import (
     KeySource,
@@ -50,6 +55,7 @@ __all__ = [
     "BadSigningInput",
     "Box",
     "CachingFetcherBackend",
+    "CertificateRejected",
     "Corner",
     "DevPki",
     "FontMissing",

@@ -184,8 +184,13 @@ class ImageStamp:
         return Box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 
     def style(self) -> StaticStampStyle:
-        return StaticStampStyle(background=PdfImage(self.picture), background_opacity=1.0,
-                                border_width=0)
+        # No margin: the picture fills the box, which has the picture's real size.
+        return StaticStampStyle(
+            background=PdfImage(self.picture), background_opacity=1.0, border_width=0,
+            background_layout=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
+                margins=Margins.uniform(0)),
+        )
 
 
 def signer_image(png: bytes, centre_mm: tuple[float, float], page: int = -1) -> ImageStamp:

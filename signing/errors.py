@@ -15,3 +15,7 @@ class BadSigningInput(SigningError):
 class TrustServiceUnavailable(SigningError):
     """A timestamping authority, OCSP responder or CRL did not answer, or did not prove
     what the requested level needs; try again later or sign at a lower level."""
+
+
+class CertificateRejected(SigningError):
+    """The signing certificate is revoked or expired: the key must not sign any more."""

@@ -18,7 +18,12 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.timestamps import TimestampRequestError
-from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+from pyhanko_certvalidator.errors import (
+    ExpiredError,
+    PathBuildingError,
+    PathValidationError,
+    RevokedError,
+)
 
 from .appearance import (
     SIGNED_AT,
@@ -31,7 +36,12 @@ from .appearance import (
     seal_over,
     signer_image,
 )
-from .errors import BadSigningInput, SigningError, TrustServiceUnavailable
+from .errors import (
+    BadSigningInput,
+    CertificateRejected,
+    SigningError,
+    TrustServiceUnavailable,
+)
 from .keys import KeySource
 from .trust import PadesLevel, TrustServices
 
@@ -138,6 +148,15 @@ def sign_pdf(pdf: bytes, request: SignatureRequest, trust: TrustServices,
                                f"(OCSP/CRL) của nó (the signing certificate or its revocation "
                                f"status could not be validated): {exc}") from None
         except PyHankoSigningError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, RevokedError | ExpiredError):
+                raise CertificateRejected(
+                    f"chứng thư số của người ký không còn hiệu lực (the signing certificate is "
+                    f"revoked or expired): {cause}") from None
+            if level.long_term:
+                raise TrustServiceUnavailable(
+                    f"không xác minh được chứng thư ký qua OCSP/CRL (the signing certificate's "
+                    f"revocation status could not be established): {cause or exc}") from None
             raise SigningError(f"ký số không thành công (signing failed): {exc}") from None
     return out.getvalue()
 

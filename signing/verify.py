@@ -194,20 +194,33 @@ def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
         return None
 
 
-def _context(trust: TrustServices, dss: DocumentSecurityStore | None) -> ValidationContext:
-    """Trust roots plus whatever validation data the document carries; soft-fail revocation
-    unless fetching is allowed (the long-term pass is the strict one)."""
+def _context(trust: TrustServices, dss: DocumentSecurityStore | None, *,
+             strict_at: datetime | None = None) -> ValidationContext:
+    """Trust roots plus the validation data the document carries.
+
+    The basic pass fetches and hard-fails only when fetching is allowed, and
+    soft-fails otherwise. The strict pass (``strict_at``: the signature's
+    timestamp) is offline and hard-fail, with only what the document carries:
+    it passes only if the embedded OCSP responses and CRLs prove the
+    certificates were good when the signature was timestamped.
+    """
     certs, crls, ocsps = [], [], []
     if dss is not None:
         certs = list(dss.load_certs())
         crls = [asn1_crl.CertificateList.load(c.get_object().data) for c in dss.crls]
         ocsps = [asn1_ocsp.OCSPResponse.load(o.get_object().data) for o in dss.ocsps]
-    known = trust.validation_context()
+    if strict_at is not None:
+        return ValidationContext(
+            trust_roots=trust.asn1_roots(), other_certs=certs, crls=crls, ocsps=ocsps,
+            allow_fetching=False, revocation_mode="hard-fail", moment=strict_at,
+            retroactive_revinfo=True,
+        )
+    online = trust.fetcher is not None
     return ValidationContext(
         trust_roots=trust.asn1_roots(), other_certs=certs,
-        crls=crls + list(known.crls), ocsps=ocsps,
-        allow_fetching=trust.fetcher is not None, fetcher_backend=trust.fetcher,
-        revocation_mode="hard-fail" if trust.fetcher is not None else "soft-fail",
+        crls=crls + list(trust.validation_context().crls), ocsps=ocsps,
+        allow_fetching=online, fetcher_backend=trust.fetcher,
+        revocation_mode="hard-fail" if online else "soft-fail",
     )
 
 
@@ -234,14 +247,21 @@ def _report(sig: EmbeddedPdfSignature, trust: TrustServices,
     ts = status.timestamp_validity
     ts_ok = bool(ts and ts.intact and ts.valid and ts.trusted)
     long_term, long_term_ok, revoked_lt, archived = None, False, False, False
-    if dss is not None and ts is not None:
-        result = asyncio.run(ades_lta_validation(sig, _long_term_spec(trust)))
-        long_term_ok = result.ades_subindic is AdESPassed.OK
-        indication = _indication(result.ades_subindic) or ""
-        long_term = (result.ades_subindic.status.name if long_term_ok
-                     else f"{result.ades_subindic.status.name}: {indication}")
-        revoked_lt = "REVOKED" in indication
-        archived = long_term_ok and result.oldest_evidence_record_timestamp is not None
+    if dss is not None and ts is not None and ts_ok:
+        strict = _context(trust, dss, strict_at=ts.timestamp)
+        strict_status = validate_pdf_signature(sig, signer_validation_context=strict,
+                                               ts_validation_context=strict)
+        long_term_ok = bool(strict_status.bottom_line)
+        revoked_lt = strict_status.revocation_details is not None
+        long_term = "B-LT: PASSED" if long_term_ok else (
+            f"B-LT: FAILED: {_indication(strict_status.trust_problem_indic) or 'NO_REVOCATION_DATA'}")
+        if long_term_ok and _doc_ts_after(sig, timestamps):
+            result = asyncio.run(ades_lta_validation(sig, _long_term_spec(trust)))
+            archived = (result.ades_subindic is AdESPassed.OK
+                        and result.oldest_evidence_record_timestamp is not None)
+            long_term += f"; B-LTA: {result.ades_subindic.status.name}"
+            if not archived:
+                long_term += f": {_indication(result.ades_subindic)}"
     revoked = status.revocation_details is not None or revoked_lt
     basic_ok = bool(status.bottom_line) and not revoked
     level = None
@@ -250,7 +270,7 @@ def _report(sig: EmbeddedPdfSignature, trust: TrustServices,
         if ts_ok:
             level = "B-T"
             if long_term_ok:
-                level = "B-LTA" if archived and _doc_ts_after(sig, timestamps) else "B-LT"
+                level = "B-LTA" if archived else "B-LT"
     if revoked:
         revocation = "revoked"
     elif long_term_ok or (trust.fetcher is not None and status.trusted):

@@ -12,6 +12,7 @@ from digitize import (
 )
 from signing import (
     BadSigningInput,
+    CertificateRejected,
     FontMissing,
     KeyUnavailable,
     NotAPdf,
@@ -47,7 +48,8 @@ def http_status(exc: BaseException) -> int:
         return 404
     if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict):
         return 409
-    if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable):
+    if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable
+                  | CertificateRejected):
         return 503
     return 500
 
@@ -70,6 +72,8 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "trust_service_unavailable", str(exc)
     if isinstance(exc, KeyUnavailable):
         return "signing_key_unavailable", str(exc)
+    if isinstance(exc, CertificateRejected):
+        return "signing_certificate_rejected", str(exc)
     if isinstance(exc, SigningError | FontMissing):
         return "signing_failed", f"Không ký số được (signing failed): {exc}"
     if isinstance(exc, StorageError):

@@ -6,10 +6,7 @@ appear in a key source's repr, its description or an error message.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,17 +28,10 @@ from signing import (
     verify_pdf,
 )
 from tests.inputs import image_bytes, image_pdf, text_page
+from tests.pki import SOFTHSM_MODULE, Token, softhsm_token
 
-SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
-PIN, SO_PIN, PASSPHRASE = "471920", "83125577", b"m4t-khau-p12"
+PIN, PASSPHRASE = "471920", b"m4t-khau-p12"
 OFFICER = "Trần Thị Mai"
-
-
-@dataclass(frozen=True)
-class Token:
-    label: str
-    key_label: str
-    cert_path: Path
 
 
 @pytest.fixture(scope="module")
@@ -52,26 +42,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
 @pytest.fixture(scope="module")
 def softhsm(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
     """A real SoftHSM2 token in a temporary folder holding the officer's key."""
-    folder = tmp_path_factory.mktemp("softhsm")
-    (folder / "tokens").mkdir()
-    conf = folder / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
-                    "log.level = ERROR\n")
-    previous = os.environ.get("SOFTHSM2_CONF")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    pair = pki.operator(OFFICER)
-    util = ["softhsm2-util"]
-    subprocess.run([*util, "--init-token", "--free", "--label", "sohoa-test", "--so-pin", SO_PIN,
-                    "--pin", PIN], check=True, capture_output=True)
-    subprocess.run([*util, "--import", str(pair.key_path), "--token", "sohoa-test", "--label",
-                    "officer", "--id", "01", "--pin", PIN], check=True, capture_output=True)
-    try:
-        yield Token("sohoa-test", "officer", pair.cert_path)
-    finally:
-        if previous is None:
-            os.environ.pop("SOFTHSM2_CONF", None)
-        else:
-            os.environ["SOFTHSM2_CONF"] = previous
+    with softhsm_token(tmp_path_factory.mktemp("softhsm"), pki.operator(OFFICER).key_path,
+                       key_label="officer", pin=PIN) as token:
+        yield token
 
 
 def _sign_with(key: KeySource, tmp_path: Path) -> bytes:
@@ -84,7 +57,7 @@ def _sign_with(key: KeySource, tmp_path: Path) -> bytes:
 def test_pkcs11_token_signs_a_valid_trusted_signature(pki: DevPki, softhsm: Token,
                                                       tmp_path: Path) -> None:
     key = Pkcs11KeySource(SOFTHSM_MODULE, softhsm.label, softhsm.key_label, pin=PIN,
-                          cert_path=softhsm.cert_path, chain=(pki.root.cert_path,))
+                          cert_path=pki.operator(OFFICER).cert_path, chain=(pki.root.cert_path,))
     report = verify_pdf(_sign_with(key, tmp_path), TrustServices(tuple(pki.trust_roots())))
     assert report.valid
     (signature,) = report.signatures
@@ -94,7 +67,7 @@ def test_pkcs11_token_signs_a_valid_trusted_signature(pki: DevPki, softhsm: Toke
 def test_wrong_pin_is_a_clear_error_that_never_shows_the_pin(pki: DevPki, softhsm: Token,
                                                              tmp_path: Path) -> None:
     key = Pkcs11KeySource(SOFTHSM_MODULE, softhsm.label, softhsm.key_label, pin="000000",
-                          cert_path=softhsm.cert_path)
+                          cert_path=pki.operator(OFFICER).cert_path)
     with pytest.raises(KeyUnavailable) as refused:
         _sign_with(key, tmp_path)
     assert "PIN" in str(refused.value) and "000000" not in str(refused.value)
@@ -129,7 +102,7 @@ def test_the_service_signs_operator_scans_with_the_configured_token(
     monkeypatch.setenv("SOHOA_OPERATOR_KEY",
                        f"pkcs11:module={SOFTHSM_MODULE};token={softhsm.label};key=officer")
     monkeypatch.setenv("SOHOA_OPERATOR_KEY_SECRET", PIN)
-    monkeypatch.setenv("SOHOA_OPERATOR_CERT", str(softhsm.cert_path))
+    monkeypatch.setenv("SOHOA_OPERATOR_CERT", str(pki.operator(OFFICER).cert_path))
     monkeypatch.setenv("SOHOA_OPERATOR_CHAIN", str(pki.root.cert_path))
     services = build_services(Settings(data_dir=tmp_path / "data"), start_jobs=False)
     try:
