@@ -189,7 +189,7 @@ class ImageStamp:
             background=PdfImage(self.picture), background_opacity=1.0, border_width=0,
             background_layout=SimpleBoxLayoutRule(
                 x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
-                margins=Margins.uniform(0)),
+                margins=Margins(0, 0, 0, 0)),
         )
 
 

@@ -133,6 +133,10 @@ def softhsm_token(folder: Path, key_path: Path, *, label: str = "sohoa-test",
                         "--pin", pin], check=True, capture_output=True)
         subprocess.run([*util, "--import", str(key_path), "--token", label, "--label",
                         key_label, "--id", "01", "--pin", pin], check=True, capture_output=True)
+        # python-pkcs11 keeps one loaded library per process; make it read this token folder.
+        import pkcs11
+
+        pkcs11.lib(str(SOFTHSM_MODULE)).reinitialize()
         yield Token(label, key_label, pin)
     finally:
         if previous is None:
