@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     agency_key_secret: SecretStr | None = None
     agency_cert: Path | None = None
     agency_chain: str = ""
+    agency_seal_image: Path | None = Field(
+        default=None, description="The agency seal as a transparent PNG at its real size "
+        "(its resolution set), shown on issued results")
 
     # Signature levels and the trust services they rely on (issue 4, item 2).
     operator_signature_level: PadesLevel = PadesLevel.B_T

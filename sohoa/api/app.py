@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digitize import DigitizeError
 from digitize.capture import CaptureRejected
-from signing import NotAPdf
+from signing import NotAPdf, SigningError
 from storage import StorageError
 from vault import InvalidOwnerId, RecordIncomplete, VaultError, mask_ids_in_text
 
@@ -62,7 +62,7 @@ def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError)
+    domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError)
 
     async def on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
         code, message = describe_error(exc)

@@ -15,7 +15,7 @@ from digitize.separators import Separator, separator_sheet
 from storage import LocalBlobStore, PresignedUrlError
 from vault import FileRole, parse_owner_id
 
-from .. import counter, record
+from .. import counter, record, signatures
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary
 from ..services import Services
@@ -77,6 +77,33 @@ async def digitize(
                                owner_identifier=batch.owner.value)
     return JSONResponse({"job": job.as_dict()}, status_code=202,
                         headers={"Location": f"/api/v1/jobs/{job.id}"})
+
+
+@router.post("/api/v1/verify", tags=["signatures"])
+async def verify(
+    request: Request,
+    file: Annotated[UploadFile, File(description="Any PDF, signed or not")],
+) -> dict[str, Any]:
+    """Validate every signature in a PDF: signer, PAdES level reached, signing time,
+    timestamp, coverage, changes after signing, trust, revocation and a bottom line.
+    Nothing is stored."""
+    services = _services(request)
+    limit = services.settings.max_file_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(f"tệp vượt giới hạn {limit:,} byte (file exceeds the size limit)",
+                           filename=file.filename)
+    report = await run_in_threadpool(signatures.verify_document, services, data)
+    return report.as_dict()
+
+
+@router.get("/pki/dev-root.crl", tags=["signatures"], include_in_schema=False)
+def dev_root_crl(request: Request) -> Response:
+    """The development root's CRL, named in the development certificates (DEV ONLY)."""
+    services = _services(request)
+    if not services.settings.trust_dev_root:
+        raise HTTPException(404, "no development PKI")
+    return Response(services.pki.crl(), media_type="application/pkix-crl")
 
 
 @router.get("/api/v1/dossiers/{dossier_code}/separator", tags=["digitize"])

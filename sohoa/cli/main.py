@@ -13,11 +13,11 @@ from rich.table import Table
 
 from digitize import DigitizeError
 from digitize.separators import Separator, separator_sheet
-from signing import DevPki, NotAPdf, verify_pdf, vietnam_time
+from signing import NotAPdf, PadesLevel, SigningError, vietnam_time
 from storage import StorageError
 from vault import LABELS, FileRole, InvalidOwnerId, VaultError, parse_owner_id
 
-from .. import counter, record
+from .. import counter, record, signatures
 from ..presenters import digitisation_record, document_summary
 from ..services import Services, build_services
 from ..settings import Settings
@@ -34,7 +34,7 @@ app.add_typer(vault_app, name="vault")
 app.add_typer(dossier_app, name="dossier")
 
 CLI_ACTOR = "cli:local"
-DOMAIN_ERRORS = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError)
+DOMAIN_ERRORS = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
 
@@ -231,25 +231,76 @@ def dossier_separator(
 
 
 @app.command()
+def sign(
+    pdf: Annotated[Path, typer.Argument(help="The PDF to sign")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the signed PDF")],
+    level: Annotated[str | None, typer.Option(
+        help="B-B, B-T, B-LT or B-LTA; default: the level configured for the role")] = None,
+    as_: Annotated[signatures.SignAs, typer.Option(
+        "--as", help="operator: the officer's signature; agency: SAO Y copy; result: "
+        "signer image + agency seal")] = signatures.SignAs.AGENCY,
+    copy_form: Annotated[str, typer.Option(help="SAO Y, SAO LỤC or TRÍCH SAO")] = "SAO Y",
+    signer: Annotated[str | None, typer.Option(help="Officer or competent person")] = None,
+    signature_image: Annotated[Path | None, typer.Option(
+        help="--as result: the signer's signature, transparent PNG")] = None,
+    seal_image: Annotated[Path | None, typer.Option(
+        help="--as result: the agency seal PNG; default SOHOA_AGENCY_SEAL_IMAGE")] = None,
+    at: Annotated[str, typer.Option(
+        help="--as result: PAGE,X,Y — the signature image's centre in mm from the page's "
+             "top-left; page -1 is the last")] = "-1,140,230",
+    as_json: JsonOption = False,
+) -> None:
+    """Ký số tệp PDF (sign a PDF): mức PAdES, hình thức hiển thị theo NĐ 30/2020."""
+    data = _read(pdf)
+    try:
+        options = signatures.SignOptions(
+            role=as_, level=PadesLevel.parse(level) if level else None, copy_form=copy_form,
+            signer=signer, signature_png=_read(signature_image) if signature_image else None,
+            seal_png=_read(seal_image) if seal_image else None, **_placement(at),
+        )
+    except ValueError as exc:
+        console.print(f"[bold red]Lỗi[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    with _calling(as_json) as services:
+        signed = signatures.sign_document(services, data, options)
+        report = signatures.verify_document(services, signed)
+    output.write_bytes(signed)
+    newest = report.signatures[-1]
+    if as_json:
+        print_json({"output": str(output), "signature": report.as_dict()["signatures"][-1]})
+        return
+    console.print(f"Đã ký ({newest.signer}), đạt mức PAdES {newest.level} → {output}",
+                  highlight=False)
+
+
+def _placement(at: str) -> dict[str, Any]:
+    try:
+        page, x, y = (part.strip() for part in at.split(","))
+        number = int(page)
+        return {"page": number - 1 if number > 0 else number, "centre_mm": (float(x), float(y))}
+    except ValueError:
+        raise ValueError(f"--at phải có dạng TRANG,X,Y (mm), ví dụ -1,140,230; không phải "
+                         f"{at!r}") from None
+
+
+@app.command()
 def verify(pdf: Annotated[Path, typer.Argument(help="A signed PDF")], as_json: JsonOption = False) -> None:
     """Kiểm tra chữ ký số trong tệp PDF (validate a PDF's signatures)."""
     data = _read(pdf)
-    settings = Settings()
-    try:
-        report = verify_pdf(data, DevPki(settings.pki_dir).trust_roots())
-    except NotAPdf as exc:
-        fail(exc, as_json=as_json)
+    with _calling(as_json) as services:
+        report = signatures.verify_document(services, data)
     if as_json:
         print_json(report.as_dict())
     else:
-        if not report.signed:
-            console.print("Tệp không có chữ ký số (the file carries no signature).")
-        for sig in report.signatures:
+        for index, sig in enumerate(report.signatures, start=1):
             mark = "[green]HỢP LỆ[/]" if sig.bottom_line else "[red]KHÔNG HỢP LỆ[/]"
-            console.print(f"{mark} {sig.field}: {sig.signer}", highlight=False)
-            console.print(f"  Thời điểm ký: {sig.signing_time}; toàn vẹn: {sig.intact}; "
-                          f"tin cậy: {sig.trusted}; phạm vi: {sig.coverage}; "
-                          f"sửa đổi sau ký: {sig.modification_level}", highlight=False)
+            console.print(f"{mark} Chữ ký {index} ({sig.field})", highlight=False)
+            for line in sig.describe_vi():
+                console.print(f"  {line}", highlight=False)
+        for stamp in report.document_timestamps:
+            console.print(f"Dấu thời gian lưu trữ: {stamp.time} — {stamp.authority}",
+                          highlight=False)
+        console.print(report.verdict_vi(), highlight=False)
     raise typer.Exit(0 if report.valid else 1)
 
 

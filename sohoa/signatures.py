@@ -1,0 +1,80 @@
+"""Signing and validating on behalf of the service: which key, which level, which look.
+
+The signing library signs what it is asked; this module decides what a request
+from staff means — an operator's personal signature, the agency's "SAO Y" on a
+paper → electronic copy, or an issued result with the signer's image and the
+agency's seal — with the keys and levels configured in the settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from signing import (
+    BadSigningInput,
+    PadesLevel,
+    SignatureRequest,
+    VerificationReport,
+    copy_request,
+    operator_request,
+    result_requests,
+    sign_pdf,
+    verify_pdf,
+)
+
+from .services import Services
+
+
+class SignAs(StrEnum):
+    """In whose name a signature is made."""
+
+    OPERATOR = "operator"  # the counter officer's personal signature (9.A.7)
+    AGENCY = "agency"  # the agency's copy signature, "SAO Y" (9.E.37)
+    RESULT = "result"  # an issued result: signer's image + agency seal (9.F.43–44)
+
+
+@dataclass(frozen=True)
+class SignOptions:
+    role: SignAs = SignAs.AGENCY
+    level: PadesLevel | None = None  # None: the level configured for the role
+    copy_form: str = "SAO Y"
+    signer: str | None = None  # the officer or competent person; default: the settings'
+    signature_png: bytes | None = None
+    seal_png: bytes | None = None
+    centre_mm: tuple[float, float] = (140.0, 230.0)
+    page: int = -1
+
+
+def sign_document(services: Services, pdf: bytes, options: SignOptions) -> bytes:
+    """Apply the signature(s) ``options`` describe, each as an incremental update."""
+    for request in _requests(services, options):
+        pdf = sign_pdf(pdf, request, services.trust)
+    return pdf
+
+
+def _requests(services: Services, options: SignOptions) -> tuple[SignatureRequest, ...]:
+    settings = services.settings
+    signer = options.signer or settings.default_operator
+    font = services.stamp_font()
+    if options.role is SignAs.OPERATOR:
+        level = options.level or settings.operator_signature_level
+        return (operator_request(services.operator_key(signer), font, signer,
+                                 datetime.now(UTC), level),)
+    level = options.level or settings.agency_signature_level
+    if options.role is SignAs.AGENCY:
+        return (copy_request(services.agency_key(), font, settings.agency_name,
+                             options.copy_form, level),)
+    seal = options.seal_png or (settings.agency_seal_image.read_bytes()
+                                if settings.agency_seal_image else None)
+    if options.signature_png is None or seal is None:
+        raise BadSigningInput("ký kết quả cần ảnh chữ ký (PNG) và ảnh dấu của cơ quan "
+                              "(an issued result needs the signature image and the agency seal)")
+    return result_requests(services.operator_key(signer), services.agency_key(),
+                           options.signature_png, seal, options.centre_mm, options.page, level)
+
+
+def verify_document(services: Services, pdf: bytes) -> VerificationReport:
+    """Validate every signature in ``pdf`` with the configured trust roots."""
+    return verify_pdf(pdf, services.trust)
