@@ -36,6 +36,7 @@ from .keys import (
     key_source_from_spec,
 )
 from .pki import DEV_MARK, DevPki, KeyPair
+from .refresh import add_archive_timestamp, protected_until
 from .revocation import CachingFetcherBackend, RevocationCache
 from .sign import SignatureRequest, copy_request, operator_request, result_requests, sign_pdf
 from .trust import (
@@ -76,6 +77,7 @@ __all__ = [
     "TrustServiceUnavailable",
     "TrustServices",
     "VerificationReport",
+    "add_archive_timestamp",
     "copy_request",
     "copy_stamp",
     "dev_timestamper",
@@ -85,6 +87,7 @@ __all__ = [
     "key_source_from_spec",
     "operator_request",
     "operator_stamp",
+    "protected_until",
     "result_requests",
     "seal_over",
     "sign_pdf",

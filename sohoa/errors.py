@@ -26,6 +26,7 @@ from vault import (
     InvalidOwnerId,
     InvalidRecordValue,
     InvalidTransition,
+    NotAnExtension,
     NotFound,
     RecordIncomplete,
     UnknownVariant,
@@ -46,7 +47,7 @@ def http_status(exc: BaseException) -> int:
         return 422
     if isinstance(exc, NotFound):
         return 404
-    if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict):
+    if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict | NotAnExtension):
         return 409
     if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable
                   | CertificateRejected):

@@ -8,23 +8,30 @@ agency's seal — with the keys and levels configured in the settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from signing import (
     BadSigningInput,
     PadesLevel,
     SignatureRequest,
+    SigningError,
     VerificationReport,
+    add_archive_timestamp,
     copy_request,
     operator_request,
+    protected_until,
     result_requests,
     sign_pdf,
     verify_pdf,
 )
+from vault import FileRole
 
 from .services import Services
+
+REFRESH_ACTOR = "system:lta-renewal"
 
 
 class SignAs(StrEnum):
@@ -78,3 +85,50 @@ def _requests(services: Services, options: SignOptions) -> tuple[SignatureReques
 def verify_document(services: Services, pdf: bytes) -> VerificationReport:
     """Validate every signature in ``pdf`` with the configured trust roots."""
     return verify_pdf(pdf, services.trust)
+
+
+@dataclass
+class RenewalReport:
+    """What ``renew_timestamps`` did: documents checked, renewed, and those it could not."""
+
+    checked: int = 0
+    renewed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"checked": self.checked, "renewed": self.renewed,
+                "failed": [{"document": d, "reason": r} for d, r in self.failed]}
+
+
+def renew_timestamps(services: Services, within_days: float, *, now: datetime | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> RenewalReport:
+    """Add a document timestamp to every stored signed file whose newest timestamp becomes
+    unverifiable within ``within_days`` (its TSA certificate expires), as an append-only
+    update of the file with an audit event (issue 4 item 6)."""
+    horizon = (now or datetime.now(UTC)) + timedelta(days=within_days)
+    report = RenewalReport()
+    documents = services.vault.documents_with(FileRole.SIGNED)
+    for index, document_id in enumerate(documents, start=1):
+        report.checked += 1
+        data = services.vault.read_file(document_id, FileRole.SIGNED.value,
+                                        actor=REFRESH_ACTOR).data
+        until = protected_until(data)
+        if until is not None and until > horizon:
+            if progress:
+                progress(index, len(documents))
+            continue
+        try:
+            renewed = add_archive_timestamp(data, services.trust)
+            after = protected_until(renewed)
+            if until is not None and (after is None or after <= until):
+                raise SigningError(f"dấu thời gian mới không kéo dài hiệu lực ({after}); chứng "
+                                   f"thư của TSA cần được gia hạn (the new timestamp does not "
+                                   f"extend protection: the TSA certificate needs renewing)")
+            services.vault.extend_file(document_id, FileRole.SIGNED, renewed,
+                                       reason="lta_renewal", actor=REFRESH_ACTOR)
+            report.renewed.append(document_id)
+        except SigningError as exc:
+            report.failed.append((document_id, str(exc)))
+        if progress:
+            progress(index, len(documents))
+    return report

@@ -49,3 +49,10 @@ class InvalidRecordValue(VaultError):
     """A record value is not acceptable (a document type outside the catalogue, a bad date)."""
 
     code = "invalid_record_value"
+
+
+class NotAnExtension(VaultError):
+    """A file may only grow by appending (a signature, a timestamp): the new content must
+    begin with every byte of the old, or earlier signatures and stored ranges would break."""
+
+    code = "not_an_extension"

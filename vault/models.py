@@ -193,6 +193,24 @@ class FileVersion(Base):
     document: Mapped[Document] = relationship(back_populates="versions")
 
 
+class FileHistory(Base):
+    """What a file held before an append-only update (an added signature or timestamp).
+
+    The file keeps its identity and its place in the vault; its earlier content
+    stays retrievable here, and is a prefix of the current one.
+    """
+
+    __tablename__ = "file_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_version_id: Mapped[str] = mapped_column(ForeignKey("file_versions.id"), index=True)
+    blob_key: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(64))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditEvent(Base):
     """Who did what to which record, and when. Details never hold an ID in clear."""
 

@@ -22,7 +22,14 @@ from storage import BlobInfo, BlobStore, sha256_hex, verify_bytes
 
 from .digitisation import REQUIRED_FIELDS, DigitisationRecord, check_complete, check_transition
 from .dossiers import local_day, open_dossier
-from .errors import CodeConflict, DossierMismatch, InvalidTransition, NotFound, UnknownVariant
+from .errors import (
+    CodeConflict,
+    DossierMismatch,
+    InvalidTransition,
+    NotAnExtension,
+    NotFound,
+    UnknownVariant,
+)
 from .ids import OwnerId, mask_ids_in_text
 from .models import (
     Agency,
@@ -30,6 +37,7 @@ from .models import (
     Document,
     DocumentStatus,
     Dossier,
+    FileHistory,
     FileRole,
     FileVersion,
     Owner,
@@ -255,20 +263,65 @@ class Vault:
             known = ", ".join(r.value for r in FileRole)
             raise UnknownVariant(f"unknown variant {variant!r}: use one of {known}") from None
         with self._unit() as session:
-            version = session.scalar(
-                select(FileVersion).where(
-                    FileVersion.document_id == document_id, FileVersion.role == role.value,
-                    FileVersion.part == part,
-                )
-            )
-            if version is None:
-                raise NotFound(f"document {document_id} has no {role.value} file (part {part})")
+            version = self._version(session, document_id, role, part)
             data = self._bytes(session, version)
             self._audit(session, actor, "document.read", "document", document_id,
                         {"variant": role.value, "part": part})
             return StoredFile(data, version.media_type, version.filename, version.sha256)
 
+    def documents_with(self, role: FileRole) -> list[str]:
+        """Ids of every document that has a ``role`` file, oldest first."""
+        with self._sessions() as session:
+            return list(session.scalars(
+                select(Document.id).join(FileVersion, FileVersion.document_id == Document.id)
+                .where(FileVersion.role == role.value).order_by(Document.created_at)
+                .distinct()))
+
+    def extend_file(self, document_id: str, role: FileRole, data: bytes, *, reason: str,
+                    actor: str, part: int = 1) -> FileRecord:
+        """Replace a file by a longer one that starts with all of it — a PDF after an
+        incremental update — keeping the earlier content in the file's history."""
+        with self._sessions() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+            version = self._version(session, document_id, role, part)
+            old = self._bytes(session, version)
+            vault_key = document.owner.vault_key
+        if len(data) <= len(old) or not data.startswith(old):
+            raise NotAnExtension(f"tệp mới không nối tiếp tệp {role.value} hiện có (the new "
+                                 f"content does not extend the stored {role.value} file)")
+        blob = self._blobs.put(f"{vault_key}/{sha256_hex(data)}", data,
+                               content_type=version.media_type)
+        with self._unit() as session:
+            version = self._version(session, document_id, role, part)
+            if version.sha256 != sha256_hex(old):
+                raise NotAnExtension("tệp đã được cập nhật đồng thời (the file changed meanwhile)")
+            session.add(FileHistory(file_version_id=version.id, blob_key=version.blob_key,
+                                    sha256=version.sha256, size=version.size, reason=reason))
+            version.blob_key, version.sha256, version.size = blob.key, blob.sha256, len(data)
+            self._audit(session, actor, "document.file_extended", "document", document_id, {
+                "role": role.value, "part": part, "reason": reason,
+                "from_sha256": sha256_hex(old), "to_sha256": blob.sha256,
+            })
+            session.flush()
+            return self._file_record(version)
+
     # -- helpers ------------------------------------------------------------------------
+    @staticmethod
+    def _version(session: Session, document_id: str, role: FileRole, part: int) -> FileVersion:
+        version = session.scalar(select(FileVersion).where(
+            FileVersion.document_id == document_id, FileVersion.role == role.value,
+            FileVersion.part == part))
+        if version is None:
+            raise NotFound(f"document {document_id} has no {role.value} file (part {part})")
+        return version
+
+    @staticmethod
+    def _file_record(v: FileVersion) -> FileRecord:
+        return FileRecord(v.id, v.role, v.part, v.sha256, v.size, v.media_type, v.filename,
+                          v.parent_id, v.within_id, v.offset)
+
     def _bytes(self, session: Session, version: FileVersion) -> bytes:
         """A file's bytes, verified: its own blob, or its range of the file that holds it."""
         if version.within_id is None or version.offset is None:
@@ -320,11 +373,8 @@ class Vault:
         )
         if document is None:
             raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
-        files = [
-            FileRecord(v.id, v.role, v.part, v.sha256, v.size, v.media_type, v.filename,
-                       v.parent_id, v.within_id, v.offset)
-            for v in sorted(document.versions, key=lambda v: (v.role, v.part))
-        ]
+        files = [self._file_record(v)
+                 for v in sorted(document.versions, key=lambda v: (v.role, v.part))]
         return DocumentRecord(
             id=document.id, owner=document.owner.identifier, title=document.title,
             doc_type=document.doc_type, status=document.status, page_count=document.page_count,

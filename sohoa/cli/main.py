@@ -21,7 +21,7 @@ from .. import counter, record, signatures
 from ..presenters import digitisation_record, document_summary
 from ..services import Services, build_services
 from ..settings import Settings
-from .output import console, fail, page_progress, print_json
+from .output import console, counted_progress, fail, page_progress, print_json
 
 app = typer.Typer(
     help="sohoa — số hóa hồ sơ, ký số và kho dữ liệu điện tử (digitisation, signing, vault).",
@@ -30,7 +30,9 @@ app = typer.Typer(
 vault_app = typer.Typer(help="Kho dữ liệu của tổ chức, cá nhân (the owner's vault).",
                         no_args_is_help=True)
 dossier_app = typer.Typer(help="Hồ sơ thủ tục hành chính (dossiers).", no_args_is_help=True)
+signing_app = typer.Typer(help="Chữ ký số (signatures).", no_args_is_help=True)
 app.add_typer(vault_app, name="vault")
+app.add_typer(signing_app, name="signing")
 app.add_typer(dossier_app, name="dossier")
 
 CLI_ACTOR = "cli:local"
@@ -302,6 +304,26 @@ def verify(pdf: Annotated[Path, typer.Argument(help="A signed PDF")], as_json: J
                           highlight=False)
         console.print(report.verdict_vi(), highlight=False)
     raise typer.Exit(0 if report.valid else 1)
+
+
+@signing_app.command("refresh")
+def signing_refresh(
+    within: Annotated[float, typer.Option(
+        help="Renew files whose newest timestamp becomes unverifiable within this many days")
+    ] = 90,
+    as_json: JsonOption = False,
+) -> None:
+    """Gia hạn dấu thời gian lưu trữ (renew archive timestamps, PAdES B-LTA)."""
+    with _calling(as_json) as services, counted_progress(not as_json, "Kiểm tra") as progress:
+        report = signatures.renew_timestamps(services, within, progress=progress)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        console.print(f"Đã kiểm tra {report.checked} tệp; gia hạn {len(report.renewed)}; "
+                      f"không gia hạn được {len(report.failed)}.", highlight=False)
+        for document, reason in report.failed:
+            console.print(f"  [red]{document}[/]: {reason}", highlight=False)
+    raise typer.Exit(1 if report.failed else 0)
 
 
 def main() -> None:

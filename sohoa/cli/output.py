@@ -54,3 +54,15 @@ def page_progress(enabled: bool) -> Iterator[Any]:
                        description=STAGES.get(stage, stage))
 
         yield update
+
+
+@contextmanager
+def counted_progress(enabled: bool, label: str) -> Iterator[Any]:
+    """A progress bar over a count of items; silent for ``--json``."""
+    if not enabled:
+        yield None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total or None)
