@@ -5,6 +5,11 @@ Times New Roman) and version 2 has every Vietnamese glyph (Debian's 1.07 lacks
 about 55). pyHanko 0.38 writes glyph widths in font units for TrueType fonts
 whose unitsPerEm is not 1000, which spaces Liberation's 2048-unit glyphs about
 twice too wide (TOOLCHAIN.md); a copy rescaled to 1000 units avoids it.
+
+The copy keeps only the characters Vietnamese text uses (Latin, the Vietnamese
+letters and combining marks, common punctuation): pyHanko subsets the font at
+every signature, and a 74 KB font instead of 374 KB makes that about four
+times faster.
 """
 
 from __future__ import annotations
@@ -19,6 +24,12 @@ LIBERATION2_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),
 )
 STAMP_FONT_FILE = "LiberationSerif-Regular.ttf"
+#: Basic Latin, Latin-1, Latin Extended-A, ơ/ư, combining marks, Vietnamese letters,
+#: dashes, quotes, ellipsis and the đồng sign.
+VIETNAMESE_TEXT = [
+    *range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x1A0, 0x1B1), *range(0x300, 0x324),
+    *range(0x1EA0, 0x1EFA), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x20AB,
+]
 BOLD_FONT_FILE = "LiberationSerif-Bold.ttf"
 
 
@@ -40,9 +51,10 @@ def stamp_font(cache_dir: Path, filename: str = STAMP_FONT_FILE) -> Path:
     """Path to a 1000-units-per-em copy of the stamp font, made once and cached."""
     source = find_source_font(filename)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
-    target = Path(cache_dir) / f"{source.stem}-upem1000-{digest}.ttf"
+    target = Path(cache_dir) / f"{source.stem}-upem1000-vi-{digest}.ttf"
     if target.exists():
         return target
+    from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
@@ -51,6 +63,13 @@ def stamp_font(cache_dir: Path, filename: str = STAMP_FONT_FILE) -> Path:
         scale_upem(font, 1000)
     if "FFTM" in font:  # a FontForge timestamp the subsetter cannot handle; useless here
         del font["FFTM"]
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    keep = subset.Subsetter(options)
+    keep.populate(unicodes=VIETNAMESE_TEXT)
+    keep.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".ttf")
     os.close(fd)

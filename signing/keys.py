@@ -9,16 +9,25 @@ time of one signature, and its secrets are never part of its ``repr``, its
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.sign import signers
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from .errors import SigningError
 
@@ -45,6 +54,57 @@ def _chain(paths: tuple[Path, ...]) -> list[asn1_x509.Certificate]:
                              f"chain): {type(exc).__name__}") from None
 
 
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, with its private key parsed once.
+
+    SimpleSigner parses the key again at every raw signature — twice per PDF
+    signature, as the first sizes the signature container — and each parse of
+    an RSA key runs its consistency check (about 40 ms here). Parsing once
+    keeps a visible B-B signature within a few tens of milliseconds.
+    """
+
+    def __init__(self, *, pyca_key: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pyca_key = pyca_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._pyca_key, RSAPrivateKey):
+            signature: bytes = self._pyca_key.sign(
+                data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            return signature
+        return super().sign_raw(data, digest_algorithm)
+
+
+_parsed_keys: dict[str, Any] = {}
+_parsed_lock = threading.Lock()
+
+
+def _parsed(material: bytes, parse: Any) -> Any:
+    """A key parsed (and checked) once per process, found again by a digest of its bytes."""
+    digest = hashlib.sha256(material).hexdigest()
+    with _parsed_lock:
+        if digest not in _parsed_keys:
+            _parsed_keys[digest] = parse()
+        return _parsed_keys[digest]
+
+
+def _asn1(cert: Any) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _signer(key: Any, cert: asn1_x509.Certificate,
+            chain: list[asn1_x509.Certificate]) -> signers.Signer:
+    key_info = asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return _LoadedKeySigner(
+        signing_cert=cert, signing_key=key_info, pyca_key=key,
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [cert, *chain]),
+    )
+
+
 @dataclass(frozen=True)
 class PemKeySource:
     """An unencrypted PEM key and certificate on disk: the development PKI's form."""
@@ -56,16 +116,13 @@ class PemKeySource:
     @contextmanager
     def open(self) -> Iterator[signers.Signer]:
         try:
-            signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
-                str(self.key_path), str(self.cert_path),
-                ca_chain_files=tuple(str(p) for p in self.chain),
-            )
+            key_bytes = self.key_path.read_bytes()
+            key = _parsed(key_bytes, lambda: serialization.load_pem_private_key(key_bytes, None))
+            cert = load_cert_from_pemder(str(self.cert_path))  # type: ignore[no-untyped-call]
         except Exception as exc:  # noqa: BLE001 - any load failure is an unusable key
             raise KeyUnavailable(f"không mở được khóa ký (cannot load the key): "
                                  f"{type(exc).__name__}") from None
-        if signer is None:
-            raise KeyUnavailable("không mở được khóa ký (cannot load the key)")
-        yield signer
+        yield _signer(key, cert, _chain(self.chain))
 
     def describe(self) -> str:
         return f"pem:{self.cert_path.name}"
@@ -82,18 +139,18 @@ class Pkcs12KeySource:
     @contextmanager
     def open(self) -> Iterator[signers.Signer]:
         try:
-            signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
-                str(self.path), ca_chain_files=tuple(str(p) for p in self.chain),
-                passphrase=self.passphrase,
-            )
+            data = self.path.read_bytes()
+            key, cert, extra = _parsed(
+                data + b"\0" + (self.passphrase or b""),
+                lambda: pkcs12.load_key_and_certificates(data, self.passphrase))
+            if key is None or cert is None:
+                raise ValueError("no key or certificate in the file")
         except Exception as exc:  # noqa: BLE001 - wrong passphrase, bad file
             raise KeyUnavailable(f"không mở được tệp PKCS#12 {self.path.name} — sai mật khẩu "
                                  f"hoặc tệp hỏng (cannot open the PKCS#12 file: "
                                  f"{type(exc).__name__})") from None
-        if signer is None:
-            raise KeyUnavailable(f"không mở được tệp PKCS#12 {self.path.name} — sai mật khẩu "
-                                 f"hoặc tệp hỏng (wrong passphrase or damaged file)")
-        yield signer
+        certs = [_asn1(c) for c in extra] + _chain(self.chain)
+        yield _signer(key, _asn1(cert), certs)
 
     def describe(self) -> str:
         return f"pkcs12:{self.path.name}"

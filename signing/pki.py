@@ -54,6 +54,7 @@ class DevPki:
         self.folder = Path(folder)
         self.agency_name = agency_name
         self.crl_url = crl_url
+        self._crl: tuple[datetime, bytes] | None = None
 
     @property
     def root(self) -> KeyPair:
@@ -74,10 +75,13 @@ class DevPki:
         return self._ensure_leaf("tsa", f"sohoa TSA ({DEV_MARK})", purpose=_TIME_STAMPING)
 
     def crl(self, now: datetime | None = None) -> bytes:
-        """A fresh DER CRL of the root, valid for a day; nothing is revoked in development."""
+        """A DER CRL of the root, valid for a day and made anew each hour; nothing is
+        revoked in development."""
+        moment = now or datetime.now(UTC)
+        if self._crl is not None and timedelta(0) <= moment - self._crl[0] < timedelta(hours=1):
+            return self._crl[1]
         root = self._ensure_root()
         ca_key = _load_key(root)
-        moment = now or datetime.now(UTC)
         crl = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(root.certificate().subject)
@@ -88,7 +92,8 @@ class DevPki:
                 ca_key.public_key()), critical=False)
             .sign(ca_key, hashes.SHA256())
         )
-        return crl.public_bytes(serialization.Encoding.DER)
+        self._crl = (moment, crl.public_bytes(serialization.Encoding.DER))
+        return self._crl[1]
 
     def key_source(self, pair: KeyPair) -> PemKeySource:
         """``pair`` as a key source, with this CA's root as its chain."""

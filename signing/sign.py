@@ -138,8 +138,9 @@ def sign_pdf(pdf: bytes, request: SignatureRequest, trust: TrustServices,
             stamp_style=request.appearance.style(), signing_time=signed_at,
         )
         try:
-            pdf_signer.sign_pdf(writer, output=out, appearance_text_params={
-                SIGNED_AT[2:-2]: iso_vietnam_time(signed_at)})
+            pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_reservation(signer, level),
+                                appearance_text_params={
+                                    SIGNED_AT[2:-2]: iso_vietnam_time(signed_at)})
         except TimestampRequestError as exc:
             raise TrustServiceUnavailable(f"không lấy được dấu thời gian từ TSA (the timestamping "
                                f"authority did not answer): {exc}") from None
@@ -159,6 +160,21 @@ def sign_pdf(pdf: bytes, request: SignatureRequest, trust: TrustServices,
                     f"revocation status could not be established): {cause or exc}") from None
             raise SigningError(f"ký số không thành công (signing failed): {exc}") from None
     return out.getvalue()
+
+
+def _reservation(signer: signers.Signer, level: PadesLevel) -> int:
+    """Room for the signature container, computed instead of measured.
+
+    pyHanko otherwise sizes it by making a whole dummy signature first — and,
+    for timestamped levels, by asking the TSA for a dummy timestamp. The
+    container holds the signature, the certificates and, from B-T, a timestamp
+    token with the TSA's own certificates; validation data goes to the DSS.
+    """
+    certs = sum(len(cert.dump()) for cert in signer.cert_registry)
+    if signer.signing_cert is not None:
+        certs += len(signer.signing_cert.dump())
+    # Counted in hex digits, as the container is written into /Contents.
+    return 2 * (3072 + certs + (12288 if level.timestamped else 0))
 
 
 def _inspect(pdf: bytes, page: int) -> tuple[set[str], Box, int]:
