@@ -170,11 +170,11 @@ def _reservation(signer: signers.Signer, level: PadesLevel) -> int:
     container holds the signature, the certificates and, from B-T, a timestamp
     token with the TSA's own certificates; validation data goes to the DSS.
     """
-    certs = sum(len(cert.dump()) for cert in signer.cert_registry)
+    certs = {cert.dump() for cert in signer.cert_registry}
     if signer.signing_cert is not None:
-        certs += len(signer.signing_cert.dump())
-    # Counted in hex digits, as the container is written into /Contents.
-    return 2 * (3072 + certs + (12288 if level.timestamped else 0))
+        certs.add(signer.signing_cert.dump())
+    size = 2048 + sum(len(der) for der in certs) + (8192 if level.timestamped else 0)
+    return 2 * size  # counted in hex digits, as the container is written into /Contents
 
 
 def _inspect(pdf: bytes, page: int) -> tuple[set[str], Box, int]:
