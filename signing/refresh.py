@@ -20,12 +20,11 @@ from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import extract_signer_info
 from pyhanko.sign.signers import PdfTimeStamper
-from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.validation import add_validation_info
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
-from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from .errors import BadSigningInput, TrustServiceUnavailable
+from .sign import trust_service_errors
 from .trust import TrustServices
 
 
@@ -48,19 +47,12 @@ def add_archive_timestamp(pdf: bytes, trust: TrustServices) -> bytes:
     if trust.timestamper is None:
         raise TrustServiceUnavailable("gia hạn cần dịch vụ cấp dấu thời gian (TSA) "
                                       "(renewal needs a timestamping authority)")
-    try:
+    with trust_service_errors(long_term=True):
         for index in range(len(_reader(pdf).embedded_regular_signatures)):
             signature = _reader(pdf).embedded_regular_signatures[index]
             pdf = add_validation_info(signature, trust.validation_context()).getvalue()
         out = PdfTimeStamper(trust.timestamper).update_archival_timestamp_chain(
             _reader(pdf), trust.validation_context(), in_place=False)
-    except TimestampRequestError as exc:
-        raise TrustServiceUnavailable(f"không lấy được dấu thời gian từ TSA (the timestamping "
-                                      f"authority did not answer): {exc}") from None
-    except (PathBuildingError, PathValidationError) as exc:
-        raise TrustServiceUnavailable(f"không xác minh được chứng thư hoặc OCSP/CRL để gia hạn "
-                                      f"(validation data for the renewal unavailable): {exc}"
-                                      ) from None
     result: bytes = out.getvalue()
     return result
 

@@ -7,6 +7,8 @@ signatures stay valid and the unsigned PDF/A can always be recovered.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -137,29 +139,36 @@ def sign_pdf(pdf: bytes, request: SignatureRequest, trust: TrustServices,
             meta, signer=signer, timestamper=trust.timestamper if level.timestamped else None,
             stamp_style=request.appearance.style(), signing_time=signed_at,
         )
-        try:
+        with trust_service_errors(long_term=level.long_term):
             pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_reservation(signer, level),
                                 appearance_text_params={
                                     SIGNED_AT[2:-2]: iso_vietnam_time(signed_at)})
-        except TimestampRequestError as exc:
-            raise TrustServiceUnavailable(f"không lấy được dấu thời gian từ TSA (the timestamping "
-                               f"authority did not answer): {exc}") from None
-        except (PathBuildingError, PathValidationError) as exc:
-            raise TrustServiceUnavailable(f"không xác minh được chứng thư ký hoặc trạng thái thu hồi "
-                               f"(OCSP/CRL) của nó (the signing certificate or its revocation "
-                               f"status could not be validated): {exc}") from None
-        except PyHankoSigningError as exc:
-            cause = exc.__cause__ or exc.__context__
-            if isinstance(cause, RevokedError | ExpiredError):
-                raise CertificateRejected(
-                    f"chứng thư số của người ký không còn hiệu lực (the signing certificate is "
-                    f"revoked or expired): {cause}") from None
-            if level.long_term:
-                raise TrustServiceUnavailable(
-                    f"không xác minh được chứng thư ký qua OCSP/CRL (the signing certificate's "
-                    f"revocation status could not be established): {cause or exc}") from None
-            raise SigningError(f"ký số không thành công (signing failed): {exc}") from None
     return out.getvalue()
+
+
+@contextmanager
+def trust_service_errors(*, long_term: bool) -> Iterator[None]:
+    """pyHanko's and the validator's failures, as errors that say what to do about them."""
+    try:
+        yield
+    except TimestampRequestError as exc:
+        raise TrustServiceUnavailable(f"không lấy được dấu thời gian từ TSA (the timestamping "
+                                      f"authority did not answer): {exc}") from None
+    except (PathBuildingError, PathValidationError) as exc:
+        raise TrustServiceUnavailable(f"không xác minh được chứng thư hoặc trạng thái thu hồi "
+                                      f"(OCSP/CRL) (a certificate or its revocation status could "
+                                      f"not be validated): {exc}") from None
+    except PyHankoSigningError as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, RevokedError | ExpiredError):
+            raise CertificateRejected(
+                f"chứng thư số của người ký không còn hiệu lực (the signing certificate is "
+                f"revoked or expired): {cause}") from None
+        if long_term:
+            raise TrustServiceUnavailable(
+                f"không xác minh được chứng thư ký qua OCSP/CRL (the signing certificate's "
+                f"revocation status could not be established): {cause or exc}") from None
+        raise SigningError(f"ký số không thành công (signing failed): {exc}") from None
 
 
 def _reservation(signer: signers.Signer, level: PadesLevel) -> int:

@@ -246,34 +246,20 @@ def _report(sig: EmbeddedPdfSignature, trust: TrustServices,
     pades = str(sig.sig_object.get("/SubFilter", "")) == "/ETSI.CAdES.detached"
     ts = status.timestamp_validity
     ts_ok = bool(ts and ts.intact and ts.valid and ts.trusted)
-    long_term, long_term_ok, revoked_lt, archived = None, False, False, False
-    if dss is not None and ts is not None and ts_ok:
-        strict = _context(trust, dss, strict_at=ts.timestamp)
-        strict_status = validate_pdf_signature(sig, signer_validation_context=strict,
-                                               ts_validation_context=strict)
-        long_term_ok = bool(strict_status.bottom_line)
-        revoked_lt = strict_status.revocation_details is not None
-        long_term = "B-LT: PASSED" if long_term_ok else (
-            f"B-LT: FAILED: {_indication(strict_status.trust_problem_indic) or 'NO_REVOCATION_DATA'}")
-        if long_term_ok and _doc_ts_after(sig, timestamps):
-            result = asyncio.run(ades_lta_validation(sig, _long_term_spec(trust)))
-            archived = (result.ades_subindic is AdESPassed.OK
-                        and result.oldest_evidence_record_timestamp is not None)
-            long_term += f"; B-LTA: {result.ades_subindic.status.name}"
-            if not archived:
-                long_term += f": {_indication(result.ades_subindic)}"
-    revoked = status.revocation_details is not None or revoked_lt
+    long_term = (_LongTerm() if dss is None or ts is None or not ts_ok
+                 else _long_term(sig, trust, dss, ts.timestamp, timestamps))
+    revoked = status.revocation_details is not None or long_term.revoked
     basic_ok = bool(status.bottom_line) and not revoked
     level = None
     if basic_ok and pades:
         level = "B-B"
         if ts_ok:
             level = "B-T"
-            if long_term_ok:
-                level = "B-LTA" if archived else "B-LT"
+            if long_term.passed:
+                level = "B-LTA" if long_term.archived else "B-LT"
     if revoked:
         revocation = "revoked"
-    elif long_term_ok or (trust.fetcher is not None and status.trusted):
+    elif long_term.passed or (trust.fetcher is not None and status.trusted):
         revocation = "good"
     elif dss is not None:
         revocation = "unknown"
@@ -296,10 +282,41 @@ def _report(sig: EmbeddedPdfSignature, trust: TrustServices,
         trusted=bool(status.trusted),
         trust_problem=_indication(status.trust_problem_indic),
         revocation=revocation,
-        long_term_check=long_term,
+        long_term_check=long_term.summary,
         bottom_line=basic_ok,
         summary=status.summary(),
     )
+
+
+@dataclass(frozen=True)
+class _LongTerm:
+    """The strict pass: B-LT from the document's own data, then B-LTA per ETSI EN 319 102-1."""
+
+    summary: str | None = None
+    passed: bool = False
+    revoked: bool = False
+    archived: bool = False
+
+
+def _long_term(sig: EmbeddedPdfSignature, trust: TrustServices, dss: DocumentSecurityStore,
+               timestamped_at: datetime, timestamps: list[EmbeddedPdfSignature]) -> _LongTerm:
+    strict = _context(trust, dss, strict_at=timestamped_at)
+    status = validate_pdf_signature(sig, signer_validation_context=strict,
+                                    ts_validation_context=strict)
+    passed = bool(status.bottom_line)
+    revoked = status.revocation_details is not None
+    if not passed:
+        problem = _indication(status.trust_problem_indic) or "NO_REVOCATION_DATA"
+        return _LongTerm(f"B-LT: FAILED: {problem}", revoked=revoked)
+    if not _doc_ts_after(sig, timestamps):
+        return _LongTerm("B-LT: PASSED", passed=True)
+    result = asyncio.run(ades_lta_validation(sig, _long_term_spec(trust)))
+    archived = (result.ades_subindic is AdESPassed.OK
+                and result.oldest_evidence_record_timestamp is not None)
+    summary = f"B-LT: PASSED; B-LTA: {result.ades_subindic.status.name}"
+    if not archived:
+        summary += f": {_indication(result.ades_subindic)}"
+    return _LongTerm(summary, passed=True, archived=archived)
 
 
 def _doc_ts_after(sig: EmbeddedPdfSignature, timestamps: list[EmbeddedPdfSignature]) -> bool:

@@ -30,10 +30,9 @@ from signing import (
     operator_request,
     result_requests,
     sign_pdf,
-    stamp_font,
     verify_pdf,
 )
-from tests.inputs import image_bytes, image_pdf, text_page
+from tests.inputs import image_bytes, text_page
 
 AGENCY = "UBND phường Bến Nghé"
 OPERATOR = "Nguyễn Thị Phương Thảo"
@@ -48,16 +47,6 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
 @pytest.fixture(scope="module")
 def trust(pki: DevPki) -> TrustServices:
     return dev_trust_services(pki)
-
-
-@pytest.fixture(scope="module")
-def font(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return stamp_font(tmp_path_factory.mktemp("fonts"))
-
-
-@pytest.fixture(scope="module")
-def scan() -> bytes:
-    return image_pdf(image_bytes(text_page(200), "JPEG", 200))
 
 
 @pytest.fixture(scope="module")

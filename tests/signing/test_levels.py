@@ -24,21 +24,9 @@ from signing import (
     http_timestamper,
     operator_request,
     sign_pdf,
-    stamp_font,
     verify_pdf,
 )
-from tests.inputs import image_bytes, image_pdf, text_page
 from tests.pki import AGENCY_NAME, SOFTHSM_MODULE, TestPki, softhsm_token
-
-
-@pytest.fixture(scope="module")
-def font(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return stamp_font(tmp_path_factory.mktemp("fonts"))
-
-
-@pytest.fixture(scope="module")
-def scan() -> bytes:
-    return image_pdf(image_bytes(text_page(200), "JPEG", 200))
 
 
 def online(pki: TestPki, cache: Path, max_age: float = 3600) -> TrustServices:
