@@ -17,7 +17,6 @@ from .appearance import (
     iso_vietnam_time,
     operator_stamp,
     seal_over,
-    signer_image,
     vietnam_time,
 )
 from .errors import (
@@ -91,7 +90,6 @@ __all__ = [
     "result_requests",
     "seal_over",
     "sign_pdf",
-    "signer_image",
     "stamp_font",
     "verify_pdf",
     "vietnam_time",

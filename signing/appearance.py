@@ -58,14 +58,6 @@ class Box:
     x2: float
     y2: float
 
-    @property
-    def width(self) -> float:
-        return self.x2 - self.x1
-
-    @property
-    def height(self) -> float:
-        return self.y2 - self.y1
-
     def as_tuple(self) -> tuple[int, int, int, int]:
         return (round(self.x1), round(self.y1), round(self.x2), round(self.y2))
 
@@ -191,11 +183,6 @@ class ImageStamp:
                 x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
                 margins=Margins(0, 0, 0, 0)),
         )
-
-
-def signer_image(png: bytes, centre_mm: tuple[float, float], page: int = -1) -> ImageStamp:
-    """The competent person's signature image (blue, 9.F.43), between position and name."""
-    return ImageStamp(png, centre_mm, page)
 
 
 def seal_over(seal_png: bytes, signature: ImageStamp) -> ImageStamp:

@@ -32,11 +32,11 @@ from .appearance import (
     VIETNAM_TIME,
     Appearance,
     Box,
+    ImageStamp,
     copy_stamp,
     iso_vietnam_time,
     operator_stamp,
     seal_over,
-    signer_image,
 )
 from .errors import (
     BadSigningInput,
@@ -82,9 +82,10 @@ def result_requests(person_key: KeySource, agency_key: KeySource, signature_png:
                     seal_png: bytes, centre_mm: tuple[float, float], page: int = -1,
                     level: PadesLevel = PadesLevel.B_LTA) -> tuple[SignatureRequest, ...]:
     """An issued result's two signatures (REGULATIONS 9.F.43–44), to apply in order: the
-    competent person's, shown as their signature image, then the agency's, shown as its
-    seal over the left third of that image. The agency's carries the long-term level."""
-    person = signer_image(signature_png, centre_mm, page)
+    competent person's, shown as their blue signature image centred between position and
+    name, then the agency's, shown as its seal over the left third of that image. The
+    agency's carries the long-term level."""
+    person = ImageStamp(signature_png, centre_mm, page)
     first_level = min(level, PadesLevel.B_T, key=list(PadesLevel).index)
     return (
         SignatureRequest(key=person_key, appearance=person, field_name="SohoaSigner",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from asn1crypto import cms, core
@@ -77,16 +78,15 @@ class TrustServices:
     timestamper: TimeStamper | None = None
     fetcher: FetcherBackend | None = None
     known_crls: Callable[[], Sequence[bytes]] = tuple
-    extra_certs: tuple[x509.Certificate, ...] = field(default=())
 
+    @cached_property
     def asn1_roots(self) -> list[asn1_x509.Certificate]:
         return [asn1_certificate(c) for c in self.trust_roots]
 
     def validation_context(self) -> ValidationContext:
         """A fresh context with hard-fail revocation: unknown status is a failure."""
         return ValidationContext(
-            trust_roots=self.asn1_roots(),
-            other_certs=[asn1_certificate(c) for c in self.extra_certs],
+            trust_roots=self.asn1_roots,
             crls=[asn1_crl.CertificateList.load(data) for data in self.known_crls()],
             allow_fetching=self.fetcher is not None,
             fetcher_backend=self.fetcher,

@@ -181,20 +181,35 @@ def verify_pdf(pdf: bytes, trust: TrustServices) -> VerificationReport:
         timestamps = list(reader.embedded_timestamp_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise NotAPdf(f"không đọc được tệp PDF (not a readable PDF): {exc}") from None
-    dss = _read_dss(reader)
+    dss = _Embedded.read(reader)
     reports = [_report(sig, trust, dss, timestamps) for sig in signatures]
     stamps = [_timestamp_report(ts, trust, dss) for ts in timestamps]
     return VerificationReport(reports, stamps)
 
 
-def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
-    try:
-        return DocumentSecurityStore.read_dss(reader)
-    except NoDSSFoundError:
-        return None
+@dataclass(frozen=True)
+class _Embedded:
+    """The validation data a document carries in its DSS, parsed once per document."""
+
+    present: bool = False
+    certs: tuple[Any, ...] = ()
+    crls: tuple[asn1_crl.CertificateList, ...] = ()
+    ocsps: tuple[asn1_ocsp.OCSPResponse, ...] = ()
+
+    @classmethod
+    def read(cls, reader: PdfFileReader) -> _Embedded:
+        try:
+            dss = DocumentSecurityStore.read_dss(reader)
+        except NoDSSFoundError:
+            return cls()
+        return cls(
+            present=True, certs=tuple(dss.load_certs()),
+            crls=tuple(asn1_crl.CertificateList.load(c.get_object().data) for c in dss.crls),
+            ocsps=tuple(asn1_ocsp.OCSPResponse.load(o.get_object().data) for o in dss.ocsps),
+        )
 
 
-def _context(trust: TrustServices, dss: DocumentSecurityStore | None, *,
+def _context(trust: TrustServices, dss: _Embedded, *,
              strict_at: datetime | None = None) -> ValidationContext:
     """Trust roots plus the validation data the document carries.
 
@@ -204,22 +219,18 @@ def _context(trust: TrustServices, dss: DocumentSecurityStore | None, *,
     it passes only if the embedded OCSP responses and CRLs prove the
     certificates were good when the signature was timestamped.
     """
-    certs, crls, ocsps = [], [], []
-    if dss is not None:
-        certs = list(dss.load_certs())
-        crls = [asn1_crl.CertificateList.load(c.get_object().data) for c in dss.crls]
-        ocsps = [asn1_ocsp.OCSPResponse.load(o.get_object().data) for o in dss.ocsps]
+    certs, crls, ocsps = list(dss.certs), list(dss.crls), list(dss.ocsps)
     if strict_at is not None:
         return ValidationContext(
-            trust_roots=trust.asn1_roots(), other_certs=certs, crls=crls, ocsps=ocsps,
+            trust_roots=trust.asn1_roots, other_certs=certs, crls=crls, ocsps=ocsps,
             allow_fetching=False, revocation_mode="hard-fail", moment=strict_at,
             retroactive_revinfo=True,
         )
     online = trust.fetcher is not None
     return ValidationContext(
-        trust_roots=trust.asn1_roots(), other_certs=certs,
-        crls=crls + list(trust.validation_context().crls), ocsps=ocsps,
-        allow_fetching=online, fetcher_backend=trust.fetcher,
+        trust_roots=trust.asn1_roots, other_certs=certs,
+        crls=crls + [asn1_crl.CertificateList.load(data) for data in trust.known_crls()],
+        ocsps=ocsps, allow_fetching=online, fetcher_backend=trust.fetcher,
         revocation_mode="hard-fail" if online else "soft-fail",
     )
 
@@ -227,7 +238,7 @@ def _context(trust: TrustServices, dss: DocumentSecurityStore | None, *,
 def _long_term_spec(trust: TrustServices) -> PdfSignatureValidationSpec:
     rule = RevocationCheckingRule.CHECK_IF_DECLARED
     policy = CertValidationPolicySpec(
-        trust_manager=SimpleTrustManager.build(trust_roots=trust.asn1_roots()),
+        trust_manager=SimpleTrustManager.build(trust_roots=trust.asn1_roots),
         revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule)),
     )
     return PdfSignatureValidationSpec(SignatureValidationSpec(
@@ -238,7 +249,7 @@ def _long_term_spec(trust: TrustServices) -> PdfSignatureValidationSpec:
 
 
 def _report(sig: EmbeddedPdfSignature, trust: TrustServices,
-            dss: DocumentSecurityStore | None,
+            dss: _Embedded,
             timestamps: list[EmbeddedPdfSignature]) -> SignatureReport:
     context = _context(trust, dss)
     status = validate_pdf_signature(sig, signer_validation_context=context,
@@ -246,7 +257,7 @@ def _report(sig: EmbeddedPdfSignature, trust: TrustServices,
     pades = str(sig.sig_object.get("/SubFilter", "")) == "/ETSI.CAdES.detached"
     ts = status.timestamp_validity
     ts_ok = bool(ts and ts.intact and ts.valid and ts.trusted)
-    long_term = (_LongTerm() if dss is None or ts is None or not ts_ok
+    long_term = (_LongTerm() if not dss.present or ts is None or not ts_ok
                  else _long_term(sig, trust, dss, ts.timestamp, timestamps))
     revoked = status.revocation_details is not None or long_term.revoked
     basic_ok = bool(status.bottom_line) and not revoked
@@ -261,7 +272,7 @@ def _report(sig: EmbeddedPdfSignature, trust: TrustServices,
         revocation = "revoked"
     elif long_term.passed or (trust.fetcher is not None and status.trusted):
         revocation = "good"
-    elif dss is not None:
+    elif dss.present:
         revocation = "unknown"
     else:
         revocation = "not_checked"
@@ -298,7 +309,7 @@ class _LongTerm:
     archived: bool = False
 
 
-def _long_term(sig: EmbeddedPdfSignature, trust: TrustServices, dss: DocumentSecurityStore,
+def _long_term(sig: EmbeddedPdfSignature, trust: TrustServices, dss: _Embedded,
                timestamped_at: datetime, timestamps: list[EmbeddedPdfSignature]) -> _LongTerm:
     strict = _context(trust, dss, strict_at=timestamped_at)
     status = validate_pdf_signature(sig, signer_validation_context=strict,
@@ -324,7 +335,7 @@ def _doc_ts_after(sig: EmbeddedPdfSignature, timestamps: list[EmbeddedPdfSignatu
 
 
 def _timestamp_report(ts: EmbeddedPdfSignature, trust: TrustServices,
-                      dss: DocumentSecurityStore | None) -> TimestampReport:
+                      dss: _Embedded) -> TimestampReport:
     status = validate_pdf_timestamp(ts, validation_context=_context(trust, dss))
     cert = status.signing_cert
     return TimestampReport(

@@ -18,14 +18,12 @@ from signing import (
     PadesLevel,
     SignatureRequest,
     SigningError,
-    VerificationReport,
     add_archive_timestamp,
     copy_request,
     operator_request,
     protected_until,
     result_requests,
     sign_pdf,
-    verify_pdf,
 )
 from vault import FileRole
 
@@ -82,11 +80,6 @@ def _requests(services: Services, options: SignOptions) -> tuple[SignatureReques
                            options.signature_png, seal, options.centre_mm, options.page, level)
 
 
-def verify_document(services: Services, pdf: bytes) -> VerificationReport:
-    """Validate every signature in ``pdf`` with the configured trust roots."""
-    return verify_pdf(pdf, services.trust)
-
-
 @dataclass
 class RenewalReport:
     """What ``renew_timestamps`` did: documents checked, renewed, and those it could not."""
@@ -106,29 +99,31 @@ def renew_timestamps(services: Services, within_days: float, *, now: datetime | 
     unverifiable within ``within_days`` (its TSA certificate expires), as an append-only
     update of the file with an audit event (issue 4 item 6)."""
     horizon = (now or datetime.now(UTC)) + timedelta(days=within_days)
-    report = RenewalReport()
     documents = services.vault.documents_with(FileRole.SIGNED)
+    report = RenewalReport(checked=len(documents))
     for index, document_id in enumerate(documents, start=1):
-        report.checked += 1
-        data = services.vault.read_file(document_id, FileRole.SIGNED.value,
-                                        actor=REFRESH_ACTOR).data
-        until = protected_until(data)
-        if until is not None and until > horizon:
-            if progress:
-                progress(index, len(documents))
-            continue
         try:
-            renewed = add_archive_timestamp(data, services.trust)
-            after = protected_until(renewed)
-            if until is not None and (after is None or after <= until):
-                raise SigningError(f"dấu thời gian mới không kéo dài hiệu lực ({after}); chứng "
-                                   f"thư của TSA cần được gia hạn (the new timestamp does not "
-                                   f"extend protection: the TSA certificate needs renewing)")
-            services.vault.extend_file(document_id, FileRole.SIGNED, renewed,
-                                       reason="lta_renewal", actor=REFRESH_ACTOR)
-            report.renewed.append(document_id)
+            if _renew(services, document_id, horizon):
+                report.renewed.append(document_id)
         except SigningError as exc:
             report.failed.append((document_id, str(exc)))
         if progress:
             progress(index, len(documents))
     return report
+
+
+def _renew(services: Services, document_id: str, horizon: datetime) -> bool:
+    """Renew one signed file if its protection ends before ``horizon``; True if renewed."""
+    data = services.vault.read_file(document_id, FileRole.SIGNED.value, actor=REFRESH_ACTOR).data
+    until = protected_until(data)
+    if until is not None and until > horizon:
+        return False
+    renewed = add_archive_timestamp(data, services.trust)
+    after = protected_until(renewed)
+    if until is not None and (after is None or after <= until):
+        raise SigningError(f"dấu thời gian mới không kéo dài hiệu lực ({after}); chứng thư của "
+                           f"TSA cần được gia hạn (the new timestamp does not extend "
+                           f"protection: the TSA certificate needs renewing)")
+    services.vault.extend_file(document_id, FileRole.SIGNED, renewed, reason="lta_renewal",
+                               actor=REFRESH_ACTOR)
+    return True

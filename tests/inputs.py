@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
 import zlib
 from pathlib import Path
 
@@ -80,3 +81,9 @@ def png_bomb(width: int = 40_000, height: int = 40_000) -> bytes:
     compressor = zlib.compressobj(9)
     body = b"".join(compressor.compress(row) for _ in range(64)) + compressor.flush()
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def first_page_text(pdf: Path) -> str:
+    """Page 1's text as poppler's pdftotext extracts it (what a reader's viewer copies)."""
+    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -157,112 +158,70 @@ def _pem(der: bytes) -> bytes:
     return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
 
 
+def _usage(*bits: str) -> dict[str, Any]:
+    return {"id": "key_usage", "critical": True,
+            "smart-value": {"schema": "key-usage", "params": list(bits)}}
+
+
+def _crl_from(issuer: str) -> dict[str, Any]:
+    return {"id": "crl_distribution_points",
+            "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": [issuer]}}}
+
+
+def _cert(issuer: str, *extensions: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"issuer": issuer, "validity": VALID, "extensions": list(extensions), **more}
+
+
 def _config(url: str) -> str:
-    validity = f'valid-from: "{VALID["valid-from"]}"\n          valid-to: "{VALID["valid-to"]}"'
-    # The agency's certificate names only a CRL; the officers' also an OCSP responder.
-    crl_only = """
-          - id: key_usage
-            critical: true
-            smart-value: {schema: key-usage, params: [digital_signature, non_repudiation]}
-          - id: crl_distribution_points
-            smart-value: {schema: crl-dist-url, params: {crl-repo-names: [interm]}}"""
-    signer_ext = crl_only + """
-          - id: authority_information_access
-            smart-value: {schema: aia-urls, params: {ocsp-responder-names: [interm]}}"""
-    return f"""
-external-url-prefix: "{url}"
-keysets:
-  keys:
-    path-prefix: .
-    keys:
-{"".join(f"      {k}: {{path: {k}.key.pem}}{chr(10)}" for k in KEYS)}
-pki-architectures:
-  {ARCH}:
-    keyset: keys
-    entity-defaults: {{country-name: VN, organization-name: sohoa test CA}}
-    entities:
-      root: {{common-name: sohoa Test Root}}
-      interm: {{common-name: sohoa Test Issuing CA}}
-      ocsp: {{common-name: sohoa Test OCSP}}
-      tsa: {{common-name: sohoa Test TSA}}
-      agency: {{common-name: "{AGENCY_NAME}", organization-name: "{AGENCY_NAME}"}}
-      officer: {{common-name: Nguyễn Văn An}}
-      revoked: {{common-name: Revoked Officer}}
-    certs:
-      root:
-        subject: root
-        issuer: root
-        validity:
-          {validity}
-        extensions:
-          - id: basic_constraints
-            critical: true
-            value: {{ca: true}}
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage, params: [digital_signature, key_cert_sign, crl_sign]}}
-      interm:
-        issuer: root
-        validity:
-          {validity}
-        extensions:
-          - id: basic_constraints
-            critical: true
-            value: {{ca: true, path-len-constraint: 0}}
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage, params: [digital_signature, key_cert_sign, crl_sign]}}
-          - id: crl_distribution_points
-            smart-value: {{schema: crl-dist-url, params: {{crl-repo-names: [root]}}}}
-      ocsp:
-        issuer: interm
-        validity:
-          {validity}
-        extensions:
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage, params: [digital_signature]}}
-          - id: extended_key_usage
-            critical: true
-            value: [ocsp_signing]
-          - id: ocsp_no_check
-      tsa:
-        issuer: root
-        validity:
-          {validity}
-        extensions:
-          - id: key_usage
-            critical: true
-            smart-value: {{schema: key-usage, params: [digital_signature]}}
-          - id: extended_key_usage
-            critical: true
-            value: [time_stamping]
-          - id: crl_distribution_points
-            smart-value: {{schema: crl-dist-url, params: {{crl-repo-names: [root]}}}}
-      agency:
-        issuer: interm
-        validity:
-          {validity}
-        extensions:{crl_only}
-      officer:
-        issuer: interm
-        validity:
-          {validity}
-        extensions:{signer_ext}
-      revoked:
-        issuer: interm
-        validity:
-          {validity}
-        revocation:
-          revoked-since: "2025-01-01T00:00:00+0000"
-          reason: key_compromise
-        extensions:{signer_ext}
-    services:
-      ocsp:
-        interm: {{for-issuer: interm, responder-cert: ocsp, signing-key: ocsp}}
-      crl-repo:
-        root: {{for-issuer: root, signing-key: root, simulated-update-schedule: "P90D"}}
-        interm: {{for-issuer: interm, signing-key: interm, simulated-update-schedule: "P30D"}}
-      time-stamping:
-        tsa: {{signing-key: tsa, signing-cert: tsa}}
-"""
+    ca = {"id": "basic_constraints", "critical": True, "value": {"ca": True}}
+    ca_usage = _usage("digital_signature", "key_cert_sign", "crl_sign")
+    signer = (_usage("digital_signature", "non_repudiation"), _crl_from("interm"))
+    ocsp_url = {"id": "authority_information_access", "smart-value": {
+        "schema": "aia-urls", "params": {"ocsp-responder-names": ["interm"]}}}
+    certs = {
+        "root": _cert("root", ca, ca_usage, subject="root"),
+        "interm": _cert("root", {**ca, "value": {"ca": True, "path-len-constraint": 0}},
+                        ca_usage, _crl_from("root")),
+        "ocsp": _cert("interm", _usage("digital_signature"),
+                      {"id": "extended_key_usage", "critical": True, "value": ["ocsp_signing"]},
+                      {"id": "ocsp_no_check"}),
+        "tsa": _cert("root", _usage("digital_signature"),
+                     {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
+                     _crl_from("root")),
+        # The agency's certificate names only a CRL; the officers' also an OCSP responder.
+        "agency": _cert("interm", *signer),
+        "officer": _cert("interm", *signer, ocsp_url),
+        "revoked": _cert("interm", *signer, ocsp_url, revocation={
+            "revoked-since": "2025-01-01T00:00:00+0000", "reason": "key_compromise"}),
+    }
+    config = {
+        "external-url-prefix": url,
+        "keysets": {"keys": {"path-prefix": ".",
+                             "keys": {k: {"path": f"{k}.key.pem"} for k in KEYS}}},
+        "pki-architectures": {ARCH: {
+            "keyset": "keys",
+            "entity-defaults": {"country-name": "VN", "organization-name": "sohoa test CA"},
+            "entities": {
+                "root": {"common-name": "sohoa Test Root"},
+                "interm": {"common-name": "sohoa Test Issuing CA"},
+                "ocsp": {"common-name": "sohoa Test OCSP"},
+                "tsa": {"common-name": "sohoa Test TSA"},
+                "agency": {"common-name": AGENCY_NAME, "organization-name": AGENCY_NAME},
+                "officer": {"common-name": "Nguyễn Văn An"},
+                "revoked": {"common-name": "Revoked Officer"},
+            },
+            "certs": certs,
+            "services": {
+                "ocsp": {"interm": {"for-issuer": "interm", "responder-cert": "ocsp",
+                                    "signing-key": "ocsp"}},
+                "crl-repo": {
+                    "root": {"for-issuer": "root", "signing-key": "root",
+                             "simulated-update-schedule": "P90D"},
+                    "interm": {"for-issuer": "interm", "signing-key": "interm",
+                               "simulated-update-schedule": "P30D"},
+                },
+                "time-stamping": {"tsa": {"signing-key": "tsa", "signing-cert": "tsa"}},
+            },
+        }},
+    }
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

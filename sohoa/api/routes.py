@@ -12,10 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from digitize import FileTooLarge
 from digitize.separators import Separator, separator_sheet
+from signing import verify_pdf
 from storage import LocalBlobStore, PresignedUrlError
 from vault import FileRole, parse_owner_id
 
-from .. import counter, record, signatures
+from .. import counter, record
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary
 from ..services import Services
@@ -93,7 +94,7 @@ async def verify(
     if len(data) > limit:
         raise FileTooLarge(f"tệp vượt giới hạn {limit:,} byte (file exceeds the size limit)",
                            filename=file.filename)
-    report = await run_in_threadpool(signatures.verify_document, services, data)
+    report = await run_in_threadpool(verify_pdf, data, services.trust)
     return report.as_dict()
 
 

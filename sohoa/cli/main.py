@@ -13,13 +13,13 @@ from rich.table import Table
 
 from digitize import DigitizeError
 from digitize.separators import Separator, separator_sheet
-from signing import NotAPdf, PadesLevel, SigningError, vietnam_time
+from signing import NotAPdf, PadesLevel, SigningError, verify_pdf, vietnam_time
 from storage import StorageError
 from vault import LABELS, FileRole, InvalidOwnerId, VaultError, parse_owner_id
 
 from .. import counter, record, signatures
 from ..presenters import digitisation_record, document_summary
-from ..services import Services, build_services
+from ..services import Services, build_services, dev_pki, trust_services
 from ..settings import Settings
 from .output import console, counted_progress, fail, page_progress, print_json
 
@@ -265,7 +265,7 @@ def sign(
         raise typer.Exit(2) from None
     with _calling(as_json) as services:
         signed = signatures.sign_document(services, data, options)
-        report = signatures.verify_document(services, signed)
+        report = verify_pdf(signed, services.trust)
     output.write_bytes(signed)
     newest = report.signatures[-1]
     if as_json:
@@ -289,8 +289,12 @@ def _placement(at: str) -> dict[str, Any]:
 def verify(pdf: Annotated[Path, typer.Argument(help="A signed PDF")], as_json: JsonOption = False) -> None:
     """Kiểm tra chữ ký số trong tệp PDF (validate a PDF's signatures)."""
     data = _read(pdf)
-    with _calling(as_json) as services:
-        report = signatures.verify_document(services, data)
+    settings = Settings()
+    try:
+        # Validation needs only the trust settings: no database, no vault.
+        report = verify_pdf(data, trust_services(settings, dev_pki(settings)))
+    except (NotAPdf, SigningError) as exc:
+        fail(exc, as_json=as_json)
     if as_json:
         print_json(report.as_dict())
     else:

@@ -32,7 +32,7 @@ from signing import (
     sign_pdf,
     verify_pdf,
 )
-from tests.inputs import image_bytes, text_page
+from tests.inputs import first_page_text, image_bytes, text_page
 
 AGENCY = "UBND phường Bến Nghé"
 OPERATOR = "Nguyễn Thị Phương Thảo"
@@ -95,8 +95,7 @@ def test_stamp_texts_extract_with_diacritics_and_the_iso_8601_time(copy: bytes,
                                                                     tmp_path: Path) -> None:
     path = tmp_path / "copy.pdf"
     path.write_bytes(copy)
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = first_page_text(path)
     assert f"Người số hóa: {OPERATOR}" in text
     assert "Thời gian quét: 24/11/2026 09:15:03 (UTC+07:00)" in text
     assert "SAO Y" in text and AGENCY in text

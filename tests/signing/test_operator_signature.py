@@ -17,7 +17,7 @@ from signing import (
     stamp_font,
     verify_pdf,
 )
-from tests.inputs import image_bytes, image_pdf, text_page
+from tests.inputs import first_page_text, image_bytes, image_pdf, text_page
 
 OPERATOR = "Nguyễn Thị Phương Thảo"
 SCANNED = datetime(2026, 11, 24, 2, 15, 3, tzinfo=UTC)  # 09:15:03 in Vietnam
@@ -78,8 +78,7 @@ def test_stamp_text_extracts_with_diacritics(signed: bytes, tmp_path: Path) -> N
     # REGULATIONS 9.A.7: the stamp names the operator and the scan time.
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed)
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = first_page_text(path)
     assert f"Người số hóa: {OPERATOR}" in text
     assert "Thời gian quét: 24/11/2026 09:15:03 (UTC+07:00)" in text
 

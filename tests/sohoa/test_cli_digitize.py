@@ -22,6 +22,7 @@ from sohoa.cli import app
 from sohoa.services import build_services
 from sohoa.settings import Settings
 from tests.conftest import FIXTURES
+from tests.inputs import first_page_text
 from tests.sohoa.bad_inputs import bad_cases
 from tests.sohoa.conftest import snapshot_of
 
@@ -137,8 +138,7 @@ def test_operator_stamp_is_drawn_at_the_top_left_of_page_1(filed: Filed, tmp_pat
 
 
 def test_stamp_text_is_extractable_with_diacritics(filed: Filed) -> None:
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(filed.signed), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = first_page_text(filed.signed)
     assert f"Người số hóa: {OPERATOR}" in text
     assert "Thời gian quét:" in text and "(UTC+07:00)" in text
 
