@@ -5,14 +5,25 @@ dossiers and the audit trail, behind one service (``Vault``) that the API, the
 CLI and the job workers share. Nothing is visible to everyone by default.
 """
 
+from .conversions import (
+    ConversionRecord,
+    DocumentStanding,
+    LookupRecord,
+    NewConversion,
+    new_lookup_code,
+    normalise_code,
+)
 from .digitisation import LABELS, REQUIRED_FIELDS, DigitisationRecord
 from .dossiers import format_code, is_dossier_code
 from .errors import (
+    AlreadyCertified,
     CodeConflict,
+    DocumentRevoked,
     DossierMismatch,
     InvalidRecordValue,
     InvalidTransition,
     NotAnExtension,
+    NotAResult,
     NotFound,
     RecordIncomplete,
     UnknownVariant,
@@ -28,11 +39,21 @@ from .ids import (
     mask_ids_in_text,
     parse_owner_id,
 )
-from .models import Base, DocumentStatus, FileRole
+from .models import Base, ConversionDirection, DocumentStatus, FileRole
 from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .service import Vault
 
 __all__ = [
+    "AlreadyCertified",
+    "ConversionDirection",
+    "ConversionRecord",
+    "DocumentRevoked",
+    "DocumentStanding",
+    "LookupRecord",
+    "NewConversion",
+    "NotAResult",
+    "new_lookup_code",
+    "normalise_code",
     "LABELS",
     "REQUIRED_FIELDS",
     "Base",

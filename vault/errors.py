@@ -56,3 +56,21 @@ class NotAnExtension(VaultError):
     begin with every byte of the old, or earlier signatures and stored ranges would break."""
 
     code = "not_an_extension"
+
+
+class AlreadyCertified(VaultError):
+    """The document already has the agency's certified electronic copy."""
+
+    code = "already_certified"
+
+
+class DocumentRevoked(VaultError):
+    """The document was revoked: it stays readable, but nothing more is issued from it."""
+
+    code = "document_revoked"
+
+
+class NotAResult(VaultError):
+    """Only a TTHC result (kết quả giải quyết) is revoked; a dossier component is not."""
+
+    code = "not_a_result"

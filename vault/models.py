@@ -65,6 +65,9 @@ class FileRole(StrEnum):
     PDFA = "pdfa"  # the searchable PDF/A made from it
     SIGNED = "signed"  # the PDF/A with the operator's signature, an incremental update
     TEXT = "text"  # the recognised text, pages separated by form feeds
+    #: The agency's certified electronic copy of the paper (bản sao điện tử, "SAO Y"): the
+    #: signed file plus the agency's signature showing the conversion mark (9.E.37–39).
+    CERTIFIED = "certified"
 
 
 class DocumentStatus(StrEnum):
@@ -161,6 +164,11 @@ class Document(Base):
     extraction: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: OCR when every record value came from the page, MANUAL when staff keyed any.
     extraction_method: Mapped[str | None] = mapped_column(String(8))
+    #: Set once when a result is revoked (thu hồi, REGULATIONS 9.C.25); the document stays
+    #: stored and retrievable, and every paper or electronic copy of it becomes invalid.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(String(500))
+    revoked_by: Mapped[str | None] = mapped_column(String(255))
 
     owner: Mapped[Owner] = relationship()
     dossier: Mapped[Dossier | None] = relationship()
@@ -209,6 +217,42 @@ class FileHistory(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(64))
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConversionDirection(StrEnum):
+    PAPER_TO_ELECTRONIC = "paper_to_electronic"  # chuyển đổi từ giấy sang điện tử
+    ELECTRONIC_TO_PAPER = "electronic_to_paper"  # chuyển đổi từ điện tử sang giấy
+
+
+class Conversion(Base):
+    """One conversion of a document between paper and electronic form (chuyển đổi).
+
+    Each has a random look-up code (mã tra cứu), printed with its URL and QR, that
+    answers whether the copy is still valid; the copy number of a formal "SAO Y"
+    counts per agency and restarts at 01 each 1 January (REGULATIONS 9.E.41).
+    """
+
+    __tablename__ = "conversions"
+    __table_args__ = (UniqueConstraint("agency_code", "copy_year", "copy_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(24))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    converter: Mapped[str] = mapped_column(String(255))
+    agency_code: Mapped[str] = mapped_column(String(32))
+    agency_name: Mapped[str] = mapped_column(String(255))
+    #: The electronic file at the time of conversion: the one printed, or the one certified.
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    #: What the conversion produced: the certified file, or the printable PDF.
+    output_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    copy_form: Mapped[str | None] = mapped_column(String(16))
+    copy_year: Mapped[int | None] = mapped_column(Integer)
+    copy_number: Mapped[int | None] = mapped_column(Integer)
+    copy_symbol: Mapped[str | None] = mapped_column(String(64))
+
+    document: Mapped[Document] = relationship()
 
 
 class AuditEvent(Base):

@@ -45,6 +45,10 @@ class DocumentRecord:
     result_code: str | None = None
     extraction: list[dict[str, Any]] = field(default_factory=list)
     extraction_method: str | None = None
+    #: The procedure (mã TTHC) of the document's dossier, when it has one.
+    procedure: str | None = None
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
 
     def expired(self, today: date) -> bool:
         """Past its validity: shown as expired, never attached as a valid paper (item 51)."""
@@ -58,6 +62,7 @@ class DocumentRecord:
         data["scanned_at"] = self.scanned_at.isoformat()
         data["created_at"] = self.created_at.isoformat()
         data["record"] = self.record.as_dict()
+        data["revoked_at"] = self.revoked_at.isoformat() if self.revoked_at else None
         return data
 
 
