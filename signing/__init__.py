@@ -7,18 +7,18 @@ run (``DevPki``) with an in-process timestamping authority, clearly marked DEV O
 
 from .appearance import (
     COPY_FORMS,
-    VIETNAM_TIME,
+    DEFAULT_CONVERSION_MARK,
     Appearance,
     Box,
     Corner,
     ImageStamp,
     TextStamp,
+    certified_copy_stamp,
     copy_stamp,
-    iso_vietnam_time,
     operator_stamp,
     seal_over,
-    vietnam_time,
 )
+from .clock import VIETNAM_TIME, iso_vietnam_time, vietnam_time, vietnamese_date
 from .errors import (
     BadSigningInput,
     CertificateRejected,
@@ -34,10 +34,19 @@ from .keys import (
     Pkcs12KeySource,
     key_source_from_spec,
 )
+from .paper_copy import CertificationBlock, FormalCopy, paper_copy
 from .pki import DEV_MARK, DevPki, KeyPair
+from .qr_data import ConversionData, PublicationData, parse_labelled
 from .refresh import add_archive_timestamp, protected_until
 from .revocation import CachingFetcherBackend, RevocationCache
-from .sign import SignatureRequest, copy_request, operator_request, result_requests, sign_pdf
+from .sign import (
+    SignatureRequest,
+    certified_copy_request,
+    copy_request,
+    operator_request,
+    result_requests,
+    sign_pdf,
+)
 from .trust import (
     PadesLevel,
     TrustServices,
@@ -49,6 +58,16 @@ from .verify import NotAPdf, SignatureReport, VerificationReport, verify_pdf
 
 __all__ = [
     "COPY_FORMS",
+    "DEFAULT_CONVERSION_MARK",
+    "CertificationBlock",
+    "ConversionData",
+    "FormalCopy",
+    "PublicationData",
+    "certified_copy_request",
+    "certified_copy_stamp",
+    "paper_copy",
+    "parse_labelled",
+    "vietnamese_date",
     "DEV_MARK",
     "VIETNAM_TIME",
     "Appearance",

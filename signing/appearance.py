@@ -19,12 +19,12 @@ goes into the signature, so stamp and signature never disagree.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from PIL import Image
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -33,11 +33,18 @@ from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import BaseStampStyle, StaticStampStyle, TextStampStyle
 
+from .clock import vietnam_time
 from .errors import BadSigningInput
+from .fonts import text_width
+from .qr_data import qr_pdf_content
 
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 SIGNED_AT = "%(signed_at)s"
 COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
+#: The wording of the paper → electronic conversion mark (a setting; the law fixes none).
+DEFAULT_CONVERSION_MARK = "Bản điện tử được chuyển đổi từ bản giấy"
+#: Side of a stamp's QR in points (22 mm): modules of about 0.4 mm, which phones read
+#: from a print as well as from a screen.
+QR_SIDE = 62.0
 
 #: Inset of a corner stamp from the page's edges, in PDF points.
 CORNER_INSET = (14.0, 8.0)
@@ -73,26 +80,36 @@ class Appearance(Protocol):
     def style(self) -> BaseStampStyle: ...
 
 
-def vietnam_time(moment: datetime) -> str:
-    """``24/11/2026 09:15:03 (UTC+07:00)``: how the operator stamp shows a time."""
-    return moment.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+07:00)"
-
-
-def iso_vietnam_time(moment: datetime) -> str:
-    """``2026-11-24T09:15:03+07:00``: date, hh:mm:ss and the Vietnam zone per ISO 8601."""
-    return moment.astimezone(VIETNAM_TIME).replace(microsecond=0).isoformat()
-
-
 @dataclass(frozen=True)
 class TextStamp:
-    """Black text in a thin frame, in a corner of a page; no image."""
+    """Black text in a thin frame, in a corner of a page, optionally with a QR on its left;
+    no signature image."""
 
     text: str
     font_path: Path
     corner: Corner
-    size: tuple[float, float]
     font_size: int = 10
     page: int = 0
+    qr_text: str | None = None
+    #: A time the signer writes for ``%(signed_at)s``, to size the box by.
+    SAMPLE_TIME: ClassVar[str] = "2026-11-24T09:15:03+07:00"
+    MARGIN: ClassVar[tuple[int, int]] = (4, 3)
+
+    @property
+    def leading(self) -> int:
+        return round(self.font_size * 1.2)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Width and height in points: the text as set in the font, plus the QR's square."""
+        shown = self.text.replace(SIGNED_AT, self.SAMPLE_TIME)
+        margin_x, margin_y = self.MARGIN
+        height = float(self.leading * len(shown.splitlines()) + 2 * margin_y + 2)
+        width = text_width(self.font_path, shown, self.font_size) + 2 * margin_x + 2
+        if self.qr_text:
+            height = max(height, QR_SIDE)
+            width += height
+        return width, height
 
     def box(self, page_box: Box) -> Box:
         width, height = self.size
@@ -105,34 +122,65 @@ class TextStamp:
     def style(self) -> TextStampStyle:
         # The same size goes to the font factory and the text box (TOOLCHAIN.md).
         font = GlyphAccumulatorFactory(str(self.font_path), font_size=self.font_size)
-        return TextStampStyle(
+        margin_x, margin_y = self.MARGIN
+        qr_room = round(self.size[1]) if self.qr_text else 0
+        style = TextStampStyle(
             stamp_text=self.text,
-            text_box_style=TextBoxStyle(font=font, font_size=self.font_size,
-                                        leading=round(self.font_size * 1.2)),
+            # No padding of the text box's own (pyHanko's default is 10 pt each side): the
+            # box is sized to the text, and padding would make the layout shrink the text
+            # below the 10 pt the decree asks.
+            text_box_style=TextBoxStyle(
+                font=font, font_size=self.font_size, leading=self.leading,
+                box_layout_rule=SimpleBoxLayoutRule(
+                    x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+                    margins=Margins(0, 0, 0, 0))),
             border_width=1,
             border_color=(0, 0, 0),
             inner_content_layout=SimpleBoxLayoutRule(
                 x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
-                margins=Margins(left=4, right=4, top=2, bottom=2),
+                margins=Margins(left=margin_x + qr_room, right=margin_x, top=margin_y,
+                                bottom=margin_y),
             ),
         )
+        if not self.qr_text:
+            return style
+        return replace(style, background=qr_pdf_content(self.qr_text), background_opacity=1.0,
+                       background_layout=SimpleBoxLayoutRule(
+                           x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+                           margins=Margins(margin_y, margin_y, margin_y, margin_y)))
 
 
 def operator_stamp(operator: str, scanned_at: datetime, font_path: Path) -> TextStamp:
     """The scanning officer's stamp, top-left of page 1 (REGULATIONS 9.A.7)."""
     text = f"Người số hóa: {operator}\nThời gian quét: {vietnam_time(scanned_at)}"
-    return TextStamp(text, font_path, Corner.TOP_LEFT, (210.0, 30.0), font_size=8)
+    return TextStamp(text, font_path, Corner.TOP_LEFT, font_size=8)
 
 
 def copy_stamp(copy_form: str, agency: str, font_path: Path) -> TextStamp:
     """The agency's copy signature, top-right of page 1, Times-compatible 10 pt (9.E.37)."""
+    return TextStamp(_copy_lines(copy_form, agency), font_path, Corner.TOP_RIGHT)
+
+
+def certified_copy_stamp(copy_form: str, agency: str, mark: str, font_path: Path,
+                         qr_text: str | None = None) -> TextStamp:
+    """The copy signature of a paper → electronic conversion (REGULATIONS 9.E.37–38): the
+    "SAO Y" lines, then the conversion mark; the agency's full name and the signing time,
+    which is the conversion time, are already in them. The optional QR on the left
+    carries the same data (NĐ 137/2024 Art. 4)."""
+    mark = " ".join(mark.split())
+    if not mark:
+        raise BadSigningInput("ký hiệu chuyển đổi không được để trống (the conversion mark "
+                              "is empty)")
+    return TextStamp(f"{_copy_lines(copy_form, agency)}\n{mark}", font_path, Corner.TOP_RIGHT,
+                     qr_text=qr_text)
+
+
+def _copy_lines(copy_form: str, agency: str) -> str:
     form = copy_form.strip().upper()
     if form not in COPY_FORMS:
         raise BadSigningInput(f"hình thức sao phải là {', '.join(COPY_FORMS)} "
-                           f"(copy form must be one of them), không phải {copy_form!r}")
-    text = f"{form}\n{agency}\nThời gian ký: {SIGNED_AT}"
-    width = max(200.0, min(300.0, 5.2 * max(len(form), len(agency), 39)))
-    return TextStamp(text, font_path, Corner.TOP_RIGHT, (width, 44.0))
+                              f"(copy form must be one of them), không phải {copy_form!r}")
+    return f"{form}\n{agency}\nThời gian ký: {SIGNED_AT}"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 LIBERATION2_DIRS = (
@@ -86,3 +88,21 @@ def _has_vietnamese(path: Path) -> bool:
 
     cmap = TTFont(str(path), lazy=True).getBestCmap() or {}
     return all(ord(ch) in cmap for ch in "ỦỹơưạếộđĐ")
+
+
+@lru_cache(maxsize=8)
+def _advances(path: Path) -> tuple[dict[int, int], int, int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    metrics = font["hmtx"].metrics
+    widths = {code: metrics[glyph][0] for code, glyph in (font.getBestCmap() or {}).items()}
+    return widths, font["head"].unitsPerEm, metrics[".notdef"][0]
+
+
+def text_width(path: Path, text: str, size: float) -> float:
+    """Width in points of the widest line of ``text`` set in the font at ``size``: boxes are
+    sized to what they hold, whatever the agency's name."""
+    widths, upem, missing = _advances(Path(path))
+    lines = unicodedata.normalize("NFC", text).splitlines() or [""]
+    return max(sum(widths.get(ord(ch), missing) for ch in line) for line in lines) * size / upem

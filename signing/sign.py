@@ -29,15 +29,15 @@ from pyhanko_certvalidator.errors import (
 
 from .appearance import (
     SIGNED_AT,
-    VIETNAM_TIME,
     Appearance,
     Box,
     ImageStamp,
+    certified_copy_stamp,
     copy_stamp,
-    iso_vietnam_time,
     operator_stamp,
     seal_over,
 )
+from .clock import VIETNAM_TIME, iso_vietnam_time
 from .errors import (
     BadSigningInput,
     CertificateRejected,
@@ -75,6 +75,18 @@ def copy_request(key: KeySource, font_path: Path, agency: str, copy_form: str = 
     return SignatureRequest(
         key=key, appearance=copy_stamp(copy_form, agency, font_path), field_name="SohoaCopy",
         reason=f"{copy_form.strip().upper()} — bản điện tử sao từ bản giấy", level=level,
+    )
+
+
+def certified_copy_request(key: KeySource, font_path: Path, agency: str, mark: str,
+                           copy_form: str = "SAO Y", qr_text: str | None = None,
+                           level: PadesLevel = PadesLevel.B_LTA) -> SignatureRequest:
+    """The agency's certification of a paper → electronic conversion (REGULATIONS
+    9.E.37–39): its "SAO Y" signature, whose stamp also shows the conversion mark, with
+    the optional QR of the same data. Sign it with ``now`` set to the time the QR gives."""
+    return SignatureRequest(
+        key=key, appearance=certified_copy_stamp(copy_form, agency, mark, font_path, qr_text),
+        field_name="SohoaCopy", reason=f"{copy_form.strip().upper()} — {mark}", level=level,
     )
 
 

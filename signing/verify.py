@@ -54,7 +54,7 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from .appearance import iso_vietnam_time
+from .clock import iso_vietnam_time
 from .trust import TrustServices
 
 log = logging.getLogger(__name__)

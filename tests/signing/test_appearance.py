@@ -117,6 +117,19 @@ def test_sao_y_is_set_in_a_times_compatible_font_at_10_points(copy: bytes) -> No
     assert any("LiberationSerif" in name for name in font_names)
 
 
+def test_stamp_text_is_not_shrunk_to_fit_its_box(copy: bytes, tmp_path: Path) -> None:
+    """A 10 pt line set at 10 pt on the page: the box is sized to the text, so no layout
+    scaling shrinks it (pdftotext's word box of Liberation Serif is 1.107 em tall)."""
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(copy)
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    heights = {word: float(y2) - float(y1) for y1, y2, word in re.findall(
+        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', html)}
+    assert abs(heights[AGENCY] - 11.07) < 0.3, heights  # the SAO Y block: 10 pt
+    assert abs(heights[f"Người số hóa: {OPERATOR}"] - 8.86) < 0.3, heights  # the operator's: 8 pt
+
+
 def _content_streams(xobject: pikepdf.Object) -> list[bytes]:
     found = [xobject.read_bytes()]
     resources = xobject.get("/Resources", {})
