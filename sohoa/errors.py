@@ -21,12 +21,15 @@ from signing import (
 )
 from storage import BlobIntegrityError, StorageError, StorageUnavailable
 from vault import (
+    AlreadyCertified,
     CodeConflict,
+    DocumentRevoked,
     DossierMismatch,
     InvalidOwnerId,
     InvalidRecordValue,
     InvalidTransition,
     NotAnExtension,
+    NotAResult,
     NotFound,
     RecordIncomplete,
     UnknownVariant,
@@ -47,7 +50,8 @@ def http_status(exc: BaseException) -> int:
         return 422
     if isinstance(exc, NotFound):
         return 404
-    if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict | NotAnExtension):
+    if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict | NotAnExtension
+                  | AlreadyCertified | DocumentRevoked | NotAResult):
         return 409
     if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable
                   | CertificateRejected):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from vault import REQUIRED_FIELDS, DocumentRecord, FileRole
+from vault import REQUIRED_FIELDS, ConversionRecord, DocumentRecord, FileRole
+
+from .settings import Settings
 
 
 def document_summary(record: DocumentRecord,
@@ -32,6 +34,8 @@ def document_summary(record: DocumentRecord,
         ],
         "quality": record.page_quality,
         "result_code": record.result_code,
+        "revoked_at": record.revoked_at.isoformat() if record.revoked_at else None,
+        "revocation_reason": record.revocation_reason,
         "record": digitisation_record(record, required),
         "fields": record.extraction,
     }
@@ -49,3 +53,22 @@ def digitisation_record(record: DocumentRecord,
         "missing": fields.missing(required, record.owner),
         "expired": record.expired(date.today()),
     }
+
+
+def conversion_summary(conversion: ConversionRecord, settings: Settings) -> dict[str, Any]:
+    """A conversion with its look-up code and URL, for staff and programs."""
+    return {
+        "code": conversion.code, "lookup_url": settings.lookup_url(conversion.code),
+        "document_id": conversion.document_id, "direction": conversion.direction,
+        "issued_at": conversion.issued_at.isoformat(), "converter": conversion.converter,
+        "agency": conversion.agency_name, "source_sha256": conversion.source_sha256,
+        "output_sha256": conversion.output_sha256, "copy_form": conversion.copy_form,
+        "copy_number": conversion.copy_number, "copy_symbol": conversion.copy_symbol,
+    }
+
+
+def with_registry(report: dict[str, Any], registry: dict[str, Any]) -> dict[str, Any]:
+    """A verification report with what the vault knows of the file; a revoked or expired
+    result makes the whole answer invalid (REGULATIONS 9.C.25, 9.E.42)."""
+    invalidated = registry.get("known") and registry.get("status") != "valid"
+    return {**report, "registry": registry, "valid": report["valid"] and not invalidated}

@@ -7,8 +7,9 @@ it needs, so tests can build the same graph on a temporary folder or a real S3.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from sqlalchemy import Engine
@@ -29,6 +30,7 @@ from signing import (
 from storage import BlobStore, S3Options, open_blob_store
 from vault import Vault
 
+from .cache import TimedCache
 from .db import make_engine, migrate, session_factory
 from .errors import describe_error
 from .jobs import JobRunner
@@ -52,6 +54,8 @@ class Services:
     #: Configured keys (HSM, token, PKCS#12); None: the development PKI.
     operator_keys: KeySource | None = None
     agency_keys: KeySource | None = None
+    #: Signature checks shown on the public look-up page, by file SHA-256.
+    signature_cache: TimedCache[dict[str, Any]] = field(default_factory=lambda: TimedCache(600))
 
     def operator_key(self, name: str) -> KeySource:
         """The key that signs for counter officer ``name``: configured, else the dev PKI's."""
@@ -97,7 +101,8 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         log.info("%s signatures: %s", role,
                  keys.describe() if keys else "development PKI (DEV ONLY)")
     return Services(settings, engine, sessions, blobs, vault, pki, jobs, catalogue, code_template,
-                    trust, operator_keys, agency_keys)
+                    trust, operator_keys, agency_keys,
+                    signature_cache=TimedCache(settings.lookup_cache_seconds))
 
 
 def dev_pki(settings: Settings) -> DevPki:

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from digitize import IntakeLimits, OcrSettings
 from digitize.capture import CaptureLimits
 from digitize.result_code import DEFAULT_TEMPLATE
-from signing import KeySource, PadesLevel, key_source_from_spec
+from signing import DEFAULT_CONVERSION_MARK, KeySource, PadesLevel, key_source_from_spec
 from vault import REQUIRED_FIELDS
 
 _LIMITS = IntakeLimits()
@@ -142,6 +142,27 @@ class Settings(BaseSettings):
     trust_dev_root: bool = Field(
         default=True, description="Trust the development root (turn off in production)")
 
+    # Conversion certificates and the public look-up (issue 4, items 7–10).
+    system_name: str = Field(
+        default="Hệ thống số hóa sohoa", description="Name of the information system, "
+        "printed on paper copies and in their QR (REGULATIONS 9.A.14, 9.E.40)",
+    )
+    conversion_mark: str = Field(
+        default=DEFAULT_CONVERSION_MARK, description="The mark on paper → electronic copies "
+        "(NĐ 137/2024 Art. 4); the law fixes no wording",
+    )
+    conversion_qr: bool = Field(
+        default=True, description="Put a QR with the conversion data on paper → electronic copies")
+    agency_place: str = Field(default="Hà Nội", description="Place name (địa danh) on formal copies")
+    agency_abbreviation: str = Field(
+        default="", description="The agency's abbreviation in copy numbers, e.g. UBND → 01/SY-UBND")
+    copy_signer_position: str = Field(
+        default="", description="Position of the person who signs formal paper copies")
+    copy_signer_name: str = Field(
+        default="", description="Full name of the person who signs formal paper copies")
+    lookup_cache_seconds: float = Field(
+        default=600.0, description="How long the look-up page reuses a signature check")
+
     # Jobs and the counter.
     job_workers: int = 2
     agency_code: str = "000.00.00.H00"
@@ -157,6 +178,10 @@ class Settings(BaseSettings):
         """The configured agency key, or None for the development PKI."""
         return _key_source(self.agency_key, self.agency_key_secret, self.agency_cert,
                            self.agency_chain)
+
+    def lookup_url(self, code: str) -> str:
+        """Where a look-up code answers: printed on copies and in their QR."""
+        return f"{self.public_url.rstrip('/')}/v/{code}"
 
     @property
     def trust_root_files(self) -> list[Path]:

@@ -27,6 +27,7 @@ from .. import __version__
 from ..errors import describe_error, http_status
 from ..services import Services, build_services
 from ..settings import Settings
+from .certify_routes import router as certify_router
 from .routes import router
 
 access_log = logging.getLogger("sohoa.access")
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.include_router(certify_router)
     _install_error_handlers(app)
     _install_access_log(app)
     return app

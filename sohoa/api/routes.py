@@ -16,9 +16,9 @@ from signing import verify_pdf
 from storage import LocalBlobStore, PresignedUrlError
 from vault import FileRole, parse_owner_id
 
-from .. import counter, record
+from .. import certify, counter, record
 from ..jobs import JobNotFound
-from ..presenters import digitisation_record, document_summary
+from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
 
 router = APIRouter()
@@ -87,7 +87,8 @@ async def verify(
 ) -> dict[str, Any]:
     """Validate every signature in a PDF: signer, PAdES level reached, signing time,
     timestamp, coverage, changes after signing, trust, revocation and a bottom line.
-    Nothing is stored."""
+    ``registry`` says what this service knows of the file: a result it revoked, or one
+    past its validity, is not valid whatever its signatures say. Nothing is stored."""
     services = _services(request)
     limit = services.settings.max_file_bytes
     data = await file.read(limit + 1)
@@ -95,7 +96,8 @@ async def verify(
         raise FileTooLarge(f"tệp vượt giới hạn {limit:,} byte (file exceeds the size limit)",
                            filename=file.filename)
     report = await run_in_threadpool(verify_pdf, data, services.trust)
-    return report.as_dict()
+    registry = await run_in_threadpool(certify.registry_standing, services, data)
+    return with_registry(report.as_dict(), registry)
 
 
 @router.get("/pki/dev-root.crl", tags=["signatures"], include_in_schema=False)

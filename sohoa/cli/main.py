@@ -17,8 +17,8 @@ from signing import NotAPdf, PadesLevel, SigningError, verify_pdf, vietnam_time
 from storage import StorageError
 from vault import LABELS, FileRole, InvalidOwnerId, VaultError, parse_owner_id
 
-from .. import counter, record, signatures
-from ..presenters import digitisation_record, document_summary
+from .. import certify, counter, record, signatures
+from ..presenters import conversion_summary, digitisation_record, document_summary, with_registry
 from ..services import Services, build_services, dev_pki, trust_services
 from ..settings import Settings
 from .output import console, counted_progress, fail, page_progress, print_json
@@ -31,7 +31,10 @@ vault_app = typer.Typer(help="Kho dữ liệu của tổ chức, cá nhân (the 
                         no_args_is_help=True)
 dossier_app = typer.Typer(help="Hồ sơ thủ tục hành chính (dossiers).", no_args_is_help=True)
 signing_app = typer.Typer(help="Chữ ký số (signatures).", no_args_is_help=True)
+certify_app = typer.Typer(help="Chứng nhận chuyển đổi giấy ↔ điện tử (conversion certificates).",
+                          no_args_is_help=True)
 app.add_typer(vault_app, name="vault")
+app.add_typer(certify_app, name="certify")
 app.add_typer(signing_app, name="signing")
 app.add_typer(dossier_app, name="dossier")
 
@@ -141,7 +144,8 @@ def vault_ls(owner: Annotated[str, typer.Argument(help="Personal ID or tax code"
     table = Table("ID", "Tiêu đề", "Trang", "Hồ sơ", "Ngày quét", "Trạng thái")
     for r in records:
         table.add_row(r.id, r.title, str(r.page_count), r.dossier or "—",
-                      vietnam_time(r.scanned_at), r.status)
+                      vietnam_time(r.scanned_at),
+                      f"[red]THU HỒI[/] {vietnam_time(r.revoked_at)}" if r.revoked_at else r.status)
     console.print(table if records else "Kho chưa có tài liệu nào (the vault is empty).")
 
 
@@ -286,17 +290,26 @@ def _placement(at: str) -> dict[str, Any]:
 
 
 @app.command()
-def verify(pdf: Annotated[Path, typer.Argument(help="A signed PDF")], as_json: JsonOption = False) -> None:
+def verify(
+    pdf: Annotated[Path, typer.Argument(help="A signed PDF")],
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Signatures only: do not ask this service's vault whether the "
+        "document was revoked")] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Kiểm tra chữ ký số trong tệp PDF (validate a PDF's signatures)."""
     data = _read(pdf)
     settings = Settings()
     try:
-        # Validation needs only the trust settings: no database, no vault.
         report = verify_pdf(data, trust_services(settings, dev_pki(settings)))
     except (NotAPdf, SigningError) as exc:
         fail(exc, as_json=as_json)
+    answer = report.as_dict()
+    if not offline:
+        with _calling(as_json) as services:
+            answer = with_registry(answer, certify.registry_standing(services, data))
     if as_json:
-        print_json(report.as_dict())
+        print_json(answer)
     else:
         for index, sig in enumerate(report.signatures, start=1):
             mark = "[green]HỢP LỆ[/]" if sig.bottom_line else "[red]KHÔNG HỢP LỆ[/]"
@@ -306,8 +319,16 @@ def verify(pdf: Annotated[Path, typer.Argument(help="A signed PDF")], as_json: J
         for stamp in report.document_timestamps:
             console.print(f"Dấu thời gian lưu trữ: {stamp.time} — {stamp.authority}",
                           highlight=False)
-        console.print(report.verdict_vi(), highlight=False)
-    raise typer.Exit(0 if report.valid else 1)
+        registry = answer.get("registry", {})
+        if registry.get("known") and registry["status"] != "valid":
+            console.print(f"[bold red]Tài liệu {registry['status_vi']}[/]"
+                          f"{' lúc ' + registry['revoked_at'] if registry['revoked_at'] else ''}"
+                          f"{': ' + registry['revocation_reason'] if registry['revocation_reason'] else ''}",
+                          highlight=False)
+        console.print(report.verdict_vi() if answer["valid"] or not report.valid else
+                      "KẾT LUẬN: tài liệu không còn giá trị sử dụng (the document is no longer "
+                      "valid)", highlight=False)
+    raise typer.Exit(0 if answer["valid"] else 1)
 
 
 @signing_app.command("refresh")
@@ -328,6 +349,98 @@ def signing_refresh(
         for document, reason in report.failed:
             console.print(f"  [red]{document}[/]: {reason}", highlight=False)
     raise typer.Exit(1 if report.failed else 0)
+
+
+@certify_app.command("copy")
+def certify_copy(
+    doc_id: Annotated[str, typer.Argument(help="Document ID")],
+    converter: Annotated[str | None, typer.Option(help="Officer converting")] = None,
+    copy_form: Annotated[str, typer.Option(help="SAO Y, SAO LỤC or TRÍCH SAO")] = "SAO Y",
+    qr: Annotated[bool | None, typer.Option(
+        "--qr/--no-qr", help="QR with the conversion data (default: SOHOA_CONVERSION_QR)")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="Also write the certified PDF here")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Chứng nhận bản điện tử chuyển đổi từ bản giấy (paper → electronic certified copy)."""
+    with _calling(as_json) as services:
+        conversion = certify.certify_copy(services, doc_id, converter=converter,
+                                          copy_form=copy_form, qr=qr, actor=CLI_ACTOR)
+        if output:
+            output.write_bytes(services.vault.read_file(doc_id, FileRole.CERTIFIED.value,
+                                                        actor=CLI_ACTOR).data)
+        shown = conversion_summary(conversion, services.settings)
+    if as_json:
+        print_json({"conversion": shown})
+        return
+    console.print(f"Đã chứng nhận bản điện tử: mã tra cứu [bold]{shown['code']}[/] — "
+                  f"{shown['lookup_url']}", highlight=False)
+
+
+@certify_app.command("print")
+def certify_print(
+    doc_id: Annotated[str, typer.Argument(help="Document ID")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF to print")],
+    converter: Annotated[str | None, typer.Option(help="Officer printing the copy")] = None,
+    formal: Annotated[bool, typer.Option(
+        "--sao-y", help="Add the formal SAO Y block with the agency's next copy number")] = False,
+    signer_position: Annotated[str | None, typer.Option(help="--sao-y: signer's position")] = None,
+    signer_name: Annotated[str | None, typer.Option(help="--sao-y: signer's full name")] = None,
+    recipients: Annotated[list[str] | None, typer.Option(
+        "--recipient", help="--sao-y: a recipient (nơi nhận), repeatable")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """In bản giấy từ bản điện tử, có mã QR tra cứu (electronic → paper copy, printable PDF)."""
+    options = certify.FormalOptions("SAO Y", signer_position, signer_name,
+                                    tuple(recipients or ())) if formal else None
+    with _calling(as_json) as services:
+        conversion, pdf = certify.print_copy(services, doc_id, converter=converter,
+                                             formal=options, actor=CLI_ACTOR)
+        shown = conversion_summary(conversion, services.settings)
+    output.write_bytes(pdf)
+    if as_json:
+        print_json({"output": str(output), "conversion": shown})
+        return
+    number = f", số {shown['copy_symbol']}" if shown["copy_symbol"] else ""
+    console.print(f"Đã ghi bản in {output}{number}; mã tra cứu [bold]{shown['code']}[/] — "
+                  f"{shown['lookup_url']}", highlight=False)
+
+
+@vault_app.command("revoke")
+def vault_revoke(
+    doc_id: Annotated[str, typer.Argument(help="Document ID of the result")],
+    reason: Annotated[str, typer.Option(help="Why; shown on the look-up page")],
+    as_json: JsonOption = False,
+) -> None:
+    """Thu hồi kết quả giải quyết TTHC (revoke a result; all its copies become invalid)."""
+    with _calling(as_json) as services:
+        document = services.vault.revoke(doc_id, reason, actor=CLI_ACTOR)
+        copies = services.vault.conversions_of(doc_id)
+    if as_json:
+        print_json({"document": {"id": document.id,
+                                 "revoked_at": document.revoked_at.isoformat()
+                                 if document.revoked_at else None,
+                                 "revocation_reason": document.revocation_reason},
+                    "copies_invalidated": [c.code for c in copies]})
+        return
+    console.print(f"Đã thu hồi {document.id}; {len(copies)} bản sao không còn giá trị.",
+                  highlight=False)
+
+
+@app.command()
+def lookup(code: Annotated[str, typer.Argument(help="Look-up code printed on a copy")],
+           as_json: JsonOption = False) -> None:
+    """Tra cứu một bản sao theo mã (look up a copy's status by its code)."""
+    with _calling(as_json) as services:
+        view = certify.lookup(services, code).as_dict()
+    if as_json:
+        print_json(view)
+    else:
+        colour = "green" if view["valid"] else "red"
+        console.print(f"[bold {colour}]{view['status_vi']}[/] — {view['document']['title']}",
+                      highlight=False)
+        console.print(f"SHA-256: {view['conversion']['sha256']}", highlight=False)
+    raise typer.Exit(0 if view["valid"] else 1)
 
 
 def main() -> None:

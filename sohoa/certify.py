@@ -1,0 +1,254 @@
+"""Conversion certificates, the public look-up and revocation of results (issue 4, items 7–10).
+
+- ``certify_copy``: paper → electronic. The agency signs the digitised document
+  "SAO Y" with the conversion mark, its time and agency, and a QR of the same
+  (REGULATIONS 9.E.37–39); the copy is stored as the document's certified file.
+- ``print_copy``: electronic → paper. A printable A4 PDF with the TT 01/2023 QR
+  at the top-left, the statement of NĐ 45/2020 Art. 18 and, when asked, the formal
+  "SAO Y" block with the agency's next copy number (9.E.40–41, 9.A.14).
+- ``lookup``: what a look-up code's page says: valid, revoked, expired or unknown.
+- ``registry_standing``: what the vault knows of a file someone uploads to verify; a
+  revoked result (``Vault.revoke``, 9.C.25) is invalid, and so is every copy of it (9.E.42).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from signing import (
+    BadSigningInput,
+    CertificationBlock,
+    ConversionData,
+    FormalCopy,
+    PublicationData,
+    certified_copy_request,
+    paper_copy,
+    sign_pdf,
+    verify_pdf,
+)
+from signing.clock import VIETNAM_TIME
+from storage import sha256_hex
+from vault import (
+    ConversionDirection,
+    ConversionRecord,
+    DocumentRecord,
+    DocumentStanding,
+    FileRecord,
+    FileRole,
+    LookupRecord,
+    NewConversion,
+    NewFile,
+    NotFound,
+    StoredFile,
+    new_lookup_code,
+)
+
+from .services import Services
+
+LOOKUP_ACTOR = "public:lookup"
+
+
+@dataclass(frozen=True)
+class FormalOptions:
+    """A formal paper copy (9.E.41): who signs it and who receives it; defaults from settings."""
+
+    copy_form: str = "SAO Y"
+    signer_position: str | None = None
+    signer_name: str | None = None
+    recipients: tuple[str, ...] = ()
+
+
+def certify_copy(services: Services, document_id: str, *, converter: str | None = None,
+                 copy_form: str = "SAO Y", qr: bool | None = None,
+                 actor: str) -> ConversionRecord:
+    """Sign the document's digitised file as the agency's certified electronic copy."""
+    settings = services.settings
+    services.vault.check_issuable(document_id, certifying=True)
+    source = _source(services, document_id, actor)
+    now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
+    code = new_lookup_code()
+    use_qr = settings.conversion_qr if qr is None else qr
+    qr_text = ConversionData(settings.conversion_mark, now, settings.agency_name,
+                             settings.lookup_url(code)).text() if use_qr else None
+    request = certified_copy_request(services.agency_key(), services.stamp_font(),
+                                     settings.agency_name, settings.conversion_mark, copy_form,
+                                     qr_text, settings.agency_signature_level)
+    certified = sign_pdf(source.data, request, services.trust, now=now)
+    stem = PurePath(source.filename).stem.removesuffix(".signed")
+    return services.vault.certify(
+        document_id,
+        NewFile(FileRole.CERTIFIED.value, certified, "application/pdf", f"{stem}.certified.pdf",
+                parent=(FileRole.SIGNED.value, 1)),
+        _conversion(services, code, ConversionDirection.PAPER_TO_ELECTRONIC, now,
+                    converter or settings.default_operator),
+        source_sha256=source.sha256, actor=actor)
+
+
+def print_copy(services: Services, document_id: str, *, converter: str | None = None,
+               formal: FormalOptions | None = None,
+               actor: str) -> tuple[ConversionRecord, bytes]:
+    """The printable paper copy of the document's best electronic file, and its record."""
+    settings = services.settings
+    services.vault.check_issuable(document_id)
+    document = services.vault.get_document(document_id)
+    sheet = _formal_copy(services, formal) if formal else None
+    source = _source(services, document_id, actor)
+    now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
+    code = new_lookup_code()
+    url = settings.lookup_url(code)
+    converter = (converter or settings.default_operator).strip()[:255]
+    qr_text = _publication_data(services, document, now, url).text()
+    block = CertificationBlock(settings.system_name, document.result_code or document.id, code,
+                               url, converter, now)
+
+    def render(conversion: ConversionRecord) -> bytes:
+        numbered = replace(sheet, copy_symbol=conversion.copy_symbol or "") if sheet else None
+        return paper_copy(source.data, qr_text, block, numbered)
+
+    return services.vault.issue_copy(
+        document_id,
+        _conversion(services, code, ConversionDirection.ELECTRONIC_TO_PAPER, now, converter,
+                    copy_form=sheet.copy_form if sheet else None),
+        source_sha256=source.sha256, render=render, actor=actor)
+
+
+def _publication_data(services: Services, document: DocumentRecord, now: datetime,
+                      url: str) -> PublicationData:
+    """The TT 01/2023 data set (9.A.14); validity and scope only on results."""
+    result = document.record.kind == "RESULT"
+    return PublicationData(
+        dossier_code=document.dossier, procedure_code=document.procedure,
+        owner_id=document.owner, document_name=document.title,
+        system_name=services.settings.system_name, published_at=now,
+        valid_until=document.record.valid_until if result else None,
+        validity_scope=document.record.validity_scope if result else None, lookup_url=url)
+
+
+def _formal_copy(services: Services, formal: FormalOptions) -> FormalCopy:
+    """The "SAO Y" block but for its number, which the register gives when the copy is made."""
+    settings = services.settings
+    copy_form = formal.copy_form.strip().upper()
+    if copy_form not in ("SAO Y", "SAO LỤC"):
+        raise BadSigningInput("bản sao giấy từ bản điện tử là SAO Y hoặc SAO LỤC "
+                              "(a paper copy of an electronic document is SAO Y or SAO LỤC)")
+    position = (formal.signer_position or settings.copy_signer_position).strip()
+    name = (formal.signer_name or settings.copy_signer_name).strip()
+    if not position or not name:
+        raise BadSigningInput("bản sao y cần chức vụ và họ tên người ký (a formal copy needs "
+                              "the signer's position and name; set SOHOA_COPY_SIGNER_POSITION "
+                              "and SOHOA_COPY_SIGNER_NAME or pass them)")
+    recipients = {"recipients": formal.recipients} if formal.recipients else {}
+    return FormalCopy(copy_form, settings.agency_name, "", settings.agency_place, position, name,
+                      **recipients)
+
+
+def _best_file(document: DocumentRecord) -> FileRecord:
+    """The document's best electronic file: the certified copy, else the signed scan."""
+    best = document.file(FileRole.CERTIFIED.value) or document.file(FileRole.SIGNED.value)
+    if best is None:
+        raise NotFound(f"tài liệu {document.id} chưa có bản ký số (the document has no signed "
+                       f"file)")
+    return best
+
+
+def _source(services: Services, document_id: str, actor: str) -> StoredFile:
+    best = _best_file(services.vault.get_document(document_id))
+    return services.vault.read_file(document_id, best.role, actor=actor)
+
+
+def _conversion(services: Services, code: str, direction: ConversionDirection, now: datetime,
+                converter: str, copy_form: str | None = None) -> NewConversion:
+    settings = services.settings
+    return NewConversion(code=code, direction=direction, issued_at=now, converter=converter,
+                         agency_code=settings.agency_code, agency_name=settings.agency_name,
+                         copy_form=copy_form, agency_abbreviation=settings.agency_abbreviation)
+
+
+# -- look-up ------------------------------------------------------------------------------
+STATUS_VI = {
+    "valid": "CÒN HIỆU LỰC", "revoked": "ĐÃ BỊ THU HỒI — KHÔNG CÒN GIÁ TRỊ SỬ DỤNG",
+    "expired": "HẾT HIỆU LỰC", "unknown": "KHÔNG TÌM THẤY MÃ TRA CỨU",
+}
+
+
+@dataclass(frozen=True)
+class LookupView:
+    """What the public look-up page says of a code: nothing personal, nothing the QR lacks."""
+
+    code: str
+    status: str
+    record: LookupRecord
+    signatures: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        conversion, document = self.record.conversion, self.record.document
+        return {
+            "code": self.code, "status": self.status, "status_vi": STATUS_VI[self.status],
+            "valid": self.status == "valid",
+            "conversion": {
+                "direction": conversion.direction, "issued_at": conversion.issued_at.isoformat(),
+                "agency": conversion.agency_name, "copy_symbol": conversion.copy_symbol,
+                "sha256": conversion.source_sha256,
+            },
+            "document": {
+                "title": document.title, "kind": document.kind,
+                "number_symbol": document.number_symbol, "issuer": document.issuing_body,
+                "issue_date": _iso(document.issue_date), "valid_until": _iso(document.valid_until),
+                "validity_scope": document.validity_scope,
+                "revoked_at": document.revoked_at.isoformat() if document.revoked_at else None,
+                "revocation_reason": document.revocation_reason,
+            },
+            "signatures": self.signatures,
+        }
+
+
+def lookup(services: Services, code: str, *, today: date | None = None) -> LookupView:
+    """Resolve a look-up code; ``vault.NotFound`` when nobody issued it."""
+    record = services.vault.lookup(code)
+    status = record.document.status(today or datetime.now(VIETNAM_TIME).date())
+    return LookupView(record.conversion.code, status, record,
+                      _signature_status(services, record.document))
+
+
+def _signature_status(services: Services, document: DocumentStanding) -> dict[str, Any]:
+    """The signatures of the document's best file, checked at most once per cache period:
+    the look-up page is public, and a full validation per visit would let anyone keep the
+    server busy."""
+    best = _best_file(services.vault.get_document(document.document_id))
+    cached = services.signature_cache.get(best.sha256)
+    if cached is not None:
+        return cached
+    stored = services.vault.read_file(document.document_id, best.role, actor=LOOKUP_ACTOR)
+    report = verify_pdf(stored.data, services.trust)
+    newest = report.signatures[-1] if report.signatures else None
+    summary = {
+        "count": len(report.signatures), "valid": report.valid,
+        "level": newest.level if newest else None,
+        "organisation": newest.organisation if newest else None,
+        "sha256": stored.sha256, "checked_at": datetime.now(VIETNAM_TIME).isoformat(),
+        "verdict_vi": report.verdict_vi(),
+    }
+    services.signature_cache.put(best.sha256, summary)
+    return summary
+
+
+def registry_standing(services: Services, pdf: bytes) -> dict[str, Any]:
+    """What the vault knows of an uploaded file: a revoked or expired result is invalid
+    whatever its signatures say (9.C.25)."""
+    standing = services.vault.standing_of_file(sha256_hex(pdf))
+    if standing is None:
+        return {"known": False}
+    status = standing.status(datetime.now(VIETNAM_TIME).date())
+    return {
+        "known": True, "status": status, "status_vi": STATUS_VI[status],
+        "revoked_at": standing.revoked_at.isoformat() if standing.revoked_at else None,
+        "revocation_reason": standing.revocation_reason,
+        "valid_until": _iso(standing.valid_until),
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
