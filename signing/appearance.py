@@ -1,6 +1,6 @@
 """What a signature looks like on the page, and where it sits (NĐ 30/2020, Appendix I).
 
-Three forms, each an ``Appearance`` — a page, a rectangle and a pyHanko stamp style:
+Four forms, each an ``Appearance`` — a page, a rectangle and a pyHanko stamp style:
 
 - the **operator stamp** (TT 01/2023 Art. 8(1), REGULATIONS 9.A.7): top-left of
   page 1, who scanned the paper and when;
@@ -8,6 +8,9 @@ Three forms, each an ``Appearance`` — a page, a rectangle and a pyHanko stamp 
   9.E.37): top-right of page 1, no image; the copy form ("SAO Y", "SAO LỤC",
   "TRÍCH SAO"), the copying agency and the signing time as date, hh:mm:ss and
   the +07:00 zone per ISO 8601, in a Times-New-Roman-compatible font, 10 pt, black;
+- the **certified-copy stamp** of a paper → electronic conversion (9.E.38): the
+  copy stamp with the conversion mark under it and, optionally, a QR of the mark,
+  time, agency and look-up URL on its left;
 - on issued results (REGULATIONS 9.F.43–44), two signatures: the competent
   person's, shown as their blue signature image, and the agency's, shown as
   its red seal at actual size covering about the left third of that image.
@@ -114,6 +117,8 @@ class TextStamp:
     def box(self, page_box: Box) -> Box:
         width, height = self.size
         inset_x, inset_y = CORNER_INSET
+        # A name too long for the page is shrunk to fit rather than cut off.
+        width = min(width, page_box.x2 - page_box.x1 - 2 * inset_x)
         top = page_box.y2 - inset_y
         left = (page_box.x1 + inset_x if self.corner is Corner.TOP_LEFT
                 else page_box.x2 - inset_x - width)

@@ -19,6 +19,7 @@ from pathlib import PurePath
 from typing import Any
 
 from signing import (
+    VIETNAM_TIME,
     BadSigningInput,
     CertificationBlock,
     ConversionData,
@@ -29,7 +30,6 @@ from signing import (
     sign_pdf,
     verify_pdf,
 )
-from signing.clock import VIETNAM_TIME
 from storage import sha256_hex
 from vault import (
     ConversionDirection,
@@ -67,7 +67,7 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
     """Sign the document's digitised file as the agency's certified electronic copy."""
     settings = services.settings
     services.vault.check_issuable(document_id, certifying=True)
-    source = _source(services, document_id, actor)
+    source = _source(services, services.vault.get_document(document_id), actor)
     now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
     code = new_lookup_code()
     use_qr = settings.conversion_qr if qr is None else qr
@@ -95,7 +95,7 @@ def print_copy(services: Services, document_id: str, *, converter: str | None = 
     services.vault.check_issuable(document_id)
     document = services.vault.get_document(document_id)
     sheet = _formal_copy(services, formal) if formal else None
-    source = _source(services, document_id, actor)
+    source = _source(services, document, actor)
     now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
     code = new_lookup_code()
     url = settings.lookup_url(code)
@@ -154,9 +154,8 @@ def _best_file(document: DocumentRecord) -> FileRecord:
     return best
 
 
-def _source(services: Services, document_id: str, actor: str) -> StoredFile:
-    best = _best_file(services.vault.get_document(document_id))
-    return services.vault.read_file(document_id, best.role, actor=actor)
+def _source(services: Services, document: DocumentRecord, actor: str) -> StoredFile:
+    return services.vault.read_file(document.id, _best_file(document).role, actor=actor)
 
 
 def _conversion(services: Services, code: str, direction: ConversionDirection, now: datetime,

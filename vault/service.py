@@ -347,8 +347,7 @@ class Vault:
             try:
                 session.flush()
             except IntegrityError:
-                raise AlreadyCertified("tài liệu đã có bản sao điện tử của cơ quan "
-                                       "(the document already has a certified copy)") from None
+                raise _already_certified() from None
             return ConversionRecord.of(row)
 
     def check_issuable(self, document_id: str, *, certifying: bool = False) -> None:
@@ -359,8 +358,7 @@ class Vault:
             if certifying and session.scalar(select(FileVersion.id).where(
                     FileVersion.document_id == document_id,
                     FileVersion.role == FileRole.CERTIFIED.value)) is not None:
-                raise AlreadyCertified("tài liệu đã có bản sao điện tử của cơ quan "
-                                       "(the document already has a certified copy)")
+                raise _already_certified()
 
     def issue_copy(self, document_id: str, conversion: NewConversion, *, source_sha256: str,
                    render: Callable[[ConversionRecord], bytes], actor: str,
@@ -430,8 +428,9 @@ class Vault:
     def revoke(self, document_id: str, reason: str, *, actor: str,
                now: datetime | None = None) -> DocumentRecord:
         """Mark a result revoked (REGULATIONS 9.C.25): kept and readable, but every copy of it,
-        on paper or electronic, answers as invalid from now on."""
-        reason = " ".join(reason.split())
+        on paper or electronic, answers as invalid from now on. The reason is shown on the
+        public look-up page, so an ID typed into it is stored masked."""
+        reason = mask_ids_in_text(" ".join(reason.split()))
         if not reason:
             raise InvalidRecordValue("cần ghi lý do thu hồi (a revocation needs a reason)")
         with self._unit() as session:
@@ -448,7 +447,7 @@ class Vault:
             copies = session.scalar(select(func.count()).select_from(Conversion)
                                     .where(Conversion.document_id == document_id))
             audit(session, actor, "document.revoked", "document", document_id,
-                  {"reason": mask_ids_in_text(reason[:500]), "copies_invalidated": copies})
+                  {"reason": reason[:500], "copies_invalidated": copies})
             session.flush()
             return self._record(session, document_id)
 
@@ -570,6 +569,11 @@ def _apply(document: Document, record: DigitisationRecord) -> None:
     document.validity_scope = _cut(record.validity_scope, 255)
     document.signer_name = _cut(record.signer_name, 100)
     document.signer_position = _cut(record.signer_position, 100)
+
+
+def _already_certified() -> AlreadyCertified:
+    return AlreadyCertified("tài liệu đã có bản sao điện tử của cơ quan "
+                            "(the document already has a certified copy)")
 
 
 def _conversion_row(document_id: str, new: NewConversion, source_sha256: str) -> Conversion:

@@ -302,8 +302,10 @@ def test_revocation_is_for_results_with_a_reason_and_happens_once(services: Serv
     result = stored_document(services)
     with pytest.raises(InvalidRecordValue):
         services.vault.revoke(result, "   ", actor="test")
-    revoked = services.vault.revoke(result, "Hết hiệu lực", actor="test")
-    assert revoked.revoked_at is not None and revoked.revocation_reason == "Hết hiệu lực"
+    revoked = services.vault.revoke(result, f"Hết hiệu lực, cấp lại cho {OWNER}", actor="test")
+    assert revoked.revoked_at is not None
+    # The reason is public on the look-up page: an ID typed into it is kept masked.
+    assert revoked.revocation_reason == "Hết hiệu lực, cấp lại cho 001*******45"
     with pytest.raises(DocumentRevoked):
         services.vault.revoke(result, "Lần hai", actor="test")
     # Revoked, yet kept and readable (REGULATIONS 9.C.25).
