@@ -6,6 +6,7 @@ Nothing here reads ``../shared``: a user's clone without it runs every test.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import subprocess
 import zlib
@@ -87,3 +88,18 @@ def first_page_text(pdf: Path) -> str:
     """Page 1's text as poppler's pdftotext extracts it (what a reader's viewer copies)."""
     return subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
+
+
+def render_page(pdf: bytes, *, page: int = 1, dpi: int = 200) -> Image.Image:
+    """One page rendered by poppler's pdftoppm, as a viewer or a printer would show it."""
+    png = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-png",
+                          "-"], input=pdf, capture_output=True, check=True).stdout
+    return Image.open(io.BytesIO(png))
+
+
+def word_boxes(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Each word (or line) of page 1 with its top and bottom in points, from pdftotext -bbox."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"], input=pdf,
+                          capture_output=True, check=True).stdout.decode()
+    return [(m.group(3), float(m.group(1)), float(m.group(2))) for m in re.finditer(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', html)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from signing import (
     sign_pdf,
     verify_pdf,
 )
-from tests.inputs import first_page_text, image_bytes, text_page
+from tests.inputs import first_page_text, image_bytes, render_page, text_page, word_boxes
 
 AGENCY = "UBND phường Bến Nghé"
 OPERATOR = "Nguyễn Thị Phương Thảo"
@@ -59,11 +58,7 @@ def copy(pki: DevPki, trust: TrustServices, font: Path, scan: bytes) -> bytes:
 
 
 def render(pdf: bytes, tmp_path: Path, page: int = 1, dpi: int = RENDER_DPI) -> np.ndarray:
-    path = tmp_path / "render.pdf"
-    path.write_bytes(pdf)
-    png = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-png",
-                          str(path)], capture_output=True, check=True).stdout
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    return np.asarray(render_page(pdf, page=page, dpi=dpi).convert("RGB")).astype(int)
 
 
 def changed_box(before: np.ndarray, after: np.ndarray) -> tuple[int, int, int, int]:
@@ -120,12 +115,7 @@ def test_sao_y_is_set_in_a_times_compatible_font_at_10_points(copy: bytes) -> No
 def test_stamp_text_is_not_shrunk_to_fit_its_box(copy: bytes, tmp_path: Path) -> None:
     """A 10 pt line set at 10 pt on the page: the box is sized to the text, so no layout
     scaling shrinks it (pdftotext's word box of Liberation Serif is 1.107 em tall)."""
-    path = tmp_path / "copy.pdf"
-    path.write_bytes(copy)
-    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    heights = {word: float(y2) - float(y1) for y1, y2, word in re.findall(
-        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', html)}
+    heights = {word: bottom - top for word, top, bottom in word_boxes(copy)}
     assert abs(heights[AGENCY] - 11.07) < 0.3, heights  # the SAO Y block: 10 pt
     assert abs(heights[f"Người số hóa: {OPERATOR}"] - 8.86) < 0.3, heights  # the operator's: 8 pt
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image
 
 from digitize.qr import read_qr
 from signing import (
@@ -22,7 +21,7 @@ from signing import (
     paper_copy,
     parse_labelled,
 )
-from tests.inputs import image_bytes, image_pdf, text_page
+from tests.inputs import image_bytes, image_pdf, render_page, text_page
 
 WHEN = datetime(2026, 11, 24, 9, 15, 3, tzinfo=VIETNAM_TIME)
 BLOCK = CertificationBlock("Hệ thống số hóa sohoa", "001099012345.GKS.01", "7KQ2-M9XD-4TRB",
@@ -69,9 +68,7 @@ def test_every_page_is_kept_on_a4_with_the_qr_first_and_the_sao_y_block_last(
     for number, text in enumerate((first, middle, last), start=1):
         assert f"Mã tra cứu 7KQ2-M9XD-4TRB · Trang {number}/3" in text  # loose sheets match
 
-    png = subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "200", "-png", "-"],
-                         input=pdf, capture_output=True, check=True).stdout
-    page = Image.open(io.BytesIO(png))
+    page = render_page(pdf)
     (found,) = read_qr(page.crop((0, 0, page.width // 3, page.height // 6)), size=3000)
     assert parse_labelled(found) == {
         "Mã hồ sơ": "000.00.00.H00-261124-0001", "Mã TTHC": "1.001193",

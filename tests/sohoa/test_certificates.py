@@ -6,9 +6,7 @@ signatures (pyHanko), real rendering (poppler) and a real QR decoder (zxing-cpp)
 
 from __future__ import annotations
 
-import io
 import json
-import re
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -16,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image
 from typer.testing import CliRunner
 
 from digitize.qr import read_qr
@@ -26,7 +23,7 @@ from sohoa.api import create_app
 from sohoa.cli import app
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
-from tests.inputs import first_page_text, image_bytes, image_pdf, text_page
+from tests.inputs import first_page_text, image_bytes, image_pdf, render_page, text_page, word_boxes
 from tests.sohoa.conftest import Snapshot
 from vault import (
     AlreadyCertified,
@@ -84,17 +81,9 @@ def stored_document(services: Services, *, kind: str = "RESULT",
     return filed.id
 
 
-def render(pdf: bytes, tmp_path: Path, dpi: int = 200) -> Image.Image:
-    path = tmp_path / "render.pdf"
-    path.write_bytes(pdf)
-    png = subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-png", str(path)],
-                         capture_output=True, check=True).stdout
-    return Image.open(io.BytesIO(png))
-
-
 def top_left_qr(pdf: bytes, tmp_path: Path) -> str:
     """The one QR in the top-left quarter of page 1, decoded by zxing-cpp."""
-    page = render(pdf, tmp_path)
+    page = render_page(pdf)
     (text,) = read_qr(page.crop((0, 0, page.width // 2, page.height // 4)), size=3000)
     return text
 
@@ -127,7 +116,7 @@ def test_certified_copy_carries_the_mark_time_agency_and_a_qr_of_the_same(
     assert "SAO Y" in stamp_text and AGENCY in stamp_text
     assert "Bản chuyển đổi từ giấy — UBND xã" in stamp_text  # the configured wording
     # The QR (top-right, inside the stamp) says the same, at the signature's very time.
-    page = render(certified.data, tmp_path)
+    page = render_page(certified.data)
     (qr,) = read_qr(page.crop((page.width // 2, 0, page.width, page.height // 4)), size=3000)
     data = parse_labelled(qr)
     assert data["Ký hiệu"] == "Bản chuyển đổi từ giấy — UBND xã"
@@ -259,8 +248,7 @@ def test_formal_copy_has_the_sao_y_block_and_a_number(client: TestClient, servic
     assert any(line.startswith("Hà Nội, ngày ") for line in lines)
     # On the same sheet, after the copied page: the block's "SAO Y" sits in the lowest
     # quarter, below the document placed above it.
-    words = _word_boxes(response.content, tmp_path)
-    lowest_sao = max(top for word, top in words if word == "SAO")
+    lowest_sao = max(top for word, top, _ in word_boxes(response.content) if word == "SAO")
     assert lowest_sao > 0.72 * 842
 
     second = client.post(f"/api/v1/documents/{document}/paper-copy", json={
@@ -336,15 +324,6 @@ def test_lookup_codes_survive_how_people_type_them() -> None:
     assert normalise_code(code.lower().replace("-", " ")) == code
     assert normalise_code("0O1I-L234-5678") == "0011-1234-5678"
     assert normalise_code("ABCD-EFGH-JKM") is None and normalise_code("ABCD-EFGH-JKMU") is None
-
-
-def _word_boxes(pdf: bytes, tmp_path: Path) -> list[tuple[str, float]]:
-    """Each word of page 1 with its top in points from the top, from ``pdftotext -bbox``."""
-    path = _write(tmp_path / "boxes.pdf", pdf)
-    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    return [(m.group(2), float(m.group(1)))
-            for m in re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html)]
 
 
 def _write(path: Path, data: bytes) -> Path:
