@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,14 @@ import pytest
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from tests.pki import TestPki, start_test_pki  # noqa: E402
-from tests.services import SeaweedS3, start_seaweed  # noqa: E402
+from tests.services import (  # noqa: E402
+    Postgres,
+    Redis,
+    SeaweedS3,
+    start_postgres,
+    start_redis,
+    start_seaweed,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -33,3 +41,59 @@ def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestPki]:
         yield pki
     finally:
         pki.stop()
+
+
+TEMPLATE_DATABASE = "sohoa_template"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A real PostgreSQL cluster on 127.0.0.1, with a migrated template database that each
+    test copies (CREATE DATABASE … TEMPLATE is much faster than migrating each time)."""
+    from sohoa.db import make_engine, migrate
+
+    server = start_postgres()
+    try:
+        server.execute(f"CREATE DATABASE {TEMPLATE_DATABASE}")
+        engine = make_engine(server.url(TEMPLATE_DATABASE))
+        migrate(engine)
+        engine.dispose()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every database test runs twice: on the embedded SQLite and on a real PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'sohoa.db'}"
+        return
+    server: Postgres = request.getfixturevalue("postgres")
+    name = f"t_{secrets.token_hex(6)}"
+    server.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DATABASE}")
+    try:
+        yield server.url(name)
+    finally:
+        server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, database_url: str) -> str:
+    """The same, but with no schema yet: for migration tests."""
+    if database_url.startswith("sqlite"):
+        return database_url.replace("sohoa.db", "empty.db")
+    server: Postgres = request.getfixturevalue("postgres")
+    name = f"e_{secrets.token_hex(6)}"
+    server.execute(f"CREATE DATABASE {name}")
+    request.addfinalizer(lambda: server.execute(f"DROP DATABASE {name} WITH (FORCE)"))
+    return server.url(name)

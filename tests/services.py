@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,3 +116,107 @@ def start_seaweed(workdir: Path, *, timeout: float = 60.0) -> SeaweedS3:
             time.sleep(0.3)
     server.stop()
     raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {last_error}; see {log_path}")
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+
+def _pg_bin(name: str) -> str:
+    """A PostgreSQL server program: Debian keeps them under /usr/lib/postgresql/<version>/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not versions:
+        raise RuntimeError("PostgreSQL is missing: apt-get install postgresql")
+    return str(versions[-1] / name)
+
+
+def _as_postgres(argv: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the 'postgres' user then."""
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+@dataclass
+class Postgres:
+    port: int
+    datadir: Path
+    log_path: Path
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def execute(self, sql: str) -> None:
+        """Run one statement outside a transaction (CREATE DATABASE cannot run inside one)."""
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as connection:
+            connection.execute(sql)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(self.datadir), "-m", "fast",
+                                     "stop"]), capture_output=True, check=False)
+        shutil.rmtree(self.datadir.parent, ignore_errors=True)
+
+
+def start_postgres(*, timeout: float = 60.0) -> Postgres:
+    """A throw-away cluster on 127.0.0.1: trust auth, no fsync (nothing here must survive).
+
+    It lives in a folder of its own under /tmp, because pytest's temporary folders are
+    private to root and the server runs as 'postgres' when the tests run as root.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="sohoa-postgres-"))
+    datadir = workdir / "pgdata"
+    log_path = workdir / "postgres.log"
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres", "postgres")
+    subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(datadir), "-U", "postgres",
+                                 "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+                   check=True, capture_output=True)
+    port = free_port()
+    options = (f"-p {port} -c listen_addresses=127.0.0.1 -k {workdir} -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+    subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(datadir), "-l", str(log_path),
+                                 "-o", options, "-w", "-t", str(int(timeout)), "start"]),
+                   check=True, capture_output=True)
+    return Postgres(port, datadir, log_path)
+
+
+# -- Redis ---------------------------------------------------------------------------------
+
+@dataclass
+class Redis:
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+
+
+def start_redis(workdir: Path, *, timeout: float = 30.0) -> Redis:
+    import redis
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(workdir)],
+        stdout=(workdir / "redis.log").open("wb"), stderr=subprocess.STDOUT)
+    server = Redis(port, process)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"redis-server exited early; see {workdir / 'redis.log'}")
+        try:
+            if redis.Redis.from_url(server.url).ping():
+                return server
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"Redis not ready after {timeout}s")

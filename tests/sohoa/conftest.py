@@ -18,10 +18,12 @@ Snapshot = Callable[[], dict[str, Any]]
 
 
 @pytest.fixture
-def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """SOHOA_DATA_DIR pointing at a fresh folder, as a user's shell would set it."""
+def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
+    """SOHOA_DATA_DIR pointing at a fresh folder, as a user's shell would set it, and
+    SOHOA_DATABASE_URL at a fresh database: SQLite, then a real PostgreSQL."""
     data = tmp_path / "data"
     monkeypatch.setenv("SOHOA_DATA_DIR", str(data))
+    monkeypatch.setenv("SOHOA_DATABASE_URL", database_url)
     monkeypatch.setenv("SOHOA_OCR_JOBS", "2")
     return data
 

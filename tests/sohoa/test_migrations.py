@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 
 from sohoa.db import alembic_config, make_engine, migrate
 
 
-def test_migrations_match_the_models(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'check.db'}")
+def test_migrations_match_the_models(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     migrate(engine)
     command.check(alembic_config(engine))  # raises if autogenerate would find a difference
 
 
-def test_migrating_twice_is_harmless(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'twice.db'}")
+def test_migrating_twice_is_harmless(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     migrate(engine)
     migrate(engine)

@@ -13,8 +13,8 @@ from vault import NotFound, Vault, is_dossier_code, parse_owner_id
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Vault:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def vault(tmp_path: Path, database_url: str) -> Vault:
+    engine = make_engine(database_url)
     migrate(engine)
     v = Vault(session_factory(engine), LocalBlobStore(tmp_path / "blobs", url_secret=b"k"))
     v.ensure_agency("000.00.31.H50", "UBND thành phố thử nghiệm")
