@@ -43,12 +43,16 @@ from vault import (
     NewFile,
     NotFound,
     StoredFile,
+    Viewer,
     new_lookup_code,
 )
+from vault.access import Action
 
 from .services import Services
 
-LOOKUP_ACTOR = "public:lookup"
+#: The public look-up page reads the file to check its signatures; the owner's access
+#: log shows those reads under this name.
+LOOKUP_VIEWER = Viewer.system("public:lookup")
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,12 @@ class FormalOptions:
 
 def certify_copy(services: Services, document_id: str, *, converter: str | None = None,
                  copy_form: str = "SAO Y", qr: bool | None = None,
-                 actor: str) -> ConversionRecord:
+                 viewer: Viewer) -> ConversionRecord:
     """Sign the document's digitised file as the agency's certified electronic copy."""
     settings = services.settings
+    services.vault.authorise(document_id, viewer, Action.PROCESS)
     services.vault.check_issuable(document_id, certifying=True)
-    source = _source(services, services.vault.get_document(document_id), actor)
+    source = _source(services, services.vault.get_document(document_id, viewer=viewer), viewer)
     now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
     code = new_lookup_code()
     use_qr = settings.conversion_qr if qr is None else qr
@@ -84,18 +89,19 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
                 parent=(FileRole.SIGNED.value, 1)),
         _conversion(services, code, ConversionDirection.PAPER_TO_ELECTRONIC, now,
                     converter or settings.default_operator),
-        source_sha256=source.sha256, actor=actor)
+        source_sha256=source.sha256, actor=viewer.actor)
 
 
 def print_copy(services: Services, document_id: str, *, converter: str | None = None,
                formal: FormalOptions | None = None,
-               actor: str) -> tuple[ConversionRecord, bytes]:
+               viewer: Viewer) -> tuple[ConversionRecord, bytes]:
     """The printable paper copy of the document's best electronic file, and its record."""
     settings = services.settings
+    services.vault.authorise(document_id, viewer, Action.PROCESS)
     services.vault.check_issuable(document_id)
-    document = services.vault.get_document(document_id)
+    document = services.vault.get_document(document_id, viewer=viewer)
     sheet = _formal_copy(services, formal) if formal else None
-    source = _source(services, document, actor)
+    source = _source(services, document, viewer)
     now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
     code = new_lookup_code()
     url = settings.lookup_url(code)
@@ -112,7 +118,7 @@ def print_copy(services: Services, document_id: str, *, converter: str | None = 
         document_id,
         _conversion(services, code, ConversionDirection.ELECTRONIC_TO_PAPER, now, converter,
                     copy_form=sheet.copy_form if sheet else None),
-        source_sha256=source.sha256, render=render, actor=actor)
+        source_sha256=source.sha256, render=render, actor=viewer.actor)
 
 
 def _publication_data(services: Services, document: DocumentRecord, now: datetime,
@@ -154,8 +160,9 @@ def _best_file(document: DocumentRecord) -> FileRecord:
     return best
 
 
-def _source(services: Services, document: DocumentRecord, actor: str) -> StoredFile:
-    return services.vault.read_file(document.id, _best_file(document).role, actor=actor)
+def _source(services: Services, document: DocumentRecord, viewer: Viewer) -> StoredFile:
+    return services.vault.read_file(document.id, _best_file(document).role, viewer=viewer,
+                                    purpose="chuyển đổi (conversion)")
 
 
 def _conversion(services: Services, code: str, direction: ConversionDirection, now: datetime,
@@ -216,11 +223,12 @@ def _signature_status(services: Services, document: DocumentStanding) -> dict[st
     """The signatures of the document's best file, checked at most once per cache period:
     the look-up page is public, and a full validation per visit would let anyone keep the
     server busy."""
-    best = _best_file(services.vault.get_document(document.document_id))
+    best = _best_file(services.vault.get_document(document.document_id, viewer=LOOKUP_VIEWER))
     cached = services.signature_cache.get(best.sha256)
     if cached is not None:
         return cached
-    stored = services.vault.read_file(document.document_id, best.role, actor=LOOKUP_ACTOR)
+    stored = services.vault.read_file(document.document_id, best.role, viewer=LOOKUP_VIEWER,
+                                      purpose="tra cứu công khai (public look-up)")
     report = verify_pdf(stored.data, services.trust)
     newest = report.signatures[-1] if report.signatures else None
     summary = {

@@ -23,7 +23,7 @@ from digitize.capture import (
 from digitize.idcard import CitizenCard
 from digitize.separators import SeparatorMismatch, part_files, split_batch
 from signing import operator_request, sign_pdf
-from vault import DocumentRecord, FileRole, NewFile, OwnerId, parse_owner_id
+from vault import DocumentRecord, FileRole, NewFile, OwnerId, Viewer, parse_owner_id
 
 from . import record as records
 from .services import Services
@@ -53,6 +53,8 @@ class PreparedBatch:
     groups: tuple[PreparedGroup, ...]
     operator: str
     scanned_at: datetime
+    #: The agency whose counter digitises the paper: its staff keep the record.
+    agency: str
 
     @property
     def pages(self) -> int:
@@ -71,6 +73,7 @@ def prepare(
     split: bool = False,
     declared_pages: int | None = None,
     force: bool = False,
+    viewer: Viewer,
 ) -> PreparedBatch:
     """Refuse bad input with a named error; nothing is stored by this function.
 
@@ -81,22 +84,23 @@ def prepare(
     owner_id = parse_owner_id(owner)
     dossier = dossier or None
     if dossier:
-        services.vault.check_dossier(dossier, owner_id)
+        services.vault.check_dossier(dossier, owner_id, viewer=viewer)
     scans = validate(files, services.settings.intake_limits)
     title = title.strip()[:500] if title else None
     if split:
-        groups = _split(services, scans, owner_id, dossier, title)
+        groups = _split(services, scans, owner_id, dossier, title, viewer)
     elif each:
         groups = [PreparedGroup((scan,), dossier, title) for scan in scans]
     else:
         groups = [PreparedGroup(tuple(scans), dossier, title)]
     groups = _check_capture(services, groups, owner_id, declared_pages, force)
     name = (operator or services.settings.default_operator).strip()[:120]
-    return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC))
+    agency = viewer.agency or services.settings.agency_code
+    return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC), agency)
 
 
 def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: str | None,
-           title: str | None) -> list[PreparedGroup]:
+           title: str | None, viewer: Viewer) -> list[PreparedGroup]:
     """One group per separator sheet; each sheet's dossier must be this owner's."""
     groups = []
     for part in split_batch(scans):
@@ -106,7 +110,7 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
                 f"tờ phân tách ghi hồ sơ {sheet.dossier}, không phải hồ sơ {dossier} đang quét "
                 f"(a separator sheet names another dossier)")
         if sheet is not None and not dossier:
-            services.vault.check_dossier(sheet.dossier, owner)
+            services.vault.check_dossier(sheet.dossier, owner, viewer=viewer)
         name = (sheet.label or sheet.component) if sheet else title
         groups.append(PreparedGroup(tuple(part_files(part, scans)),
                                     sheet.dossier if sheet else dossier, name))
@@ -157,7 +161,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             owner=batch.owner, title=group.title or _title(group.files),
             page_count=result.page_count, operator=batch.operator,
             scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,
-            dossier_code=group.dossier,
+            dossier_code=group.dossier, agency_code=batch.agency,
             page_quality=_with_capture_warnings(result, group.problems),
         )
         done.append(records.extract(services, filed, result.page_texts,

@@ -25,6 +25,7 @@ from vault import (
     CodeConflict,
     DocumentRevoked,
     DossierMismatch,
+    Forbidden,
     InvalidOwnerId,
     InvalidRecordValue,
     InvalidTransition,
@@ -35,6 +36,9 @@ from vault import (
     UnknownVariant,
     VaultError,
 )
+
+from .accounts.limiter import TooManyAttempts
+from .accounts.service import AccountError, AccountExists, AccountNotFound, LoginFailed
 
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
@@ -48,8 +52,18 @@ def http_status(exc: BaseException) -> int:
     if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
                   | InvalidRecordValue | BadSigningInput):
         return 422
-    if isinstance(exc, NotFound):
+    if isinstance(exc, LoginFailed):
+        return 401
+    if isinstance(exc, Forbidden):
+        return 403
+    if isinstance(exc, NotFound | AccountNotFound):
         return 404
+    if isinstance(exc, TooManyAttempts):
+        return 429
+    if isinstance(exc, AccountExists):
+        return 409
+    if isinstance(exc, AccountError):
+        return 422
     if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict | NotAnExtension
                   | AlreadyCertified | DocumentRevoked | NotAResult):
         return 409
@@ -65,6 +79,16 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return exc.code, str(exc)
     if isinstance(exc, InvalidOwnerId):
         return "invalid_owner_id", str(exc)
+    if isinstance(exc, LoginFailed):
+        return "login_failed", str(exc)
+    if isinstance(exc, TooManyAttempts):
+        return "too_many_attempts", str(exc)
+    if isinstance(exc, AccountExists):
+        return "account_exists", str(exc)
+    if isinstance(exc, AccountNotFound):
+        return "not_found", str(exc)
+    if isinstance(exc, AccountError):
+        return "invalid_account", str(exc)
     if isinstance(exc, NotAPdf):
         return "not_a_pdf", str(exc)
     if isinstance(exc, BlobIntegrityError):

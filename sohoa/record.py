@@ -20,10 +20,11 @@ from vault import (
     DigitisationRecord,
     DocumentRecord,
     InvalidRecordValue,
-    OwnerId,
+    Viewer,
     is_personal_id,
     is_tax_code,
 )
+from vault.access import Action
 
 from .services import Services
 
@@ -57,10 +58,11 @@ def extract(services: Services, record: DocumentRecord, pages: Sequence[str],
     return extracted
 
 
-def save(services: Services, document_id: str, changes: Mapping[str, Any], *, actor: str,
-         owner: OwnerId | None = None) -> DocumentRecord:
+def save(services: Services, document_id: str, changes: Mapping[str, Any], *,
+         viewer: Viewer) -> DocumentRecord:
     """Apply staff's values over the current record and store it; refused while incomplete."""
-    current = services.vault.get_document(document_id, owner=owner)
+    services.vault.authorise(document_id, viewer, Action.PROCESS)
+    current = services.vault.get_document(document_id, viewer=viewer)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidRecordValue(f"trường không có trong bản ghi (unknown fields): {', '.join(unknown)}")
@@ -73,7 +75,7 @@ def save(services: Services, document_id: str, changes: Mapping[str, Any], *, ac
         record = replace(record, **{name: value})
         if name in FROM_EXTRACTION:
             extraction = extraction.corrected(FROM_EXTRACTION[name], _text(value))
-    return _save(services, current, record, extraction, actor=actor)
+    return _save(services, current, record, extraction, actor=viewer.actor)
 
 
 def _save(services: Services, document: DocumentRecord, record: DigitisationRecord,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ from signing import (
 from storage import BlobStore, S3Options, open_blob_store
 from vault import Vault
 
+from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
+from .accounts.service import Accounts
+from .accounts.tokens import TokenSigner
 from .cache import TimedCache
 from .db import make_engine, migrate, session_factory
 from .errors import describe_error
@@ -51,6 +55,7 @@ class Services:
     catalogue: DocTypeCatalogue
     code_template: CodeTemplate
     trust: TrustServices
+    accounts: Accounts
     #: Configured keys (HSM, token, PKCS#12); None: the development PKI.
     operator_keys: KeySource | None = None
     agency_keys: KeySource | None = None
@@ -101,8 +106,18 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         log.info("%s signatures: %s", role,
                  keys.describe() if keys else "development PKI (DEV ONLY)")
     return Services(settings, engine, sessions, blobs, vault, pki, jobs, catalogue, code_template,
-                    trust, operator_keys, agency_keys,
+                    trust, accounts(settings, sessions), operator_keys, agency_keys,
                     signature_cache=TimedCache(settings.lookup_cache_seconds))
+
+
+def accounts(settings: Settings, sessions: sessionmaker[Session]) -> Accounts:
+    counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
+    limiter = LoginLimiter(counter, max_failures=settings.login_max_failures,
+                           max_client_failures=settings.login_max_client_failures,
+                           window=settings.login_window_seconds)
+    signer = TokenSigner(settings.token_secret_bytes(), timedelta(minutes=settings.token_minutes),
+                         issuer=settings.public_url)
+    return Accounts(sessions, signer, limiter, min_password_length=settings.password_min_length)
 
 
 def dev_pki(settings: Settings) -> DevPki:

@@ -50,6 +50,24 @@ class Settings(BaseSettings):
         default=None, description="HMAC key for local presigned URLs; default: made once per data dir"
     )
 
+    # Accounts and logging in (issue 5, item 1).
+    token_secret: SecretStr | None = Field(
+        default=None, description="HMAC key that signs access tokens (at least 32 bytes); "
+        "default: made once per data dir",
+    )
+    token_minutes: int = Field(default=60, ge=1, le=24 * 60,
+                               description="How long an access token is valid")
+    password_min_length: int = Field(default=10, ge=8)
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per username before a pause")
+    login_max_client_failures: int = Field(
+        default=50, ge=1, description="Failed logins per client address before a pause")
+    login_window_seconds: int = Field(
+        default=900, ge=1, description="The pause, and the window failures are counted in")
+    redis_url: str | None = Field(
+        default=None, description="redis://… shared by every process (login counters); "
+        "default: in memory, for one process")
+
     # Intake limits (REGULATIONS 9.A.3 for the dpi and PDF version); defaults live
     # with the domain objects, so each number is written once.
     max_file_bytes: int = _LIMITS.max_file_bytes
@@ -243,10 +261,16 @@ class Settings(BaseSettings):
         )
 
     def url_secret_bytes(self) -> bytes:
+        return self._secret(self.url_secret, "url.key")
+
+    def token_secret_bytes(self) -> bytes:
+        return self._secret(self.token_secret, "token.key")
+
+    def _secret(self, configured: SecretStr | None, name: str) -> bytes:
         """The configured secret, or one made on first run and kept in the data dir."""
-        if self.url_secret is not None:
-            return self.url_secret.get_secret_value().encode()
-        path = self.data_path / "secrets" / "url.key"
+        if configured is not None:
+            return configured.get_secret_value().encode()
+        path = self.data_path / "secrets" / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_hex(32))

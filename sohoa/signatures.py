@@ -25,7 +25,7 @@ from signing import (
     result_requests,
     sign_pdf,
 )
-from vault import FileRole
+from vault import FileRole, Viewer
 
 from .services import Services
 
@@ -114,7 +114,9 @@ def renew_timestamps(services: Services, within_days: float, *, now: datetime | 
 
 def _renew(services: Services, document_id: str, horizon: datetime) -> bool:
     """Renew one signed file if its protection ends before ``horizon``; True if renewed."""
-    data = services.vault.read_file(document_id, FileRole.SIGNED.value, actor=REFRESH_ACTOR).data
+    data = services.vault.read_file(document_id, FileRole.SIGNED.value,
+                                    viewer=Viewer.system(REFRESH_ACTOR),
+                                    purpose="gia hạn chữ ký (LTA renewal)").data
     until = protected_until(data)
     if until is not None and until > horizon:
         return False

@@ -5,6 +5,7 @@ dossiers and the audit trail, behind one service (``Vault``) that the API, the
 CLI and the job workers share. Nothing is visible to everyone by default.
 """
 
+from .access import Access, AccessPath, Action, Role, Viewer
 from .conversions import (
     ConversionRecord,
     DocumentStanding,
@@ -20,6 +21,7 @@ from .errors import (
     CodeConflict,
     DocumentRevoked,
     DossierMismatch,
+    Forbidden,
     InvalidRecordValue,
     InvalidTransition,
     NotAnExtension,
@@ -44,6 +46,12 @@ from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .service import Vault
 
 __all__ = [
+    "Access",
+    "AccessPath",
+    "Action",
+    "Forbidden",
+    "Role",
+    "Viewer",
     "AlreadyCertified",
     "ConversionDirection",
     "ConversionRecord",

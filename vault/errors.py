@@ -74,3 +74,10 @@ class NotAResult(VaultError):
     """Only a TTHC result (kết quả giải quyết) is revoked; a dossier component is not."""
 
     code = "not_a_result"
+
+
+class Forbidden(VaultError):
+    """The caller may see the record but not do this to it (a citizen editing the record
+    staff keep, staff revoking through a grant). Records they may not see are NotFound."""
+
+    code = "forbidden"

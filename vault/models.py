@@ -123,6 +123,9 @@ class Dossier(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     procedure: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the dossier is handed over to the archive (nộp lưu): from then on
+    #: archivists see it (TT 13/2023/TT-BNV).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agency: Mapped[Agency] = relationship()
     owner: Mapped[Owner] = relationship()
@@ -136,6 +139,8 @@ class Document(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    #: The agency that digitised or received the paper: its staff keep the record.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     doc_type: Mapped[str] = mapped_column(String(64), default="unknown")
     title: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.SCANNED.value)
@@ -172,6 +177,7 @@ class Document(Base):
 
     owner: Mapped[Owner] = relationship()
     dossier: Mapped[Dossier | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
     versions: Mapped[list[FileVersion]] = relationship(
         back_populates="document", order_by="FileVersion.created_at"
     )
@@ -268,3 +274,42 @@ class AuditEvent(Base):
     subject_id: Mapped[str] = mapped_column(String(64), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class Grant(Base):
+    """The owner's consent for an agency to read some vault documents (REGULATIONS 9.C.23).
+
+    Made when the owner confirms an application that reuses documents from the vault;
+    it names the agency, the dossier, the purpose and an expiry, and the owner can
+    revoke it at any time. Staff read through it and every read is logged with it.
+    """
+
+    __tablename__ = "grants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(255))
+
+    owner: Mapped[Owner] = relationship()
+    agency: Mapped[Agency] = relationship()
+    dossier: Mapped[Dossier | None] = relationship()
+    items: Mapped[list[GrantItem]] = relationship(back_populates="grant")
+
+
+class GrantItem(Base):
+    """One document a grant covers."""
+
+    __tablename__ = "grant_items"
+    __table_args__ = (UniqueConstraint("grant_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_id: Mapped[str] = mapped_column(ForeignKey("grants.id"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+
+    grant: Mapped[Grant] = relationship(back_populates="items")

@@ -89,3 +89,18 @@ class NewFile:
     #: ((role, part), offset): these bytes sit at ``offset`` in that file, so they are not
     #: stored again. The caller must have checked the bytes are really there.
     within: tuple[tuple[str, int], int] | None = None
+
+
+@dataclass(frozen=True)
+class AgencyRecord:
+    """An agency and the dates its code is valid (codes change when units merge)."""
+
+    code: str
+    name: str
+    valid_from: date | None
+    valid_to: date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name,
+                "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+                "valid_to": self.valid_to.isoformat() if self.valid_to else None}

@@ -20,6 +20,14 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage import BlobInfo, BlobStore, sha256_hex, verify_bytes
 
+from .access import (
+    AccessPath,
+    Action,
+    Viewer,
+    access_to,
+    visible_documents,
+    visible_dossiers,
+)
 from .audit import audit
 from .conversions import (
     ConversionRecord,
@@ -37,6 +45,7 @@ from .errors import (
     CodeConflict,
     DocumentRevoked,
     DossierMismatch,
+    Forbidden,
     InvalidRecordValue,
     InvalidTransition,
     NotAnExtension,
@@ -56,7 +65,7 @@ from .models import (
     FileVersion,
     Owner,
 )
-from .records import DocumentRecord, FileRecord, NewFile, StoredFile
+from .records import AgencyRecord, DocumentRecord, FileRecord, NewFile, StoredFile
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +91,24 @@ class Vault:
             if session.scalar(select(Agency).where(Agency.code == code)) is None:
                 session.add(Agency(code=code, name=name, valid_from=date.today()))
 
+    def add_agency(self, code: str, name: str, *, valid_from: date | None = None,
+                   valid_to: date | None = None, actor: str) -> AgencyRecord:
+        if valid_from and valid_to and valid_to < valid_from:
+            raise InvalidRecordValue("ngày hết hiệu lực trước ngày có hiệu lực "
+                                     "(valid_to is before valid_from)")
+        with self._unit() as session:
+            if session.scalar(select(Agency.id).where(Agency.code == code)) is not None:
+                raise CodeConflict(f"đã có cơ quan mã {code} (agency {code} exists)")
+            agency = Agency(code=code, name=name, valid_from=valid_from or date.today(),
+                            valid_to=valid_to)
+            session.add(agency)
+            audit(session, actor, "agency.added", "agency", code, {"name": name})
+            return _agency_record(agency)
+
+    def agencies(self) -> list[AgencyRecord]:
+        with self._sessions() as session:
+            return [_agency_record(a) for a in session.scalars(select(Agency).order_by(Agency.code))]
+
     def open_dossier(
         self, agency_code: str, owner: OwnerId, *, procedure: str | None = None,
         actor: str, now: datetime | None = None,
@@ -99,9 +126,13 @@ class Vault:
                         {"agency": agency.code})
             return dossier.code
 
-    def check_dossier(self, code: str, owner: OwnerId) -> None:
-        """Raise unless dossier ``code`` exists and belongs to ``owner``."""
+    def check_dossier(self, code: str, owner: OwnerId, *, viewer: Viewer) -> None:
+        """Raise unless dossier ``code`` exists, ``viewer`` may see it and it belongs to
+        ``owner``."""
         with self._sessions() as session:
+            if session.scalar(select(Dossier.id).where(
+                    Dossier.code == code, visible_dossiers(viewer))) is None:
+                raise NotFound(f"không tìm thấy hồ sơ {code} (no dossier {code})")
             holder = self._owner(session, owner, create=False)
             self._dossier_for(session, code, holder.id if holder else None)
 
@@ -117,10 +148,12 @@ class Vault:
         files: list[NewFile],
         actor: str,
         dossier_code: str | None = None,
+        agency_code: str | None = None,
         doc_type: str = "unknown",
         page_quality: list[dict[str, Any]] | None = None,
     ) -> DocumentRecord:
-        """Store a digitised document and its files in ``owner``'s vault."""
+        """Store a digitised document and its files in ``owner``'s vault; ``agency_code``
+        is the agency that digitised it (its staff keep the record)."""
         if not any(f.role == FileRole.ORIGINAL for f in files):
             raise ValueError("a document is filed with its original scan")
         with self._sessions() as session:
@@ -143,8 +176,14 @@ class Vault:
             dossier_id = None
             if dossier_code is not None:
                 dossier_id = self._dossier_for(session, dossier_code, holder.id)
+            agency_id = None
+            if agency_code is not None:
+                agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code))
+                if agency_id is None:
+                    raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
             document = Document(
-                owner_id=holder.id, dossier_id=dossier_id, doc_type=doc_type, title=title[:500],
+                owner_id=holder.id, dossier_id=dossier_id, agency_id=agency_id,
+                doc_type=doc_type, title=title[:500],
                 status=DocumentStatus.SCANNED.value, page_count=page_count,
                 text_chars=_text_chars(files),
                 operator_name=operator, scanned_at=scanned_at, page_quality=page_quality or [],
@@ -248,40 +287,59 @@ class Vault:
                            f"(no free code under this prefix)")
 
     # -- reading ------------------------------------------------------------------------
-    def list_documents(self, owner: OwnerId) -> list[DocumentRecord]:
+    def list_documents(self, owner: OwnerId, *, viewer: Viewer) -> list[DocumentRecord]:
+        """The documents of ``owner``'s vault that ``viewer`` may see, newest first."""
         with self._sessions() as session:
-            holder = self._owner(session, owner, create=False)
-            if holder is None:
-                return []
             ids = session.scalars(
-                select(Document.id).where(Document.owner_id == holder.id)
+                select(Document.id).join(Owner, Owner.id == Document.owner_id)
+                .where(Owner.identifier == owner.value, visible_documents(viewer))
                 .order_by(Document.created_at.desc(), Document.id)
             ).all()
             return [self._record(session, doc_id) for doc_id in ids]
 
-    def get_document(self, document_id: str, *, owner: OwnerId | None = None) -> DocumentRecord:
-        """The document; when ``owner`` is given, someone else's answers as not found."""
+    def get_document(self, document_id: str, *, viewer: Viewer) -> DocumentRecord:
+        """The document; one ``viewer`` may not see answers as not found."""
         with self._sessions() as session:
-            record = self._record(session, document_id)
-        if owner is not None and record.owner != owner.value:
-            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
-        return record
+            self._access(session, document_id, viewer)
+            return self._record(session, document_id)
 
-    def read_file(
-        self, document_id: str, variant: str, *, part: int = 1, actor: str
-    ) -> StoredFile:
-        """The verified bytes of one variant; every read is recorded in the audit trail."""
+    def authorise(self, document_id: str, viewer: Viewer, action: Action) -> AccessPath:
+        """How ``viewer`` reaches the document; NotFound if they cannot see it, Forbidden if
+        they can but may not do ``action`` (checked before slow work such as signing)."""
+        with self._sessions() as session:
+            path = self._access(session, document_id, viewer)
+        if not path.permits(action):
+            raise Forbidden("chỉ cơ quan tiếp nhận hồ sơ mới xử lý tài liệu này "
+                            "(only the agency that received the dossier may do this)")
+        return path
+
+    def read_file(self, document_id: str, variant: str, *, viewer: Viewer, part: int = 1,
+                  purpose: str | None = None) -> StoredFile:
+        """The verified bytes of one variant. Every read goes into the access log with who,
+        which agency, by which right (owner, dossier, grant, archive) and why."""
         try:
             role = FileRole(variant)
         except ValueError:
             known = ", ".join(r.value for r in FileRole)
             raise UnknownVariant(f"unknown variant {variant!r}: use one of {known}") from None
         with self._unit() as session:
+            path = self._access(session, document_id, viewer)
             version = self._version(session, document_id, role, part)
             data = self._bytes(session, version)
-            audit(session, actor, "document.read", "document", document_id,
-                        {"variant": role.value, "part": part})
+            audit(session, viewer.actor, "document.read", "document", document_id, {
+                "variant": role.value, "part": part, "access": path.access.value,
+                "grant": path.grant_id, "agency": viewer.agency,
+                "purpose": mask_ids_in_text(purpose)[:200] if purpose else None})
             return StoredFile(data, version.media_type, version.filename, version.sha256)
+
+    @staticmethod
+    def _access(session: Session, document_id: str, viewer: Viewer) -> AccessPath:
+        document = session.scalar(select(Document).where(Document.id == document_id).options(
+            selectinload(Document.owner), selectinload(Document.dossier)))
+        path = access_to(session, viewer, document) if document is not None else None
+        if path is None:
+            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        return path
 
     def documents_with(self, role: FileRole) -> list[str]:
         """Ids of every document that has a ``role`` file, oldest first."""
@@ -553,6 +611,10 @@ class Vault:
             revoked_at=document.revoked_at, revocation_reason=document.revocation_reason,
         )
 
+
+
+def _agency_record(agency: Agency) -> AgencyRecord:
+    return AgencyRecord(agency.code, agency.name, agency.valid_from, agency.valid_to)
 
 
 def _apply(document: Document, record: DigitisationRecord) -> None:

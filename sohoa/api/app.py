@@ -1,7 +1,7 @@
 """The FastAPI application: lifespan builds the services, routes stay thin.
 
-Accounts and authorisation arrive with issue 5. Until then the server binds to
-127.0.0.1 by default, so only the counter machine itself can reach it.
+Every route but health, the token endpoint and the public look-up page needs a
+bearer token (``api.auth``); what a caller sees is decided by the vault.
 """
 
 from __future__ import annotations
@@ -24,9 +24,13 @@ from storage import StorageError
 from vault import InvalidOwnerId, RecordIncomplete, VaultError, mask_ids_in_text
 
 from .. import __version__
+from ..accounts.limiter import TooManyAttempts
+from ..accounts.service import AccountError, LoginFailed
 from ..errors import describe_error, http_status
 from ..services import Services, build_services
 from ..settings import Settings
+from .admin_routes import router as admin_router
+from .auth import router as auth_router
 from .certify_routes import router as certify_router
 from .routes import router
 
@@ -52,8 +56,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         summary="Số hóa hồ sơ, ký số và kho dữ liệu điện tử — digitisation, signing and vault",
         lifespan=lifespan,
     )
+    app.include_router(auth_router)
     app.include_router(router)
     app.include_router(certify_router)
+    app.include_router(admin_router)
     _install_error_handlers(app)
     _install_access_log(app)
     return app
@@ -64,12 +70,17 @@ def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError)
+    domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
+              AccountError, LoginFailed, TooManyAttempts)
 
     async def on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
         code, message = describe_error(exc)
         status = http_status(exc)
         headers = {"Retry-After": "30"} if status == 503 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
+        elif isinstance(exc, LoginFailed):
+            headers = {"WWW-Authenticate": "Bearer"}
         body = error_body(code, message)
         if isinstance(exc, RecordIncomplete):
             body["error"]["missing"] = exc.missing

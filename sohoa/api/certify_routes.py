@@ -16,15 +16,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 
-from vault import NotFound
+from vault import Action, NotFound
 
 from .. import certify
 from ..presenters import conversion_summary
 from ..services import Services
+from .auth import CurrentViewer, Staff
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-API_ACTOR = "api:local"
 DIRECTION_VI = {"paper_to_electronic": "Bản sao điện tử chuyển đổi từ bản giấy",
                 "electronic_to_paper": "Bản giấy chuyển đổi từ bản điện tử"}
 
@@ -44,8 +44,8 @@ class CertifyRequest(BaseModel):
 
 @router.post("/api/v1/documents/{document_id}/certified-copy", status_code=201,
              tags=["certificates"])
-async def certified_copy(request: Request, document_id: str,
-                         body: CertifyRequest) -> dict[str, Any]:
+async def certified_copy(request: Request, document_id: str, body: CertifyRequest,
+                         account: Staff) -> dict[str, Any]:
     """Paper → electronic: the agency's "SAO Y" signature with the conversion mark, its time
     and agency and an optional QR (REGULATIONS 9.E.37–39), stored as the document's
     ``certified`` file. 409 if the record is not stored yet, the document is revoked or
@@ -53,7 +53,7 @@ async def certified_copy(request: Request, document_id: str,
     services = _services(request)
     conversion = await run_in_threadpool(
         certify.certify_copy, services, document_id, converter=body.converter,
-        copy_form=body.copy_form, qr=body.qr, actor=API_ACTOR)
+        copy_form=body.copy_form, qr=body.qr, viewer=account.viewer())
     return {"conversion": conversion_summary(conversion, services.settings)}
 
 
@@ -71,7 +71,8 @@ class PaperCopyRequest(BaseModel):
 @router.post("/api/v1/documents/{document_id}/paper-copy", tags=["certificates"],
              response_class=Response,
              responses={200: {"content": {"application/pdf": {}}}})
-async def paper_copy(request: Request, document_id: str, body: PaperCopyRequest) -> Response:
+async def paper_copy(request: Request, document_id: str, body: PaperCopyRequest,
+                     account: Staff) -> Response:
     """Electronic → paper: a printable A4 PDF with the TT 01/2023 QR top-left, the system's
     name, the document and look-up codes, the converter and the date (9.E.40, 9.A.14), and
     with ``formal`` the "SAO Y" block with the agency's next copy number (9.E.41)."""
@@ -81,7 +82,7 @@ async def paper_copy(request: Request, document_id: str, body: PaperCopyRequest)
                                    ) if body.formal else None
     conversion, pdf = await run_in_threadpool(
         certify.print_copy, services, document_id, converter=body.converter, formal=formal,
-        actor=API_ACTOR)
+        viewer=account.viewer())
     headers = {"Content-Disposition": f'attachment; filename="ban-in-{conversion.code}.pdf"',
                "X-Lookup-Code": conversion.code,
                "X-Lookup-URL": services.settings.lookup_url(conversion.code)}
@@ -97,20 +98,22 @@ class RevocationRequest(BaseModel):
 
 
 @router.post("/api/v1/documents/{document_id}/revocation", tags=["certificates"])
-def revoke(request: Request, document_id: str, body: RevocationRequest) -> dict[str, Any]:
+def revoke(request: Request, document_id: str, body: RevocationRequest,
+           account: Staff) -> dict[str, Any]:
     """Revoke a result (REGULATIONS 9.C.25): it stays stored, and from now on the look-up
     page and verification report it and every copy of it as invalid."""
     services = _services(request)
-    document = services.vault.revoke(document_id, body.reason, actor=API_ACTOR)
+    services.vault.authorise(document_id, account.viewer(), Action.PROCESS)
+    document = services.vault.revoke(document_id, body.reason, actor=account.actor)
     return {"document": document.as_dict(),
             "copies": [conversion_summary(c, services.settings)
                        for c in services.vault.conversions_of(document_id)]}
 
 
 @router.get("/api/v1/documents/{document_id}/conversions", tags=["certificates"])
-def conversions(request: Request, document_id: str) -> dict[str, Any]:
+def conversions(request: Request, document_id: str, viewer: CurrentViewer) -> dict[str, Any]:
     services = _services(request)
-    services.vault.get_document(document_id)
+    services.vault.authorise(document_id, viewer, Action.READ)
     return {"conversions": [conversion_summary(c, services.settings)
                             for c in services.vault.conversions_of(document_id)]}
 

@@ -1,4 +1,8 @@
-"""Routes of API version 1. Each parses, calls one service function, and formats."""
+"""Routes of API version 1. Each parses, calls one service function, and formats.
+
+Every route names who may call it (``Staff``, ``CurrentViewer``…); the vault then
+shows each viewer only what they may see, and someone else's record is a 404.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +24,9 @@ from .. import certify, counter, record
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
+from .auth import CurrentAccount, CurrentViewer, Staff
 
 router = APIRouter()
-API_ACTOR = "api:local"
 
 
 def _services(request: Request) -> Services:
@@ -38,6 +42,7 @@ def healthz() -> dict[str, str]:
 @router.post("/api/v1/digitize", status_code=202, tags=["digitize"])
 async def digitize(
     request: Request,
+    account: Staff,
     files: Annotated[list[UploadFile], File(
         description="Scans: PDF, JPEG, PNG, TIFF or HEIC, in page order")],
     owner: Annotated[str, Form(description="Personal ID (12 digits) or tax code of the owner")],
@@ -51,7 +56,8 @@ async def digitize(
     force: Annotated[bool, Form(
         description="File even with blocking capture problems (the officer confirms)")] = False,
 ) -> JSONResponse:
-    """Check the scans now (4xx if refused, nothing stored); OCR, sign and file them in a job."""
+    """Check the scans now (4xx if refused, nothing stored); OCR, sign and file them in a job.
+    Counter staff only; a dossier named must be one their agency received."""
     services = _services(request)
     limits = services.settings.intake_limits
     received = []
@@ -66,16 +72,16 @@ async def digitize(
     batch = await run_in_threadpool(
         counter.prepare, services, received, owner=owner, dossier=dossier,
         operator=operator, each=each, title=title, split=split,
-        declared_pages=declared_pages, force=force,
+        declared_pages=declared_pages, force=force, viewer=account.viewer(),
     )
 
     def work(report: counter.Progress) -> dict[str, Any]:
-        records = counter.run(services, batch, actor=API_ACTOR, progress=report)
+        records = counter.run(services, batch, actor=account.actor, progress=report)
         return {"documents": [document_summary(r, services.vault.required_fields)
                               for r in records]}
 
     job = services.jobs.submit("digitize", work, total=batch.pages,
-                               owner_identifier=batch.owner.value)
+                               owner_identifier=batch.owner.value, requested_by=account.id)
     return JSONResponse({"job": job.as_dict()}, status_code=202,
                         headers={"Location": f"/api/v1/jobs/{job.id}"})
 
@@ -83,6 +89,7 @@ async def digitize(
 @router.post("/api/v1/verify", tags=["signatures"])
 async def verify(
     request: Request,
+    _account: CurrentAccount,
     file: Annotated[UploadFile, File(description="Any PDF, signed or not")],
 ) -> dict[str, Any]:
     """Validate every signature in a PDF: signer, PAdES level reached, signing time,
@@ -111,39 +118,44 @@ def dev_root_crl(request: Request) -> Response:
 
 @router.get("/api/v1/dossiers/{dossier_code}/separator", tags=["digitize"])
 def separator_sheet_pdf(
-    request: Request, dossier_code: str,
+    request: Request, dossier_code: str, account: Staff,
     component: Annotated[str, Query(min_length=1, max_length=64, description="Component code")],
     owner: Annotated[str, Query(description="Owner of the dossier")],
     label: Annotated[str, Query(max_length=200, description="Component name")] = "",
 ) -> Response:
     """A printable separator sheet: put it in front of the component in the feeder."""
     services = _services(request)
-    services.vault.check_dossier(dossier_code, parse_owner_id(owner))
+    services.vault.check_dossier(dossier_code, parse_owner_id(owner), viewer=account.viewer())
     pdf = separator_sheet(Separator(dossier_code, component, label))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{_ascii(f"to-phan-tach-{component}.pdf")}"'})
 
 
 @router.get("/api/v1/jobs/{job_id}", tags=["jobs"])
-def get_job(request: Request, job_id: str) -> dict[str, Any]:
+def get_job(request: Request, job_id: str, account: CurrentAccount) -> dict[str, Any]:
+    """A job's progress and result, for the account that asked for it."""
     try:
-        return {"job": _services(request).jobs.get(job_id).as_dict()}
+        return {"job": _services(request).jobs.get(job_id, requested_by=account.id).as_dict()}
     except JobNotFound:
         raise HTTPException(404, detail="no such job") from None
 
 
 @router.get("/api/v1/owners/{owner_id}/documents", tags=["vault"])
-def list_documents(request: Request, owner_id: str) -> dict[str, Any]:
+def list_documents(request: Request, owner_id: str, viewer: CurrentViewer) -> dict[str, Any]:
+    """The documents of a vault that the caller may see: all of them for the owner, those of
+    the agency's dossiers or shared with it for staff; 404 when that is none at all."""
     owner = parse_owner_id(owner_id)
     services = _services(request)
-    records = services.vault.list_documents(owner)
+    records = services.vault.list_documents(owner, viewer=viewer)
+    if not records and not viewer.holds(owner.value):
+        raise HTTPException(404, "không tìm thấy kho dữ liệu (no such vault)")
     return {"documents": [document_summary(r, services.vault.required_fields) for r in records]}
 
 
 @router.get("/api/v1/documents/{document_id}", tags=["vault"])
-def get_document(request: Request, document_id: str) -> dict[str, Any]:
+def get_document(request: Request, document_id: str, viewer: CurrentViewer) -> dict[str, Any]:
     services = _services(request)
-    document = services.vault.get_document(document_id)
+    document = services.vault.get_document(document_id, viewer=viewer)
     return {"document": document.as_dict(),
             "record": digitisation_record(document, services.vault.required_fields)}
 
@@ -167,15 +179,17 @@ class RecordChanges(BaseModel):
 
 
 @router.put("/api/v1/documents/{document_id}/record", tags=["vault"])
-def save_record(request: Request, document_id: str, changes: RecordChanges) -> dict[str, Any]:
+def save_record(request: Request, document_id: str, changes: RecordChanges,
+                account: Staff) -> dict[str, Any]:
     """Confirm or correct the digitisation record; 422 names the required fields still empty.
 
     The first complete save assigns the digitisation-result code and stores the
-    record; values that differ from what OCR read are recorded as MANUAL.
+    record; values that differ from what OCR read are recorded as MANUAL. Staff of the
+    agency that received the dossier only.
     """
     services = _services(request)
     saved = record.save(services, document_id, changes.model_dump(exclude_unset=True),
-                        actor=API_ACTOR)
+                        viewer=account.viewer())
     return {"document": saved.as_dict(),
             "record": digitisation_record(saved, services.vault.required_fields)}
 
@@ -184,11 +198,15 @@ def save_record(request: Request, document_id: str, changes: RecordChanges) -> d
 def get_document_file(
     request: Request,
     document_id: str,
+    viewer: CurrentViewer,
     variant: Annotated[FileRole, Query()] = FileRole.SIGNED,
     part: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    purpose: Annotated[str | None, Query(max_length=200, description=(
+        "Why the file is read; shown to the owner in their access log"))] = None,
 ) -> Response:
+    """One file of a document, verified against its SHA-256; the read is logged."""
     stored = _services(request).vault.read_file(document_id, variant.value, part=part,
-                                                 actor=API_ACTOR)
+                                                 viewer=viewer, purpose=purpose)
     return Response(
         stored.data, media_type=stored.media_type,
         headers={

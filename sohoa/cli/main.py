@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from digitize import DigitizeError
 from digitize.separators import Separator, separator_sheet
 from signing import NotAPdf, PadesLevel, SigningError, verify_pdf, vietnam_time
-from storage import StorageError
-from vault import LABELS, FileRole, InvalidOwnerId, VaultError, parse_owner_id
+from vault import (
+    LABELS,
+    DocumentRecord,
+    FileRole,
+    NotFound,
+    parse_owner_id,
+)
 
 from .. import certify, counter, record, signatures
 from ..presenters import conversion_summary, digitisation_record, document_summary, with_registry
-from ..services import Services, build_services, dev_pki, trust_services
+from ..services import Services, dev_pki, trust_services
 from ..settings import Settings
+from .admin import admin_app
+from .context import CLI, CLI_ACTOR, JsonOption, calling
 from .output import console, counted_progress, fail, page_progress, print_json
 
 app = typer.Typer(
@@ -37,28 +41,7 @@ app.add_typer(vault_app, name="vault")
 app.add_typer(certify_app, name="certify")
 app.add_typer(signing_app, name="signing")
 app.add_typer(dossier_app, name="dossier")
-
-CLI_ACTOR = "cli:local"
-DOMAIN_ERRORS = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
-
-
-def _services() -> Services:
-    return build_services(Settings(), start_jobs=False)
-
-
-@contextmanager
-def _calling(as_json: bool = False) -> Iterator[Services]:
-    """The services for one command: a refused request is reported and exits non-zero."""
-    services = _services()
-    try:
-        yield services
-    except DOMAIN_ERRORS as exc:
-        fail(exc, as_json=as_json)
-    finally:
-        services.close()
-
+app.add_typer(admin_app, name="admin")
 
 def _read(path: Path) -> bytes:
     try:
@@ -103,10 +86,10 @@ def digitize(
 ) -> None:
     """Số hóa bản quét: OCR, ký số, lưu vào kho (digitise scans into the owner's vault)."""
     received = [(path.name, _read(path)) for path in files]
-    with _calling(as_json) as services:
+    with calling(as_json) as services:
         batch = counter.prepare(services, received, owner=owner, dossier=dossier,
                                 operator=operator, each=each, title=title, split=split,
-                                declared_pages=pages, force=force)
+                                declared_pages=pages, force=force, viewer=CLI)
         with page_progress(not as_json) as progress:
             records = counter.run(services, batch, actor=CLI_ACTOR, progress=progress)
     summaries = [document_summary(r, services.vault.required_fields) for r in records]
@@ -135,8 +118,8 @@ def _print_record_state(record: dict[str, Any]) -> None:
 def vault_ls(owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
              as_json: JsonOption = False) -> None:
     """Liệt kê tài liệu trong kho (list the owner's documents)."""
-    with _calling(as_json) as services:
-        records = services.vault.list_documents(parse_owner_id(owner))
+    with calling(as_json) as services:
+        records = services.vault.list_documents(parse_owner_id(owner), viewer=CLI)
     if as_json:
         print_json({"documents": [document_summary(r, services.vault.required_fields)
                                   for r in records]})
@@ -158,13 +141,11 @@ def vault_record(
     as_json: JsonOption = False,
 ) -> None:
     """Xem, bổ sung và lưu bản ghi số hóa (show, complete and store the digitisation record)."""
-    with _calling(as_json) as services:
-        who = parse_owner_id(owner)
+    with calling(as_json) as services:
+        document = _owned(services, doc_id, owner)
         if values:
             changes = dict(_field_value(item) for item in values)
-            document = record.save(services, doc_id, changes, actor=CLI_ACTOR, owner=who)
-        else:
-            document = services.vault.get_document(doc_id, owner=who)
+            document = record.save(services, doc_id, changes, viewer=CLI)
         shown = digitisation_record(document, services.vault.required_fields)
     if as_json:
         print_json({"record": shown})
@@ -175,6 +156,15 @@ def vault_record(
             table.add_row(LABELS.get(name, name), "—" if value is None else str(value))
     console.print(table)
     _print_record_state(shown)
+
+
+def _owned(services: Services, doc_id: str, owner: str) -> DocumentRecord:
+    """The document, if it is in ``owner``'s vault: a mistyped ID finds nothing."""
+    document = services.vault.get_document(doc_id, viewer=CLI)
+    if document.owner != parse_owner_id(owner).value:
+        raise NotFound(f"không tìm thấy tài liệu {doc_id} trong kho này (no such document in "
+                       "this vault)")
+    return document
 
 
 def _field_value(item: str) -> tuple[str, str]:
@@ -193,9 +183,9 @@ def vault_get(
     part: Annotated[int, typer.Option(min=1, help="Which original, for multi-file scans")] = 1,
 ) -> None:
     """Tải một tệp của tài liệu (download a document's file)."""
-    with _calling() as services:
-        services.vault.get_document(doc_id, owner=parse_owner_id(owner))
-        stored = services.vault.read_file(doc_id, variant.value, part=part, actor=CLI_ACTOR)
+    with calling() as services:
+        _owned(services, doc_id, owner)
+        stored = services.vault.read_file(doc_id, variant.value, part=part, viewer=CLI)
     output.write_bytes(stored.data)
     console.print(f"Đã ghi {output} ({len(stored.data):,} byte, SHA-256 {stored.sha256[:16]}…)",
                   highlight=False)
@@ -209,7 +199,7 @@ def dossier_open(
     as_json: JsonOption = False,
 ) -> None:
     """Tiếp nhận hồ sơ mới và cấp mã hồ sơ (receive a dossier; prints its code)."""
-    with _calling(as_json) as services:
+    with calling(as_json) as services:
         code = services.vault.open_dossier(
             agency or services.settings.agency_code, parse_owner_id(owner),
             procedure=procedure, actor=CLI_ACTOR,
@@ -229,8 +219,8 @@ def dossier_separator(
     label: Annotated[str, typer.Option(help="Component name, printed and used as title")] = "",
 ) -> None:
     """In tờ phân tách cho một thành phần hồ sơ (print a separator sheet for a component)."""
-    with _calling() as services:
-        services.vault.check_dossier(dossier, parse_owner_id(owner))
+    with calling() as services:
+        services.vault.check_dossier(dossier, parse_owner_id(owner), viewer=CLI)
         pdf = separator_sheet(Separator(dossier, component, label))
     output.write_bytes(pdf)
     console.print(f"Đã ghi tờ phân tách {output}", highlight=False)
@@ -267,7 +257,7 @@ def sign(
     except ValueError as exc:
         console.print(f"[bold red]Lỗi[/]: {exc}", highlight=False)
         raise typer.Exit(2) from None
-    with _calling(as_json) as services:
+    with calling(as_json) as services:
         signed = signatures.sign_document(services, data, options)
         report = verify_pdf(signed, services.trust)
     output.write_bytes(signed)
@@ -306,7 +296,7 @@ def verify(
         fail(exc, as_json=as_json)
     answer = report.as_dict()
     if not offline:
-        with _calling(as_json) as services:
+        with calling(as_json) as services:
             answer = with_registry(answer, certify.registry_standing(services, data))
     if as_json:
         print_json(answer)
@@ -339,7 +329,7 @@ def signing_refresh(
     as_json: JsonOption = False,
 ) -> None:
     """Gia hạn dấu thời gian lưu trữ (renew archive timestamps, PAdES B-LTA)."""
-    with _calling(as_json) as services, counted_progress(not as_json, "Kiểm tra") as progress:
+    with calling(as_json) as services, counted_progress(not as_json, "Kiểm tra") as progress:
         report = signatures.renew_timestamps(services, within, progress=progress)
     if as_json:
         print_json(report.as_dict())
@@ -363,12 +353,12 @@ def certify_copy(
     as_json: JsonOption = False,
 ) -> None:
     """Chứng nhận bản điện tử chuyển đổi từ bản giấy (paper → electronic certified copy)."""
-    with _calling(as_json) as services:
+    with calling(as_json) as services:
         conversion = certify.certify_copy(services, doc_id, converter=converter,
-                                          copy_form=copy_form, qr=qr, actor=CLI_ACTOR)
+                                          copy_form=copy_form, qr=qr, viewer=CLI)
         if output:
             output.write_bytes(services.vault.read_file(doc_id, FileRole.CERTIFIED.value,
-                                                        actor=CLI_ACTOR).data)
+                                                        viewer=CLI).data)
         shown = conversion_summary(conversion, services.settings)
     if as_json:
         print_json({"conversion": shown})
@@ -393,9 +383,9 @@ def certify_print(
     """In bản giấy từ bản điện tử, có mã QR tra cứu (electronic → paper copy, printable PDF)."""
     options = certify.FormalOptions("SAO Y", signer_position, signer_name,
                                     tuple(recipients or ())) if formal else None
-    with _calling(as_json) as services:
+    with calling(as_json) as services:
         conversion, pdf = certify.print_copy(services, doc_id, converter=converter,
-                                             formal=options, actor=CLI_ACTOR)
+                                             formal=options, viewer=CLI)
         shown = conversion_summary(conversion, services.settings)
     output.write_bytes(pdf)
     if as_json:
@@ -413,7 +403,7 @@ def vault_revoke(
     as_json: JsonOption = False,
 ) -> None:
     """Thu hồi kết quả giải quyết TTHC (revoke a result; all its copies become invalid)."""
-    with _calling(as_json) as services:
+    with calling(as_json) as services:
         document = services.vault.revoke(doc_id, reason, actor=CLI_ACTOR)
         copies = services.vault.conversions_of(doc_id)
     if as_json:
@@ -431,7 +421,7 @@ def vault_revoke(
 def lookup(code: Annotated[str, typer.Argument(help="Look-up code printed on a copy")],
            as_json: JsonOption = False) -> None:
     """Tra cứu một bản sao theo mã (look up a copy's status by its code)."""
-    with _calling(as_json) as services:
+    with calling(as_json) as services:
         view = certify.lookup(services, code).as_dict()
     if as_json:
         print_json(view)

@@ -39,6 +39,7 @@ class JobView:
     error: str | None
     result: dict[str, Any] | None
     owner_identifier: str | None
+    requested_by: str | None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -91,9 +92,10 @@ class JobRunner:
             return int(getattr(result, "rowcount", 0) or 0)
 
     def submit(self, kind: str, work: Work, *, total: int = 0,
-               owner_identifier: str | None = None) -> JobView:
+               owner_identifier: str | None = None, requested_by: str | None = None) -> JobView:
         with self._sessions() as session, session.begin():
-            job = Job(kind=kind, progress_total=total, owner_identifier=owner_identifier)
+            job = Job(kind=kind, progress_total=total, owner_identifier=owner_identifier,
+                      requested_by=requested_by)
             session.add(job)
             session.flush()
             job_id = job.id
@@ -102,10 +104,11 @@ class JobRunner:
         self._pool.submit(self._run, job_id, work)
         return self.get(job_id)
 
-    def get(self, job_id: str) -> JobView:
+    def get(self, job_id: str, *, requested_by: str | None = None) -> JobView:
+        """The job; with ``requested_by``, someone else's job answers as not found."""
         with self._sessions() as session:
             job = session.get(Job, job_id)
-            if job is None:
+            if job is None or (requested_by is not None and job.requested_by != requested_by):
                 raise JobNotFound(job_id)
             return _view(job)
 
@@ -153,5 +156,6 @@ def _view(job: Job) -> JobView:
         id=job.id, kind=job.kind, status=job.status, progress_done=job.progress_done,
         progress_total=job.progress_total, stage=job.stage, error_code=job.error_code,
         error=job.error, result=job.result, owner_identifier=job.owner_identifier,
-        created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
+        requested_by=job.requested_by, created_at=job.created_at, started_at=job.started_at,
+        finished_at=job.finished_at,
     )

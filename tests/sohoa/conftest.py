@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from sohoa.accounts.service import AccountView
+from sohoa.api import create_app
 from sohoa.jobs.models import Job
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
+from vault import Role, Viewer
 from vault.models import AuditEvent, Document, Dossier, FileVersion, Owner
 
 Snapshot = Callable[[], dict[str, Any]]
@@ -50,3 +54,37 @@ def snapshot_of(services: Services) -> dict[str, Any]:
 @pytest.fixture
 def snapshot(services: Services) -> Snapshot:
     return lambda: snapshot_of(services)
+
+
+#: The service itself: for tests that call services directly rather than through the API.
+SYSTEM = Viewer.system("test")
+PASSWORD = "mat-khau-thu-nghiem-du-dai"
+STAFF = "canbo.motcua"
+
+
+def make_account(services: Services, username: str, role: Role, **kw: str) -> AccountView:
+    return services.accounts.create(username, role, username, password=PASSWORD, **kw)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
+    """The Authorization header of a fresh token, through the real token endpoint."""
+    response = client.post("/api/v1/auth/token", data={"username": username,
+                                                        "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def anonymous(services: Services) -> Iterator[TestClient]:
+    """A client with no account: what a citizen's phone sees when it scans a printed QR."""
+    with TestClient(create_app(services=services)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    """A client logged in as counter staff of the service's own agency."""
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    with TestClient(create_app(services=services)) as test_client:
+        test_client.headers.update(login(test_client, STAFF))
+        yield test_client

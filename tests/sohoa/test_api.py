@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,10 @@ from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3
 from tests.sohoa.bad_inputs import GOOD_OWNER, bad_cases
-from tests.sohoa.conftest import Snapshot
-from vault import parse_owner_id
+from tests.sohoa.conftest import STAFF, Snapshot, login, make_account
+from vault import Role, parse_owner_id
 
 ORG = "0310123456"
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as test_client:
-        yield test_client
 
 
 def _page(dpi: int = 300) -> bytes:
@@ -145,7 +138,9 @@ def test_digitise_into_s3_stores_verifiable_objects(
     )
     services = build_services(settings)
     try:
+        make_account(services, STAFF, Role.STAFF, agency=settings.agency_code)
         with TestClient(create_app(services=services)) as client:
+            client.headers.update(login(client, STAFF))
             job = _digitise(client, services, GOOD_OWNER)
             assert job["status"] == "done", job
             doc_id = job["result"]["documents"][0]["id"]

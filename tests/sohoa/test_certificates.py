@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,12 +18,11 @@ from typer.testing import CliRunner
 from digitize.qr import read_qr
 from signing import operator_request, parse_labelled, sign_pdf, verify_pdf
 from sohoa import certify, record
-from sohoa.api import create_app
 from sohoa.cli import app
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from tests.inputs import first_page_text, image_bytes, image_pdf, render_page, text_page, word_boxes
-from tests.sohoa.conftest import Snapshot
+from tests.sohoa.conftest import SYSTEM, Snapshot
 from vault import (
     AlreadyCertified,
     ConversionDirection,
@@ -43,12 +41,6 @@ from vault import (
 OWNER = "001099012345"
 AGENCY = "UBND xã Tân Thành"
 PROCEDURE = "1.001193"
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as test_client:
-        yield test_client
 
 
 def stored_document(services: Services, *, kind: str = "RESULT",
@@ -77,7 +69,7 @@ def stored_document(services: Services, *, kind: str = "RESULT",
             "issue_date": "2024-05-02", "issuing_body": AGENCY, "summary": "Khai sinh",
             "kind": kind, "valid_until": valid_until.isoformat() if valid_until else None,
             "validity_scope": "Toàn quốc" if kind == "RESULT" else None,
-        }, actor="test")
+        }, viewer=SYSTEM)
     return filed.id
 
 
@@ -97,9 +89,9 @@ def test_certified_copy_carries_the_mark_time_agency_and_a_qr_of_the_same(
     try:
         document = stored_document(services)
         conversion = certify.certify_copy(services, document, converter="Trần Văn Bình",
-                                          actor="test")
-        certified = services.vault.read_file(document, "certified", actor="test")
-        signed = services.vault.read_file(document, "signed", actor="test").data
+                                          viewer=SYSTEM)
+        certified = services.vault.read_file(document, "certified", viewer=SYSTEM)
+        signed = services.vault.read_file(document, "signed", viewer=SYSTEM).data
         report = verify_pdf(certified.data, services.trust)
     finally:
         services.close()
@@ -129,9 +121,9 @@ def test_certified_copy_carries_the_mark_time_agency_and_a_qr_of_the_same(
 def test_pdfsig_validates_both_signatures_of_a_certified_copy(services: Services,
                                                               tmp_path: Path) -> None:
     document = stored_document(services)
-    certify.certify_copy(services, document, actor="test")
+    certify.certify_copy(services, document, viewer=SYSTEM)
     path = _write(tmp_path / "certified.pdf",
-                  services.vault.read_file(document, "certified", actor="test").data)
+                  services.vault.read_file(document, "certified", viewer=SYSTEM).data)
     out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
     # The operator's and the agency's; the third is the archive timestamp, which pdfsig lists
     # without checking.
@@ -144,14 +136,14 @@ def test_certifying_is_refused_before_the_record_is_stored_and_once_done(
     draft = stored_document(services, store=False)
     before = snapshot()
     with pytest.raises(InvalidTransition):
-        certify.certify_copy(services, draft, actor="test")
+        certify.certify_copy(services, draft, viewer=SYSTEM)
     assert snapshot() == before
 
     document = stored_document(services)
-    certify.certify_copy(services, document, qr=False, actor="test")
+    certify.certify_copy(services, document, qr=False, viewer=SYSTEM)
     before = snapshot()
     with pytest.raises(AlreadyCertified):
-        certify.certify_copy(services, document, actor="test")
+        certify.certify_copy(services, document, viewer=SYSTEM)
     assert snapshot() == before
 
 
@@ -172,7 +164,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
 
     # The QR at the top-left carries the TT 01/2023 data set and the look-up URL.
     data = parse_labelled(top_left_qr(pdf, tmp_path))
-    dossier = services.vault.get_document(document).dossier
+    dossier = services.vault.get_document(document, viewer=SYSTEM).dossier
     assert data["Mã hồ sơ"] == dossier
     assert data["Mã TTHC"] == PROCEDURE
     assert data["Mã định danh"] == OWNER
@@ -187,7 +179,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
     # The statement of 9.E.40 is on the sheet, as text.
     text = " ".join(first_page_text(_write(tmp_path / "p.pdf", pdf)).split())
     for words in (services.settings.system_name, code, "Trần Văn Bình",
-                  services.vault.get_document(document).result_code):
+                  services.vault.get_document(document, viewer=SYSTEM).result_code):
         assert words in text
 
     path = url.removeprefix(services.settings.public_url)
@@ -197,7 +189,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
     assert OWNER not in page.text  # nothing personal on the public page
     as_json = client.get(f"/api/v1/lookup/{code}").json()
     assert as_json["status"] == "valid" and as_json["signatures"]["valid"]
-    assert as_json["conversion"]["sha256"] == services.vault.get_document(document).file(
+    assert as_json["conversion"]["sha256"] == services.vault.get_document(document, viewer=SYSTEM).file(
         "certified").sha256  # the file printed was the certified copy
 
     revoked = client.post(f"/api/v1/documents/{document}/revocation",
@@ -216,7 +208,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
         assert answer["status"] == "revoked" and answer["valid"] is False
 
     # Verification of the certified file now reports the revocation, whatever its signatures.
-    upload = services.vault.read_file(document, "certified", actor="test").data
+    upload = services.vault.read_file(document, "certified", viewer=SYSTEM).data
     verified = client.post("/api/v1/verify", files={"file": ("c.pdf", upload, "application/pdf")})
     body = verified.json()
     assert all(s["bottom_line"] for s in body["signatures"])
@@ -297,7 +289,7 @@ def test_revocation_is_for_results_with_a_reason_and_happens_once(services: Serv
     with pytest.raises(DocumentRevoked):
         services.vault.revoke(result, "Lần hai", actor="test")
     # Revoked, yet kept and readable (REGULATIONS 9.C.25).
-    assert services.vault.read_file(result, "signed", actor="test").data.startswith(b"%PDF")
+    assert services.vault.read_file(result, "signed", viewer=SYSTEM).data.startswith(b"%PDF")
 
 
 def test_an_expired_result_looks_up_as_expired(client: TestClient, services: Services) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from PIL import ImageFilter
 
-from sohoa.api import create_app
 from sohoa.services import Services
 from tests.digitize import test_separators as batches
 from tests.inputs import image_bytes
@@ -17,12 +14,6 @@ from tests.sohoa.conftest import Snapshot
 from vault import parse_owner_id
 
 OWNER = "001099012345"
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as test_client:
-        yield test_client
 
 
 def _dossier(services: Services) -> str:

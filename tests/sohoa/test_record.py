@@ -7,14 +7,12 @@ refused while a required field is empty), 50 (template default, NN counter).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from sohoa.api import create_app
 from sohoa.services import Services
 from tests.inputs import image_bytes, text_page
 from tests.pages import document_page
@@ -22,12 +20,6 @@ from vault import DigitisationRecord, InvalidTransition, NewFile, parse_owner_id
 from vault.models import AuditEvent
 
 OWNER = "079212345678"
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as test_client:
-        yield test_client
 
 
 def _digitise(client: TestClient, services: Services, page: bytes) -> dict:

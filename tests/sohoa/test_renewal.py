@@ -21,6 +21,7 @@ from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, image_pdf, text_page
 from tests.pki import TestPki
+from tests.sohoa.conftest import SYSTEM
 from vault import FileRole, NewFile, NotAnExtension, parse_owner_id
 from vault.models import AuditEvent, FileHistory
 
@@ -68,7 +69,7 @@ def test_refresh_renews_only_what_expires_within_the_window(renewing: Services,
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["renewed"] == [document]
 
-    renewed = renewing.vault.read_file(document, "signed", actor="test").data
+    renewed = renewing.vault.read_file(document, "signed", viewer=SYSTEM).data
     assert renewed.startswith(signed) and len(renewed) > len(signed)
     report = verify_pdf(renewed, renewing.trust)
     assert report.valid and report.signatures[0].level == "B-LTA"
@@ -92,4 +93,4 @@ def test_a_file_can_only_grow_by_appending(renewing: Services) -> None:
     with pytest.raises(NotAnExtension):
         renewing.vault.extend_file(document, FileRole.SIGNED, signed[:-10] + b"0" * 20,
                                    reason="test", actor="test")
-    assert renewing.vault.read_file(document, "signed", actor="test").data == signed
+    assert renewing.vault.read_file(document, "signed", viewer=SYSTEM).data == signed

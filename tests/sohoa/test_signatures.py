@@ -12,7 +12,6 @@ from asn1crypto import crl
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from sohoa.api import create_app
 from sohoa.cli import app
 from sohoa.services import Services
 from tests.inputs import image_bytes, image_pdf, text_page
@@ -86,32 +85,30 @@ def test_verify_exits_non_zero_for_a_tampered_file(data_env: Path, scan: Path,
 
 
 def test_api_verify_answers_for_any_uploaded_pdf(services: Services, scan: Path,
-                                                 tmp_path: Path) -> None:
+                                                 client: TestClient) -> None:
     from sohoa.signatures import SignOptions, sign_document
 
     signed = sign_document(services, scan.read_bytes(), SignOptions())
-    with TestClient(create_app(services=services)) as client:
-        good = client.post("/api/v1/verify", files={"file": ("a.pdf", signed, "application/pdf")})
-        assert good.status_code == 200
-        body = good.json()
-        assert body["valid"] and body["signatures"][0]["level"] == "B-LTA"
-        assert body["verdict"].startswith("Tất cả")
-        plain = client.post("/api/v1/verify",
-                            files={"file": ("b.pdf", scan.read_bytes(), "application/pdf")})
-        assert plain.status_code == 200 and plain.json()["signed"] is False
-        junk = client.post("/api/v1/verify", files={"file": ("c.pdf", b"not a pdf", "text/plain")})
-        assert junk.status_code == 422 and junk.json()["error"]["code"] == "not_a_pdf"
-        assert "/api/v1/verify" in client.get("/openapi.json").json()["paths"]
-        # The CRL the development certificates point at is served.
-        listed = client.get("/pki/dev-root.crl")
-        assert listed.status_code == 200
-        assert crl.CertificateList.load(listed.content)["tbs_cert_list"]["next_update"].native
+    good = client.post("/api/v1/verify", files={"file": ("a.pdf", signed, "application/pdf")})
+    assert good.status_code == 200
+    body = good.json()
+    assert body["valid"] and body["signatures"][0]["level"] == "B-LTA"
+    assert body["verdict"].startswith("Tất cả")
+    plain = client.post("/api/v1/verify",
+                        files={"file": ("b.pdf", scan.read_bytes(), "application/pdf")})
+    assert plain.status_code == 200 and plain.json()["signed"] is False
+    junk = client.post("/api/v1/verify", files={"file": ("c.pdf", b"not a pdf", "text/plain")})
+    assert junk.status_code == 422 and junk.json()["error"]["code"] == "not_a_pdf"
+    assert "/api/v1/verify" in client.get("/openapi.json").json()["paths"]
+    # The CRL the development certificates point at is served.
+    listed = client.get("/pki/dev-root.crl")
+    assert listed.status_code == 200
+    assert crl.CertificateList.load(listed.content)["tbs_cert_list"]["next_update"].native
 
 
-def test_api_verify_refuses_a_file_over_the_limit(services: Services,
+def test_api_verify_refuses_a_file_over_the_limit(services: Services, client: TestClient,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services.settings, "max_file_bytes", 1000)
-    with TestClient(create_app(services=services)) as client:
-        big = client.post("/api/v1/verify", files={"file": ("a.pdf", b"%PDF" + b"0" * 2000,
-                                                            "application/pdf")})
+    big = client.post("/api/v1/verify", files={"file": ("a.pdf", b"%PDF" + b"0" * 2000,
+                                                        "application/pdf")})
     assert big.status_code == 413 and big.json()["error"]["code"] == "file_too_large"

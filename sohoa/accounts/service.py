@@ -1,0 +1,210 @@
+"""Accounts: creating them, logging in, and turning a token into a vault ``Viewer``.
+
+The role decides what a viewer may see (``vault.access``); the account only says
+which vault (a citizen's personal ID, an organisation's tax code) or which agency
+(staff) the person acts for.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from vault import InvalidOwnerId, OwnerKind, mask_ids_in_text, parse_owner_id
+from vault.access import Role, Viewer
+from vault.models import Agency
+
+from .limiter import LoginLimiter
+from .models import Account
+from .passwords import check_password, hash_password, needs_rehash
+from .tokens import InvalidToken, IssuedToken, TokenSigner
+
+log = logging.getLogger(__name__)
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
+#: Roles a person logs in with; SYSTEM is the service itself, never an account.
+ACCOUNT_ROLES = (Role.CITIZEN, Role.ORGANISATION, Role.STAFF, Role.ARCHIVIST, Role.ADMIN)
+
+
+class AccountError(Exception):
+    """An account cannot be made or changed as asked; the message says why."""
+
+
+class AccountExists(AccountError):
+    pass
+
+
+class AccountNotFound(AccountError):
+    pass
+
+
+class LoginFailed(Exception):
+    """Wrong username or password, or a disabled account: the caller is not told which."""
+
+
+@dataclass(frozen=True)
+class AccountView:
+    id: str
+    username: str
+    role: Role
+    display_name: str
+    owner_identifier: str | None
+    agency_code: str | None
+    active: bool
+
+    @classmethod
+    def of(cls, row: Account) -> AccountView:
+        return cls(row.id, row.username, Role(row.role), row.display_name,
+                   row.owner_identifier, row.agency_code, row.active)
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this person: never with an ID in clear."""
+        return mask_ids_in_text(f"{self.role.value}:{self.username}")
+
+    def viewer(self) -> Viewer:
+        owners = frozenset({self.owner_identifier}) if self.owner_identifier else frozenset()
+        return Viewer(self.role, self.actor, owners=owners, agency=self.agency_code)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "username": mask_ids_in_text(self.username),
+                "role": self.role.value, "display_name": self.display_name,
+                "owner": self.owner_identifier, "agency": self.agency_code,
+                "active": self.active}
+
+
+class Accounts:
+    def __init__(self, sessions: sessionmaker[Session], signer: TokenSigner,
+                 limiter: LoginLimiter, *, min_password_length: int) -> None:
+        self._sessions = sessions
+        self._signer = signer
+        self._limiter = limiter
+        self.min_password_length = min_password_length
+
+    # -- administration -----------------------------------------------------------------
+    def create(self, username: str, role: Role, display_name: str, *,
+               password: str | None = None, owner: str | None = None,
+               agency: str | None = None, oidc_subject: str | None = None) -> AccountView:
+        """Make an account; the checks name what is wrong before anything is stored."""
+        username = username.strip().lower()
+        if not _USERNAME.match(username):
+            raise AccountError("tên đăng nhập gồm 3–64 ký tự a-z, 0-9, '.', '_', '@', '-' "
+                               "(username: 3–64 of a-z 0-9 . _ @ -)")
+        if role not in ACCOUNT_ROLES:
+            raise AccountError(f"vai trò không hợp lệ: {role}")
+        if password is not None and len(password) < self.min_password_length:
+            raise AccountError(f"mật khẩu phải có ít nhất {self.min_password_length} ký tự "
+                               f"(password must have at least {self.min_password_length} "
+                               "characters)")
+        if password is None and oidc_subject is None:
+            raise AccountError("cần mật khẩu hoặc đăng nhập qua nhà cung cấp định danh "
+                               "(a password or an identity-provider login is needed)")
+        owner = self._owner_for(role, owner)
+        with self._sessions() as session, session.begin():
+            if role is Role.STAFF:
+                if not agency or session.scalar(
+                        select(Agency.id).where(Agency.code == agency)) is None:
+                    raise AccountError(f"cán bộ phải thuộc một cơ quan có trong hệ thống; không "
+                                       f"có cơ quan {agency!r} (staff need a known agency)")
+            elif agency:
+                raise AccountError("chỉ tài khoản cán bộ gắn với cơ quan "
+                                   "(only staff accounts belong to an agency)")
+            row = Account(username=username, role=role.value, display_name=display_name[:255],
+                          password_hash=hash_password(password) if password else None,
+                          owner_identifier=owner, agency_code=agency, oidc_subject=oidc_subject)
+            session.add(row)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise AccountExists(f"tên đăng nhập {mask_ids_in_text(username)} đã có "
+                                    "(username taken)") from None
+            view = AccountView.of(row)
+        log.info("account %s created", view.actor)
+        return view
+
+    @staticmethod
+    def _owner_for(role: Role, owner: str | None) -> str | None:
+        if role not in (Role.CITIZEN, Role.ORGANISATION):
+            if owner:
+                raise AccountError("chỉ công dân và tổ chức có kho dữ liệu "
+                                   "(only citizens and organisations hold a vault)")
+            return None
+        try:
+            parsed = parse_owner_id(owner or "")
+        except InvalidOwnerId as exc:
+            raise AccountError(str(exc)) from None
+        wanted = OwnerKind.CITIZEN if role is Role.CITIZEN else OwnerKind.ORGANISATION
+        if parsed.kind is not wanted:
+            raise AccountError("công dân cần số định danh cá nhân 12 số, tổ chức cần mã số thuế "
+                               "(a citizen needs a personal ID, an organisation a tax code)")
+        return parsed.value
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < self.min_password_length:
+            raise AccountError(f"mật khẩu phải có ít nhất {self.min_password_length} ký tự")
+        with self._sessions() as session, session.begin():
+            row = self._by_username(session, username)
+            row.password_hash = hash_password(password)
+
+    def set_active(self, username: str, active: bool) -> AccountView:
+        with self._sessions() as session, session.begin():
+            row = self._by_username(session, username)
+            row.active = active
+            return AccountView.of(row)
+
+    def list(self) -> list[AccountView]:
+        with self._sessions() as session:
+            return [AccountView.of(a) for a in session.scalars(
+                select(Account).order_by(Account.role, Account.username))]
+
+    @staticmethod
+    def _by_username(session: Session, username: str) -> Account:
+        row = session.scalar(select(Account).where(Account.username == username.strip().lower()))
+        if row is None:
+            raise AccountNotFound("không có tài khoản này (no such account)")
+        return row
+
+    # -- logging in ---------------------------------------------------------------------
+    def login(self, username: str, password: str, *, client: str) -> IssuedToken:
+        """A token for the right password; LoginFailed otherwise, TooManyAttempts when the
+        username or the client address has failed too often lately."""
+        self._limiter.check(username, client)
+        with self._sessions() as session, session.begin():
+            row = session.scalar(select(Account).where(
+                Account.username == username.strip().lower()))
+            ok = check_password(row.password_hash if row else None, password)
+            if row is None or not ok or not row.active:
+                self._limiter.failed(username, client)
+                raise LoginFailed("sai tên đăng nhập hoặc mật khẩu "
+                                  "(wrong username or password)")
+            if row.password_hash and needs_rehash(row.password_hash):
+                row.password_hash = hash_password(password)
+            row.last_login_at = datetime.now(UTC)
+            view = AccountView.of(row)
+        self._limiter.succeeded(username, client)
+        return self._signer.issue(view.id, view.role.value)
+
+    def token_for(self, account: AccountView) -> IssuedToken:
+        """A token for an account already authenticated elsewhere (the identity provider)."""
+        return self._signer.issue(account.id, account.role.value)
+
+    def account_of(self, token: str) -> AccountView:
+        """The active account a token names; InvalidToken otherwise."""
+        account_id = self._signer.account_of(token)
+        with self._sessions() as session:
+            row = session.get(Account, account_id)
+            if row is None or not row.active:
+                raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
+            return AccountView.of(row)
+
+    def by_oidc_subject(self, subject: str) -> AccountView | None:
+        with self._sessions() as session:
+            row = session.scalar(select(Account).where(Account.oidc_subject == subject))
+            return AccountView.of(row) if row else None

@@ -1,0 +1,54 @@
+"""Access tokens: signed (HS256), short-lived JWTs that name an account.
+
+A token carries the account id and its role only; everything else (which vault,
+which agency, whether the account is still active) is read from the database on
+each request, so disabling an account takes effect at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+ALGORITHM = "HS256"
+AUDIENCE = "sohoa-api"
+
+
+class InvalidToken(Exception):
+    """The token is missing, malformed, badly signed or expired."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+
+
+class TokenSigner:
+    def __init__(self, secret: bytes, lifetime: timedelta, issuer: str) -> None:
+        if len(secret) < 32:
+            raise ValueError("the token secret must be at least 32 bytes")
+        self._secret = secret
+        self._lifetime = lifetime
+        self._issuer = issuer
+
+    def issue(self, account_id: str, role: str, *, now: datetime | None = None) -> IssuedToken:
+        moment = now or datetime.now(UTC)
+        expires = moment + self._lifetime
+        claims = {"sub": account_id, "role": role, "iat": moment, "exp": expires,
+                  "iss": self._issuer, "aud": AUDIENCE, "jti": secrets.token_hex(8)}
+        return IssuedToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), expires)
+
+    def account_of(self, token: str) -> str:
+        """The account id a valid token names; InvalidToken otherwise."""
+        try:
+            claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], audience=AUDIENCE,
+                                issuer=self._issuer, options={"require": ["exp", "sub", "iat"]})
+        except jwt.ExpiredSignatureError:
+            raise InvalidToken("phiên đăng nhập đã hết hạn (the token has expired)") from None
+        except jwt.InvalidTokenError:
+            raise InvalidToken("mã truy cập không hợp lệ (invalid access token)") from None
+        return str(claims["sub"])

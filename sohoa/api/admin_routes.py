@@ -1,0 +1,78 @@
+"""Administration: agencies and accounts. Administrators manage; they read no content."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from vault import Role
+
+from .auth import Admin, services_of
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+class NewAgency(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9.]+$",
+                      description="Mã định danh cơ quan, e.g. 000.00.31.H50")
+    name: str = Field(min_length=1, max_length=255)
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@router.post("/agencies", status_code=201)
+def create_agency(request: Request, body: NewAgency, account: Admin) -> dict[str, Any]:
+    """Add an agency; its code is data with validity dates, never an owner's key."""
+    agency = services_of(request).vault.add_agency(
+        body.code, body.name, valid_from=body.valid_from, valid_to=body.valid_to,
+        actor=account.actor)
+    return {"agency": agency.as_dict()}
+
+
+@router.get("/agencies")
+def list_agencies(request: Request, _account: Admin) -> dict[str, Any]:
+    return {"agencies": [a.as_dict() for a in services_of(request).vault.agencies()]}
+
+
+class NewAccount(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=3, max_length=64)
+    role: Role = Field(description="citizen, organisation, staff, archivist or admin")
+    display_name: str = Field(min_length=1, max_length=255)
+    password: str = Field(min_length=1, max_length=256)
+    owner: str | None = Field(None, max_length=14,
+                              description="Personal ID (citizen) or tax code (organisation)")
+    agency: str | None = Field(None, max_length=32, description="Agency code (staff)")
+
+
+@router.post("/accounts", status_code=201)
+def create_account(request: Request, body: NewAccount, _account: Admin) -> dict[str, Any]:
+    """Make an account; 422 names what is wrong (weak password, missing agency…)."""
+    created = services_of(request).accounts.create(
+        body.username, body.role, body.display_name, password=body.password,
+        owner=body.owner, agency=body.agency)
+    return {"account": created.as_dict()}
+
+
+@router.get("/accounts")
+def list_accounts(request: Request, _account: Admin) -> dict[str, Any]:
+    return {"accounts": [a.as_dict() for a in services_of(request).accounts.list()]}
+
+
+class AccountState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool
+
+
+@router.put("/accounts/{username}/state")
+def set_account_state(request: Request, username: str, body: AccountState,
+                      _account: Admin) -> dict[str, Any]:
+    """Disable or re-enable an account; a disabled account's tokens stop working at once."""
+    return {"account": services_of(request).accounts.set_active(username, body.active).as_dict()}

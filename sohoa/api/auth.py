@@ -1,0 +1,94 @@
+"""Who is calling: bearer tokens from ``POST /api/v1/auth/token``, and role checks.
+
+Every route but the public ones (health, the look-up page, the token endpoint)
+depends on ``current_account``; what the account may see is then decided by the
+vault (``vault.access``), so a route cannot forget to filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from vault import Role, Viewer
+
+from ..accounts.service import AccountView
+from ..accounts.tokens import InvalidToken
+from ..services import Services
+
+TOKEN_URL = "/api/v1/auth/token"
+_bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+router = APIRouter(tags=["accounts"])
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def current_account(request: Request,
+                    token: Annotated[str | None, Depends(_bearer)]) -> AccountView:
+    """The logged-in account; 401 with ``WWW-Authenticate: Bearer`` otherwise."""
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if not token:
+        raise HTTPException(401, "cần đăng nhập (authentication required)", headers=challenge)
+    try:
+        account = services_of(request).accounts.account_of(token)
+    except InvalidToken as exc:
+        raise HTTPException(401, str(exc), headers=challenge) from None
+    request.state.actor = account.actor
+    return account
+
+
+CurrentAccount = Annotated[AccountView, Depends(current_account)]
+
+
+def current_viewer(account: CurrentAccount) -> Viewer:
+    return account.viewer()
+
+
+CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+
+
+def role_in(*roles: Role) -> Callable[[AccountView], AccountView]:
+    """A dependency admitting only ``roles``: 403 for the others, who are logged in but
+    have no business here (whether a given record exists is never told by this)."""
+    names = ", ".join(r.value for r in roles)
+
+    def check(account: CurrentAccount) -> AccountView:
+        if account.role not in roles:
+            raise HTTPException(403, f"vai trò {account.role.value} không được làm việc này "
+                                f"(this needs the role {names})")
+        return account
+
+    return check
+
+
+Staff = Annotated[AccountView, Depends(role_in(Role.STAFF))]
+Admin = Annotated[AccountView, Depends(role_in(Role.ADMIN))]
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: str
+
+
+@router.post(TOKEN_URL)
+def issue_token(request: Request,
+                form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    """OAuth2 password flow: a signed access token for the right username and password;
+    401 otherwise, 429 with Retry-After after too many failures."""
+    client = request.client.host if request.client else "unknown"
+    issued = services_of(request).accounts.login(form.username, form.password, client=client)
+    return Token(access_token=issued.token, expires_at=issued.expires_at.isoformat())
+
+
+@router.get("/api/v1/me")
+def me(account: CurrentAccount) -> dict[str, Any]:
+    """The logged-in account: role, vault (personal ID or tax code) and agency."""
+    return {"account": account.as_dict()}

@@ -1,0 +1,107 @@
+"""``sohoa admin``: agencies and accounts, for the people who run the service."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from vault import Role
+
+from .context import CLI_ACTOR, JsonOption, calling
+from .output import console, print_json
+
+admin_app = typer.Typer(help="Quản trị: cơ quan và tài khoản (agencies and accounts).",
+                        no_args_is_help=True)
+
+PASSWORD_ENV = "SOHOA_NEW_PASSWORD"
+
+
+def _password(given: str | None) -> str:
+    """From the option, else $SOHOA_NEW_PASSWORD (scripts), else a hidden prompt twice."""
+    if given:
+        return given
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    return str(typer.prompt("Mật khẩu (password)", hide_input=True, confirmation_prompt=True))
+
+
+@admin_app.command("agency")
+def add_agency(
+    code: Annotated[str, typer.Argument(help="Agency code, e.g. 000.00.31.H50")],
+    name: Annotated[str, typer.Argument(help="Agency name")],
+    valid_from: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today)")] = None,
+    valid_to: Annotated[str | None, typer.Option(help="YYYY-MM-DD, for a unit being merged")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Thêm cơ quan (add an agency)."""
+    with calling(as_json) as services:
+        agency = services.vault.add_agency(
+            code, name, valid_from=_day(valid_from), valid_to=_day(valid_to), actor=CLI_ACTOR)
+    if as_json:
+        print_json({"agency": agency.as_dict()})
+    else:
+        console.print(f"Đã thêm cơ quan {agency.code} — {agency.name}", highlight=False)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: dùng dạng YYYY-MM-DD (use YYYY-MM-DD)") from None
+
+
+@admin_app.command("account")
+def add_account(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[Role, typer.Option(help="citizen, organisation, staff, archivist, admin")],
+    name: Annotated[str, typer.Option(help="Full name shown in the audit trail")],
+    owner: Annotated[str | None, typer.Option(
+        help="Personal ID (citizen) or tax code (organisation member)")] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency code (staff)")] = None,
+    password: Annotated[str | None, typer.Option(
+        help=f"Password; default: ${PASSWORD_ENV} or a prompt")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tạo tài khoản: công dân, tổ chức, cán bộ, lưu trữ viên, quản trị (create an account)."""
+    if role is Role.SYSTEM:
+        raise typer.BadParameter("system is not a role a person logs in with")
+    secret = _password(password)
+    with calling(as_json) as services:
+        account = services.accounts.create(username, role, name, password=secret, owner=owner,
+                                           agency=agency)
+    if as_json:
+        print_json({"account": account.as_dict()})
+    else:
+        console.print(f"Đã tạo tài khoản {account.as_dict()['username']} ({account.role.value})",
+                      highlight=False)
+
+
+@admin_app.command("disable")
+def disable_account(username: Annotated[str, typer.Argument(help="Login name")],
+                    enable: Annotated[bool, typer.Option(
+                        "--enable", help="Re-enable instead")] = False) -> None:
+    """Khóa (hoặc mở lại) tài khoản (disable, or re-enable, an account)."""
+    with calling() as services:
+        account = services.accounts.set_active(username, enable)
+    console.print(f"{account.as_dict()['username']}: {'hoạt động' if account.active else 'đã khóa'}",
+                  highlight=False)
+
+
+@admin_app.command("accounts")
+def list_accounts(as_json: JsonOption = False) -> None:
+    """Liệt kê tài khoản (list accounts)."""
+    with calling(as_json) as services:
+        accounts = [a.as_dict() for a in services.accounts.list()]
+    if as_json:
+        print_json({"accounts": accounts})
+        return
+    table = Table("Tên đăng nhập", "Vai trò", "Họ tên", "Kho", "Cơ quan", "Hoạt động")
+    for a in accounts:
+        table.add_row(a["username"], a["role"], a["display_name"],
+                      a["owner"] and "***" + a["owner"][-2:] or "—", a["agency"] or "—",
+                      "có" if a["active"] else "khóa")
+    console.print(table)

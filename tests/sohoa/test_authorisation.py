@@ -1,0 +1,273 @@
+"""Who may call what: every API endpoint × every role × their own record and someone else's.
+
+The table below must name every route the app serves (a new route without a row
+fails the completeness test). "ok" means the request got past authorisation: a
+2xx, or a 4xx that is about the request itself (409 for a record not stored yet,
+422 for a file that is not a PDF) — never 401, 403 or 404. Someone else's record
+answers 404, exactly as a record that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from sohoa.api import create_app
+from sohoa.services import Services
+from tests.sohoa.conftest import login, make_account
+from vault import FileRole, NewFile, Role, Viewer, parse_owner_id
+from vault.access import access_to, visible_documents
+from vault.models import Document, Dossier
+
+AGENCY_B = "000.00.99.H99"
+CITIZEN, OTHER_CITIZEN, ARCHIVED_OWNER = "001099012345", "079199000111", "031088000222"
+ORGANISATION = "0310123456"
+ROLES = ("anonymous", "citizen", "organisation", "staff", "archivist", "admin")
+
+
+@dataclass
+class World:
+    """Two agencies, one account per role, and documents each role owns or does not."""
+
+    services: Services
+    client: TestClient
+    headers: dict[str, dict[str, str]]
+    docs: dict[str, str]  # name → document id
+    dossiers: dict[str, str]  # name → dossier code
+    jobs: dict[str, str]  # role → a job that role asked for
+    #: For each role: which document, owner, dossier and job is theirs, and which is not.
+    own: dict[str, dict[str, str]]
+    other: dict[str, dict[str, str]]
+
+
+def _file(services: Services, owner: str, agency: str, *, archived: bool = False) -> tuple[str, str]:
+    who = parse_owner_id(owner)
+    dossier = services.vault.open_dossier(agency, who, procedure="1.001193", actor="test")
+    pdf = b"%PDF-1.4\n% test\n"
+    record = services.vault.file_document(
+        owner=who, title="Giấy khai sinh", page_count=1, operator="Lê Thị Hoa",
+        scanned_at=datetime.now(UTC), actor="test", dossier_code=dossier, agency_code=agency,
+        files=[NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf", "scan.pdf")])
+    if archived:
+        with services.sessions() as session, session.begin():
+            session.execute(update(Dossier).where(Dossier.code == dossier)
+                            .values(archived_at=datetime.now(UTC)))
+    return record.id, dossier
+
+
+@pytest.fixture
+def world(services: Services) -> Iterator[World]:
+    agency_a = services.settings.agency_code
+    services.vault.add_agency(AGENCY_B, "UBND phường khác", actor="test")
+    make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
+    make_account(services, "doanhnghiep", Role.ORGANISATION, owner=ORGANISATION)
+    make_account(services, "canbo.a", Role.STAFF, agency=agency_a)
+    make_account(services, "luutru", Role.ARCHIVIST)
+    make_account(services, "quantri", Role.ADMIN)
+    docs, dossiers = {}, {}
+    for name, owner, agency, archived in (
+            ("citizen", CITIZEN, agency_a, False), ("other_citizen", OTHER_CITIZEN, AGENCY_B, False),
+            ("organisation", ORGANISATION, agency_a, False),
+            ("archived", ARCHIVED_OWNER, agency_a, True)):
+        docs[name], dossiers[name] = _file(services, owner, agency, archived=archived)
+    with TestClient(create_app(services=services)) as client:
+        headers = {"anonymous": {}}
+        accounts = {"citizen": "congdan", "organisation": "doanhnghiep", "staff": "canbo.a",
+                    "archivist": "luutru", "admin": "quantri"}
+        for role, username in accounts.items():
+            headers[role] = login(client, username)
+        ids = {a.username: a.id for a in services.accounts.list()}
+        jobs = {role: services.jobs.submit("test", lambda _report: {}, requested_by=ids[name]).id
+                for role, name in accounts.items()}
+        jobs["anonymous"] = jobs["staff"]
+        assert services.jobs.wait_idle(timeout=30)
+
+        def subject(doc: str, owner: str, job_role: str) -> dict[str, str]:
+            return {"doc": docs[doc], "owner": owner, "dossier": dossiers[doc],
+                    "job": jobs[job_role]}
+
+        own = {"anonymous": subject("citizen", CITIZEN, "staff"),
+               "citizen": subject("citizen", CITIZEN, "citizen"),
+               "organisation": subject("organisation", ORGANISATION, "organisation"),
+               "staff": subject("citizen", CITIZEN, "staff"),
+               "archivist": subject("archived", ARCHIVED_OWNER, "archivist"),
+               "admin": subject("citizen", CITIZEN, "admin")}
+        other = {role: subject("other_citizen", OTHER_CITIZEN, "staff" if role != "staff"
+                               else "citizen") for role in ROLES}
+        yield World(services, client, headers, docs, dossiers, jobs, own, other)
+
+
+Request = Callable[[TestClient, dict[str, str], dict[str, str]], Any]
+
+#: Expected outcome for a role, on their own record and on someone else's.
+OK, DENIED, NO_LOGIN, HIDDEN = "ok", 403, 401, 404
+
+
+def _both(outcome: object) -> tuple[object, object]:
+    return (outcome, outcome)
+
+
+def _expect(*, citizen: tuple[object, object], organisation: tuple[object, object],
+            staff: tuple[object, object], archivist: tuple[object, object],
+            admin: tuple[object, object]) -> dict[str, tuple[object, object]]:
+    return {"anonymous": _both(NO_LOGIN), "citizen": citizen, "organisation": organisation,
+            "staff": staff, "archivist": archivist, "admin": admin}
+
+
+READ_DOC = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=(OK, HIDDEN),
+                   archivist=(OK, HIDDEN), admin=_both(HIDDEN))
+STAFF_ONLY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=(OK, HIDDEN),
+                     archivist=_both(DENIED), admin=_both(DENIED))
+ANY_ACCOUNT = _expect(citizen=_both(OK), organisation=_both(OK), staff=_both(OK),
+                      archivist=_both(OK), admin=_both(OK))
+ADMIN_ONLY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(DENIED),
+                     archivist=_both(DENIED), admin=_both(OK))
+REQUESTER = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=(OK, HIDDEN),
+                    archivist=(OK, HIDDEN), admin=(OK, HIDDEN))
+
+PDF = ("a.pdf", b"not a pdf", "application/pdf")
+NEW_ACCOUNT = {"username": "moi", "role": "citizen", "display_name": "Mới",
+               "password": "x", "owner": "001099099999"}
+
+ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]]] = {
+    ("GET", "/api/v1/me"): (lambda c, h, s: c.get("/api/v1/me", headers=h), ANY_ACCOUNT),
+    ("POST", "/api/v1/verify"): (
+        lambda c, h, s: c.post("/api/v1/verify", headers=h, files={"file": PDF}), ANY_ACCOUNT),
+    ("POST", "/api/v1/digitize"): (
+        # An unsupported file: staff get past the gate to a 415, nothing is OCRed.
+        lambda c, h, s: c.post("/api/v1/digitize", headers=h, data={
+            "owner": s["owner"], "dossier": s["dossier"]},
+            files={"files": ("a.txt", b"text", "text/plain")}), STAFF_ONLY),
+    ("GET", "/api/v1/dossiers/{dossier_code}/separator"): (
+        lambda c, h, s: c.get(f"/api/v1/dossiers/{s['dossier']}/separator", headers=h,
+                              params={"component": "TP01", "owner": s["owner"]}), STAFF_ONLY),
+    ("GET", "/api/v1/jobs/{job_id}"): (
+        lambda c, h, s: c.get(f"/api/v1/jobs/{s['job']}", headers=h), REQUESTER),
+    ("GET", "/api/v1/owners/{owner_id}/documents"): (
+        lambda c, h, s: c.get(f"/api/v1/owners/{s['owner']}/documents", headers=h), READ_DOC),
+    ("GET", "/api/v1/documents/{document_id}"): (
+        lambda c, h, s: c.get(f"/api/v1/documents/{s['doc']}", headers=h), READ_DOC),
+    ("GET", "/api/v1/documents/{document_id}/file"): (
+        lambda c, h, s: c.get(f"/api/v1/documents/{s['doc']}/file", headers=h,
+                              params={"variant": "original"}), READ_DOC),
+    ("GET", "/api/v1/documents/{document_id}/conversions"): (
+        lambda c, h, s: c.get(f"/api/v1/documents/{s['doc']}/conversions", headers=h), READ_DOC),
+    ("PUT", "/api/v1/documents/{document_id}/record"): (
+        lambda c, h, s: c.put(f"/api/v1/documents/{s['doc']}/record", headers=h, json={}),
+        STAFF_ONLY),
+    ("POST", "/api/v1/documents/{document_id}/certified-copy"): (
+        lambda c, h, s: c.post(f"/api/v1/documents/{s['doc']}/certified-copy", headers=h,
+                               json={}), STAFF_ONLY),
+    ("POST", "/api/v1/documents/{document_id}/paper-copy"): (
+        lambda c, h, s: c.post(f"/api/v1/documents/{s['doc']}/paper-copy", headers=h,
+                               json={}), STAFF_ONLY),
+    ("POST", "/api/v1/documents/{document_id}/revocation"): (
+        lambda c, h, s: c.post(f"/api/v1/documents/{s['doc']}/revocation", headers=h,
+                               json={"reason": "Cấp nhầm"}), STAFF_ONLY),
+    ("POST", "/api/v1/admin/agencies"): (
+        lambda c, h, s: c.post("/api/v1/admin/agencies", headers=h,
+                               json={"code": "000.00.77.H77", "name": "Mới"}), ADMIN_ONLY),
+    ("GET", "/api/v1/admin/agencies"): (
+        lambda c, h, s: c.get("/api/v1/admin/agencies", headers=h), ADMIN_ONLY),
+    ("POST", "/api/v1/admin/accounts"): (
+        lambda c, h, s: c.post("/api/v1/admin/accounts", headers=h, json=NEW_ACCOUNT),
+        ADMIN_ONLY),
+    ("GET", "/api/v1/admin/accounts"): (
+        lambda c, h, s: c.get("/api/v1/admin/accounts", headers=h), ADMIN_ONLY),
+    ("PUT", "/api/v1/admin/accounts/{username}/state"): (
+        lambda c, h, s: c.put("/api/v1/admin/accounts/congdan/state", headers=h,
+                              json={"active": True}), ADMIN_ONLY),
+}
+
+#: Routes anyone may call, with no account: what a printed QR or a monitor reaches.
+PUBLIC = {
+    ("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/lookup/{code}"),
+    ("GET", "/v/{code}"), ("GET", "/pki/dev-root.crl"), ("GET", "/blobs/{key:path}"),
+}
+
+
+def _routes(services: Services) -> set[tuple[str, str]]:
+    """Every (method, path) served, routers included by the app walked into."""
+
+    def walk(routes: list[Any], prefix: str) -> Iterator[tuple[str, str]]:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                yield from ((m, prefix + route.path) for m in route.methods if m != "HEAD")
+            elif hasattr(route, "original_router"):  # FastAPI's included routers
+                yield from walk(route.original_router.routes,
+                                prefix + route.include_context.prefix)
+
+    served = set(walk(create_app(services=services).routes, ""))
+    assert len(served) > 20, "the route walk found too little: FastAPI's internals changed?"
+    return served
+
+
+def test_every_route_is_in_the_table(services: Services) -> None:
+    served = _routes(services)
+    assert served - set(ENDPOINTS) - PUBLIC == set(), "a route has no row in the matrix"
+    assert set(ENDPOINTS) | PUBLIC <= served, "the matrix names a route the app does not serve"
+
+
+def _outcome(status: int) -> object:
+    return status if status in (401, 403, 404) else OK
+
+
+def test_authorisation_matrix(world: World) -> None:
+    # REGULATIONS 9.C (private by default), 9.D.35
+    failures = []
+    for (method, path), (call, expected) in ENDPOINTS.items():
+        for role in ROLES:
+            for which, subject in (("own", world.own[role]), ("other", world.other[role])):
+                want = expected[role][0 if which == "own" else 1]
+                response = call(world.client, world.headers[role], subject)
+                got = _outcome(response.status_code)
+                if got != want:
+                    failures.append(f"{method} {path} as {role} on {which}: expected {want}, "
+                                    f"got {response.status_code} {response.text[:120]}")
+                elif got in (403, 404):
+                    assert response.json()["error"]["code"] in ("forbidden", "not_found")
+    assert not failures, "\n".join(failures)
+
+
+def test_public_routes_answer_without_an_account(world: World) -> None:
+    client = world.client
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/lookup/AAAA-BBBB-CCCC").status_code == 404  # unknown, not 401
+    assert client.get("/v/AAAA-BBBB-CCCC").status_code == 404
+    assert client.get("/pki/dev-root.crl").status_code == 200
+    wrong = client.post("/api/v1/auth/token", data={"username": "congdan", "password": "sai"})
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "login_failed"
+
+
+def test_someone_elses_document_is_indistinguishable_from_none(world: World) -> None:
+    citizen = world.headers["citizen"]
+    theirs = world.client.get(f"/api/v1/documents/{world.docs['other_citizen']}", headers=citizen)
+    nothing = world.client.get(f"/api/v1/documents/{uuid.uuid4()}", headers=citizen)
+    assert theirs.status_code == nothing.status_code == 404
+    assert theirs.json()["error"]["code"] == nothing.json()["error"]["code"] == "not_found"
+
+
+def test_the_query_filter_and_the_single_record_check_agree(world: World) -> None:
+    """``visible_documents`` (lists, search) and ``access_to`` (one read) are one rule."""
+    services = world.services
+    viewers = [
+        Viewer(Role.CITIZEN, "c", owners=frozenset({CITIZEN})),
+        Viewer(Role.ORGANISATION, "o", owners=frozenset({ORGANISATION})),
+        Viewer(Role.STAFF, "s", agency=services.settings.agency_code),
+        Viewer(Role.STAFF, "s", agency=AGENCY_B), Viewer(Role.ARCHIVIST, "a"),
+        Viewer(Role.ADMIN, "x"), Viewer.system("sys")]
+    with services.sessions() as session:
+        for viewer in viewers:
+            listed = set(session.scalars(select(Document.id).where(visible_documents(viewer))))
+            checked = {d.id for d in session.scalars(select(Document))
+                       if access_to(session, viewer, d) is not None}
+            assert listed == checked, viewer
+            assert listed or viewer.role is Role.ADMIN  # each sees something but the admin
