@@ -21,6 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .counters import next_value
 from .models import Conversion, ConversionDirection, Document
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -51,11 +52,14 @@ def copy_symbol(number: int, copy_form: str, agency_abbreviation: str = "") -> s
 
 
 def next_copy_number(session: Session, agency_code: str, year: int) -> int:
-    """One past the agency's highest copy number this year; the unique constraint on
-    (agency, year, number) turns a concurrent grab of the same number into a retry."""
-    highest = session.scalar(select(func.max(Conversion.copy_number)).where(
-        Conversion.agency_code == agency_code, Conversion.copy_year == year))
-    return (highest or 0) + 1
+    """The agency's next copy number this year, from its register's counter; taken in the
+    transaction that makes the copy, so a copy that fails gives its number back."""
+
+    def highest() -> int:
+        return session.scalar(select(func.max(Conversion.copy_number)).where(
+            Conversion.agency_code == agency_code, Conversion.copy_year == year)) or 0
+
+    return next_value(session, f"copy:{agency_code}:{year}", highest)
 
 
 @dataclass(frozen=True)

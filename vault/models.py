@@ -262,11 +262,19 @@ class Conversion(Base):
 
 
 class AuditEvent(Base):
-    """Who did what to which record, and when. Details never hold an ID in clear."""
+    """Who did what to which record, and when. Details never hold an ID in clear.
+
+    Events form one hash chain (``vault.audit``): each carries its place ``seq``, the
+    previous event's hash and its own, so a changed, removed or inserted row breaks the
+    chain where it happened (REGULATIONS 9.D.35).
+    """
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(255))
     action: Mapped[str] = mapped_column(String(64))
@@ -313,3 +321,22 @@ class GrantItem(Base):
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
 
     grant: Mapped[Grant] = relationship(back_populates="items")
+
+
+class AuditHead(Base):
+    """The end of the audit chain: one row, locked by each transaction as it commits."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Counter(Base):
+    """A named counter advanced under a row lock (``vault.counters``)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

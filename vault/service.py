@@ -28,7 +28,8 @@ from .access import (
     visible_documents,
     visible_dossiers,
 )
-from .audit import audit
+from .access_log import AccessRecord, reads_of
+from .audit import ChainReport, audit, check_chain
 from .conversions import (
     ConversionRecord,
     DocumentStanding,
@@ -115,12 +116,14 @@ class Vault:
     ) -> str:
         """Receive a dossier for ``owner`` at ``agency_code``; returns its new code."""
         moment = now or datetime.now(UTC)
+        with self._sessions() as session:
+            if session.scalar(select(Agency.id).where(Agency.code == agency_code)) is None:
+                raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
+        self._create_owner(owner)
         with self._unit() as session:
             agency = session.scalar(select(Agency).where(Agency.code == agency_code))
-            if agency is None:
-                raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
-            holder = self._owner(session, owner, create=True)
-            assert holder is not None
+            holder = self._owner(session, owner, create=False)
+            assert agency is not None and holder is not None
             dossier = open_dossier(session, agency, holder, local_day(moment), procedure)
             audit(session, actor, "dossier.opened", "dossier", dossier.code,
                         {"agency": agency.code})
@@ -509,6 +512,21 @@ class Vault:
             session.flush()
             return self._record(session, document_id)
 
+    # -- the audit trail ----------------------------------------------------------------
+    def access_log(self, owner: OwnerId, *, viewer: Viewer, limit: int = 100,
+                   offset: int = 0) -> list[AccessRecord]:
+        """Every read of ``owner``'s documents, newest first; only the owner (and the
+        service) may read it — anyone else finds no such log."""
+        if not viewer.holds(owner.value):
+            raise NotFound("không tìm thấy nhật ký truy cập (no such access log)")
+        with self._sessions() as session:
+            return reads_of(session, owner.value, limit=limit, offset=offset)
+
+    def verify_audit(self) -> ChainReport:
+        """Recompute the whole hash chain of the audit trail."""
+        with self._sessions() as session:
+            return check_chain(session)
+
     # -- helpers ------------------------------------------------------------------------
     @staticmethod
     def _version(session: Session, document_id: str, role: FileRole, part: int) -> FileVersion:
@@ -544,10 +562,18 @@ class Vault:
         return holder
 
     def _create_owner(self, owner: OwnerId) -> str:
-        with self._unit() as session:
-            holder = self._owner(session, owner, create=True)
-            assert holder is not None
-            return holder.vault_key
+        """The owner's vault key, creating the owner in a transaction of its own; two
+        counters creating the same owner at once both end up with the one row."""
+        try:
+            with self._unit() as session:
+                holder = self._owner(session, owner, create=True)
+                assert holder is not None
+                return holder.vault_key
+        except IntegrityError:
+            with self._sessions() as session:
+                holder = self._owner(session, owner, create=False)
+                assert holder is not None
+                return holder.vault_key
 
     def _dossier_for(self, session: Session, code: str, owner_pk: int | None) -> int:
         dossier = session.scalar(select(Dossier).where(Dossier.code == code))

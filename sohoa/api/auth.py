@@ -69,6 +69,8 @@ def role_in(*roles: Role) -> Callable[[AccountView], AccountView]:
 
 
 Staff = Annotated[AccountView, Depends(role_in(Role.STAFF))]
+#: A citizen or an organisation member: someone who holds a vault.
+OwnerAccount = Annotated[AccountView, Depends(role_in(Role.CITIZEN, Role.ORGANISATION))]
 Admin = Annotated[AccountView, Depends(role_in(Role.ADMIN))]
 
 

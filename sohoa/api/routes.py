@@ -24,7 +24,7 @@ from .. import certify, counter, record
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
-from .auth import CurrentAccount, CurrentViewer, Staff
+from .auth import CurrentAccount, CurrentViewer, OwnerAccount, Staff
 
 router = APIRouter()
 
@@ -150,6 +150,21 @@ def list_documents(request: Request, owner_id: str, viewer: CurrentViewer) -> di
     if not records and not viewer.holds(owner.value):
         raise HTTPException(404, "không tìm thấy kho dữ liệu (no such vault)")
     return {"documents": [document_summary(r, services.vault.required_fields) for r in records]}
+
+
+@router.get("/api/v1/me/access-log", tags=["vault"])
+def access_log(
+    request: Request, account: OwnerAccount,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """Every read of the caller's documents, newest first: who, which agency, by which
+    right (owner, agency, grant, archive), which grant, when and why (REGULATIONS 9.D.35)."""
+    assert account.owner_identifier is not None
+    reads = _services(request).vault.access_log(
+        parse_owner_id(account.owner_identifier), viewer=account.viewer(), limit=limit,
+        offset=offset)
+    return {"reads": [r.as_dict() for r in reads]}
 
 
 @router.get("/api/v1/documents/{document_id}", tags=["vault"])

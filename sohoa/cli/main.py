@@ -24,6 +24,7 @@ from ..presenters import conversion_summary, digitisation_record, document_summa
 from ..services import Services, dev_pki, trust_services
 from ..settings import Settings
 from .admin import admin_app
+from .audit import audit_app
 from .context import CLI, CLI_ACTOR, JsonOption, calling
 from .output import console, counted_progress, fail, page_progress, print_json
 
@@ -42,6 +43,7 @@ app.add_typer(certify_app, name="certify")
 app.add_typer(signing_app, name="signing")
 app.add_typer(dossier_app, name="dossier")
 app.add_typer(admin_app, name="admin")
+app.add_typer(audit_app, name="audit")
 
 def _read(path: Path) -> bytes:
     try:

@@ -15,13 +15,21 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes["engine"]
     with engine.connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it; with foreign keys enforced, dropping the
+            # old copy fails while other tables point at it. Checked again below.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=sqlite)
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
 
 
 run_migrations_online()

@@ -130,6 +130,8 @@ ANY_ACCOUNT = _expect(citizen=_both(OK), organisation=_both(OK), staff=_both(OK)
                       archivist=_both(OK), admin=_both(OK))
 ADMIN_ONLY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(DENIED),
                      archivist=_both(DENIED), admin=_both(OK))
+OWNERS_ONLY = _expect(citizen=_both(OK), organisation=_both(OK), staff=_both(DENIED),
+                      archivist=_both(DENIED), admin=_both(DENIED))
 REQUESTER = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=(OK, HIDDEN),
                     archivist=(OK, HIDDEN), admin=(OK, HIDDEN))
 
@@ -153,6 +155,8 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
         lambda c, h, s: c.get(f"/api/v1/jobs/{s['job']}", headers=h), REQUESTER),
     ("GET", "/api/v1/owners/{owner_id}/documents"): (
         lambda c, h, s: c.get(f"/api/v1/owners/{s['owner']}/documents", headers=h), READ_DOC),
+    ("GET", "/api/v1/me/access-log"): (
+        lambda c, h, s: c.get("/api/v1/me/access-log", headers=h), OWNERS_ONLY),
     ("GET", "/api/v1/documents/{document_id}"): (
         lambda c, h, s: c.get(f"/api/v1/documents/{s['doc']}", headers=h), READ_DOC),
     ("GET", "/api/v1/documents/{document_id}/file"): (

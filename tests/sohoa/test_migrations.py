@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from alembic import command
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
 
-from sohoa.db import alembic_config, make_engine, migrate
+from alembic import command
+from sqlalchemy import text
+
+from sohoa.db import alembic_config, make_engine, migrate, session_factory
+from storage import LocalBlobStore
+from vault import Role, Vault, Viewer, parse_owner_id
 
 
 def test_migrations_match_the_models(empty_database_url: str) -> None:
@@ -17,3 +25,56 @@ def test_migrating_twice_is_harmless(empty_database_url: str) -> None:
     engine = make_engine(empty_database_url)
     migrate(engine)
     migrate(engine)
+
+
+#: The schema of the last release before accounts, the audit chain and counters (issue 4).
+PREVIOUS_RELEASE = "0006"
+
+
+def test_a_database_of_the_previous_release_upgrades_with_its_data(
+        empty_database_url: str, tmp_path: Path) -> None:
+    engine = make_engine(empty_database_url)
+    command.upgrade(alembic_config(engine), PREVIOUS_RELEASE)
+    blobs = LocalBlobStore(tmp_path / "blobs", url_secret=b"k")
+    scan = b"%PDF-1.4\n% scanned before the upgrade\n"
+    blob = blobs.put("vaultkey-1/" + hashlib.sha256(scan).hexdigest(), scan)
+    at = datetime(2026, 11, 1, 2, 0, tzinfo=UTC).replace(tzinfo=None)
+    with engine.begin() as db:
+        agency = db.execute(text("INSERT INTO agencies (code, name, created_at) VALUES "
+                                 "('000.00.00.H00', 'UBND', :at) RETURNING id"), {"at": at}).scalar()
+        owner = db.execute(text("INSERT INTO owners (identifier, kind, vault_key, created_at) "
+                                "VALUES ('001099012345', 'citizen', 'vaultkey-1', :at) "
+                                "RETURNING id"), {"at": at}).scalar()
+        dossier = db.execute(text(
+            "INSERT INTO dossiers (code, agency_id, owner_id, received_on, sequence, created_at) "
+            "VALUES ('000.00.00.H00-261101-0001', :agency, :owner, '2026-11-01', 1, :at) "
+            "RETURNING id"), {"agency": agency, "owner": owner, "at": at}).scalar()
+        db.execute(text(
+            "INSERT INTO documents (id, owner_id, dossier_id, doc_type, title, status, "
+            "page_count, text_chars, operator_name, scanned_at, created_at, page_quality, kind, "
+            "extraction) VALUES ('d1', :owner, :dossier, 'unknown', 'Giấy khai sinh', 'SCANNED', "
+            "1, 0, 'Lê Thị Hoa', :at, :at, '[]', 'COMPONENT', '[]')"),
+            {"owner": owner, "dossier": dossier, "at": at})
+        db.execute(text(
+            "INSERT INTO file_versions (id, document_id, role, part, blob_key, sha256, size, "
+            "media_type, filename, created_at) VALUES ('f1', 'd1', 'original', 1, :key, :sha, "
+            ":size, 'application/pdf', 'scan.pdf', :at)"),
+            {"key": blob.key, "sha": blob.sha256, "size": len(scan), "at": at})
+        for n in range(3):
+            db.execute(text("INSERT INTO audit_events (at, actor, action, subject_type, "
+                            "subject_id, details) VALUES (:at, 'cli:local', 'document.read', "
+                            "'document', 'd1', :details)"),
+                       {"at": at, "details": json.dumps({"n": n})})
+    migrate(engine)
+    vault = Vault(session_factory(engine), blobs)
+    # The document of the old release is still readable, by the agency that received it.
+    staff = Viewer(Role.STAFF, "staff:a", agency="000.00.00.H00")
+    assert vault.read_file("d1", "original", viewer=staff).data == scan
+    # Its old audit events were linked into the chain, and new ones continue it.
+    report = vault.verify_audit()
+    assert report.intact and report.events == 4
+    # Dossier numbering continues after the old dossier of that day.
+    code = vault.open_dossier("000.00.00.H00", parse_owner_id("001099012345"), actor="t",
+                              now=datetime(2026, 11, 1, 3, 0, tzinfo=UTC))
+    assert code == "000.00.00.H00-261101-0002"
+    engine.dispose()
