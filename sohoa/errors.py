@@ -20,6 +20,7 @@ from signing import (
     TrustServiceUnavailable,
 )
 from storage import BlobIntegrityError, StorageError, StorageUnavailable
+from storage.encryption import DataKeyUnavailable, VaultShredded
 from vault import (
     AlreadyCertified,
     CodeConflict,
@@ -60,6 +61,8 @@ def http_status(exc: BaseException) -> int:
         return 404
     if isinstance(exc, TooManyAttempts):
         return 429
+    if isinstance(exc, VaultShredded):
+        return 410
     if isinstance(exc, AccountExists):
         return 409
     if isinstance(exc, AccountError):
@@ -68,7 +71,7 @@ def http_status(exc: BaseException) -> int:
                   | AlreadyCertified | DocumentRevoked | NotAResult):
         return 409
     if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable
-                  | CertificateRejected):
+                  | CertificateRejected | DataKeyUnavailable):
         return 503
     return 500
 
@@ -91,6 +94,10 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "invalid_account", str(exc)
     if isinstance(exc, NotAPdf):
         return "not_a_pdf", str(exc)
+    if isinstance(exc, VaultShredded):
+        return "vault_shredded", str(exc)
+    if isinstance(exc, DataKeyUnavailable):
+        return "data_key_unavailable", str(exc)
     if isinstance(exc, BlobIntegrityError):
         return "integrity_error", "Tệp lưu trữ không khớp mã băm (a stored file failed its check)"
     if isinstance(exc, StorageUnavailable):

@@ -28,8 +28,10 @@ from signing import (
     http_timestamper,
     stamp_font,
 )
-from storage import BlobStore, S3Options, open_blob_store
+from storage import S3Options, open_blob_store
+from storage.encryption import EncryptingBlobStore, LocalKeks
 from vault import Vault
+from vault.keys import VaultKeyring
 
 from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
 from .accounts.service import Accounts
@@ -48,8 +50,9 @@ class Services:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    blobs: BlobStore
+    blobs: EncryptingBlobStore
     vault: Vault
+    vault_keys: VaultKeyring
     pki: DevPki
     jobs: JobRunner
     catalogue: DocTypeCatalogue
@@ -89,11 +92,18 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
     sessions = session_factory(engine)
-    blobs = open_blob_store(
+    keks, current = settings.key_encryption_keys()
+    if current.startswith("dev-") and settings.kek is None:
+        log.warning("blobs are encrypted under a KEK kept in the data dir (DEV ONLY): set "
+                    "SOHOA_KEK in production")
+    keyring = VaultKeyring(sessions, LocalKeks(keks, current),
+                           cache_seconds=settings.data_key_cache_seconds)
+    plain = open_blob_store(
         settings.resolved_storage_url, url_secret=settings.url_secret_bytes(),
         url_base="/blobs", s3=_s3_options(settings),
     )
-    vault = Vault(sessions, blobs, required_fields=settings.required_fields)
+    blobs = EncryptingBlobStore(plain, keyring)
+    vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring)
     vault.ensure_agency(settings.agency_code, settings.agency_name)
     jobs = JobRunner(sessions, settings.job_workers if start_jobs else 1,
                      describe_error=describe_error)
@@ -105,7 +115,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     for role, keys in (("operator", operator_keys), ("agency", agency_keys)):
         log.info("%s signatures: %s", role,
                  keys.describe() if keys else "development PKI (DEV ONLY)")
-    return Services(settings, engine, sessions, blobs, vault, pki, jobs, catalogue, code_template,
+    return Services(settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
                     trust, accounts(settings, sessions), operator_keys, agency_keys,
                     signature_cache=TimedCache(settings.lookup_cache_seconds))
 

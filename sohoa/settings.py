@@ -6,7 +6,10 @@ without touching code. Secrets are ``SecretStr`` and never printed.
 
 from __future__ import annotations
 
+import base64
 import secrets
+from collections.abc import Callable
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -67,6 +70,18 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://… shared by every process (login counters); "
         "default: in memory, for one process")
+
+    # Encryption at rest (issue 5, item 3): see vault/keys.py and docs/security.md.
+    kek: SecretStr | None = Field(
+        default=None, description="The current key-encryption key, 'ID:BASE64' (32 bytes); "
+        "default: one made once in the data dir (DEV: it sits next to the data it protects)",
+    )
+    kek_old: SecretStr | None = Field(
+        default=None, description="Earlier KEKs still needed to unwrap, 'ID:BASE64,…', until "
+        "'sohoa keys rotate' has rewrapped every data key",
+    )
+    data_key_cache_seconds: float = Field(
+        default=300.0, ge=0, description="How long a process keeps an unwrapped data key")
 
     # Intake limits (REGULATIONS 9.A.3 for the dpi and PDF version); defaults live
     # with the domain objects, so each number is written once.
@@ -260,22 +275,42 @@ class Settings(BaseSettings):
             optimize=self.ocr_optimize, min_confidence=self.ocr_min_confidence,
         )
 
+    def key_encryption_keys(self) -> tuple[dict[str, bytes], str]:
+        """Every configured KEK by id, and the id of the current one."""
+        current = self.kek.get_secret_value() if self.kek else self._secret(
+            None, "kek", lambda: f"dev-{date.today():%Y%m%d}:"
+            + base64.b64encode(secrets.token_bytes(32)).decode())
+        keys: dict[str, bytes] = {}
+        for spec in [current] + (self.kek_old.get_secret_value().split(",") if self.kek_old
+                                 else []):
+            kek_id, sep, encoded = spec.strip().partition(":")
+            try:
+                key = base64.b64decode(encoded, validate=True)
+            except ValueError:
+                key = b""
+            if not sep or not kek_id or len(key) != 32:
+                raise ValueError(f"SOHOA_KEK / SOHOA_KEK_OLD: '{kek_id or '?'}:…' must be "
+                                 "ID:BASE64 of 32 random bytes")
+            keys[kek_id] = key
+        return keys, current.split(":", 1)[0].strip()
+
     def url_secret_bytes(self) -> bytes:
-        return self._secret(self.url_secret, "url.key")
+        return self._secret(self.url_secret, "url.key").encode()
 
     def token_secret_bytes(self) -> bytes:
-        return self._secret(self.token_secret, "token.key")
+        return self._secret(self.token_secret, "token.key").encode()
 
-    def _secret(self, configured: SecretStr | None, name: str) -> bytes:
+    def _secret(self, configured: SecretStr | None, name: str,
+                make: Callable[[], str] = lambda: secrets.token_hex(32)) -> str:
         """The configured secret, or one made on first run and kept in the data dir."""
         if configured is not None:
-            return configured.get_secret_value().encode()
+            return configured.get_secret_value()
         path = self.data_path / "secrets" / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+            path.touch(mode=0o600)
+            path.write_text(make())
+        return path.read_text().strip()
 
 
 def _paths(files: str) -> list[Path]:

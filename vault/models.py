@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -340,3 +341,16 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class VaultKey(Base):
+    """A vault's data key, wrapped by a key-encryption key (``vault.keys``). ``wrapped`` is
+    None once the vault is crypto-shredded."""
+
+    __tablename__ = "vault_keys"
+
+    vault: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kek_id: Mapped[str] = mapped_column(String(64))
+    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

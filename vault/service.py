@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -55,6 +55,7 @@ from .errors import (
     UnknownVariant,
 )
 from .ids import OwnerId, mask_ids_in_text
+from .keys import VaultKeyring
 from .models import (
     Agency,
     Conversion,
@@ -75,9 +76,13 @@ class Vault:
     """Owners, their documents and files, dossiers, and the audit trail."""
 
     def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
-                 required_fields: tuple[str, ...] = REQUIRED_FIELDS) -> None:
+                 required_fields: tuple[str, ...] = REQUIRED_FIELDS,
+                 keyring: VaultKeyring | None = None) -> None:
+        """``blobs`` is normally an ``EncryptingBlobStore`` over ``keyring``; without a
+        keyring, blob names are the content's SHA-256 (tests of the plain stores)."""
         self._sessions = sessions
         self._blobs = blobs
+        self._keyring = keyring
         self.required_fields = required_fields
 
     @contextmanager
@@ -170,7 +175,7 @@ class Vault:
         infos: dict[tuple[str, int], BlobInfo] = {}
         for new in files:
             if new.within is None:
-                key = f"{vault_key}/{sha256_hex(new.data)}"
+                key = self._blob_key(vault_key, new.data)
                 infos[(new.role, new.part)] = self._blobs.put(key, new.data,
                                                               content_type=new.media_type)
         with self._unit() as session:
@@ -366,7 +371,7 @@ class Vault:
         if len(data) <= len(old) or not data.startswith(old):
             raise NotAnExtension(f"tệp mới không nối tiếp tệp {role.value} hiện có (the new "
                                  f"content does not extend the stored {role.value} file)")
-        blob = self._blobs.put(f"{vault_key}/{sha256_hex(data)}", data,
+        blob = self._blobs.put(self._blob_key(vault_key, data), data,
                                content_type=version.media_type)
         with self._unit() as session:
             version = self._version(session, document_id, role, part)
@@ -390,7 +395,7 @@ class Vault:
         with self._sessions() as session:
             document = self._issuable(session, document_id)
             vault_key = document.owner.vault_key
-        blob = self._blobs.put(f"{vault_key}/{sha256_hex(new.data)}", new.data,
+        blob = self._blobs.put(self._blob_key(vault_key, new.data), new.data,
                                content_type=new.media_type)
         with self._unit() as session:
             document = self._issuable(session, document_id)
@@ -527,7 +532,71 @@ class Vault:
         with self._sessions() as session:
             return check_chain(session)
 
+    # -- crypto-shredding ----------------------------------------------------------------
+    def shred(self, owner: OwnerId, *, reason: str, actor: str) -> int:
+        """Destroy the vault's data key (hủy khóa): every blob of the vault becomes unreadable
+        wherever a copy of it lies. The rows stay, so the audit trail and the record of what
+        existed remain; reads answer ``VaultShredded``. Returns the documents affected."""
+        if self._keyring is None:
+            raise InvalidRecordValue("kho không mã hóa thì không hủy khóa được "
+                                     "(the vault is not encrypted: nothing to shred)")
+        reason = mask_ids_in_text(" ".join(reason.split()))
+        if not reason:
+            raise InvalidRecordValue("cần ghi lý do hủy (shredding needs a reason)")
+        with self._sessions() as session:
+            holder = self._owner(session, owner, create=False)
+            if holder is None:
+                raise NotFound("không tìm thấy kho dữ liệu (no such vault)")
+            vault_key = holder.vault_key
+            documents = session.scalar(select(func.count()).select_from(Document)
+                                       .where(Document.owner_id == holder.id)) or 0
+        self._keyring.shred(vault_key)
+        with self._unit() as session:
+            audit(session, actor, "vault.shredded", "owner", vault_key,
+                  {"documents": documents, "reason": reason[:500]})
+        log.warning("vault of owner %s crypto-shredded (%d documents)", owner.masked, documents)
+        return documents
+
+    def seal_existing(self, is_sealed: Callable[[str], bool],
+                      progress: Callable[[int, int], None] | None = None) -> int:
+        """Encrypt blobs stored before encryption at rest: each is read (checked against its
+        SHA-256), written again sealed under a new name, its rows pointed at it, and the
+        plaintext object deleted. Safe to stop and run again. Returns blobs sealed."""
+        with self._sessions() as session:
+            stored = session.execute(
+                select(FileVersion.blob_key, FileVersion.sha256, Owner.vault_key)
+                .join(Document, Document.id == FileVersion.document_id)
+                .join(Owner, Owner.id == Document.owner_id)
+                .where(FileVersion.within_id.is_(None))
+                .union(select(FileHistory.blob_key, FileHistory.sha256, Owner.vault_key)
+                       .join(FileVersion, FileVersion.id == FileHistory.file_version_id)
+                       .join(Document, Document.id == FileVersion.document_id)
+                       .join(Owner, Owner.id == Document.owner_id))).all()
+        sealed = 0
+        for index, (key, sha256, vault_key) in enumerate(stored, start=1):
+            if not is_sealed(key):
+                data = self._blobs.get(key, expected_sha256=sha256)
+                new_key = self._blob_key(vault_key, data)
+                self._blobs.put(new_key, data)
+                with self._unit() as session:
+                    for model in (FileVersion, FileHistory):
+                        session.execute(update(model).where(model.blob_key == key)
+                                        .values(blob_key=new_key))
+                    audit(session, "system:seal-existing", "blob.sealed", "blob", new_key[:64],
+                          {})
+                if new_key != key:
+                    self._blobs.delete(key)
+                sealed += 1
+            if progress:
+                progress(index, len(stored))
+        return sealed
+
     # -- helpers ------------------------------------------------------------------------
+    def _blob_key(self, vault_key: str, data: bytes) -> str:
+        digest = sha256_hex(data)
+        name = self._keyring.blob_name(vault_key, digest) if self._keyring else digest
+        return f"{vault_key}/{name}"
+
     @staticmethod
     def _version(session: Session, document_id: str, role: FileRole, part: int) -> FileVersion:
         version = session.scalar(select(FileVersion).where(

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from digitize import FileTooLarge
 from digitize.separators import Separator, separator_sheet
 from signing import verify_pdf
-from storage import LocalBlobStore, PresignedUrlError
 from vault import FileRole, parse_owner_id
 
 from .. import certify, counter, record
@@ -229,19 +228,6 @@ def get_document_file(
             "X-Content-SHA256": stored.sha256,
         },
     )
-
-
-@router.get("/blobs/{key:path}", include_in_schema=False)
-def presigned_blob(request: Request, key: str) -> Response:
-    """Serve a local presigned URL (S3 deployments hand out the S3 server's own URLs)."""
-    blobs = _services(request).blobs
-    if not isinstance(blobs, LocalBlobStore):
-        raise HTTPException(404)
-    try:
-        data = blobs.open_presigned(str(request.url))
-    except PresignedUrlError as exc:
-        raise HTTPException(403, detail=str(exc)) from None
-    return Response(data, media_type="application/octet-stream")
 
 
 def _ascii(name: str) -> str:

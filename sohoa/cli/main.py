@@ -26,6 +26,7 @@ from ..settings import Settings
 from .admin import admin_app
 from .audit import audit_app
 from .context import CLI, CLI_ACTOR, JsonOption, calling
+from .keys import keys_app
 from .output import console, counted_progress, fail, page_progress, print_json
 
 app = typer.Typer(
@@ -44,6 +45,7 @@ app.add_typer(signing_app, name="signing")
 app.add_typer(dossier_app, name="dossier")
 app.add_typer(admin_app, name="admin")
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 def _read(path: Path) -> bytes:
     try:

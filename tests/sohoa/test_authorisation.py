@@ -194,7 +194,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
 #: Routes anyone may call, with no account: what a printed QR or a monitor reaches.
 PUBLIC = {
     ("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/lookup/{code}"),
-    ("GET", "/v/{code}"), ("GET", "/pki/dev-root.crl"), ("GET", "/blobs/{key:path}"),
+    ("GET", "/v/{code}"), ("GET", "/pki/dev-root.crl"),
 }
 
 

@@ -1,0 +1,126 @@
+"""The data keys of the vaults (khóa dữ liệu), kept wrapped in the database.
+
+One random 256-bit key per vault, made when the vault stores its first blob and
+wrapped by the current key-encryption key (``storage.encryption``). Unwrapped
+keys are cached in memory for a short while, so a read does not pay a database
+round trip; a shredded key disappears from this process's cache at once, and from
+other processes' caches within ``cache_seconds``.
+
+What each place holds: the bucket holds sealed blobs and nothing that opens them;
+the database holds wrapped keys, useless without the KEK; the KEK lives in
+settings or a KMS, never in the database or the bucket. Shredding a vault erases its
+wrapped key; after the next KEK rotation, with the old KEK destroyed, even a database
+backup taken before the shredding cannot bring that key back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.encryption import (
+    KeyEncryptionKeys,
+    VaultShredded,
+    WrappedKey,
+    new_data_key,
+)
+
+from .models import VaultKey
+
+
+class VaultKeyring:
+    """``storage.encryption.DataKeys`` over the ``vault_keys`` table."""
+
+    def __init__(self, sessions: sessionmaker[Session], keks: KeyEncryptionKeys, *,
+                 cache_seconds: float = 300.0) -> None:
+        self._sessions = sessions
+        self._keks = keks
+        self._cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[bytes, float]] = {}
+        self._lock = threading.Lock()
+
+    def key_for(self, vault: str) -> bytes:
+        with self._lock:
+            cached = self._cache.get(vault)
+            if cached and cached[1] > time.monotonic():
+                return cached[0]
+        key = self._load(vault) or self._create(vault)
+        with self._lock:
+            self._cache[vault] = (key, time.monotonic() + self._cache_seconds)
+        return key
+
+    def blob_name(self, vault: str, sha256: str) -> str:
+        """The object name of a blob: keyed by the vault's data key, so the bucket does not
+        reveal the hash of any file (which would let someone confirm a known document)."""
+        return hmac.new(self.key_for(vault), b"blob-name:" + sha256.encode(),
+                        hashlib.sha256).hexdigest()
+
+    def _load(self, vault: str) -> bytes | None:
+        with self._sessions() as session:
+            row = session.get(VaultKey, vault)
+            if row is None:
+                return None
+            if row.wrapped is None:
+                raise VaultShredded(f"kho đã bị hủy khóa lúc {row.shredded_at}: không đọc được "
+                                    "tài liệu nào của kho (the vault was crypto-shredded)")
+            return self._keks.unwrap(WrappedKey(row.kek_id, row.wrapped))
+
+    def _create(self, vault: str) -> bytes:
+        key = new_data_key()
+        wrapped = self._keks.wrap(key)
+        try:
+            with self._sessions() as session, session.begin():
+                session.add(VaultKey(vault=vault, kek_id=wrapped.kek_id, wrapped=wrapped.wrapped))
+        except IntegrityError:  # made by another process at the same moment: use theirs
+            theirs = self._load(vault)
+            assert theirs is not None
+            return theirs
+        return key
+
+    def shred(self, vault: str) -> bool:
+        """Destroy the vault's data key; False if it had none (nothing was ever stored)."""
+        with self._lock:
+            self._cache.pop(vault, None)
+        with self._sessions() as session, session.begin():
+            row = session.get(VaultKey, vault, with_for_update=True)
+            if row is None:
+                session.add(VaultKey(vault=vault, kek_id="", wrapped=None,
+                                     shredded_at=datetime.now(UTC)))
+                return False
+            row.wrapped, row.shredded_at = None, datetime.now(UTC)
+            return True
+
+    def rotate(self) -> int:
+        """Rewrap every data key not yet under the current KEK; the blobs stay as they are.
+        Returns how many keys were rewrapped."""
+        current = self._keks.current_id
+        done = 0
+        while True:
+            with self._sessions() as session, session.begin():
+                rows = session.scalars(select(VaultKey).where(
+                    VaultKey.kek_id != current, VaultKey.wrapped.is_not(None))
+                    .limit(500).with_for_update()).all()
+                if not rows:
+                    return done
+                for row in rows:
+                    assert row.wrapped is not None
+                    key = self._keks.unwrap(WrappedKey(row.kek_id, row.wrapped))
+                    rewrapped = self._keks.wrap(key)
+                    row.kek_id, row.wrapped = rewrapped.kek_id, rewrapped.wrapped
+                    done += 1
+
+    def kek_usage(self) -> dict[str, int]:
+        """How many live data keys each KEK wraps (a rotation is done when only one)."""
+        with self._sessions() as session:
+            usage: dict[str, int] = {}
+            for kek_id in session.scalars(select(VaultKey.kek_id)
+                                          .where(VaultKey.wrapped.is_not(None))):
+                usage[kek_id] = usage.get(kek_id, 0) + 1
+            return usage
