@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         default=None, description="redis://… shared by every process (login counters); "
         "default: in memory, for one process")
 
+    # Reuse with consent (issue 5, item 5).
+    grant_default_days: int = Field(default=30, ge=1, description="How long an agency may read "
+                                    "documents a citizen shares, unless they choose")
+    grant_max_days: int = Field(default=365, ge=1, description="The longest sharing allowed")
+
     # Encryption at rest (issue 5, item 3): see vault/keys.py and docs/security.md.
     kek: SecretStr | None = Field(
         default=None, description="The current key-encryption key, 'ID:BASE64' (32 bytes); "

@@ -322,6 +322,7 @@ class GrantItem(Base):
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
 
     grant: Mapped[Grant] = relationship(back_populates="items")
+    document: Mapped[Document] = relationship()
 
 
 class AuditHead(Base):

@@ -32,6 +32,7 @@ from ..settings import Settings
 from .admin_routes import router as admin_router
 from .auth import router as auth_router
 from .certify_routes import router as certify_router
+from .reuse_routes import router as reuse_router
 from .routes import router
 
 access_log = logging.getLogger("sohoa.access")
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(auth_router)
     app.include_router(router)
     app.include_router(certify_router)
+    app.include_router(reuse_router)
     app.include_router(admin_router)
     _install_error_handlers(app)
     _install_access_log(app)

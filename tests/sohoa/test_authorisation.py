@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -90,9 +90,16 @@ def world(services: Services) -> Iterator[World]:
         jobs["anonymous"] = jobs["staff"]
         assert services.jobs.wait_idle(timeout=30)
 
+        grants = {name: services.vault.apply_with_documents(
+            parse_owner_id(owner), AGENCY_B, [docs[name]], procedure="1.001193",
+            purpose="Thử", expires_at=datetime.now(UTC) + timedelta(days=1),
+            viewer=Viewer.system("test")).id
+            for name, owner in (("citizen", CITIZEN), ("organisation", ORGANISATION),
+                                ("other_citizen", OTHER_CITIZEN))}
+
         def subject(doc: str, owner: str, job_role: str) -> dict[str, str]:
             return {"doc": docs[doc], "owner": owner, "dossier": dossiers[doc],
-                    "job": jobs[job_role]}
+                    "job": jobs[job_role], "grant": grants.get(doc, grants["citizen"])}
 
         own = {"anonymous": subject("citizen", CITIZEN, "staff"),
                "citizen": subject("citizen", CITIZEN, "citizen"),
@@ -132,6 +139,8 @@ ADMIN_ONLY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_b
                      archivist=_both(DENIED), admin=_both(OK))
 OWNERS_ONLY = _expect(citizen=_both(OK), organisation=_both(OK), staff=_both(DENIED),
                       archivist=_both(DENIED), admin=_both(DENIED))
+OWN_VAULT = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=_both(DENIED),
+                    archivist=_both(DENIED), admin=_both(DENIED))
 REQUESTER = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=(OK, HIDDEN),
                     archivist=(OK, HIDDEN), admin=(OK, HIDDEN))
 
@@ -157,6 +166,17 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
         lambda c, h, s: c.get(f"/api/v1/owners/{s['owner']}/documents", headers=h), READ_DOC),
     ("GET", "/api/v1/me/access-log"): (
         lambda c, h, s: c.get("/api/v1/me/access-log", headers=h), OWNERS_ONLY),
+    ("POST", "/api/v1/applications/preview"): (
+        lambda c, h, s: c.post("/api/v1/applications/preview", headers=h,
+                               json={"agency": AGENCY_B, "documents": [s["doc"]]}), OWN_VAULT),
+    ("POST", "/api/v1/applications"): (
+        lambda c, h, s: c.post("/api/v1/applications", headers=h, json={
+            "agency": AGENCY_B, "documents": [s["doc"]], "procedure": "1.001193",
+            "purpose": "Thử"}), OWN_VAULT),
+    ("GET", "/api/v1/me/grants"): (
+        lambda c, h, s: c.get("/api/v1/me/grants", headers=h), OWNERS_ONLY),
+    ("POST", "/api/v1/grants/{grant_id}/revocation"): (
+        lambda c, h, s: c.post(f"/api/v1/grants/{s['grant']}/revocation", headers=h), OWN_VAULT),
     ("GET", "/api/v1/documents/{document_id}"): (
         lambda c, h, s: c.get(f"/api/v1/documents/{s['doc']}", headers=h), READ_DOC),
     ("GET", "/api/v1/documents/{document_id}/file"): (
