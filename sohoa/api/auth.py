@@ -40,7 +40,6 @@ def current_account(request: Request,
         account = services_of(request).accounts.account_of(token)
     except InvalidToken as exc:
         raise HTTPException(401, str(exc), headers=challenge) from None
-    request.state.actor = account.actor
     return account
 
 
