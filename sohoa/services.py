@@ -93,7 +93,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     migrate(engine)
     sessions = session_factory(engine)
     keks, current = settings.key_encryption_keys()
-    if current.startswith("dev-") and settings.kek is None:
+    if settings.kek is None:
         log.warning("blobs are encrypted under a KEK kept in the data dir (DEV ONLY): set "
                     "SOHOA_KEK in production")
     keyring = VaultKeyring(sessions, LocalKeks(keks, current),

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from vault import InvalidOwnerId, OwnerKind, mask_ids_in_text, parse_owner_id
+from vault import InvalidOwnerId, OwnerId, OwnerKind, mask_ids_in_text, parse_owner_id
 from vault.access import Role, Viewer
 from vault.models import Agency
 
@@ -68,6 +68,12 @@ class AccountView:
     def actor(self) -> str:
         """How the audit trail names this person: never with an ID in clear."""
         return mask_ids_in_text(f"{self.role.value}:{self.username}")
+
+    def vault_owner(self) -> OwnerId:
+        """The vault this account holds; only citizen and organisation accounts hold one."""
+        if self.owner_identifier is None:
+            raise AccountError("tài khoản này không có kho dữ liệu (this account holds no vault)")
+        return parse_owner_id(self.owner_identifier)
 
     def viewer(self) -> Viewer:
         owners = frozenset({self.owner_identifier}) if self.owner_identifier else frozenset()

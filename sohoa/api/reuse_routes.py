@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from vault import InvalidRecordValue, parse_owner_id
+from vault import InvalidRecordValue
 
 from .auth import OwnerAccount, services_of
 
@@ -39,8 +39,7 @@ def preview(request: Request, body: ShareRequest, account: OwnerAccount) -> dict
     """Exactly what the agency will be able to read if the application is confirmed: each
     document with the files and their SHA-256. Nothing is stored."""
     services = services_of(request)
-    assert account.owner_identifier is not None
-    shared = services.vault.preview_share(parse_owner_id(account.owner_identifier), body.agency,
+    shared = services.vault.preview_share(account.vault_owner(), body.agency,
                                           body.documents, viewer=account.viewer())
     return {"agency": body.agency, "documents": [d.as_dict() for d in shared]}
 
@@ -55,9 +54,8 @@ def apply(request: Request, body: Application, account: OwnerAccount) -> dict[st
     if days > settings.grant_max_days:
         raise InvalidRecordValue(f"chia sẻ tối đa {settings.grant_max_days} ngày "
                                  f"(at most {settings.grant_max_days} days)")
-    assert account.owner_identifier is not None
     grant = services.vault.apply_with_documents(
-        parse_owner_id(account.owner_identifier), body.agency, body.documents,
+        account.vault_owner(), body.agency, body.documents,
         procedure=body.procedure, purpose=body.purpose,
         expires_at=datetime.now(UTC) + timedelta(days=days), viewer=account.viewer())
     return {"grant": grant.as_dict()}
@@ -66,8 +64,7 @@ def apply(request: Request, body: Application, account: OwnerAccount) -> dict[st
 @router.get("/api/v1/me/grants")
 def my_grants(request: Request, account: OwnerAccount) -> dict[str, Any]:
     """Every grant the caller made: live, expired or revoked, with what each covers."""
-    assert account.owner_identifier is not None
-    grants = services_of(request).vault.grants_of(parse_owner_id(account.owner_identifier),
+    grants = services_of(request).vault.grants_of(account.vault_owner(),
                                                   viewer=account.viewer())
     return {"grants": [g.as_dict() for g in grants]}
 

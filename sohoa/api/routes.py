@@ -159,9 +159,8 @@ def access_log(
 ) -> dict[str, Any]:
     """Every read of the caller's documents, newest first: who, which agency, by which
     right (owner, agency, grant, archive), which grant, when and why (REGULATIONS 9.D.35)."""
-    assert account.owner_identifier is not None
     reads = _services(request).vault.access_log(
-        parse_owner_id(account.owner_identifier), viewer=account.viewer(), limit=limit,
+        account.vault_owner(), viewer=account.viewer(), limit=limit,
         offset=offset)
     return {"reads": [r.as_dict() for r in reads]}
 

@@ -1,0 +1,169 @@
+"""What every part of the vault service shares: sessions, blobs, the keyring, and the
+small reads and checks each part builds on (an owner, a document, a file's bytes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from storage import BlobStore, sha256_hex, verify_bytes
+
+from .access import (
+    AccessPath,
+    Viewer,
+    access_to,
+)
+from .digitisation import REQUIRED_FIELDS, DigitisationRecord
+from .errors import (
+    DossierMismatch,
+    NotFound,
+)
+from .ids import OwnerId
+from .keys import VaultKeyring
+from .models import (
+    Document,
+    Dossier,
+    FileRole,
+    FileVersion,
+    Owner,
+)
+from .records import DocumentRecord, FileRecord
+
+
+class VaultStore:
+    """The state and helpers behind ``Vault``; each area of the service extends it."""
+
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
+                 required_fields: tuple[str, ...] = REQUIRED_FIELDS,
+                 keyring: VaultKeyring | None = None) -> None:
+        """``blobs`` is normally an ``EncryptingBlobStore`` over ``keyring``; without a
+        keyring, blob names are the content's SHA-256 (tests of the plain stores)."""
+        self._sessions = sessions
+        self._blobs = blobs
+        self._keyring = keyring
+        self.required_fields = required_fields
+
+    @contextmanager
+    def _unit(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @staticmethod
+    def _access(session: Session, document_id: str, viewer: Viewer) -> AccessPath:
+        document = session.scalar(select(Document).where(Document.id == document_id).options(
+            selectinload(Document.owner), selectinload(Document.dossier)))
+        path = access_to(session, viewer, document) if document is not None else None
+        if path is None:
+            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        return path
+
+    @staticmethod
+    def _check_holder(owner: OwnerId, viewer: Viewer) -> None:
+        if not viewer.holds(owner.value):
+            raise NotFound("không tìm thấy kho dữ liệu (no such vault)")
+
+    def _blob_key(self, vault_key: str, data: bytes) -> str:
+        digest = sha256_hex(data)
+        name = self._keyring.blob_name(vault_key, digest) if self._keyring else digest
+        return f"{vault_key}/{name}"
+
+    @staticmethod
+    def _version(session: Session, document_id: str, role: FileRole, part: int) -> FileVersion:
+        version = session.scalar(select(FileVersion).where(
+            FileVersion.document_id == document_id, FileVersion.role == role.value,
+            FileVersion.part == part))
+        if version is None:
+            raise NotFound(f"document {document_id} has no {role.value} file (part {part})")
+        return version
+
+    @staticmethod
+    def _file_record(v: FileVersion) -> FileRecord:
+        return FileRecord(v.id, v.role, v.part, v.sha256, v.size, v.media_type, v.filename,
+                          v.parent_id, v.within_id, v.offset)
+
+    def _bytes(self, session: Session, version: FileVersion) -> bytes:
+        """A file's bytes, verified: its own blob, or its range of the file that holds it."""
+        if version.within_id is None or version.offset is None:
+            return self._blobs.get(version.blob_key, expected_sha256=version.sha256)
+        holder = session.get(FileVersion, version.within_id)
+        assert holder is not None
+        whole = self._blobs.get(holder.blob_key, expected_sha256=holder.sha256)
+        data = whole[version.offset: version.offset + version.size]
+        verify_bytes(version.blob_key, data, version.sha256)
+        return data
+
+    def _owner(self, session: Session, owner: OwnerId, *, create: bool) -> Owner | None:
+        holder = session.scalar(select(Owner).where(Owner.identifier == owner.value))
+        if holder is None and create:
+            holder = Owner(identifier=owner.value, kind=owner.kind.value)
+            session.add(holder)
+            session.flush()
+        return holder
+
+    def _create_owner(self, owner: OwnerId) -> str:
+        """The owner's vault key, creating the owner in a transaction of its own; two
+        counters creating the same owner at once both end up with the one row."""
+        try:
+            with self._unit() as session:
+                holder = self._owner(session, owner, create=True)
+                assert holder is not None
+                return holder.vault_key
+        except IntegrityError:
+            with self._sessions() as session:
+                holder = self._owner(session, owner, create=False)
+                assert holder is not None
+                return holder.vault_key
+
+    def _dossier_for(self, session: Session, code: str, owner_pk: int | None) -> int:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+        if dossier is None:
+            raise NotFound(f"không tìm thấy hồ sơ {code} (no dossier {code})")
+        if dossier.owner_id != owner_pk:
+            raise DossierMismatch(
+                f"hồ sơ {code} thuộc về người khác (dossier {code} belongs to another owner)"
+            )
+        return dossier.id
+
+    @staticmethod
+    def _document(session: Session, document_id: str) -> Document:
+        document = session.scalar(select(Document).where(Document.id == document_id)
+                                  .options(selectinload(Document.owner)).with_for_update())
+        if document is None:
+            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        return document
+
+    def _record(self, session: Session, document_id: str) -> DocumentRecord:
+        document = session.scalar(
+            select(Document).where(Document.id == document_id)
+            .options(selectinload(Document.versions), selectinload(Document.owner),
+                     selectinload(Document.dossier))
+        )
+        if document is None:
+            raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        files = [self._file_record(v)
+                 for v in sorted(document.versions, key=lambda v: (v.role, v.part))]
+        return DocumentRecord(
+            id=document.id, owner=document.owner.identifier, title=document.title,
+            doc_type=document.doc_type, status=document.status, page_count=document.page_count,
+            operator=document.operator_name, scanned_at=document.scanned_at,
+            created_at=document.created_at,
+            dossier=document.dossier.code if document.dossier else None, files=files,
+            text_chars=document.text_chars, page_quality=list(document.page_quality or []),
+            record=DigitisationRecord(
+                doc_type_code=None if document.doc_type == "unknown" else document.doc_type,
+                doc_name=document.title, number_symbol=document.number_symbol,
+                issue_date=document.issue_date, issuing_body=document.issuing_body,
+                summary=document.summary, valid_until=document.valid_until,
+                validity_scope=document.validity_scope, signer_name=document.signer_name,
+                signer_position=document.signer_position, kind=document.kind,
+            ),
+            result_code=document.result_code,
+            extraction=list(document.extraction or []),
+            extraction_method=document.extraction_method,
+            procedure=document.dossier.procedure if document.dossier else None,
+            revoked_at=document.revoked_at, revocation_reason=document.revocation_reason,
+        )
