@@ -180,6 +180,17 @@ def certified_copy_stamp(copy_form: str, agency: str, mark: str, font_path: Path
                      qr_text=qr_text)
 
 
+def issued_stamp(agency: str, notation: str, font_path: Path) -> TextStamp:
+    """The agency's signature on a document it issues without images: top-right of page 1,
+    the agency, the number and symbol and the signing time, 10 pt (REGULATIONS 9.F.45)."""
+    notation = " ".join(notation.split())
+    if not notation:
+        raise BadSigningInput("văn bản ban hành cần số, ký hiệu (an issued document needs its "
+                              "number and symbol)")
+    return TextStamp(f"{agency}\nSố: {notation}\nThời gian ký: {SIGNED_AT}", font_path,
+                     Corner.TOP_RIGHT)
+
+
 def _copy_lines(copy_form: str, agency: str) -> str:
     form = copy_form.strip().upper()
     if form not in COPY_FORMS:

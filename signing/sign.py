@@ -34,6 +34,7 @@ from .appearance import (
     ImageStamp,
     certified_copy_stamp,
     copy_stamp,
+    issued_stamp,
     operator_stamp,
     seal_over,
 )
@@ -87,6 +88,16 @@ def certified_copy_request(key: KeySource, font_path: Path, agency: str, mark: s
     return SignatureRequest(
         key=key, appearance=certified_copy_stamp(copy_form, agency, mark, font_path, qr_text),
         field_name="SohoaCopy", reason=f"{copy_form.strip().upper()} — {mark}", level=level,
+    )
+
+
+def issued_request(key: KeySource, font_path: Path, agency: str, notation: str,
+                   level: PadesLevel = PadesLevel.B_LTA) -> SignatureRequest:
+    """The agency's signature on a result it issues when no signature image is configured:
+    a text stamp with its number and symbol (REGULATIONS 9.F.45, 9.C.24)."""
+    return SignatureRequest(
+        key=key, appearance=issued_stamp(agency, notation, font_path), field_name="SohoaIssued",
+        reason="Cơ quan ban hành kết quả giải quyết", level=level,
     )
 
 

@@ -39,6 +39,8 @@ class PreparedGroup:
     problems: tuple[CaptureProblem, ...] = ()
     #: Căn cước cards read from their QR, as (page number, card).
     cards: tuple[tuple[int, CitizenCard], ...] = ()
+    #: The dossier component (thành phần hồ sơ) the pages are, from the form or the sheet.
+    component: str | None = None
 
     @property
     def pages(self) -> int:
@@ -55,6 +57,10 @@ class PreparedBatch:
     scanned_at: datetime
     #: The agency whose counter digitises the paper: its staff keep the record.
     agency: str
+    #: Who asked: the components are attached to the dossier in their name.
+    viewer: Viewer
+    #: The officer's written reason for scanning components the vault already holds.
+    reuse_reason: str | None = None
 
     @property
     def pages(self) -> int:
@@ -73,13 +79,18 @@ def prepare(
     split: bool = False,
     declared_pages: int | None = None,
     force: bool = False,
+    component: str | None = None,
+    reuse_reason: str | None = None,
     viewer: Viewer,
 ) -> PreparedBatch:
     """Refuse bad input with a named error; nothing is stored by this function.
 
     ``split`` cuts the batch at separator sheets (one document per component);
     ``declared_pages`` is the count of paper pages the officer counted;
-    ``force`` files a scan whose blocking capture problems the officer accepts.
+    ``force`` files a scan whose blocking capture problems the officer accepts;
+    ``component`` names the dossier component scanned (separator sheets name their own):
+    when the owner's vault already satisfies it, ``reuse_reason`` must say why the
+    citizen is asked for the paper again (REGULATIONS 9.C.23, 56).
     """
     owner_id = parse_owner_id(owner)
     dossier = dossier or None
@@ -93,10 +104,20 @@ def prepare(
         groups = [PreparedGroup((scan,), dossier, title) for scan in scans]
     else:
         groups = [PreparedGroup(tuple(scans), dossier, title)]
+    if component and not split:
+        if not dossier:
+            raise SeparatorMismatch("thành phần hồ sơ chỉ ghi được khi quét vào một hồ sơ "
+                                    "(a component needs a dossier)")
+        groups = [replace(group, component=component) for group in groups]
+    for group in groups:
+        if group.dossier and group.component:
+            services.vault.check_upload(group.dossier, group.component, reuse_reason,
+                                        viewer=viewer)
     groups = _check_capture(services, groups, owner_id, declared_pages, force)
     name = (operator or services.settings.default_operator).strip()[:120]
     agency = viewer.agency or services.settings.agency_code
-    return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC), agency)
+    return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC), agency, viewer,
+                         reuse_reason)
 
 
 def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: str | None,
@@ -113,7 +134,8 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
             services.vault.check_dossier(sheet.dossier, owner, viewer=viewer)
         name = (sheet.label or sheet.component) if sheet else title
         groups.append(PreparedGroup(tuple(part_files(part, scans)),
-                                    sheet.dossier if sheet else dossier, name))
+                                    sheet.dossier if sheet else dossier, name,
+                                    component=sheet.component if sheet else None))
     if not groups:
         raise SeparatorMismatch("lô quét chỉ có tờ phân tách, không có trang nội dung nào "
                                 "(the batch holds separator sheets only)")
@@ -164,6 +186,9 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             dossier_code=group.dossier, agency_code=batch.agency,
             page_quality=_with_capture_warnings(result, group.problems),
         )
+        if group.dossier and group.component:
+            services.vault.attach(group.dossier, group.component, filed.id,
+                                  viewer=batch.viewer, reason=batch.reuse_reason)
         done.append(records.extract(services, filed, result.page_texts,
                                     [page.confidence for page in result.quality], actor=actor,
                                     doc_name=group.title, cards=group.cards))

@@ -14,8 +14,9 @@ from sqlalchemy.pool import StaticPool
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine fit for threads: SQLite waits for its lock and enforces foreign keys."""
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
+    """An engine fit for threads: SQLite waits for its lock and enforces foreign keys; a
+    server database gets a pool as large as the requests served at once need."""
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -25,7 +26,7 @@ def make_engine(url: str) -> Engine:
             database = url.split("///", 1)[-1]
             Path(database).parent.mkdir(parents=True, exist_ok=True)
     else:
-        kwargs["pool_pre_ping"] = True
+        kwargs.update(pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)

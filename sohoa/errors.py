@@ -22,6 +22,7 @@ from signing import (
 from storage import BlobIntegrityError, StorageError, StorageUnavailable
 from storage.encryption import DataKeyUnavailable, VaultShredded
 from vault import (
+    AgencyCodeExpired,
     AlreadyCertified,
     CodeConflict,
     DocumentRevoked,
@@ -34,6 +35,7 @@ from vault import (
     NotAResult,
     NotFound,
     RecordIncomplete,
+    ReuseReasonRequired,
     UnknownVariant,
     VaultError,
 )
@@ -51,7 +53,7 @@ def http_status(exc: BaseException) -> int:
     if isinstance(exc, UnsupportedFormat):
         return 415
     if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
-                  | InvalidRecordValue | BadSigningInput):
+                  | InvalidRecordValue | BadSigningInput | ReuseReasonRequired):
         return 422
     if isinstance(exc, LoginFailed):
         return 401
@@ -68,7 +70,7 @@ def http_status(exc: BaseException) -> int:
     if isinstance(exc, AccountError):
         return 422
     if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict | NotAnExtension
-                  | AlreadyCertified | DocumentRevoked | NotAResult):
+                  | AlreadyCertified | DocumentRevoked | NotAResult | AgencyCodeExpired):
         return 409
     if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable
                   | CertificateRejected | DataKeyUnavailable):

@@ -30,7 +30,7 @@ from signing import (
 )
 from storage import S3Options, open_blob_store
 from storage.encryption import EncryptingBlobStore, LocalKeks
-from vault import Vault
+from vault import ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
 
 from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
@@ -89,7 +89,8 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     code_template = CodeTemplate(settings.result_code_template)
     operator_keys = settings.operator_key_source()
     agency_keys = settings.agency_key_source()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size,
+                         max_overflow=settings.db_max_overflow)
     migrate(engine)
     sessions = session_factory(engine)
     keks, current = settings.key_encryption_keys()
@@ -103,7 +104,9 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         url_base="/blobs", s3=_s3_options(settings),
     )
     blobs = EncryptingBlobStore(plain, keyring)
-    vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring)
+    vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring,
+                  procedures=ProcedureCatalogue.load(settings.procedures_file),
+                  search_key=settings.search_key_bytes())
     vault.ensure_agency(settings.agency_code, settings.agency_name)
     jobs = JobRunner(sessions, settings.job_workers if start_jobs else 1,
                      describe_error=describe_error)

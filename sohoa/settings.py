@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     storage_url: str | None = Field(
         default=None, description="file:///path or s3://bucket[/prefix]; default: data/blobs"
     )
+    db_pool_size: int = Field(default=10, ge=1, le=500, description="Database connections "
+                              "each process keeps (PostgreSQL)")
+    db_max_overflow: int = Field(default=20, ge=0, le=500, description="Extra connections "
+                                 "opened under load")
     s3_endpoint: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: SecretStr | None = None
@@ -85,6 +89,10 @@ class Settings(BaseSettings):
         default=None, description="Earlier KEKs still needed to unwrap, 'ID:BASE64,…', until "
         "'sohoa keys rotate' has rewrapped every data key",
     )
+    search_key: SecretStr | None = Field(
+        default=None, description="Key of the search index's blind tokens (32+ random bytes, "
+        "hex); default: one made once in the data dir. Changing it needs 'sohoa search "
+        "reindex'")
     data_key_cache_seconds: float = Field(
         default=300.0, ge=0, description="How long a process keeps an unwrapped data key")
 
@@ -123,6 +131,12 @@ class Settings(BaseSettings):
     doc_types_file: Path | None = Field(
         default=None, description="JSON catalogue of document types; default: the bundled one"
     )
+    procedures_file: Path | None = Field(
+        default=None, description="JSON catalogue of procedures, their components and the "
+        "reason codes for stopping a dossier; default: the bundled example")
+    reuse_grant_days: int = Field(
+        default=90, ge=1, le=3650, description="How long the receiving agency may read the "
+        "vault documents a dossier references (reuse by default)")
     result_code_template: str = Field(
         default=DEFAULT_TEMPLATE, description="Digitisation-result code; placeholders in README"
     )
@@ -298,6 +312,9 @@ class Settings(BaseSettings):
                                  "ID:BASE64 of 32 random bytes")
             keys[kek_id] = key
         return keys, current.split(":", 1)[0].strip()
+
+    def search_key_bytes(self) -> bytes:
+        return bytes.fromhex(self._secret(self.search_key, "search.key"))
 
     def url_secret_bytes(self) -> bytes:
         return self._secret(self.url_secret, "url.key").encode()

@@ -6,6 +6,7 @@ CLI and the job workers share. Nothing is visible to everyone by default.
 """
 
 from .access import Access, AccessPath, Action, Role, Viewer
+from .case_records import DossierRecord, NoticeRecord
 from .conversions import (
     ConversionRecord,
     DocumentStanding,
@@ -17,6 +18,7 @@ from .conversions import (
 from .digitisation import LABELS, REQUIRED_FIELDS, DigitisationRecord
 from .dossiers import format_code, is_dossier_code
 from .errors import (
+    AgencyCodeExpired,
     AlreadyCertified,
     CodeConflict,
     DocumentRevoked,
@@ -28,6 +30,7 @@ from .errors import (
     NotAResult,
     NotFound,
     RecordIncomplete,
+    ReuseReasonRequired,
     UnknownVariant,
     VaultError,
 )
@@ -41,11 +44,20 @@ from .ids import (
     mask_ids_in_text,
     parse_owner_id,
 )
-from .models import Base, ConversionDirection, DocumentStatus, FileRole
+from .models import Base, ConversionDirection, DocumentStatus, DossierStatus, FileRole
+from .procedures import Procedure, ProcedureCatalogue, ProcedureCatalogueError
 from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .service import Vault
 
 __all__ = [
+    "AgencyCodeExpired",
+    "DossierRecord",
+    "DossierStatus",
+    "NoticeRecord",
+    "Procedure",
+    "ProcedureCatalogue",
+    "ProcedureCatalogueError",
+    "ReuseReasonRequired",
     "Access",
     "AccessPath",
     "Action",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select, update
 
+from . import search
 from .access import (
     Viewer,
 )
@@ -66,6 +67,10 @@ class Custody(VaultStore):
                                        .where(Document.owner_id == holder.id)) or 0
         self._keyring.shred(vault_key)
         with self._unit() as session:
+            # The index's tokens are keyed by the deployment, not the vault: drop them too.
+            search.forget(session, list(session.scalars(
+                select(Document.id).join(Owner, Owner.id == Document.owner_id)
+                .where(Owner.identifier == owner.value))))
             audit(session, actor, "vault.shredded", "owner", vault_key,
                   {"documents": documents, "reason": reason[:500]})
         log.warning("vault of owner %s crypto-shredded (%d documents)", owner.masked, documents)

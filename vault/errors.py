@@ -81,3 +81,16 @@ class Forbidden(VaultError):
     staff keep, staff revoking through a grant). Records they may not see are NotFound."""
 
     code = "forbidden"
+
+
+class AgencyCodeExpired(VaultError):
+    """The agency code stopped being valid (a merger of units): use its successor's."""
+
+    code = "agency_code_expired"
+
+
+class ReuseReasonRequired(VaultError):
+    """The owner's vault already satisfies the component: asking the citizen for it again
+    needs the officer's written reason (REGULATIONS 9.C.23, 56)."""
+
+    code = "reuse_reason_required"

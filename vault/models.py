@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -80,8 +81,22 @@ class DocumentStatus(StrEnum):
     STORED = "STORED"
 
 
+class DossierStatus(StrEnum):
+    """Where a dossier stands; the forms of TT 03/2025 App. I name each stop (REGULATIONS
+    §9, 54). Stopping the normal course — asking for more, parking, returning — needs
+    a reason code and a notice to the citizen (``vault.casework``)."""
+
+    RECEIVED = "RECEIVED"  # tiếp nhận (Mẫu 01)
+    PROCESSING = "PROCESSING"  # đang giải quyết
+    SUPPLEMENT = "SUPPLEMENT"  # yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)
+    PARKED = "PARKED"  # tạm dừng giải quyết (Mẫu 05)
+    RETURNED = "RETURNED"  # từ chối, trả lại hồ sơ (Mẫu 03)
+    COMPLETED = "COMPLETED"  # đã có kết quả
+
+
 class Agency(Base):
-    """An agency (cơ quan) whose counter receives dossiers. Codes are data with validity dates."""
+    """An agency (cơ quan) whose counter receives dossiers. Codes are data with validity dates:
+    after a merger of units the old code stops at ``valid_to`` and names its successor."""
 
     __tablename__ = "agencies"
 
@@ -91,6 +106,7 @@ class Agency(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
 
 class Owner(Base):
@@ -110,11 +126,12 @@ class Dossier(Base):
     """A TTHC dossier (hồ sơ thủ tục hành chính) received at a counter.
 
     The code ``<agency>-<YYMMDD>-<NNNN>`` is generated once and never changes
-    (REGULATIONS 9.B.15–16).
+    (REGULATIONS 9.B.15–16); ``agency_id`` is the agency responsible now, which a
+    merger of units moves (``vault.reorganisation``) while the code keeps naming the
+    unit that received it.
     """
 
     __tablename__ = "dossiers"
-    __table_args__ = (UniqueConstraint("agency_id", "received_on", "sequence"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -127,9 +144,83 @@ class Dossier(Base):
     #: Set when the dossier is handed over to the archive (nộp lưu): from then on
     #: archivists see it (TT 13/2023/TT-BNV).
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=DossierStatus.RECEIVED.value)
+    #: Ngày hẹn trả kết quả: the date promised on the receipt; moved only by an amendment.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agency: Mapped[Agency] = relationship()
     owner: Mapped[Owner] = relationship()
+    components: Mapped[list[DossierComponent]] = relationship(
+        back_populates="dossier", order_by="DossierComponent.id")
+    history: Mapped[list[DossierEvent]] = relationship(
+        back_populates="dossier", order_by="DossierEvent.id")
+
+
+class DossierComponent(Base):
+    """One component (thành phần hồ sơ) of a dossier and the document that satisfies it.
+
+    ``source`` says how: ``VAULT`` — referenced from the owner's vault ("dẫn nguồn tài
+    liệu từ Kho", REGULATIONS 55), ``SCAN`` — digitised at the counter, ``DOCUMENT`` — an
+    electronic document the agency already held. A scan of a component the vault
+    already satisfied carries the officer's written ``reason``.
+    """
+
+    __tablename__ = "dossier_components"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    source: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attached_by: Mapped[str | None] = mapped_column(String(255))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="components")
+    document: Mapped[Document | None] = relationship()
+
+
+class DossierEvent(Base):
+    """The processing history of a dossier (quá trình xử lý): every change of status with
+    its reason, every amendment with the old and new value, every official's opinion
+    (ý kiến, kept for the archive, REGULATIONS 9.D.27), component and result. Rows are
+    only ever added: the history is how a dossier changes without its code changing."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    reason_code: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+    official: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(100))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="history")
+
+
+class Notice(Base):
+    """A message to the owner about their dossier: what happened, why, what to do."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason_code: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+    dossier: Mapped[Dossier | None] = relationship()
 
 
 class Document(Base):

@@ -99,8 +99,10 @@ class AgencyRecord:
     name: str
     valid_from: date | None
     valid_to: date | None
+    successor: str | None = None  # the unit it was merged into
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name,
                 "valid_from": self.valid_from.isoformat() if self.valid_from else None,
-                "valid_to": self.valid_to.isoformat() if self.valid_to else None}
+                "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+                "successor": self.successor}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,16 +30,15 @@ from .audit import audit
 from .conversion_register import ConversionRegister
 from .custody import Custody
 from .digitisation import DigitisationRecord, check_complete, check_transition
-from .dossiers import local_day, open_dossier
 from .errors import (
     CodeConflict,
     Forbidden,
-    InvalidRecordValue,
     InvalidTransition,
     NotAnExtension,
     NotFound,
     UnknownVariant,
 )
+from .finder import Finder
 from .ids import OwnerId, mask_ids_in_text
 from .models import (
     Agency,
@@ -51,59 +50,27 @@ from .models import (
     FileVersion,
     Owner,
 )
-from .records import AgencyRecord, DocumentRecord, FileRecord, NewFile, StoredFile
+from .records import DocumentRecord, FileRecord, NewFile, StoredFile
+from .reorganisation import Reorganisation
 from .sharing import Sharing
 
 log = logging.getLogger(__name__)
 
 
-class Vault(ConversionRegister, Sharing, Custody):
-    """Owners, their documents and files, dossiers; conversions, sharing and custody come
-    from the parts it is made of (``conversion_register``, ``sharing``, ``custody``)."""
+class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder):
+    """Owners, their documents and files; dossier casework, conversions, sharing and custody
+    come from the parts it is made of (``casework``, ``conversion_register``, ``sharing``,
+    ``custody``, ``reorganisation``, ``finder``)."""
 
-    # -- agencies and dossiers ------------------------------------------------------------
-    def ensure_agency(self, code: str, name: str) -> None:
-        """Create the agency if it is missing (the embedded default seeds one)."""
-        with self._unit() as session:
-            if session.scalar(select(Agency).where(Agency.code == code)) is None:
-                session.add(Agency(code=code, name=name, valid_from=date.today()))
-
-    def add_agency(self, code: str, name: str, *, valid_from: date | None = None,
-                   valid_to: date | None = None, actor: str) -> AgencyRecord:
-        if valid_from and valid_to and valid_to < valid_from:
-            raise InvalidRecordValue("ngày hết hiệu lực trước ngày có hiệu lực "
-                                     "(valid_to is before valid_from)")
-        with self._unit() as session:
-            if session.scalar(select(Agency.id).where(Agency.code == code)) is not None:
-                raise CodeConflict(f"đã có cơ quan mã {code} (agency {code} exists)")
-            agency = Agency(code=code, name=name, valid_from=valid_from or date.today(),
-                            valid_to=valid_to)
-            session.add(agency)
-            audit(session, actor, "agency.added", "agency", code, {"name": name})
-            return _agency_record(agency)
-
-    def agencies(self) -> list[AgencyRecord]:
-        with self._sessions() as session:
-            return [_agency_record(a) for a in session.scalars(select(Agency).order_by(Agency.code))]
-
+    # -- dossiers -------------------------------------------------------------------------
     def open_dossier(
         self, agency_code: str, owner: OwnerId, *, procedure: str | None = None,
         actor: str, now: datetime | None = None,
     ) -> str:
-        """Receive a dossier for ``owner`` at ``agency_code``; returns its new code."""
-        moment = now or datetime.now(UTC)
-        with self._sessions() as session:
-            if session.scalar(select(Agency.id).where(Agency.code == agency_code)) is None:
-                raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
-        self._create_owner(owner)
-        with self._unit() as session:
-            agency = session.scalar(select(Agency).where(Agency.code == agency_code))
-            holder = self._owner(session, owner, create=False)
-            assert agency is not None and holder is not None
-            dossier = open_dossier(session, agency, holder, local_day(moment), procedure)
-            audit(session, actor, "dossier.opened", "dossier", dossier.code,
-                        {"agency": agency.code})
-            return dossier.code
+        """Receive a dossier for ``owner`` at ``agency_code`` on the server's authority (the
+        command line); returns its new code. Staff go through ``open_case``."""
+        return self.open_case(agency_code, owner, procedure=procedure,
+                              viewer=Viewer.system(actor), now=now).code
 
     def check_dossier(self, code: str, owner: OwnerId, *, viewer: Viewer) -> None:
         """Raise unless dossier ``code`` exists, ``viewer`` may see it and it belongs to
@@ -130,9 +97,11 @@ class Vault(ConversionRegister, Sharing, Custody):
         agency_code: str | None = None,
         doc_type: str = "unknown",
         page_quality: list[dict[str, Any]] | None = None,
+        finish: Callable[[Session, Document], None] | None = None,
     ) -> DocumentRecord:
         """Store a digitised document and its files in ``owner``'s vault; ``agency_code``
-        is the agency that digitised it (its staff keep the record)."""
+        is the agency that digitised it (its staff keep the record). ``finish`` completes
+        the row in the same transaction (an issued result's code and record)."""
         if not any(f.role == FileRole.ORIGINAL for f in files):
             raise ValueError("a document is filed with its original scan")
         with self._sessions() as session:
@@ -186,6 +155,12 @@ class Vault(ConversionRegister, Sharing, Custody):
             for new in files:
                 if new.within is not None:
                     by_ref[(new.role, new.part)].within_id = by_ref[new.within[0]].id
+            if finish is not None:
+                finish(session, document)
+            session.flush()
+            self._reindex(session, document, next(
+                (f.data.decode("utf-8", "replace") for f in files if f.role == FileRole.TEXT),
+                ""))
             audit(session, actor, "document.filed", "document", document.id, {
                 "pages": page_count, "dossier": dossier_code,
                 "files": [f"{n.role}:{n.part}" for n in files],
@@ -206,6 +181,7 @@ class Vault(ConversionRegister, Sharing, Custody):
             document.extraction = extraction
             document.extraction_method = "OCR"
             session.flush()
+            self._reindex(session, document)
             return self._record(session, document_id)
 
     def save_record(
@@ -242,6 +218,7 @@ class Vault(ConversionRegister, Sharing, Custody):
             except IntegrityError:
                 raise CodeConflict("mã kết quả số hóa bị trùng, hãy lưu lại "
                                    "(result code taken at the same moment; save again)") from None
+            self._reindex(session, document)
             return self._record(session, document_id)
 
     def _advance(self, session: Session, document: Document, target: DocumentStatus,
@@ -269,12 +246,11 @@ class Vault(ConversionRegister, Sharing, Custody):
     def list_documents(self, owner: OwnerId, *, viewer: Viewer) -> list[DocumentRecord]:
         """The documents of ``owner``'s vault that ``viewer`` may see, newest first."""
         with self._sessions() as session:
-            ids = session.scalars(
-                select(Document.id).join(Owner, Owner.id == Document.owner_id)
+            documents = session.scalars(self._loaded(
+                select(Document).join(Owner, Owner.id == Document.owner_id)
                 .where(Owner.identifier == owner.value, visible_documents(viewer))
-                .order_by(Document.created_at.desc(), Document.id)
-            ).all()
-            return [self._record(session, doc_id) for doc_id in ids]
+                .order_by(Document.created_at.desc(), Document.id)))
+            return [self._record_of(d) for d in documents]
 
     def get_document(self, document_id: str, *, viewer: Viewer) -> DocumentRecord:
         """The document; one ``viewer`` may not see answers as not found."""
@@ -350,10 +326,6 @@ class Vault(ConversionRegister, Sharing, Custody):
             return self._file_record(version)
 
 
-
-
-def _agency_record(agency: Agency) -> AgencyRecord:
-    return AgencyRecord(agency.code, agency.name, agency.valid_from, agency.valid_to)
 
 
 def _apply(document: Document, record: DigitisationRecord) -> None:

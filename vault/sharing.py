@@ -9,7 +9,7 @@ from .access import (
     Viewer,
 )
 from .audit import audit
-from .dossiers import local_day, open_dossier
+from .casework import Casework
 from .errors import (
     InvalidRecordValue,
     NotFound,
@@ -29,10 +29,9 @@ from .models import (
     GrantItem,
     Owner,
 )
-from .store import VaultStore
 
 
-class Sharing(VaultStore):
+class Sharing(Casework):
     """Preview, apply with documents, list and revoke grants."""
 
     # -- reuse with consent (REGULATIONS 9.C.23) -------------------------------------------
@@ -67,15 +66,15 @@ class Sharing(VaultStore):
             if holder is None:
                 raise NotFound("kho chưa có tài liệu nào (the vault is empty)")
             documents = shareable(session, holder, document_ids)
-            dossier = open_dossier(session, agency, holder, local_day(moment), procedure)
+            dossier, _ = self._start(session, agency, holder, moment, procedure,
+                                     viewer.actor, None)
+            self.attach_shared(session, dossier, documents, viewer.actor)
             grant = Grant(owner_id=holder.id, agency_id=agency.id, dossier_id=dossier.id,
                           purpose=purpose[:500], created_at=moment, expires_at=expires_at,
                           created_by=viewer.actor)
             session.add(grant)
             session.flush()
             session.add_all(GrantItem(grant_id=grant.id, document_id=d.id) for d in documents)
-            audit(session, viewer.actor, "dossier.opened", "dossier", dossier.code,
-                  {"agency": agency.code, "by": "owner"})
             audit(session, viewer.actor, "grant.created", "grant", grant.id, {
                 "agency": agency.code, "dossier": dossier.code, "purpose": purpose[:200],
                 "documents": [d.id for d in documents], "expires_at": expires_at.isoformat()})

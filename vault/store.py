@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage import BlobStore, sha256_hex, verify_bytes
 
+from . import search
 from .access import (
     AccessPath,
     Viewer,
@@ -21,6 +22,7 @@ from .digitisation import REQUIRED_FIELDS, DigitisationRecord
 from .errors import (
     DossierMismatch,
     NotFound,
+    VaultError,
 )
 from .ids import OwnerId
 from .keys import VaultKeyring
@@ -31,7 +33,9 @@ from .models import (
     FileVersion,
     Owner,
 )
+from .procedures import ProcedureCatalogue
 from .records import DocumentRecord, FileRecord
+from .search import BlindIndex
 
 
 class VaultStore:
@@ -39,13 +43,18 @@ class VaultStore:
 
     def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
                  required_fields: tuple[str, ...] = REQUIRED_FIELDS,
-                 keyring: VaultKeyring | None = None) -> None:
+                 keyring: VaultKeyring | None = None,
+                 procedures: ProcedureCatalogue | None = None,
+                 search_key: bytes | None = None) -> None:
         """``blobs`` is normally an ``EncryptingBlobStore`` over ``keyring``; without a
         keyring, blob names are the content's SHA-256 (tests of the plain stores)."""
         self._sessions = sessions
         self._blobs = blobs
         self._keyring = keyring
         self.required_fields = required_fields
+        self.procedures = procedures or ProcedureCatalogue.load()
+        #: Blind tokens for the search index; None leaves documents unindexed.
+        self._index = BlindIndex(search_key) if search_key else None
 
     @contextmanager
     def _unit(self) -> Iterator[Session]:
@@ -96,6 +105,19 @@ class VaultStore:
         verify_bytes(version.blob_key, data, version.sha256)
         return data
 
+    def _reindex(self, session: Session, document: Document, text: str | None = None) -> None:
+        """Put the document's record — and ``text``, when given — into the search index."""
+        if self._index is None:
+            return
+        search.write(session, document.id, self._index.terms(search.metadata_of(document)),
+                     None if text is None else self._index.terms([text]))
+
+    def _text_of(self, session: Session, version: FileVersion) -> str:
+        try:
+            return self._bytes(session, version).decode("utf-8", "replace")
+        except VaultError:
+            return ""
+
     def _owner(self, session: Session, owner: OwnerId, *, create: bool) -> Owner | None:
         holder = session.scalar(select(Owner).where(Owner.identifier == owner.value))
         if holder is None and create:
@@ -136,14 +158,19 @@ class VaultStore:
             raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
         return document
 
+    @staticmethod
+    def _loaded(statement: Select[Document]) -> Select[Document]:
+        """``statement`` with what a ``DocumentRecord`` needs, loaded in a few queries."""
+        return statement.options(selectinload(Document.versions), selectinload(Document.owner),
+                                 selectinload(Document.dossier))
+
     def _record(self, session: Session, document_id: str) -> DocumentRecord:
-        document = session.scalar(
-            select(Document).where(Document.id == document_id)
-            .options(selectinload(Document.versions), selectinload(Document.owner),
-                     selectinload(Document.dossier))
-        )
+        document = session.scalar(self._loaded(select(Document).where(Document.id == document_id)))
         if document is None:
             raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
+        return self._record_of(document)
+
+    def _record_of(self, document: Document) -> DocumentRecord:
         files = [self._file_record(v)
                  for v in sorted(document.versions, key=lambda v: (v.role, v.part))]
         return DocumentRecord(

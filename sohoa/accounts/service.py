@@ -165,6 +165,14 @@ class Accounts:
             row.active = active
             return AccountView.of(row)
 
+    def move_agency(self, sources: list[str], into: str) -> int:
+        """Staff of merged units work for the unit they joined; returns how many moved."""
+        with self._sessions() as session, session.begin():
+            rows = list(session.scalars(select(Account).where(Account.agency_code.in_(sources))))
+            for row in rows:
+                row.agency_code = into
+            return len(rows)
+
     def list(self) -> list[AccountView]:
         with self._sessions() as session:
             return [AccountView.of(a) for a in session.scalars(

@@ -76,3 +76,10 @@ def set_account_state(request: Request, username: str, body: AccountState,
                       _account: Admin) -> dict[str, Any]:
     """Disable or re-enable an account; a disabled account's tokens stop working at once."""
     return {"account": services_of(request).accounts.set_active(username, body.active).as_dict()}
+
+
+@router.get("/dossiers/missing-results")
+def dossiers_missing_results(request: Request, _account: Admin) -> dict[str, Any]:
+    """Completed dossiers whose result is not in the owner's vault: each is an error to put
+    right, since results always land in the vault (REGULATIONS 9.C.24)."""
+    return {"dossiers": services_of(request).vault.results_missing()}

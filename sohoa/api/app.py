@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digitize import DigitizeError
@@ -32,10 +33,13 @@ from ..settings import Settings
 from .admin_routes import router as admin_router
 from .auth import router as auth_router
 from .certify_routes import router as certify_router
+from .dossier_routes import router as dossier_router
 from .reuse_routes import router as reuse_router
 from .routes import router
+from .text_guard import RejectNul
 
 access_log = logging.getLogger("sohoa.access")
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -61,9 +65,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(router)
     app.include_router(certify_router)
     app.include_router(reuse_router)
+    app.include_router(dossier_router)
     app.include_router(admin_router)
     _install_error_handlers(app)
     _install_access_log(app)
+    app.add_middleware(RejectNul)
     return app
 
 
@@ -114,6 +120,15 @@ def _install_error_handlers(app: FastAPI) -> None:
                             headers=getattr(exc, "headers", None))
 
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+
+    async def on_data_error(_request: Request, exc: Exception) -> JSONResponse:
+        # The database refused a value the routes let through (a NUL in a multipart
+        # field): the request's fault, and nothing was stored — the transaction rolled back.
+        log.warning("database refused a value: %s", type(getattr(exc, "orig", exc)).__name__)
+        return JSONResponse(error_body("invalid_value", "Giá trị không hợp lệ (a value holds "
+                                       "characters that cannot be stored)"), status_code=422)
+
+    app.add_exception_handler(DataError, on_data_error)
 
 
 def _install_access_log(app: FastAPI) -> None:

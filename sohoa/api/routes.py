@@ -14,7 +14,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from digitize import FileTooLarge
 from digitize.separators import Separator, separator_sheet
 from signing import verify_pdf
 from vault import FileRole, parse_owner_id
@@ -24,6 +23,7 @@ from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
 from .auth import CurrentAccount, CurrentViewer, OwnerAccount, Staff
+from .uploads import read_upload
 
 router = APIRouter()
 
@@ -54,6 +54,11 @@ async def digitize(
         ge=1, description="Paper pages the officer counted (checked against the scan)")] = None,
     force: Annotated[bool, Form(
         description="File even with blocking capture problems (the officer confirms)")] = False,
+    component: Annotated[str | None, Form(
+        max_length=64, description="The dossier component these pages are")] = None,
+    reuse_reason: Annotated[str | None, Form(
+        max_length=500, description="Why the paper is scanned although the vault holds it")]
+    = None,
 ) -> JSONResponse:
     """Check the scans now (4xx if refused, nothing stored); OCR, sign and file them in a job.
     Counter staff only; a dossier named must be one their agency received."""
@@ -61,17 +66,13 @@ async def digitize(
     limits = services.settings.intake_limits
     received = []
     for upload in files:
-        data = await upload.read(limits.max_file_bytes + 1)
-        if len(data) > limits.max_file_bytes:
-            raise FileTooLarge(
-                f"tệp vượt giới hạn {limits.max_file_bytes:,} byte (file exceeds the size limit)",
-                filename=upload.filename,
-            )
-        received.append((upload.filename or "scan", data))
+        received.append((upload.filename or "scan",
+                         await read_upload(upload, limits.max_file_bytes)))
     batch = await run_in_threadpool(
         counter.prepare, services, received, owner=owner, dossier=dossier,
         operator=operator, each=each, title=title, split=split,
-        declared_pages=declared_pages, force=force, viewer=account.viewer(),
+        declared_pages=declared_pages, force=force, component=component,
+        reuse_reason=reuse_reason, viewer=account.viewer(),
     )
 
     def work(report: counter.Progress) -> dict[str, Any]:
@@ -96,11 +97,7 @@ async def verify(
     ``registry`` says what this service knows of the file: a result it revoked, or one
     past its validity, is not valid whatever its signatures say. Nothing is stored."""
     services = _services(request)
-    limit = services.settings.max_file_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge(f"tệp vượt giới hạn {limit:,} byte (file exceeds the size limit)",
-                           filename=file.filename)
+    data = await read_upload(file, services.settings.max_file_bytes)
     report = await run_in_threadpool(verify_pdf, data, services.trust)
     registry = await run_in_threadpool(certify.registry_standing, services, data)
     return with_registry(report.as_dict(), registry)
@@ -149,6 +146,24 @@ def list_documents(request: Request, owner_id: str, viewer: CurrentViewer) -> di
     if not records and not viewer.holds(owner.value):
         raise HTTPException(404, "không tìm thấy kho dữ liệu (no such vault)")
     return {"documents": [document_summary(r, services.vault.required_fields) for r in records]}
+
+
+@router.get("/api/v1/search", tags=["vault"])
+def search(
+    request: Request, viewer: CurrentViewer,
+    q: Annotated[str, Query(min_length=1, max_length=200,
+                            description="Words to find, with or without accents")],
+    owner: Annotated[str | None, Query(description="Only this owner's vault")] = None,
+    doc_type: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> dict[str, Any]:
+    """Documents whose OCR text or metadata hold every word ("quyet dinh" finds "quyết
+    định"), among those the caller may see; newest first."""
+    hits = _services(request).vault.search(
+        q, viewer=viewer, owner=parse_owner_id(owner) if owner else None, doc_type=doc_type,
+        limit=limit, offset=offset)
+    return {"hits": [h.as_dict() for h in hits]}
 
 
 @router.get("/api/v1/me/access-log", tags=["vault"])

@@ -47,6 +47,28 @@ def add_agency(
         console.print(f"Đã thêm cơ quan {agency.code} — {agency.name}", highlight=False)
 
 
+@admin_app.command("merge")
+def merge(
+    sources: Annotated[list[str], typer.Argument(help="Codes of the units being merged")],
+    into: Annotated[str, typer.Option(help="Code of the unit they join (add it first)")],
+    on: Annotated[str, typer.Option(help="YYYY-MM-DD: the first day of the merged unit")],
+    as_json: JsonOption = False,
+) -> None:
+    """Sáp nhập đơn vị: chuyển hồ sơ, tài liệu, quyền chia sẻ và cán bộ sang đơn vị mới
+    (merge units: dossiers, documents, grants and staff move; dossier codes stay)."""
+    day = _day(on)
+    assert day is not None
+    with calling(as_json) as services:
+        report = services.vault.merge_agencies(sources, into, on=day, actor=CLI_ACTOR)
+        staff = services.accounts.move_agency(sources, into)
+    if as_json:
+        print_json({"merge": report.as_dict() | {"staff": staff}})
+    else:
+        console.print(f"Đã sáp nhập {', '.join(report.merged)} vào {report.into}: "
+                      f"{report.dossiers} hồ sơ, {report.documents} tài liệu, "
+                      f"{report.grants} quyền chia sẻ, {staff} cán bộ", highlight=False)
+
+
 def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None

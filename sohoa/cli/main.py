@@ -28,6 +28,7 @@ from .audit import audit_app
 from .context import CLI, CLI_ACTOR, JsonOption, calling
 from .keys import keys_app
 from .output import console, counted_progress, fail, page_progress, print_json
+from .search import search_app
 
 app = typer.Typer(
     help="sohoa — số hóa hồ sơ, ký số và kho dữ liệu điện tử (digitisation, signing, vault).",
@@ -46,6 +47,7 @@ app.add_typer(dossier_app, name="dossier")
 app.add_typer(admin_app, name="admin")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(search_app, name="search")
 
 def _read(path: Path) -> bytes:
     try:
@@ -212,6 +214,42 @@ def dossier_open(
         print_json({"dossier": code})
     else:
         typer.echo(code)
+
+
+@dossier_app.command("show")
+def dossier_show(code: Annotated[str, typer.Argument(help="Dossier code")],
+                 as_json: JsonOption = False) -> None:
+    """Xem hồ sơ: thành phần, quá trình xử lý, kết quả (components, history, results)."""
+    with calling(as_json) as services:
+        dossier = services.vault.dossier(code, viewer=CLI)
+    if as_json:
+        print_json({"dossier": dossier.as_dict()})
+        return
+    console.print(f"[bold]{dossier.code}[/] — {dossier.procedure or '—'} — {dossier.status}",
+                  highlight=False)
+    table = Table("Thành phần", "Tài liệu", "Nguồn", "Lý do")
+    for c in dossier.components:
+        table.add_row(f"{c.code} {c.name}", c.document_id or "[red]thiếu[/]", c.source or "—",
+                      c.reason or "")
+    console.print(table)
+    for event in dossier.history:
+        console.print(f"{event.at:%Y-%m-%d %H:%M} {event.kind} {event.to_status or ''} "
+                      f"{event.reason_code or ''} {event.text or ''}", highlight=False)
+
+
+@dossier_app.command("check")
+def dossier_check(as_json: JsonOption = False) -> None:
+    """Hồ sơ đã có kết quả mà kết quả không nằm trong Kho của người nộp (exit 1 if any)."""
+    with calling(as_json) as services:
+        missing = services.vault.results_missing()
+    if as_json:
+        print_json({"missing_results": missing})
+    elif missing:
+        console.print("[red]Thiếu kết quả trong Kho:[/] " + ", ".join(missing), highlight=False)
+    else:
+        console.print("Mọi hồ sơ đã có kết quả đều có kết quả trong Kho.", highlight=False)
+    if missing:
+        raise typer.Exit(1)
 
 
 @dossier_app.command("separator")

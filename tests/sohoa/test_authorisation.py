@@ -141,6 +141,9 @@ OWNERS_ONLY = _expect(citizen=_both(OK), organisation=_both(OK), staff=_both(DEN
                       archivist=_both(DENIED), admin=_both(DENIED))
 OWN_VAULT = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=_both(DENIED),
                     archivist=_both(DENIED), admin=_both(DENIED))
+#: Staff receive a dossier for whoever stands at their counter.
+STAFF_ANY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(OK),
+                    archivist=_both(DENIED), admin=_both(DENIED))
 REQUESTER = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=(OK, HIDDEN),
                     archivist=(OK, HIDDEN), admin=(OK, HIDDEN))
 
@@ -164,6 +167,9 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
         lambda c, h, s: c.get(f"/api/v1/jobs/{s['job']}", headers=h), REQUESTER),
     ("GET", "/api/v1/owners/{owner_id}/documents"): (
         lambda c, h, s: c.get(f"/api/v1/owners/{s['owner']}/documents", headers=h), READ_DOC),
+    ("GET", "/api/v1/search"): (  # everyone searches what they may see
+        lambda c, h, s: c.get("/api/v1/search", headers=h, params={"q": "giay khai sinh"}),
+        ANY_ACCOUNT),
     ("GET", "/api/v1/me/access-log"): (
         lambda c, h, s: c.get("/api/v1/me/access-log", headers=h), OWNERS_ONLY),
     ("POST", "/api/v1/applications/preview"): (
@@ -196,6 +202,37 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("POST", "/api/v1/documents/{document_id}/revocation"): (
         lambda c, h, s: c.post(f"/api/v1/documents/{s['doc']}/revocation", headers=h,
                                json={"reason": "Cấp nhầm"}), STAFF_ONLY),
+    ("GET", "/api/v1/procedures"): (
+        lambda c, h, s: c.get("/api/v1/procedures", headers=h), ANY_ACCOUNT),
+    ("POST", "/api/v1/dossiers"): (
+        lambda c, h, s: c.post("/api/v1/dossiers", headers=h,
+                               json={"owner": s["owner"], "procedure": "GPXD"}), STAFF_ANY),
+    ("GET", "/api/v1/dossiers"): (
+        lambda c, h, s: c.get("/api/v1/dossiers", headers=h), ANY_ACCOUNT),
+    ("GET", "/api/v1/dossiers/{dossier_code}"): (
+        lambda c, h, s: c.get(f"/api/v1/dossiers/{s['dossier']}", headers=h), READ_DOC),
+    ("POST", "/api/v1/dossiers/{dossier_code}/transitions"): (
+        lambda c, h, s: c.post(f"/api/v1/dossiers/{s['dossier']}/transitions", headers=h,
+                               json={"to": "PROCESSING"}), STAFF_ONLY),
+    ("POST", "/api/v1/dossiers/{dossier_code}/amendments"): (
+        lambda c, h, s: c.post(f"/api/v1/dossiers/{s['dossier']}/amendments", headers=h,
+                               json={"due_on": "2030-01-01", "reason": "Gia hạn"}), STAFF_ONLY),
+    ("POST", "/api/v1/dossiers/{dossier_code}/opinions"): (
+        lambda c, h, s: c.post(f"/api/v1/dossiers/{s['dossier']}/opinions", headers=h,
+                               json={"text": "Đồng ý", "official": "Bình"}), STAFF_ONLY),
+    ("POST", "/api/v1/dossiers/{dossier_code}/components/{component}"): (
+        lambda c, h, s: c.post(f"/api/v1/dossiers/{s['dossier']}/components/TP01", headers=h,
+                               json={"document": s["doc"]}), STAFF_ONLY),
+    ("POST", "/api/v1/dossiers/{dossier_code}/results"): (
+        # Not a PDF: staff of the receiving agency get past the gate to a 422.
+        lambda c, h, s: c.post(f"/api/v1/dossiers/{s['dossier']}/results", headers=h, data={
+            "title": "KQ", "doc_type": "GKS", "number_symbol": "1/TL"}, files={"file": PDF}),
+        STAFF_ONLY),
+    ("GET", "/api/v1/me/notices"): (
+        lambda c, h, s: c.get("/api/v1/me/notices", headers=h), OWNERS_ONLY),
+    ("GET", "/api/v1/admin/dossiers/missing-results"): (
+        lambda c, h, s: c.get("/api/v1/admin/dossiers/missing-results", headers=h),
+        ADMIN_ONLY),
     ("POST", "/api/v1/admin/agencies"): (
         lambda c, h, s: c.post("/api/v1/admin/agencies", headers=h,
                                json={"code": "000.00.77.H77", "name": "Mới"}), ADMIN_ONLY),

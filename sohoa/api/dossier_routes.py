@@ -1,0 +1,184 @@
+"""Dossiers (hồ sơ): receive, reuse from the vault, work on, issue the result, tell the citizen.
+
+Staff of the receiving agency do the work; the owner reads their dossier and the
+notices about it; archivists read dossiers handed to the archive. Every change
+is a row of the dossier's history, and the code never changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from vault import DossierStatus, parse_owner_id
+
+from ..casework import ResultFields, issue_result
+from ..presenters import document_summary
+from .auth import CurrentAccount, CurrentViewer, OwnerAccount, Staff, services_of
+from .uploads import read_upload
+
+router = APIRouter(tags=["dossiers"])
+
+
+@router.get("/api/v1/procedures")
+def procedures(request: Request, _account: CurrentAccount) -> dict[str, Any]:
+    """The procedure catalogue: each procedure's components and the document types that
+    satisfy them, and the reason codes for stopping a dossier."""
+    catalogue = services_of(request).vault.procedures
+    return {"procedures": [p.as_dict() for p in catalogue.procedures()],
+            "reasons": [{"code": r.code, "name": r.name, "for": list(r.applies_to)}
+                        for r in catalogue.reasons()]}
+
+
+class NewDossier(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str = Field(min_length=10, max_length=14,
+                       description="Personal ID (12 digits) or tax code of the applicant")
+    procedure: str = Field(min_length=1, max_length=255,
+                           description="Procedure code from the catalogue (or its name)")
+    due_on: date | None = Field(None, description="Ngày hẹn trả kết quả")
+
+
+@router.post("/api/v1/dossiers", status_code=201)
+def open_dossier(request: Request, body: NewDossier, account: Staff) -> dict[str, Any]:
+    """Receive a dossier at the caller's agency. For a catalogued procedure the owner's
+    vault documents that satisfy a required component are attached by reference (the
+    owner is told and can revoke); ``missing_components`` is what is left to scan."""
+    services = services_of(request)
+    viewer = account.viewer()
+    dossier = services.vault.open_case(
+        viewer.agency or "", parse_owner_id(body.owner), procedure=body.procedure,
+        viewer=viewer, due_on=body.due_on, reuse_days=services.settings.reuse_grant_days)
+    return {"dossier": dossier.as_dict()}
+
+
+@router.get("/api/v1/dossiers")
+def list_dossiers(
+    request: Request, viewer: CurrentViewer,
+    status: DossierStatus | None = None,
+    code: Annotated[str | None, Query(max_length=64, description="Part of the code")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """The dossiers the caller may see, newest first."""
+    found = services_of(request).vault.find_dossiers(viewer=viewer, status=status, code=code,
+                                                     limit=limit, offset=offset)
+    return {"dossiers": [d.as_dict() for d in found]}
+
+
+@router.get("/api/v1/dossiers/{dossier_code}")
+def get_dossier(request: Request, dossier_code: str, viewer: CurrentViewer) -> dict[str, Any]:
+    """Components, history with officials' opinions, and results."""
+    return {"dossier": services_of(request).vault.dossier(dossier_code, viewer=viewer).as_dict()}
+
+
+class Transition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: DossierStatus
+    reason_code: str | None = Field(None, max_length=64,
+                                    description="Required to ask for more, park or return")
+    notice: str | None = Field(None, max_length=2000,
+                               description="What the citizen is told (required with a reason)")
+
+
+@router.post("/api/v1/dossiers/{dossier_code}/transitions")
+def transition(request: Request, dossier_code: str, body: Transition,
+               account: Staff) -> dict[str, Any]:
+    """Move the dossier on. Asking for more documents, parking and returning need a reason
+    code and a notice; completing needs every required component and a result."""
+    dossier = services_of(request).vault.transition(
+        dossier_code, body.to, viewer=account.viewer(), reason_code=body.reason_code,
+        notice=body.notice)
+    return {"dossier": dossier.as_dict()}
+
+
+class Amendment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    due_on: date
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+@router.post("/api/v1/dossiers/{dossier_code}/amendments")
+def amend(request: Request, dossier_code: str, body: Amendment,
+          account: Staff) -> dict[str, Any]:
+    """Move the promised date, with the reason; the history keeps both dates."""
+    dossier = services_of(request).vault.amend(dossier_code, due_on=body.due_on,
+                                               reason=body.reason, viewer=account.viewer())
+    return {"dossier": dossier.as_dict()}
+
+
+class Opinion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+    official: str = Field(min_length=1, max_length=100)
+    position: str | None = Field(None, max_length=100)
+
+
+@router.post("/api/v1/dossiers/{dossier_code}/opinions", status_code=201)
+def add_opinion(request: Request, dossier_code: str, body: Opinion,
+                account: Staff) -> dict[str, Any]:
+    """An official's opinion on the dossier, kept with it for the archive."""
+    dossier = services_of(request).vault.add_opinion(
+        dossier_code, text=body.text, official=body.official, position=body.position,
+        viewer=account.viewer())
+    return {"dossier": dossier.as_dict()}
+
+
+class Attachment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: str = Field(min_length=1, max_length=36)
+    reason: str | None = Field(None, max_length=500, description="Why the paper was asked for "
+                               "again when the vault already held it")
+
+
+@router.post("/api/v1/dossiers/{dossier_code}/components/{component}")
+def attach(request: Request, dossier_code: str, component: str, body: Attachment,
+           account: Staff) -> dict[str, Any]:
+    """Record which document satisfies a component."""
+    dossier = services_of(request).vault.attach(dossier_code, component, body.document,
+                                                viewer=account.viewer(), reason=body.reason)
+    return {"dossier": dossier.as_dict()}
+
+
+@router.post("/api/v1/dossiers/{dossier_code}/results", status_code=201)
+async def post_result(
+    request: Request, dossier_code: str, account: Staff,
+    file: Annotated[UploadFile, File(description="The result as issued, a PDF")],
+    title: Annotated[str, Form(min_length=1, max_length=500)],
+    doc_type: Annotated[str, Form(min_length=1, max_length=64,
+                                  description="Document-type code of the result")],
+    number_symbol: Annotated[str, Form(min_length=1, max_length=64, description="Số, ký hiệu")],
+    valid_until: Annotated[date | None, Form()] = None,
+    signer_name: Annotated[str | None, Form(max_length=100)] = None,
+    signer_position: Annotated[str | None, Form(max_length=100)] = None,
+) -> dict[str, Any]:
+    """Sign the result as the agency and file it into the owner's vault as
+    ``<dossier code>-KQ<n>``."""
+    services = services_of(request)
+    data = await read_upload(file, services.settings.max_file_bytes)
+    fields = ResultFields(title=title, doc_type=doc_type, number_symbol=number_symbol,
+                          valid_until=valid_until, signer_name=signer_name,
+                          signer_position=signer_position)
+    record = await run_in_threadpool(issue_result, services, dossier_code, data, fields,
+                                     viewer=account.viewer(),
+                                     filename=file.filename or "ket-qua.pdf")
+    return {"document": document_summary(record, services.vault.required_fields)}
+
+
+@router.get("/api/v1/me/notices")
+def my_notices(request: Request, account: OwnerAccount,
+               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
+    """What the caller was told about their dossiers: requests for more documents, stops,
+    returns with their reasons, results, reuse of their vault documents."""
+    notices = services_of(request).vault.notices(account.vault_owner(),
+                                                 viewer=account.viewer(), limit=limit)
+    return {"notices": [n.as_dict() for n in notices]}

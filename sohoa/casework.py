@@ -1,0 +1,98 @@
+"""Issuing a dossier's result (kết quả giải quyết TTHC): check, sign as the agency, file.
+
+The vault decides who may work on the dossier and files the result as
+``<dossier code>-KQ<n>`` into the owner's vault (REGULATIONS 9.B.17, 9.C.24); this
+use case adds what needs the service's keys: the agency's signature, with the
+signer's image and the seal when given (9.F.43–44), else a text stamp with the
+number and symbol (9.F.45).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import PurePath
+
+import pikepdf
+
+from digitize import TooManyPages
+from signing import NotAPdf, issued_request, result_requests, sign_pdf
+from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile, Viewer
+
+from .services import Services
+
+
+@dataclass(frozen=True)
+class ResultFields:
+    """What the agency writes on the result; it becomes the document's record."""
+
+    title: str
+    doc_type: str
+    number_symbol: str
+    issue_date: date | None = None
+    valid_until: date | None = None
+    validity_scope: str | None = None
+    summary: str | None = None
+    signer_name: str | None = None
+    signer_position: str | None = None
+
+
+def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: ResultFields, *,
+                 viewer: Viewer, filename: str = "ket-qua.pdf",
+                 signature_png: bytes | None = None) -> DocumentRecord:
+    """Sign ``pdf`` as the agency's result of the dossier and file it into the owner's vault.
+
+    Who may is checked before the slow signing: only staff of the agency that
+    received the dossier, while it is open. The unsigned PDF is kept as the
+    original and the signed one beside it.
+    """
+    vault = services.vault
+    vault.check_case_work(dossier_code, viewer=viewer)
+    if fields.doc_type not in services.catalogue:
+        raise InvalidRecordValue(f"loại giấy tờ {fields.doc_type!r} không có trong danh mục "
+                                 f"(document type not in the catalogue)")
+    pages = _page_count(pdf, services.settings.max_pages)
+    settings = services.settings
+    if signature_png is not None and settings.agency_seal_image is not None:
+        requests = result_requests(
+            services.operator_key(fields.signer_name or settings.default_operator),
+            services.agency_key(), signature_png, settings.agency_seal_image.read_bytes(),
+            (140.0, 230.0), -1, settings.agency_signature_level)
+    else:
+        requests = (issued_request(services.agency_key(), services.stamp_font(),
+                                   settings.agency_name, fields.number_symbol,
+                                   settings.agency_signature_level),)
+    signed = pdf
+    for request in requests:
+        signed = sign_pdf(signed, request, services.trust)
+    stem = PurePath(filename).stem or "ket-qua"
+    files = [
+        NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf", f"{stem}.pdf"),
+        NewFile(FileRole.SIGNED.value, signed, "application/pdf", f"{stem}.signed.pdf",
+                parent=(FileRole.ORIGINAL.value, 1)),
+    ]
+    record = {
+        "number_symbol": fields.number_symbol[:64], "issue_date": fields.issue_date
+        or datetime.now(UTC).date(), "issuing_body": settings.agency_name[:200],
+        "valid_until": fields.valid_until, "validity_scope": fields.validity_scope,
+        "summary": fields.summary, "signer_name": fields.signer_name,
+        "signer_position": fields.signer_position, "extraction_method": "MANUAL",
+    }
+    return vault.file_result(dossier_code, files=files, page_count=pages,
+                             title=fields.title, doc_type=fields.doc_type, fields=record,
+                             viewer=viewer)
+
+
+def _page_count(pdf: bytes, limit: int) -> int:
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            pages = len(document.pages)
+    except (pikepdf.PdfError, ValueError) as exc:
+        raise NotAPdf(f"không đọc được tệp PDF (not a readable PDF): {exc}") from None
+    if pages == 0:
+        raise NotAPdf("tệp PDF không có trang nào (the PDF has no pages)")
+    if pages > limit:
+        raise TooManyPages(f"kết quả có {pages} trang, vượt giới hạn {limit} "
+                           f"(too many pages)")
+    return pages
