@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Benchmark: the vault on SeaweedFS and PostgreSQL — throughput, and latency at scale.
+
+1. Throughput. The same random (incompressible, like a JPEG scan) files are stored
+   and read back through sohoa — ``Vault.file_document`` / ``Vault.read_file``:
+   envelope encryption, SHA-256, rows, the audit chain and the access log — and,
+   as the baseline in the same run, with raw minio ``put_object`` / ``get_object``
+   against the same SeaweedFS. Goals: ≥ 0.8× the raw rate up, ≥ 0.9× down.
+2. Latency. The database is filled to 10,000 and then 1,000,000 documents (bulk
+   SQL: owners with ten documents each, ten agencies, a file row and search
+   tokens per document), the API served by uvicorn (2 worker processes), and 50
+   concurrent clients call list (an owner's vault), search (two words, as the
+   staff of one agency) and get-metadata (one document) for a fixed time each.
+   p50/p99 per call; goals: p99 ≤ 100 ms at 1 M and ≤ 1.5× the 10 k figure.
+
+    .venv/bin/python bench/vault.py [--files 24] [--mib 8] [--sizes 10000,1000000]
+        [--seconds 20] [--clients 50]
+
+Prints one JSON document. PostgreSQL runs with fsync off (a throw-away cluster),
+so the write figures are the service's cost, not the disk's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from sohoa.db import make_engine, migrate  # noqa: E402
+from sohoa.services import build_services  # noqa: E402
+from sohoa.settings import Settings  # noqa: E402
+from tests.services import free_port, start_postgres, start_seaweed  # noqa: E402
+from vault import FileRole, NewFile, Role, Viewer, parse_owner_id  # noqa: E402
+from vault.search import BlindIndex, words  # noqa: E402
+
+AGENCIES = [f"000.00.{n:02d}.H{n:02d}" for n in range(10, 20)]
+PHRASES = ("quyết định", "ủy ban nhân dân", "cấp giấy chứng nhận", "quyền sử dụng đất",
+           "hộ gia đình", "cá nhân", "xã phường thị trấn", "huyện tỉnh thành phố",
+           "đăng ký kết hôn", "khai sinh", "hộ kinh doanh", "xây dựng nhà ở riêng lẻ",
+           "thông báo", "công văn", "tờ trình", "biên bản")
+SYSTEM = Viewer.system("bench")
+
+
+def personal_id(n: int) -> str:
+    """A well-formed personal ID (Hà Nội, born 1900s) for bench owner ``n``."""
+    return f"0010{n:08d}"
+
+
+def mbps(size: int, seconds: float) -> float:
+    return round(size / seconds / 1e6, 1)
+
+
+def throughput(services: Any, client: Any, files: list[bytes]) -> dict[str, Any]:
+    """Raw and sohoa, alternating file by file so both see the same server state."""
+    client.make_bucket("raw")
+    owner = parse_owner_id("001099012345")
+    timings: dict[str, float] = {"raw_up": 0, "raw_down": 0, "up": 0, "down": 0}
+    ids = []
+    for n, data in enumerate(files):
+        start = time.perf_counter()
+        client.put_object("raw", f"f{n}", io.BytesIO(data), len(data))
+        timings["raw_up"] += time.perf_counter() - start
+        start = time.perf_counter()
+        record = services.vault.file_document(
+            owner=owner, title=f"Tệp {n}", page_count=1, operator="bench",
+            scanned_at=datetime.now(UTC), actor="bench",
+            files=[NewFile(FileRole.ORIGINAL.value, data, "image/jpeg", f"f{n}.jpg")])
+        timings["up"] += time.perf_counter() - start
+        ids.append(record.id)
+    for n, document in enumerate(ids):
+        start = time.perf_counter()
+        response = client.get_object("raw", f"f{n}")
+        raw = response.read()
+        response.close()
+        response.release_conn()
+        timings["raw_down"] += time.perf_counter() - start
+        start = time.perf_counter()
+        stored = services.vault.read_file(document, "original", viewer=SYSTEM)
+        timings["down"] += time.perf_counter() - start
+        assert stored.data == raw == files[n]
+    total = sum(len(f) for f in files)
+    up, raw_up = mbps(total, timings["up"]), mbps(total, timings["raw_up"])
+    down, raw_down = mbps(total, timings["down"]), mbps(total, timings["raw_down"])
+    return {"files": len(files), "bytes": total,
+            "upload_mb_s": up, "baseline_raw_put_mb_s": raw_up, "upload_ratio": round(up / raw_up, 2),
+            "upload_goal": 0.8,
+            "download_mb_s": down, "baseline_raw_get_mb_s": raw_down,
+            "download_ratio": round(down / raw_down, 2), "download_goal": 0.9}
+
+
+def fill(postgres_dsn: str, index: BlindIndex, target: int, start: int) -> None:
+    """Bulk rows up to ``target`` documents: owners of ten documents each, spread over the
+    agencies, one file row and the search tokens per document."""
+    import psycopg
+
+    vocabulary = [index.token(w) for w in dict.fromkeys(w for word in PHRASES
+                                                         for w in words(word))]
+    rng = random.Random(start)
+    with psycopg.connect(postgres_dsn, autocommit=True) as db:
+        agency = {code: db.execute("SELECT id FROM agencies WHERE code = %s",
+                                   (code,)).fetchone()[0] for code in AGENCIES}
+        ids = list(agency.values())
+        owners = range(start // 10, target // 10)
+        with db.cursor().copy("COPY owners (identifier, kind, vault_key, created_at) "
+                              "FROM STDIN") as copy:
+            for n in owners:
+                copy.write_row((personal_id(n), "citizen", f"00000000-0000-4000-8000-{n:012d}",
+                                datetime.now(UTC)))
+        first_owner = db.execute("SELECT id FROM owners WHERE identifier = %s",
+                                 (personal_id(start // 10),)).fetchone()[0]
+        db.execute("DROP INDEX IF EXISTS ix_search_fts_tsv")
+        with db.cursor().copy("COPY documents (id, owner_id, agency_id, doc_type, title, "
+                              "status, page_count, text_chars, operator_name, scanned_at, "
+                              "created_at, page_quality, kind, extraction) FROM STDIN") as copy:
+            for n in range(start, target):
+                moment = datetime.fromtimestamp(1.7e9 + n * 30, UTC)
+                copy.write_row((f"00000000-0000-4000-9000-{n:012d}",
+                                first_owner + (n - start) // 10, ids[n % len(ids)], "QD",
+                                f"Quyết định số {n}", "STORED", 1, 1000, "bench", moment,
+                                moment, "[]", "COMPONENT", "[]"))
+        with db.cursor().copy("COPY file_versions (id, document_id, role, part, blob_key, "
+                              "sha256, size, media_type, filename, created_at) FROM STDIN") as copy:
+            for n in range(start, target):
+                copy.write_row((f"00000000-0000-4000-a000-{n:012d}",
+                                f"00000000-0000-4000-9000-{n:012d}", "original", 1,
+                                f"bench/{n}", "0" * 64, 100_000, "image/jpeg", "scan.jpg",
+                                datetime.now(UTC)))
+        weights = [1 / (rank + 1) for rank in range(len(vocabulary))]  # Zipf-like
+        with db.cursor().copy("COPY search_fts (document_id, meta_terms, text_terms) "
+                              "FROM STDIN") as copy:
+            for n in range(start, target):
+                picked = rng.choices(vocabulary, k=16, weights=weights)
+                copy.write_row((f"00000000-0000-4000-9000-{n:012d}", " ".join(picked[:4]),
+                                " ".join(picked[4:])))
+        db.execute("CREATE INDEX ix_search_fts_tsv ON search_fts USING gin (tsv)")
+        db.execute("VACUUM ANALYZE")
+
+
+async def hammer(base: str, calls: list[tuple[str, dict[str, str], dict[str, str]]],
+                 clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` tasks call the URLs in turn for ``seconds``; latency of each call."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        async def one(offset: int) -> None:
+            nonlocal errors
+            n = offset
+            while time.perf_counter() < deadline:
+                path, params, headers = calls[n % len(calls)]
+                n += clients
+                start = time.perf_counter()
+                response = await client.get(path, params=params, headers=headers)
+                latencies.append(time.perf_counter() - start)
+                errors += response.status_code != 200
+        await asyncio.gather(*(one(i) for i in range(clients)))
+    latencies.sort()
+    return {"calls": len(latencies), "errors": errors,
+            "p50_ms": round(1000 * statistics.median(latencies), 1),
+            "p99_ms": round(1000 * latencies[int(len(latencies) * 0.99) - 1], 1),
+            "per_second": round(len(latencies) / seconds)}
+
+
+def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "sohoa.api:create_app", "--factory", "--workers",
+         "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=ROOT)
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the API did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=24)
+    parser.add_argument("--mib", type=float, default=8)
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=50)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="sohoa-bench-vault-"))
+    seaweed = start_seaweed(work / "seaweed")
+    postgres = start_postgres()
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        postgres.execute("CREATE DATABASE bench")
+        url = postgres.url("bench")
+        env = {**os.environ, "SOHOA_DATA_DIR": str(work / "data"), "SOHOA_DATABASE_URL": url,
+               "SOHOA_STORAGE_URL": "s3://vault", "SOHOA_S3_ENDPOINT": seaweed.endpoint,
+               "SOHOA_S3_ACCESS_KEY": seaweed.access_key, "SOHOA_S3_SECRET_KEY":
+               seaweed.secret_key, "SOHOA_S3_SECURE": "false", "SOHOA_DB_POOL_SIZE": "30",
+               "SOHOA_DB_MAX_OVERFLOW": "30"}
+        os.environ.update(env)
+        migrate(make_engine(url))
+        settings = Settings()
+        services = build_services(settings)
+        for code in AGENCIES:
+            services.vault.add_agency(code, f"Cơ quan {code}", actor="bench")
+        rng = random.Random(7)
+        files = [rng.randbytes(int(args.mib * 2**20)) for _ in range(args.files)]
+        report: dict[str, Any] = {"benchmark": "vault", "machine": f"{os.cpu_count()} cores",
+                                  "throughput": throughput(services, seaweed.client(), files)}
+        staff = services.accounts.create("canbo", Role.STAFF, "Cán bộ", password="x" * 12,
+                                         agency=AGENCIES[0])
+        index = BlindIndex(settings.search_key_bytes())
+        dsn = f"host=127.0.0.1 port={postgres.port} user=postgres dbname=bench"
+        latency: dict[str, Any] = {}
+        filled = 0
+        made: dict[str, Any] = {}
+        for size in (int(s) for s in args.sizes.split(",")):
+            started = time.perf_counter()
+            fill(dsn, index, size, filled)
+            filled = size
+            owners = [personal_id(n) for n in rng.sample(range(size // 10), 200)]
+            tokens = {}
+            for owner in owners[:50]:
+                if owner not in made:
+                    made[owner] = services.accounts.create(f"dan{owner}", Role.CITIZEN, owner,
+                                                           password="x" * 12, owner=owner)
+                tokens[owner] = services.accounts.token_for(made[owner]).token
+            staff_auth = {"Authorization": f"Bearer {services.accounts.token_for(staff).token}"}
+            port = free_port()
+            servers.append(serve(env, port))
+            base = f"http://127.0.0.1:{port}"
+            auth = {o: {"Authorization": f"Bearer {t}"} for o, t in tokens.items()}
+            citizens = list(auth)
+            doc_of = {o: f"00000000-0000-4000-9000-{int(o[4:]) * 10:012d}" for o in citizens}
+            queries = ["quyet dinh", "giay chung nhan", "dang ky ket hon", "nha o",
+                       "ho kinh doanh", "uy ban nhan dan"]
+            calls = {
+                "list": [(f"/api/v1/owners/{o}/documents", {}, auth[o]) for o in citizens],
+                "search": [("/api/v1/search", {"q": q, "limit": "20"}, staff_auth)
+                           for q in queries],
+                "get_metadata": [(f"/api/v1/documents/{doc_of[o]}", {}, auth[o])
+                                 for o in citizens],
+            }
+            latency[str(size)] = {"fill_seconds": round(time.perf_counter() - started)} | {
+                name: asyncio.run(hammer(base, batch, args.clients, args.seconds))
+                for name, batch in calls.items()}
+            servers.pop().terminate()
+        sizes = list(latency)
+        if len(sizes) > 1:
+            small, large = latency[sizes[0]], latency[sizes[-1]]
+            report["latency_ratio_large_to_small_p99"] = {
+                name: round(large[name]["p99_ms"] / small[name]["p99_ms"], 2)
+                for name in ("list", "search", "get_metadata")}
+            report["latency_goal"] = {"p99_ms_at_largest": 100, "ratio_max": 1.5}
+        report["latency"] = latency
+        report["clients"] = args.clients
+        services.close()
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    finally:
+        for server in servers:
+            server.terminate()
+        seaweed.stop()
+        postgres.stop()
+
+
+if __name__ == "__main__":
+    main()
