@@ -18,12 +18,12 @@ def document_summary(record: DocumentRecord,
     sentences of every page, ``quality`` the per-page measurements.
     """
     signed = record.file(FileRole.SIGNED.value)
-    original = record.file(FileRole.ORIGINAL.value)
+    best = signed or record.file(FileRole.ORIGINAL.value)
     return {
         "id": record.id,
         "owner": record.owner,
         "pages": record.page_count,
-        "sha256": (signed or original).sha256 if (signed or original) else None,
+        "sha256": best.sha256 if best else None,
         "signed": signed is not None,
         "text_chars": record.text_chars,
         "dossier": record.dossier,

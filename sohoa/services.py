@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from pyhanko.sign.timestamps import TimeStamper
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -143,6 +144,7 @@ def trust_services(settings: Settings, pki: DevPki) -> TrustServices:
     roots = [_certificate(path) for path in settings.trust_root_files]
     if settings.trust_dev_root:
         roots += pki.trust_roots()
+    timestamper: TimeStamper
     if settings.tsa_url:
         password = settings.tsa_password.get_secret_value() if settings.tsa_password else None
         timestamper = http_timestamper(settings.tsa_url, username=settings.tsa_username,

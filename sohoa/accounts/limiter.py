@@ -78,7 +78,7 @@ class RedisCounter:
         return int(self._redis.get(key) or 0)
 
     def ttl(self, key: str) -> int:
-        return max(0, int(self._redis.ttl(key)))  # type: ignore[arg-type]
+        return max(0, int(self._redis.ttl(key)))
 
     def reset(self, key: str) -> None:
         self._redis.delete(key)

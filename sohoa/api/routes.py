@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from digitize import Progress
 from digitize.separators import Separator, separator_sheet
 from signing import verify_pdf
 from vault import FileRole, parse_owner_id
@@ -75,7 +76,7 @@ async def digitize(
         reuse_reason=reuse_reason, viewer=account.viewer(),
     )
 
-    def work(report: counter.Progress) -> dict[str, Any]:
+    def work(report: Progress) -> dict[str, Any]:
         records = counter.run(services, batch, actor=account.actor, progress=report)
         return {"documents": [document_summary(r, services.vault.required_fields)
                               for r in records]}
