@@ -17,10 +17,11 @@ from pathlib import PurePath
 import pikepdf
 
 from digitize import TooManyPages
-from signing import NotAPdf, issued_request, result_requests, sign_pdf
+from signing import NotAPdf, issued_request, sign_pdf
 from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile, Viewer
 
 from .services import Services
+from .signatures import SignAs, SignOptions, sign_document
 
 
 @dataclass(frozen=True)
@@ -55,17 +56,12 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
     pages = _page_count(pdf, services.settings.max_pages)
     settings = services.settings
     if signature_png is not None and settings.agency_seal_image is not None:
-        requests = result_requests(
-            services.operator_key(fields.signer_name or settings.default_operator),
-            services.agency_key(), signature_png, settings.agency_seal_image.read_bytes(),
-            (140.0, 230.0), -1, settings.agency_signature_level)
+        signed = sign_document(services, pdf, SignOptions(
+            role=SignAs.RESULT, signer=fields.signer_name, signature_png=signature_png))
     else:
-        requests = (issued_request(services.agency_key(), services.stamp_font(),
-                                   settings.agency_name, fields.number_symbol,
-                                   settings.agency_signature_level),)
-    signed = pdf
-    for request in requests:
-        signed = sign_pdf(signed, request, services.trust)
+        signed = sign_pdf(pdf, issued_request(
+            services.agency_key(), services.stamp_font(), settings.agency_name,
+            fields.number_symbol, settings.agency_signature_level), services.trust)
     stem = PurePath(filename).stem or "ket-qua"
     files = [
         NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf", f"{stem}.pdf"),

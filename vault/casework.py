@@ -410,8 +410,7 @@ class Casework(VaultStore):
     # -- checks ---------------------------------------------------------------------------
     @staticmethod
     def _check_agency_staff(agency_code: str, viewer: Viewer) -> None:
-        if viewer.role is not Role.SYSTEM and not (
-                viewer.role is Role.STAFF and viewer.agency == agency_code):
+        if not _works_for(viewer, agency_code):
             raise Forbidden("chỉ cán bộ của cơ quan mới tiếp nhận hồ sơ tại cơ quan đó "
                             "(only the agency's staff receive dossiers there)")
 
@@ -437,8 +436,7 @@ class Casework(VaultStore):
         if dossier is None:
             raise NotFound(f"không tìm thấy hồ sơ {code} (no dossier {code})")
         if work:
-            if viewer.role is not Role.SYSTEM and not (
-                    viewer.role is Role.STAFF and viewer.agency == dossier.agency.code):
+            if not _works_for(viewer, dossier.agency.code):
                 raise Forbidden("chỉ cơ quan tiếp nhận mới xử lý hồ sơ "
                                 "(only the receiving agency works on the dossier)")
             if dossier.status in (S.RETURNED.value, S.COMPLETED.value) or dossier.archived_at:
@@ -449,6 +447,12 @@ class Casework(VaultStore):
     @staticmethod
     def _dossier_record(session: Session, dossier: Dossier) -> DossierRecord:
         return dossier_record(dossier, _results(session, dossier))
+
+
+def _works_for(viewer: Viewer, agency_code: str) -> bool:
+    """Staff of that agency, or the service itself."""
+    return viewer.role is Role.SYSTEM or (viewer.role is Role.STAFF
+                                          and viewer.agency == agency_code)
 
 
 def vault_matches(session: Session, owner_pk: int, component: RequiredComponent,

@@ -51,6 +51,11 @@ def snapshot_of(services: Services) -> dict[str, Any]:
     return {"rows": counts, "blobs": sorted(info.key for info in services.blobs.list())}
 
 
+def count_rows(services: Services, model: type) -> int:
+    with services.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
 @pytest.fixture
 def snapshot(services: Services) -> Snapshot:
     return lambda: snapshot_of(services)

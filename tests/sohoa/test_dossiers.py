@@ -20,7 +20,7 @@ from signing import verify_pdf
 from sohoa.counter import prepare
 from sohoa.jobs.models import Job
 from sohoa.services import Services
-from tests.sohoa.conftest import login, make_account
+from tests.sohoa.conftest import count_rows, login, make_account
 from vault import FileRole, NewFile, ReuseReasonRequired, Role, Viewer, parse_owner_id
 from vault.models import AuditEvent, Document, DocumentStatus, DossierEvent
 
@@ -70,7 +70,7 @@ def test_a_dossier_whose_components_are_all_in_the_vault_completes_with_zero_sca
     card = _vault_document(services, "CCCD", "Căn cước công dân")
     _vault_document(services, "CCCD", "Căn cước đã hết hạn", valid_until=date(2020, 1, 1))
     status = _vault_document(services, "XNTTHN", "Xác nhận tình trạng hôn nhân")
-    before = _count(services, Document)
+    before = count_rows(services, Document)
 
     opened = client.post("/api/v1/dossiers", headers=staff,
                          json={"owner": CITIZEN, "procedure": "DKKH"})
@@ -108,8 +108,8 @@ def test_a_dossier_whose_components_are_all_in_the_vault_completes_with_zero_sca
     assert done.json()["dossier"]["status"] == "COMPLETED"
 
     # Zero scans: no digitisation job ran and the only new document is the result.
-    assert _count(services, Job) == 0
-    assert _count(services, Document) == before + 1
+    assert count_rows(services, Job) == 0
+    assert count_rows(services, Document) == before + 1
     # The result is in the citizen's vault, signed by the agency.
     mine = client.get(f"/api/v1/owners/{CITIZEN}/documents", headers=citizen).json()
     assert result["id"] in [d["id"] for d in mine["documents"]]
@@ -195,7 +195,7 @@ def test_scanning_a_component_the_vault_holds_needs_a_written_reason(
         "owner": CITIZEN, "dossier": code, "component": "GTTT"},
         files={"files": ("cccd.pdf", _pdf("CCCD"), "application/pdf")})
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "reuse_reason_required"
-    assert _count(services, Job) == 0
+    assert count_rows(services, Job) == 0
     # A component the vault does not hold is scanned without a word.
     prepare(services, scan, owner=CITIZEN, dossier=code, component="DON", force=True,
             viewer=viewer)
@@ -305,7 +305,3 @@ def test_amendments_and_opinions_append_history_and_the_code_stays(
         assert session.scalar(select(func.count()).select_from(DossierEvent)) == len(
             dossier["history"])
 
-
-def _count(services: Services, model: type) -> int:
-    with services.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0

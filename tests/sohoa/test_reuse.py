@@ -12,10 +12,9 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from sohoa.services import Services
-from tests.sohoa.conftest import login, make_account
+from tests.sohoa.conftest import count_rows, login, make_account
 from vault import FileRole, NewFile, Role, Viewer, parse_owner_id
 from vault.models import Dossier, Grant
 
@@ -35,10 +34,6 @@ def _setup(services: Services, client: TestClient) -> tuple[str, dict[str, str],
     return document, login(client, "congdan"), login(client, "canbo.b")
 
 
-def _count(services: Services, model: type) -> int:
-    with services.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-
 
 def test_the_reuse_flow_end_to_end(services: Services, anonymous: TestClient) -> None:
     # REGULATIONS 9.C.23
@@ -56,7 +51,7 @@ def test_the_reuse_flow_end_to_end(services: Services, anonymous: TestClient) ->
     (shown,) = preview.json()["documents"]
     assert shown["id"] == document and shown["title"] == "Giấy khai sinh"
     assert shown["files"] == [{"role": "original", "sha256": hashlib.sha256(SCAN).hexdigest()}]
-    assert _count(services, Grant) == 0 and _count(services, Dossier) == 0
+    assert count_rows(services, Grant) == 0 and count_rows(services, Dossier) == 0
 
     # Confirming opens the dossier at the agency and creates the grant.
     applied = client.post("/api/v1/applications", headers=citizen, json={
@@ -115,4 +110,4 @@ def test_bad_applications_are_refused_and_store_nothing(services: Services,
         answer = anonymous.post("/api/v1/applications", headers=citizen, json={
             "procedure": "1.001193", "purpose": "Thử", **body})
         assert answer.status_code == status, (body, answer.text)
-    assert _count(services, Grant) == 0 and _count(services, Dossier) == 0
+    assert count_rows(services, Grant) == 0 and count_rows(services, Dossier) == 0
