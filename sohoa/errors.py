@@ -41,7 +41,14 @@ from vault import (
 )
 
 from .accounts.limiter import TooManyAttempts
-from .accounts.service import AccountError, AccountExists, AccountNotFound, LoginFailed
+from .accounts.oidc import OidcError, OidcUnavailable
+from .accounts.service import (
+    AccountError,
+    AccountExists,
+    AccountNotFound,
+    IdentityNotLinked,
+    LoginFailed,
+)
 
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
@@ -57,7 +64,11 @@ def http_status(exc: BaseException) -> int:
         return 422
     if isinstance(exc, LoginFailed):
         return 401
-    if isinstance(exc, Forbidden):
+    if isinstance(exc, OidcUnavailable):
+        return 503
+    if isinstance(exc, OidcError):
+        return 400
+    if isinstance(exc, Forbidden | IdentityNotLinked):
         return 403
     if isinstance(exc, NotFound | AccountNotFound):
         return 404
@@ -88,6 +99,12 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "login_failed", str(exc)
     if isinstance(exc, TooManyAttempts):
         return "too_many_attempts", str(exc)
+    if isinstance(exc, OidcUnavailable):
+        return "identity_provider_unavailable", str(exc)
+    if isinstance(exc, OidcError):
+        return "oidc_login_failed", str(exc)
+    if isinstance(exc, IdentityNotLinked):
+        return "identity_not_linked", str(exc)
     if isinstance(exc, AccountExists):
         return "account_exists", str(exc)
     if isinstance(exc, AccountNotFound):

@@ -35,6 +35,7 @@ from vault import ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
 
 from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
+from .accounts.oidc import OidcLogin
 from .accounts.service import Accounts
 from .accounts.tokens import TokenSigner
 from .cache import TimedCache
@@ -63,6 +64,8 @@ class Services:
     #: Configured keys (HSM, token, PKCS#12); None: the development PKI.
     operator_keys: KeySource | None = None
     agency_keys: KeySource | None = None
+    #: Login through the identity provider; None when it is not configured.
+    oidc: OidcLogin | None = None
     #: Signature checks shown on the public look-up page, by file SHA-256.
     signature_cache: TimedCache[dict[str, Any]] = field(default_factory=lambda: TimedCache(600))
 
@@ -90,6 +93,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     code_template = CodeTemplate(settings.result_code_template)
     operator_keys = settings.operator_key_source()
     agency_keys = settings.agency_key_source()
+    oidc = settings.oidc_config()
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow)
     migrate(engine)
@@ -121,6 +125,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
                  keys.describe() if keys else "development PKI (DEV ONLY)")
     return Services(settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
                     trust, accounts(settings, sessions), operator_keys, agency_keys,
+                    OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None,
                     signature_cache=TimedCache(settings.lookup_cache_seconds))
 
 

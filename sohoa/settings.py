@@ -22,6 +22,8 @@ from digitize.result_code import DEFAULT_TEMPLATE
 from signing import DEFAULT_CONVERSION_MARK, KeySource, PadesLevel, key_source_from_spec
 from vault import REQUIRED_FIELDS
 
+from .accounts.oidc import OidcConfig
+
 _LIMITS = IntakeLimits()
 _OCR = OcrSettings()
 _CAPTURE = CaptureLimits()
@@ -74,6 +76,27 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://… shared by every process (login counters); "
         "default: in memory, for one process")
+
+    # Login through an identity provider (OIDC, VNeID-style): off until an issuer is set.
+    oidc_issuer: str | None = Field(
+        default=None, description="The provider's issuer URL; its /.well-known/"
+        "openid-configuration is read at the first login")
+    oidc_client_id: str | None = Field(default=None, description="This service's client ID")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="This service's client secret at the provider")
+    oidc_redirect_url: str | None = Field(
+        default=None, description="The callback URL registered at the provider; default: "
+        "PUBLIC_URL + /api/v1/auth/oidc/callback")
+    oidc_scopes: str = Field(default="openid profile", description="Scopes asked for")
+    oidc_owner_claim: str | None = Field(
+        default=None, description="ID-token claim with the personal ID or tax code: when "
+        "set, a citizen or organisation account is made at first login; otherwise an "
+        "administrator links each account")
+    oidc_acr_values: str = Field(
+        default="", description="Assurance levels accepted, space-separated (asked for and "
+        "checked in the ID token); empty: any")
+    oidc_timeout_seconds: float = Field(default=10.0, gt=0, le=120,
+                                        description="Timeout of each call to the provider")
 
     # Reuse with consent (issue 5, item 5).
     grant_default_days: int = Field(default=30, ge=1, description="How long an agency may read "
@@ -230,6 +253,22 @@ class Settings(BaseSettings):
         """The configured agency key, or None for the development PKI."""
         return _key_source(self.agency_key, self.agency_key_secret, self.agency_cert,
                            self.agency_chain)
+
+    def oidc_config(self) -> OidcConfig | None:
+        """The identity provider's settings, or None when OIDC login is off."""
+        if not self.oidc_issuer:
+            return None
+        if not self.oidc_client_id or self.oidc_client_secret is None:
+            raise ValueError("SOHOA_OIDC_ISSUER needs SOHOA_OIDC_CLIENT_ID and "
+                             "SOHOA_OIDC_CLIENT_SECRET")
+        redirect = self.oidc_redirect_url or \
+            f"{self.public_url.rstrip('/')}/api/v1/auth/oidc/callback"
+        return OidcConfig(issuer=self.oidc_issuer, client_id=self.oidc_client_id,
+                          client_secret=self.oidc_client_secret.get_secret_value(),
+                          redirect_url=redirect, scopes=self.oidc_scopes,
+                          owner_claim=self.oidc_owner_claim,
+                          acr_values=tuple(self.oidc_acr_values.split()),
+                          timeout=self.oidc_timeout_seconds)
 
     def lookup_url(self, code: str) -> str:
         """Where a look-up code answers: printed on copies and in their QR."""

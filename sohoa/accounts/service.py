@@ -7,6 +7,7 @@ which vault (a citizen's personal ID, an organisation's tax code) or which agenc
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from vault.models import Agency
 
 from .limiter import LoginLimiter
 from .models import Account
+from .oidc import Identity
 from .passwords import check_password, hash_password, needs_rehash
 from .tokens import InvalidToken, IssuedToken, TokenSigner
 
@@ -47,6 +49,11 @@ class AccountNotFound(AccountError):
 
 class LoginFailed(Exception):
     """Wrong username or password, or a disabled account: the caller is not told which."""
+
+
+class IdentityNotLinked(Exception):
+    """The identity provider vouched for someone this service has no account for and
+    cannot make one for (no personal ID or tax code in the answer)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,13 @@ class AccountView:
                 "active": self.active}
 
 
+def _check_subject(subject: str) -> None:
+    issuer, _, sub = subject.rpartition("#")
+    if not issuer or not sub or len(subject) > 512:
+        raise AccountError("định danh phải có dạng ISSUER#SUB, tối đa 512 ký tự "
+                           "(an identity is the provider's issuer and subject as ISSUER#SUB)")
+
+
 class Accounts:
     def __init__(self, sessions: sessionmaker[Session], signer: TokenSigner,
                  limiter: LoginLimiter, *, min_password_length: int) -> None:
@@ -113,6 +127,8 @@ class Accounts:
             raise AccountError("cần mật khẩu hoặc đăng nhập qua nhà cung cấp định danh "
                                "(a password or an identity-provider login is needed)")
         owner = self._owner_for(role, owner)
+        if oidc_subject is not None:
+            _check_subject(oidc_subject)
         with self._sessions() as session, session.begin():
             if role is Role.STAFF:
                 if not agency or session.scalar(
@@ -129,8 +145,8 @@ class Accounts:
             try:
                 session.flush()
             except IntegrityError:
-                raise AccountExists(f"tên đăng nhập {mask_ids_in_text(username)} đã có "
-                                    "(username taken)") from None
+                raise AccountExists(f"tên đăng nhập {mask_ids_in_text(username)} hoặc định "
+                                    "danh đã có (username or identity taken)") from None
             view = AccountView.of(row)
         log.info("account %s created", view.actor)
         return view
@@ -206,8 +222,83 @@ class Accounts:
         return self._signer.issue(view.id, view.role.value)
 
     def token_for(self, account: AccountView) -> IssuedToken:
-        """A token for an account already authenticated elsewhere (the identity provider)."""
+        """A token without a password: for tools that already act as the service (bench)."""
         return self._signer.issue(account.id, account.role.value)
+
+    def login_identity(self, identity: Identity) -> IssuedToken:
+        """A token for someone the identity provider vouched for.
+
+        An account linked to the provider's subject logs in. Failing that, when the
+        provider names a personal ID or tax code, a citizen or organisation account is
+        made for that vault on first login, as a VNeID login does on the national
+        portal. Staff, archivists and administrators are never made this way: an
+        administrator links them (``sohoa admin account --oidc-subject``)."""
+        if len(identity.subject) > 512:
+            raise IdentityNotLinked("định danh quá dài (the provider's subject is too long)")
+        try:
+            view = self._identity_account(identity)
+        except IntegrityError:
+            # Another tab finished the same first login a moment earlier: use its account.
+            view = self._identity_account(identity)
+        log.info("account %s logged in through the identity provider", view.actor)
+        return self._signer.issue(view.id, view.role.value)
+
+    def _identity_account(self, identity: Identity) -> AccountView:
+        with self._sessions() as session, session.begin():
+            row = session.scalar(select(Account).where(Account.oidc_subject == identity.subject))
+            if row is None:
+                row = self._first_login(session, identity)
+            elif identity.owner and row.owner_identifier and \
+                    self._owner_value(identity.owner) != row.owner_identifier:
+                log.warning("OIDC login of %s refused: the provider names another vault",
+                            AccountView.of(row).actor)
+                raise IdentityNotLinked("nhà cung cấp định danh trả về số định danh khác với "
+                                        "tài khoản đã liên kết (the identity no longer matches "
+                                        "the linked account)")
+            if not row.active:
+                raise LoginFailed("tài khoản đã bị khóa (the account is disabled)")
+            row.last_login_at = datetime.now(UTC)
+            return AccountView.of(row)
+
+    def _first_login(self, session: Session, identity: Identity) -> Account:
+        if not identity.owner:
+            raise IdentityNotLinked(
+                "chưa có tài khoản gắn với định danh này; hãy liên hệ quản trị viên (no "
+                "account is linked to this identity: ask an administrator to link it)")
+        owner = self._owner_value(identity.owner)
+        role = Role.CITIZEN if parse_owner_id(owner).kind is OwnerKind.CITIZEN \
+            else Role.ORGANISATION
+        digest = hashlib.sha256(identity.subject.encode()).hexdigest()[:20]
+        row = Account(username=f"oidc.{digest}", role=role.value,
+                      display_name=(identity.name or role.value)[:255], password_hash=None,
+                      owner_identifier=owner, oidc_subject=identity.subject)
+        session.add(row)
+        session.flush()
+        log.info("account %s made at first login through the identity provider",
+                 AccountView.of(row).actor)
+        return row
+
+    @staticmethod
+    def _owner_value(claimed: str) -> str:
+        try:
+            return parse_owner_id(claimed).value
+        except InvalidOwnerId:
+            raise IdentityNotLinked("nhà cung cấp định danh trả về số định danh không hợp lệ "
+                                    "(the provider's personal ID or tax code is invalid)") from None
+
+    def link_identity(self, username: str, subject: str) -> AccountView:
+        """Let an existing account log in through the identity provider as ``subject``
+        (the provider's ``iss#sub``)."""
+        _check_subject(subject)
+        with self._sessions() as session, session.begin():
+            row = self._by_username(session, username)
+            row.oidc_subject = subject
+            try:
+                session.flush()
+            except IntegrityError:
+                raise AccountExists("định danh này đã gắn với tài khoản khác "
+                                    "(that identity is linked to another account)") from None
+            return AccountView.of(row)
 
     def account_of(self, token: str) -> AccountView:
         """The active account a token names; InvalidToken otherwise."""
@@ -217,8 +308,3 @@ class Accounts:
             if row is None or not row.active:
                 raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
             return AccountView.of(row)
-
-    def by_oidc_subject(self, subject: str) -> AccountView | None:
-        with self._sessions() as session:
-            row = session.scalar(select(Account).where(Account.oidc_subject == subject))
-            return AccountView.of(row) if row else None

@@ -26,7 +26,8 @@ from vault import InvalidOwnerId, RecordIncomplete, VaultError, mask_ids_in_text
 
 from .. import __version__
 from ..accounts.limiter import TooManyAttempts
-from ..accounts.service import AccountError, LoginFailed
+from ..accounts.oidc import OidcError
+from ..accounts.service import AccountError, IdentityNotLinked, LoginFailed
 from ..errors import describe_error, http_status
 from ..services import Services, build_services
 from ..settings import Settings
@@ -34,6 +35,7 @@ from .admin_routes import router as admin_router
 from .auth import router as auth_router
 from .certify_routes import router as certify_router
 from .dossier_routes import router as dossier_router
+from .oidc_routes import router as oidc_router
 from .reuse_routes import router as reuse_router
 from .routes import router
 from .text_guard import RejectNul
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.include_router(auth_router)
+    app.include_router(oidc_router)
     app.include_router(router)
     app.include_router(certify_router)
     app.include_router(reuse_router)
@@ -79,7 +82,7 @@ def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
 
 def _install_error_handlers(app: FastAPI) -> None:
     domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
-              AccountError, LoginFailed, TooManyAttempts)
+              AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked)
 
     async def on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
         code, message = describe_error(exc)

@@ -86,20 +86,33 @@ def add_account(
     agency: Annotated[str | None, typer.Option(help="Agency code (staff)")] = None,
     password: Annotated[str | None, typer.Option(
         help=f"Password; default: ${PASSWORD_ENV} or a prompt")] = None,
+    oidc_subject: Annotated[str | None, typer.Option(
+        help="Log in only through the identity provider as ISSUER#SUB (no password)")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Tạo tài khoản: công dân, tổ chức, cán bộ, lưu trữ viên, quản trị (create an account)."""
     if role is Role.SYSTEM:
         raise typer.BadParameter("system is not a role a person logs in with")
-    secret = _password(password)
+    secret = None if oidc_subject and not password else _password(password)
     with calling(as_json) as services:
         account = services.accounts.create(username, role, name, password=secret, owner=owner,
-                                           agency=agency)
+                                           agency=agency, oidc_subject=oidc_subject)
     if as_json:
         print_json({"account": account.as_dict()})
     else:
         console.print(f"Đã tạo tài khoản {account.as_dict()['username']} ({account.role.value})",
                       highlight=False)
+
+
+@admin_app.command("link")
+def link_identity(username: Annotated[str, typer.Argument(help="Login name")],
+                  subject: Annotated[str, typer.Argument(
+                      help="The provider's ISSUER#SUB for this person")]) -> None:
+    """Gắn tài khoản với định danh của nhà cung cấp (let an account log in through OIDC)."""
+    with calling() as services:
+        account = services.accounts.link_identity(username, subject)
+    console.print(f"{account.as_dict()['username']}: đăng nhập được qua nhà cung cấp định danh",
+                  highlight=False)
 
 
 @admin_app.command("disable")

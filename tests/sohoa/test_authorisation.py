@@ -252,6 +252,8 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
 PUBLIC = {
     ("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/lookup/{code}"),
     ("GET", "/v/{code}"), ("GET", "/pki/dev-root.crl"),
+    # Logging in through the identity provider (tests/sohoa/test_oidc.py).
+    ("GET", "/api/v1/auth/oidc/login"), ("GET", "/api/v1/auth/oidc/callback"),
 }
 
 
