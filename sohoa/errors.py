@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import OperationalError
+
 from digitize import (
     DigitizeError,
     FileTooLarge,
@@ -84,7 +86,7 @@ def http_status(exc: BaseException) -> int:
                   | AlreadyCertified | DocumentRevoked | NotAResult | AgencyCodeExpired):
         return 409
     if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable
-                  | CertificateRejected | DataKeyUnavailable):
+                  | CertificateRejected | DataKeyUnavailable | OperationalError):
         return 503
     return 500
 
@@ -133,4 +135,7 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "signing_failed", f"Không ký số được (signing failed): {exc}"
     if isinstance(exc, StorageError):
         return "storage_error", "Lỗi kho lưu trữ (storage error)"
+    if isinstance(exc, OperationalError):
+        return "database_unavailable", ("Cơ sở dữ liệu tạm thời không truy cập được "
+                                        "(the database is unavailable; try again)")
     return INTERNAL

@@ -39,7 +39,7 @@ from .accounts.oidc import OidcLogin
 from .accounts.service import Accounts
 from .accounts.tokens import TokenSigner
 from .cache import TimedCache
-from .db import make_engine, migrate, session_factory
+from .db import make_engine, migrate, read_session_factory, session_factory
 from .errors import describe_error
 from .jobs import JobRunner
 from .settings import Settings
@@ -98,6 +98,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
                          max_overflow=settings.db_max_overflow)
     migrate(engine)
     sessions = session_factory(engine)
+    reads = read_session_factory(engine)
     keks, current = settings.key_encryption_keys()
     if settings.kek is None:
         log.warning("blobs are encrypted under a KEK kept in the data dir (DEV ONLY): set "
@@ -111,7 +112,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     blobs = EncryptingBlobStore(plain, keyring)
     vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring,
                   procedures=ProcedureCatalogue.load(settings.procedures_file),
-                  search_key=settings.search_key_bytes())
+                  search_key=settings.search_key_bytes(), reads=reads)
     vault.ensure_agency(settings.agency_code, settings.agency_name)
     jobs = JobRunner(sessions, settings.job_workers if start_jobs else 1,
                      describe_error=describe_error)
@@ -124,19 +125,21 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         log.info("%s signatures: %s", role,
                  keys.describe() if keys else "development PKI (DEV ONLY)")
     return Services(settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
-                    trust, accounts(settings, sessions), operator_keys, agency_keys,
+                    trust, accounts(settings, sessions, reads), operator_keys, agency_keys,
                     OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None,
                     signature_cache=TimedCache(settings.lookup_cache_seconds))
 
 
-def accounts(settings: Settings, sessions: sessionmaker[Session]) -> Accounts:
+def accounts(settings: Settings, sessions: sessionmaker[Session],
+             reads: sessionmaker[Session] | None = None) -> Accounts:
     counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
     limiter = LoginLimiter(counter, max_failures=settings.login_max_failures,
                            max_client_failures=settings.login_max_client_failures,
                            window=settings.login_window_seconds)
     signer = TokenSigner(settings.token_secret_bytes(), timedelta(minutes=settings.token_minutes),
                          issuer=settings.public_url)
-    return Accounts(sessions, signer, limiter, min_password_length=settings.password_min_length)
+    return Accounts(sessions, signer, limiter, min_password_length=settings.password_min_length,
+                    reads=reads)
 
 
 def dev_pki(settings: Settings) -> DevPki:

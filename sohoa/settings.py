@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     storage_url: str | None = Field(
         default=None, description="file:///path or s3://bucket[/prefix]; default: data/blobs"
     )
+    api_threads: int = Field(
+        default=4, ge=1, le=200, description="Worker threads per API process for routes "
+        "that block (database, storage, signing); requests beyond wait their turn")
     db_pool_size: int = Field(default=10, ge=1, le=500, description="Database connections "
                               "each process keeps (PostgreSQL)")
     db_max_overflow: int = Field(default=20, ge=0, le=500, description="Extra connections "

@@ -47,11 +47,14 @@ class BlobStore(Protocol):
         """
         ...
 
-    def get(self, key: str, *, expected_sha256: str | None = None) -> bytes:
+    def get(self, key: str, *, expected_sha256: str | None = None,
+            verify: bool = True) -> bytes:
         """Return the bytes under ``key``, verified against the recorded SHA-256.
 
         ``expected_sha256`` (normally the hash the database holds) is checked
-        too; either mismatch raises :class:`BlobIntegrityError`.
+        too; either mismatch raises :class:`BlobIntegrityError`. ``verify=False``
+        skips both, for a layer that authenticates every byte itself (the
+        encrypting store's AES-GCM tag), which a second hash would only slow down.
         """
         ...
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from . import search
 from .access import Viewer, visible_documents
@@ -50,10 +50,10 @@ class Finder(VaultStore):
         tokens = self._index.query(query)
         if not tokens:
             raise InvalidRecordValue("cần ít nhất một từ để tìm (the query has no words)")
-        with self._sessions() as session:
+        with self._reads() as session:
             statement = (select(Document).where(search.matching(session, tokens),
                                                 visible_documents(viewer))
-                         .options(selectinload(Document.dossier))
+                         .options(joinedload(Document.dossier))
                          .order_by(Document.created_at.desc(), Document.id)
                          .limit(limit).offset(offset))
             if owner is not None:
@@ -82,7 +82,7 @@ class Finder(VaultStore):
 
     def _index_document(self, session: Session, document_id: str, *, with_text: bool) -> None:
         document = session.scalar(select(Document).where(Document.id == document_id)
-                                  .options(selectinload(Document.dossier)))
+                                  .options(joinedload(Document.dossier)))
         if document is None:
             return
         text = None

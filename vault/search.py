@@ -29,6 +29,7 @@ from .models import Document
 
 TOKEN_BYTES = 8
 _WORD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"t[0-9a-f]{16}")
 
 
 def fold(text: str) -> str:
@@ -117,15 +118,30 @@ def forget(session: Session, document_ids: list[str]) -> None:
         session.execute(_in("DELETE FROM search_rows WHERE document_id IN :ids"), ids)
 
 
-def matching(session: Session, tokens: list[str]) -> ColumnElement[bool]:
-    """A WHERE clause on ``Document``: every token is in its text or metadata."""
+def matching(session: Session, tokens: list[str], *, few: int = 500) -> ColumnElement[bool]:
+    """A WHERE clause on ``Document``: every token is in its text or metadata.
+
+    On PostgreSQL the index is asked first how many documents match, up to ``few``.
+    Fewer are listed by ID, so the database fetches those few by key and sorts them;
+    without the list, it misjudged words its statistics had not seen and walked the
+    newest of a million documents one by one for a word in none (1.5 s, now 5 ms).
+    More stay a subquery, which the planner answers well for common words."""
     if _postgresql(session):
-        found = text("SELECT document_id FROM search_fts WHERE "
-                     "tsv @@ to_tsquery('simple', :q)").bindparams(q=" & ".join(tokens))
-    else:
-        found = text("SELECT r.document_id FROM search_fts JOIN search_rows r "
-                     "ON r.id = search_fts.rowid WHERE search_fts MATCH :q"
-                     ).bindparams(q=" ".join(f'"{t}"' for t in tokens))
+        # The tsquery is written into the SQL, not bound: psycopg prepares a statement
+        # run five times and PostgreSQL may then plan it once for any words, blind to
+        # how common they are. Tokens are our own hex, checked here.
+        if not all(_TOKEN.fullmatch(t) for t in tokens):
+            raise ValueError("search tokens must come from BlindIndex")
+        tsquery = f"to_tsquery('simple', '{' & '.join(tokens)}')"
+        hits = f"SELECT document_id FROM search_fts WHERE tsv @@ {tsquery}"
+        counted = session.scalar(text(f"SELECT count(*) FROM ({hits} LIMIT :n) AS probe"),
+                                 {"n": few})
+        if (counted or 0) < few:
+            return Document.id.in_(session.scalars(text(hits)).all())
+        return Document.id.in_(text(hits).columns(document_id=String).subquery().select())
+    found = text("SELECT r.document_id FROM search_fts JOIN search_rows r "
+                 "ON r.id = search_fts.rowid WHERE search_fts MATCH :q"
+                 ).bindparams(q=" ".join(f'"{t}"' for t in tokens))
     return Document.id.in_(found.columns(document_id=String).subquery().select())
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from storage import BlobInfo, sha256_hex
 
@@ -245,7 +245,7 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder):
     # -- reading ------------------------------------------------------------------------
     def list_documents(self, owner: OwnerId, *, viewer: Viewer) -> list[DocumentRecord]:
         """The documents of ``owner``'s vault that ``viewer`` may see, newest first."""
-        with self._sessions() as session:
+        with self._reads() as session:
             documents = session.scalars(self._loaded(
                 select(Document).join(Owner, Owner.id == Document.owner_id)
                 .where(Owner.identifier == owner.value, visible_documents(viewer))
@@ -254,9 +254,12 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder):
 
     def get_document(self, document_id: str, *, viewer: Viewer) -> DocumentRecord:
         """The document; one ``viewer`` may not see answers as not found."""
-        with self._sessions() as session:
-            self._access(session, document_id, viewer)
-            return self._record(session, document_id)
+        with self._reads() as session:
+            # One query: the document, what access turns on and its (few) file rows.
+            document, _ = self._visible(
+                session, select(Document).options(joinedload(Document.versions)), document_id,
+                viewer)
+            return self._record_of(document)
 
     def authorise(self, document_id: str, viewer: Viewer, action: Action) -> AccessPath:
         """How ``viewer`` reaches the document; NotFound if they cannot see it, Forbidden if

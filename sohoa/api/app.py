@@ -7,22 +7,22 @@ bearer token (``api.auth``); what a caller sees is decided by the vault.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+import anyio.to_thread
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digitize import DigitizeError
 from digitize.capture import CaptureRejected
 from signing import NotAPdf, SigningError
 from storage import StorageError
-from vault import InvalidOwnerId, RecordIncomplete, VaultError, mask_ids_in_text
+from vault import InvalidOwnerId, RecordIncomplete, VaultError
 
 from .. import __version__
 from ..accounts.limiter import TooManyAttempts
@@ -31,6 +31,7 @@ from ..accounts.service import AccountError, IdentityNotLinked, LoginFailed
 from ..errors import describe_error, http_status
 from ..services import Services, build_services
 from ..settings import Settings
+from .access_log import AccessLog
 from .admin_routes import router as admin_router
 from .auth import router as auth_router
 from .certify_routes import router as certify_router
@@ -40,7 +41,6 @@ from .reuse_routes import router as reuse_router
 from .routes import router
 from .text_guard import RejectNul
 
-access_log = logging.getLogger("sohoa.access")
 log = logging.getLogger(__name__)
 
 
@@ -51,6 +51,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or build_services(settings or Settings())
+        # Routes that touch the database run in worker threads; more threads than the
+        # database and the cores can serve only add GIL and lock contention.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = app.state.services.settings.api_threads
         try:
             yield
         finally:
@@ -71,7 +75,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(dossier_router)
     app.include_router(admin_router)
     _install_error_handlers(app)
-    _install_access_log(app)
+    app.add_middleware(AccessLog)
     app.add_middleware(RejectNul)
     return app
 
@@ -82,7 +86,8 @@ def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
 
 def _install_error_handlers(app: FastAPI) -> None:
     domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
-              AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked)
+              AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked,
+              OperationalError)
 
     async def on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
         code, message = describe_error(exc)
@@ -132,19 +137,3 @@ def _install_error_handlers(app: FastAPI) -> None:
                                        "characters that cannot be stored)"), status_code=422)
 
     app.add_exception_handler(DataError, on_data_error)
-
-
-def _install_access_log(app: FastAPI) -> None:
-    """Our own access log: uvicorn's would print personal IDs from URLs in clear."""
-
-    @app.middleware("http")
-    async def log_request(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        access_log.info(
-            "%s %s %d %.0fms", request.method, mask_ids_in_text(request.url.path),
-            response.status_code, (time.perf_counter() - started) * 1000,
-        )
-        return response

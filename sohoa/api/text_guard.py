@@ -9,14 +9,8 @@ answered 422; multipart text fields are caught by the ``DataError`` handler.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from .asgi import HttpMiddleware, Message, Receive, Scope, Send
 
 #: How NUL is written in each place it could arrive.
 _IN_URL = (b"%00", b"\x00")
@@ -24,14 +18,8 @@ _IN_JSON = b"\\u0000"
 _BUFFERED = (b"application/json", b"application/x-www-form-urlencoded")
 
 
-class RejectNul:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class RejectNul(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         url = bytes(scope.get("raw_path") or scope["path"].encode()) + b"?" + bytes(
             scope.get("query_string", b""))
         if "\x00" in scope["path"] or any(mark in url for mark in _IN_URL):

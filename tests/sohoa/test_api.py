@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from signing import verify_pdf
 from sohoa.api import create_app
@@ -125,6 +126,19 @@ def test_personal_ids_do_not_reach_the_access_log(
         client.get(f"/api/v1/owners/{GOOD_OWNER}/documents")
     assert caplog.records, "the request was not logged"
     assert GOOD_OWNER not in caplog.text
+
+
+def test_a_lost_database_connection_answers_503_with_retry_after(
+        client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pre-ping on checkout (sohoa.db): a connection the server dropped fails its one
+    request, and that request is told to come back, not that the service is broken."""
+    def dropped(*_args: object, **_kw: object) -> None:
+        raise OperationalError("SELECT …", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(services.vault, "list_documents", dropped)
+    answer = client.get(f"/api/v1/owners/{GOOD_OWNER}/documents")
+    assert answer.status_code == 503 and answer.headers["retry-after"]
+    assert answer.json()["error"]["code"] == "database_unavailable"
 
 
 @pytest.mark.s3

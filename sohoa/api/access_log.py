@@ -1,0 +1,31 @@
+"""Our own access log: uvicorn's would print personal IDs from URLs in clear."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from vault import mask_ids_in_text
+
+from .asgi import HttpMiddleware, Message, Receive, Scope, Send
+
+log = logging.getLogger("sohoa.access")
+
+
+class AccessLog(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                log.info("%s %s %d %.0fms", scope["method"], mask_ids_in_text(scope["path"]),
+                         status, (time.perf_counter() - started) * 1000)
