@@ -12,6 +12,7 @@ from digitize import (
     TooManyPages,
     UnsupportedFormat,
 )
+from retention import ScheduleError
 from signing import (
     BadSigningInput,
     CertificateRejected,
@@ -115,6 +116,8 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "invalid_account", str(exc)
     if isinstance(exc, NotAPdf):
         return "not_a_pdf", str(exc)
+    if isinstance(exc, ScheduleError):
+        return "invalid_retention_schedule", str(exc)
     if isinstance(exc, VaultShredded):
         return "vault_shredded", str(exc)
     if isinstance(exc, DataKeyUnavailable):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from digitize.extract import DocTypeCatalogue
 from digitize.result_code import CodeTemplate
+from retention import RetentionSchedule
 from signing import (
     CachingFetcherBackend,
     DevPki,
@@ -66,6 +67,8 @@ class Services:
     agency_keys: KeySource | None = None
     #: Login through the identity provider; None when it is not configured.
     oidc: OidcLogin | None = None
+    #: How long each kind of dossier is kept (issue 6); checked at start-up.
+    retention: RetentionSchedule = field(default_factory=RetentionSchedule.load)
     #: Signature checks shown on the public look-up page, by file SHA-256.
     signature_cache: TimedCache[dict[str, Any]] = field(default_factory=lambda: TimedCache(600))
 
@@ -94,6 +97,10 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     operator_keys = settings.operator_key_source()
     agency_keys = settings.agency_key_source()
     oidc = settings.oidc_config()
+    retention = RetentionSchedule.load(settings.retention_file)
+    if retention.example:
+        log.warning("retention periods come from an EXAMPLE schedule (%s): set "
+                    "SOHOA_RETENTION_FILE before archiving", retention.source)
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow)
     migrate(engine)
@@ -127,6 +134,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     return Services(settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
                     trust, accounts(settings, sessions, reads), operator_keys, agency_keys,
                     OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None,
+                    retention,
                     signature_cache=TimedCache(settings.lookup_cache_seconds))
 
 

@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     procedures_file: Path | None = Field(
         default=None, description="JSON catalogue of procedures, their components and the "
         "reason codes for stopping a dossier; default: the bundled example")
+    retention_file: Path | None = Field(
+        default=None, description="Retention schedule (YAML or CSV): how long each kind of "
+        "dossier is kept; default: the bundled EXAMPLE (retention/data)")
     reuse_grant_days: int = Field(
         default=90, ge=1, le=3650, description="How long the receiving agency may read the "
         "vault documents a dossier references (reuse by default)")

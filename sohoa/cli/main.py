@@ -28,6 +28,7 @@ from .audit import audit_app
 from .context import CLI, CLI_ACTOR, JsonOption, calling
 from .keys import keys_app
 from .output import console, counted_progress, fail, page_progress, print_json
+from .retention import retention_app
 from .search import search_app
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(search_app, name="search")
+app.add_typer(retention_app, name="retention")
 
 def _read(path: Path) -> bytes:
     try:
