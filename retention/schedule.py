@@ -98,7 +98,7 @@ class RetentionSchedule:
         self.rules = rules
         self.default = default
         self.source = source
-        #: The bundled schedule, or any file that calls itself an example.
+        #: The bundled schedule, or a YAML file saying ``example: true``.
         self.example = example
         self._by_procedure = {code: rule for rule in rules for code in rule.procedures}
 
@@ -119,7 +119,7 @@ class RetentionSchedule:
             raise ScheduleError(f"{source}: không đọc được bảng thời hạn bảo quản "
                                 f"(cannot read the retention schedule: {exc})") from None
         if source.suffix.lower() == ".csv":
-            rows, example = _csv_rows(source, text)
+            rows, example = _csv_rows(source, text), False
         elif source.suffix.lower() in (".yaml", ".yml"):
             rows, example = _yaml_rows(source, text)
         else:
@@ -206,13 +206,11 @@ def _yaml_rows(source: Path, text: str) -> tuple[list[tuple[str, dict[str, Any]]
     return rows, bool(document.get("example"))
 
 
-def _csv_rows(source: Path, text: str) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
-    lines = text.splitlines()
-    example = bool(lines) and lines[0].lstrip().startswith("#") and "EXAMPLE" in lines[0]
-    body = [line for line in lines if not line.lstrip().startswith("#")]
+def _csv_rows(source: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
+    body = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     reader = csv.DictReader(body)
     wanted = {"category", "procedures", "retention", "basis"}
     if not reader.fieldnames or not wanted <= set(reader.fieldnames):
         raise ScheduleError(f"{source}: cần các cột {', '.join(sorted(wanted))} "
                             "(these columns are needed)")
-    return [(f"row {number}", dict(row)) for number, row in enumerate(reader, start=1)], example
+    return [(f"row {number}", dict(row)) for number, row in enumerate(reader, start=1)]

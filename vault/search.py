@@ -121,7 +121,7 @@ def forget(session: Session, document_ids: list[str]) -> None:
 def matching(session: Session, tokens: list[str], *, few: int = 500) -> ColumnElement[bool]:
     """A WHERE clause on ``Document``: every token is in its text or metadata.
 
-    On PostgreSQL the index is asked first how many documents match, up to ``few``.
+    On PostgreSQL the index is asked first for up to ``few`` matching documents.
     Fewer are listed by ID, so the database fetches those few by key and sorts them;
     without the list, it misjudged words its statistics had not seen and walked the
     newest of a million documents one by one for a word in none (1.5 s, now 5 ms).
@@ -134,10 +134,9 @@ def matching(session: Session, tokens: list[str], *, few: int = 500) -> ColumnEl
             raise ValueError("search tokens must come from BlindIndex")
         tsquery = f"to_tsquery('simple', '{' & '.join(tokens)}')"
         hits = f"SELECT document_id FROM search_fts WHERE tsv @@ {tsquery}"
-        counted = session.scalar(text(f"SELECT count(*) FROM ({hits} LIMIT :n) AS probe"),
-                                 {"n": few})
-        if (counted or 0) < few:
-            return Document.id.in_(session.scalars(text(hits)).all())
+        first = session.scalars(text(f"{hits} LIMIT :n"), {"n": few}).all()
+        if len(first) < few:
+            return Document.id.in_(first)
         return Document.id.in_(text(hits).columns(document_id=String).subquery().select())
     found = text("SELECT r.document_id FROM search_fts JOIN search_rows r "
                  "ON r.id = search_fts.rowid WHERE search_fts MATCH :q"

@@ -47,6 +47,11 @@ class OidcUnavailable(OidcError):
     """The identity provider did not answer or answered nonsense; trying later may work."""
 
 
+def _unreachable(exc: Exception) -> OidcUnavailable:
+    return OidcUnavailable(f"không liên lạc được nhà cung cấp định danh (identity provider "
+                           f"unreachable: {type(exc).__name__})")
+
+
 @dataclass(frozen=True)
 class OidcConfig:
     issuer: str
@@ -124,8 +129,7 @@ class OidcLogin:
             response.raise_for_status()
             body = response.json()
         except (requests.RequestException, ValueError) as exc:
-            raise OidcUnavailable(f"không liên lạc được nhà cung cấp định danh "
-                                  f"(identity provider unreachable: {type(exc).__name__})") from None
+            raise _unreachable(exc) from None
         if not isinstance(body, dict):
             raise OidcUnavailable("nhà cung cấp định danh trả lời không đúng dạng "
                                   "(the identity provider answered something else than JSON)")
@@ -185,8 +189,7 @@ class OidcLogin:
                 data={"grant_type": "authorization_code", "code": code,
                       "redirect_uri": self.config.redirect_url, "code_verifier": verifier})
         except requests.RequestException as exc:
-            raise OidcUnavailable(f"không liên lạc được nhà cung cấp định danh "
-                                  f"(identity provider unreachable: {type(exc).__name__})") from None
+            raise _unreachable(exc) from None
         if response.status_code in (400, 401):
             try:
                 reason = str(response.json().get("error", "invalid_grant"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,7 +67,8 @@ class AccountView:
     active: bool
 
     @classmethod
-    def of(cls, row: Account) -> AccountView:
+    def of(cls, row: Account | Row[*tuple[Any, ...]]) -> AccountView:
+        """From the entity, or from a row of ``_VIEW_COLUMNS`` (the per-request look-up)."""
         return cls(row.id, row.username, Role(row.role), row.display_name,
                    row.owner_identifier, row.agency_code, row.active)
 
@@ -316,5 +317,4 @@ class Accounts:
                 Account.id == account_id)).one_or_none()
         if row is None or not row.active:
             raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
-        return AccountView(row.id, row.username, Role(row.role), row.display_name,
-                           row.owner_identifier, row.agency_code, row.active)
+        return AccountView.of(row)
