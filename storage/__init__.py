@@ -5,12 +5,20 @@ what lets a deployment move from a local folder to any S3 endpoint by changing
 one setting. This package knows nothing of citizens or dossiers.
 """
 
-from .base import DEFAULT_CONTENT_TYPE, BlobInfo, BlobStore, sha256_hex, verify_bytes
+from .base import (
+    DEFAULT_CONTENT_TYPE,
+    BlobInfo,
+    BlobStore,
+    LockingBlobStore,
+    sha256_hex,
+    verify_bytes,
+)
 from .errors import (
     BlobIntegrityError,
     BlobNotFound,
     InvalidBlobKey,
     PresignedUrlError,
+    RetentionLocked,
     StorageError,
     StorageUnavailable,
 )
@@ -26,7 +34,9 @@ __all__ = [
     "BlobStore",
     "InvalidBlobKey",
     "LocalBlobStore",
+    "LockingBlobStore",
     "PresignedUrlError",
+    "RetentionLocked",
     "S3BlobStore",
     "S3Options",
     "StorageError",

@@ -77,6 +77,24 @@ class BlobStore(Protocol):
         ...
 
 
+@runtime_checkable
+class LockingBlobStore(BlobStore, Protocol):
+    """A store that can keep a blob from deletion until a date (write once, read many).
+
+    On S3 this is Object Lock in COMPLIANCE mode, which not even the bucket's owner can
+    lift; the local store enforces the same rule itself. ``delete`` of a locked blob,
+    or ``put`` over it, raises :class:`RetentionLocked`; once the date has passed,
+    ``delete`` removes every stored version of it.
+    """
+
+    def put_locked(self, key: str, data: bytes, *, retain_until: datetime,
+                   content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo: ...
+
+    def locked_until(self, key: str) -> datetime | None:
+        """The end of the blob's lock; None when it has none (or it has passed)."""
+        ...
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

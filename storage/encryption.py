@@ -18,14 +18,22 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
-from .base import DEFAULT_CONTENT_TYPE, BlobInfo, BlobStore, check_key, sha256_hex, verify_bytes
+from .base import (
+    DEFAULT_CONTENT_TYPE,
+    BlobInfo,
+    BlobStore,
+    LockingBlobStore,
+    check_key,
+    sha256_hex,
+    verify_bytes,
+)
 from .errors import BlobIntegrityError, StorageError
 
 log = logging.getLogger(__name__)
@@ -175,6 +183,21 @@ class EncryptingBlobStore:
         if verify:
             verify_bytes(key, data, expected_sha256)
         return data
+
+    def put_locked(self, key: str, data: bytes, *, retain_until: datetime,
+                   content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+        """Seal, then store under the inner store's retention lock."""
+        check_key(key)
+        if not isinstance(self.inner, LockingBlobStore):
+            raise StorageError(f"{self.inner!r} cannot lock blobs")
+        stored = self.inner.put_locked(key, seal(self._keys.key_for(_vault_of(key)), key, data),
+                                       retain_until=retain_until, content_type=content_type)
+        return BlobInfo(key, len(data), sha256_hex(data), content_type, stored.modified)
+
+    def locked_until(self, key: str) -> datetime | None:
+        if not isinstance(self.inner, LockingBlobStore):
+            return None
+        return self.inner.locked_until(key)
 
     def is_sealed(self, key: str) -> bool:
         """Whether the stored blob is already encrypted (reads it: for one-off migrations)."""

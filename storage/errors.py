@@ -46,3 +46,15 @@ class PresignedUrlError(StorageError):
 
 class StorageUnavailable(StorageError):
     """The backend could not be reached or answered with a server error."""
+
+
+class RetentionLocked(StorageError):
+    """The object is under a retention lock (S3 Object Lock, COMPLIANCE) and cannot be
+    deleted or overwritten before ``until``, by anyone."""
+
+    def __init__(self, key: str, until: object = None) -> None:
+        when = f" until {until}" if until else ""
+        super().__init__(f"blob {key!r} is under a retention lock{when}: it cannot be "
+                         "deleted or replaced")
+        self.key = key
+        self.until = until

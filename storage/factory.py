@@ -23,9 +23,11 @@ class S3Options:
 
 
 def open_blob_store(
-    url: str, *, url_secret: bytes, url_base: str = "/blobs", s3: S3Options | None = None
+    url: str, *, url_secret: bytes, url_base: str = "/blobs", s3: S3Options | None = None,
+    object_lock: bool = False,
 ) -> BlobStore:
-    """Open the store a ``SOHOA_STORAGE_URL`` names; unknown schemes are refused."""
+    """Open the store a ``SOHOA_STORAGE_URL`` names; unknown schemes are refused.
+    ``object_lock``: an S3 bucket with versions and retention locks (the archive's)."""
     parts = urlsplit(url)
     if parts.scheme == "file":
         return LocalBlobStore(Path(unquote(parts.path)), url_secret=url_secret, url_base=url_base)
@@ -36,6 +38,6 @@ def open_blob_store(
             raise ValueError("an s3:// storage URL needs the S3 endpoint and credentials settings")
         return S3BlobStore.connect(
             s3.endpoint, parts.netloc, access_key=s3.access_key, secret_key=s3.secret_key,
-            region=s3.region, secure=s3.secure, prefix=parts.path,
+            region=s3.region, secure=s3.secure, prefix=parts.path, object_lock=object_lock,
         )
     raise ValueError(f"unsupported storage URL {url!r}: use file:///path or s3://bucket[/prefix]")

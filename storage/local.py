@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .base import DEFAULT_CONTENT_TYPE, BlobInfo, check_key, sha256_hex, verify_bytes
-from .errors import BlobNotFound, PresignedUrlError, StorageError
+from .errors import BlobNotFound, PresignedUrlError, RetentionLocked, StorageError
 
 
 class LocalBlobStore:
@@ -54,11 +54,40 @@ class LocalBlobStore:
 
     # -- protocol ----------------------------------------------------------------
     def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+        return self._put(key, data, content_type, None)
+
+    def put_locked(self, key: str, data: bytes, *, retain_until: datetime,
+                   content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+        """Store a blob that ``delete`` and ``put`` refuse to touch before ``retain_until``
+        (the local counterpart of S3 Object Lock, COMPLIANCE mode)."""
+        return self._put(key, data, content_type, retain_until)
+
+    def locked_until(self, key: str) -> datetime | None:
+        try:
+            record = json.loads(self._meta_path(key).read_bytes())
+        except FileNotFoundError:
+            raise BlobNotFound(key) from None
+        except (OSError, ValueError) as exc:
+            raise StorageError(f"unreadable record for blob {key!r}: {exc}") from exc
+        until = record.get("retain_until")
+        moment = datetime.fromisoformat(until) if until else None
+        return moment if moment and moment > datetime.now(UTC) else None
+
+    def _check_unlocked(self, key: str) -> None:
+        with contextlib.suppress(BlobNotFound):
+            until = self.locked_until(key)
+            if until is not None:
+                raise RetentionLocked(key, until.isoformat())
+
+    def _put(self, key: str, data: bytes, content_type: str,
+             retain_until: datetime | None) -> BlobInfo:
+        self._check_unlocked(key)
         digest = sha256_hex(data)
         info = BlobInfo(key, len(data), digest, content_type, datetime.now(UTC))
         record = json.dumps(
             {"size": info.size, "sha256": digest, "content_type": content_type,
-             "modified": info.modified.isoformat() if info.modified else None}
+             "modified": info.modified.isoformat() if info.modified else None,
+             "retain_until": retain_until.astimezone(UTC).isoformat() if retain_until else None}
         ).encode()
         try:
             _atomic_write(self._data_path(key), data)
@@ -101,6 +130,7 @@ class LocalBlobStore:
         return self._meta_path(key).exists() and self._data_path(key).exists()
 
     def delete(self, key: str) -> None:
+        self._check_unlocked(key)
         # Record first: a blob without a record reads as absent, never as unverified.
         for path in (self._meta_path(key), self._data_path(key)):
             with contextlib.suppress(FileNotFoundError):

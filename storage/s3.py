@@ -10,17 +10,21 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import urllib3
 from minio import Minio
+from minio.commonconfig import COMPLIANCE
 from minio.error import MinioException, S3Error
+from minio.retention import Retention
 
 from .base import DEFAULT_CONTENT_TYPE, BlobInfo, check_key, sha256_hex, verify_bytes
-from .errors import BlobNotFound, StorageError, StorageUnavailable
+from .errors import BlobNotFound, RetentionLocked, StorageError, StorageUnavailable
 
 _SHA_META = "sha256"
 _NOT_FOUND = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
+# No retention on this object (AWS and MinIO say the first, SeaweedFS the second).
+_NO_RETENTION = {"NoSuchObjectLockConfiguration", "ObjectLockConfigurationNotFoundError"}
 
 
 class S3BlobStore:
@@ -33,14 +37,19 @@ class S3BlobStore:
         *,
         prefix: str = "",
         create_bucket: bool = True,
+        object_lock: bool = False,
     ) -> None:
+        """``object_lock``: the bucket keeps versions and locks (made so when created here;
+        S3 turns Object Lock on only at a bucket's creation). ``delete`` then removes
+        every version of a key, which S3 refuses while any is locked."""
         self._client = client
         self.bucket = bucket
         self._prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.object_lock = object_lock
         if create_bucket:
             with _translated(bucket):
                 if not client.bucket_exists(bucket):
-                    client.make_bucket(bucket)
+                    client.make_bucket(bucket, object_lock=object_lock)
 
     @classmethod
     def connect(
@@ -54,6 +63,7 @@ class S3BlobStore:
         secure: bool = True,
         prefix: str = "",
         timeout_seconds: float = 30.0,
+        object_lock: bool = False,
     ) -> S3BlobStore:
         """Build a client for ``endpoint`` (``host:port``) with bounded timeouts and retries."""
         http = urllib3.PoolManager(
@@ -65,7 +75,7 @@ class S3BlobStore:
             endpoint, access_key=access_key, secret_key=secret_key,
             region=region, secure=secure, http_client=http,
         )
-        return cls(client, bucket, prefix=prefix)
+        return cls(client, bucket, prefix=prefix, object_lock=object_lock)
 
     def __repr__(self) -> str:
         return f"S3BlobStore(bucket={self.bucket!r}, prefix={self._prefix!r})"
@@ -74,13 +84,48 @@ class S3BlobStore:
         return self._prefix + check_key(key)
 
     def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+        return self._put(key, data, content_type, None)
+
+    def put_locked(self, key: str, data: bytes, *, retain_until: datetime,
+                   content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+        """Store under Object Lock, COMPLIANCE mode: no one can delete this version, nor
+        shorten the lock, before ``retain_until``."""
+        if not self.object_lock:
+            raise StorageError(f"bucket {self.bucket!r} is not opened with Object Lock")
+        return self._put(key, data, content_type, Retention(COMPLIANCE, retain_until))
+
+    def _put(self, key: str, data: bytes, content_type: str,
+             retention: Retention | None) -> BlobInfo:
+        # S3 would keep the locked version and add a new one on top; refusing here keeps
+        # one contract with the local store (a locked key is never replaced).
+        if self.object_lock and self._exists_locked(key):
+            raise RetentionLocked(key)
         digest = sha256_hex(data)
         with _translated(key):
             self._client.put_object(
                 self.bucket, self._object(key), io.BytesIO(data), len(data),
-                content_type=content_type, metadata={_SHA_META: digest},
+                content_type=content_type, metadata={_SHA_META: digest}, retention=retention,
             )
         return BlobInfo(key, len(data), digest, content_type)
+
+    def _exists_locked(self, key: str) -> bool:
+        try:
+            return self.locked_until(key) is not None
+        except BlobNotFound:
+            return False
+
+    def locked_until(self, key: str) -> datetime | None:
+        if not self.object_lock:
+            return None
+        with _translated(key):
+            try:
+                retention = self._client.get_object_retention(self.bucket, self._object(key))
+            except S3Error as exc:
+                if exc.code in _NO_RETENTION:
+                    return None
+                raise
+        until = retention.retain_until_date if retention else None
+        return until if until and until > datetime.now(UTC) else None
 
     def get(self, key: str, *, expected_sha256: str | None = None,
             verify: bool = True) -> bytes:
@@ -118,8 +163,20 @@ class S3BlobStore:
         return True
 
     def delete(self, key: str) -> None:
+        name = self._object(key)
         with _translated(key):
-            self._client.remove_object(self.bucket, self._object(key))
+            if not self.object_lock:
+                self._client.remove_object(self.bucket, name)
+                return
+            versions = [o.version_id for o in self._client.list_objects(
+                self.bucket, prefix=name, include_version=True) if o.object_name == name]
+            for version in versions:
+                try:
+                    self._client.remove_object(self.bucket, name, version_id=version)
+                except S3Error as exc:
+                    if exc.code == "AccessDenied":
+                        raise RetentionLocked(key) from exc
+                    raise
 
     def list(self, prefix: str = "") -> Iterator[BlobInfo]:
         with _translated(prefix):
