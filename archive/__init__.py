@@ -1,6 +1,62 @@
-"""Archiving (lưu trữ) of closed TTHC dossiers per Circular 13/2023/TT-BNV.
+"""Archival packages (gói hồ sơ nộp lưu): write, read and validate them.
 
-Transfer packages (BagIt, METS, PREMIS, NĐ 30/2020 App. VI metadata), their
-validation and transfer records live here. Not built yet: see issue 6. This
-package never deletes anything.
+A dossier leaves for the archive as a BagIt bag laid out after E-ARK CSIP, with
+METS, PREMIS and the NĐ 30/2020 App. VI metadata (TT 13/2023/TT-BNV). This package
+knows packages only: the composition layer (``sohoa.archiving``) gathers dossiers
+from the vault into ``DossierPackage`` records and records the transfers. It never
+deletes anything.
 """
+
+from .appendix6 import (
+    DocumentMetadata,
+    FieldProblem,
+    FileMetadata,
+    MetadataError,
+    file_code,
+)
+from .content import (
+    ORIGINAL,
+    PRESERVATION,
+    Agent,
+    DossierPackage,
+    Event,
+    HistoryEntry,
+    PackagedDocument,
+    PackageFile,
+)
+from .package import (
+    MetadataInvalid,
+    OpenedPackage,
+    PackageError,
+    WrittenPackage,
+    open_package,
+    package_name,
+    write_package,
+)
+from .validate import SignatureCheck, ValidationReport, validate_package
+
+__all__ = [
+    "ORIGINAL",
+    "PRESERVATION",
+    "Agent",
+    "DocumentMetadata",
+    "DossierPackage",
+    "Event",
+    "FieldProblem",
+    "FileMetadata",
+    "HistoryEntry",
+    "MetadataError",
+    "MetadataInvalid",
+    "OpenedPackage",
+    "PackageError",
+    "PackageFile",
+    "PackagedDocument",
+    "SignatureCheck",
+    "ValidationReport",
+    "WrittenPackage",
+    "file_code",
+    "open_package",
+    "package_name",
+    "validate_package",
+    "write_package",
+]
