@@ -1,10 +1,17 @@
-"""Retention (thời hạn bảo quản): schedules, due dates, holds, disposal records.
+"""Retention (thời hạn bảo quản): schedules, due dates, disposal rules and records.
 
-Built so far (issue 6): the retention schedule and the transfer and disposal dates
-it gives. Holds, disposal and destruction records follow; nothing here may bypass a
-hold.
+The schedule says how long each kind of dossier is kept and when it is due at the
+archive; ``disposal`` says when one may be destroyed and writes the destruction
+record. Nothing here may bypass a hold: the rules take the hold count as input.
 """
 
+from .disposal import (
+    DestructionRecord,
+    DisposalRefused,
+    check_disposable,
+    check_second_person,
+    destruction_record_pdf,
+)
 from .schedule import (
     BUNDLED,
     MAINTENANCE_MAX,
@@ -18,6 +25,11 @@ from .schedule import (
 )
 
 __all__ = [
+    "DestructionRecord",
+    "DisposalRefused",
+    "check_disposable",
+    "check_second_person",
+    "destruction_record_pdf",
     "BUNDLED",
     "MAINTENANCE_MAX",
     "Retention",
