@@ -127,6 +127,10 @@ def check_values(file_values: dict[str, str],
     """Every field that is missing, over its length, or not a number or date where the
     appendix asks for one; ``documents`` in the file's order."""
     found = _check("hồ sơ", file_values, FILE_LIMITS, FILE_REQUIRED)
+    start, end = file_values.get("StartDate", ""), file_values.get("EndDate", "")
+    if _is_date(start) and _is_date(end) and end < start:
+        found.append(FieldProblem("hồ sơ", "EndDate", f"{end} trước ngày bắt đầu {start} "
+                                  "(ends before it starts)"))
     for number, values in enumerate(documents, start=1):
         found += _check(f"văn bản {values.get('DocOrdinal') or number}", values,
                         DOCUMENT_LIMITS, DOCUMENT_REQUIRED)
