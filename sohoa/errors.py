@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import OperationalError
 
+from archive import MetadataInvalid, PackageError
 from digitize import (
     DigitizeError,
     FileTooLarge,
@@ -12,7 +13,7 @@ from digitize import (
     TooManyPages,
     UnsupportedFormat,
 )
-from retention import ScheduleError
+from retention import DisposalRefused, ScheduleError
 from signing import (
     BadSigningInput,
     CertificateRejected,
@@ -22,7 +23,7 @@ from signing import (
     SigningError,
     TrustServiceUnavailable,
 )
-from storage import BlobIntegrityError, StorageError, StorageUnavailable
+from storage import BlobIntegrityError, RetentionLocked, StorageError, StorageUnavailable
 from storage.encryption import DataKeyUnavailable, VaultShredded
 from vault import (
     AgencyCodeExpired,
@@ -53,6 +54,12 @@ from .accounts.service import (
     LoginFailed,
 )
 
+#: What the API and the command line report as a refusal, never as an internal error.
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (
+    DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
+    AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked, PackageError,
+    DisposalRefused, OperationalError)
+
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
 
@@ -63,8 +70,10 @@ def http_status(exc: BaseException) -> int:
     if isinstance(exc, UnsupportedFormat):
         return 415
     if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
-                  | InvalidRecordValue | BadSigningInput | ReuseReasonRequired):
+                  | InvalidRecordValue | BadSigningInput | ReuseReasonRequired | PackageError):
         return 422
+    if isinstance(exc, RetentionLocked | DisposalRefused):
+        return 409
     if isinstance(exc, LoginFailed):
         return 401
     if isinstance(exc, OidcUnavailable):
@@ -118,6 +127,14 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "not_a_pdf", str(exc)
     if isinstance(exc, ScheduleError):
         return "invalid_retention_schedule", str(exc)
+    if isinstance(exc, MetadataInvalid):
+        return "invalid_archive_metadata", str(exc)
+    if isinstance(exc, PackageError):
+        return "invalid_package", str(exc)
+    if isinstance(exc, RetentionLocked):
+        return "retention_locked", str(exc)
+    if isinstance(exc, DisposalRefused):
+        return "disposal_refused", str(exc)
     if isinstance(exc, VaultShredded):
         return "vault_shredded", str(exc)
     if isinstance(exc, DataKeyUnavailable):

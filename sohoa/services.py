@@ -28,6 +28,7 @@ from signing import (
     TrustServices,
     dev_timestamper,
     http_timestamper,
+    issued_request,
     stamp_font,
 )
 from storage import S3Options, open_blob_store
@@ -39,6 +40,7 @@ from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
 from .accounts.oidc import OidcLogin
 from .accounts.service import Accounts
 from .accounts.tokens import TokenSigner
+from .archiving.service import Archives
 from .cache import TimedCache
 from .db import make_engine, migrate, read_session_factory, session_factory
 from .errors import describe_error
@@ -69,6 +71,8 @@ class Services:
     oidc: OidcLogin | None = None
     #: How long each kind of dossier is kept (issue 6); checked at start-up.
     retention: RetentionSchedule = field(default_factory=RetentionSchedule.load)
+    #: The archive's work: due list, packages, transfers, holds, disposal (issue 6).
+    archives: Archives = field(init=False)
     #: Signature checks shown on the public look-up page, by file SHA-256.
     signature_cache: TimedCache[dict[str, Any]] = field(default_factory=lambda: TimedCache(600))
 
@@ -131,11 +135,30 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     for role, keys in (("operator", operator_keys), ("agency", agency_keys)):
         log.info("%s signatures: %s", role,
                  keys.describe() if keys else "development PKI (DEV ONLY)")
-    return Services(settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
-                    trust, accounts(settings, sessions, reads), operator_keys, agency_keys,
-                    OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None,
-                    retention,
-                    signature_cache=TimedCache(settings.lookup_cache_seconds))
+    services = Services(
+        settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
+        trust, accounts(settings, sessions, reads), operator_keys, agency_keys,
+        OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
+        signature_cache=TimedCache(settings.lookup_cache_seconds))
+    services.archives = archives(services, keyring)
+    return services
+
+
+def archives(services: Services, keyring: VaultKeyring) -> Archives:
+    """The archive, on its own storage (locked objects, where S3 Object Lock is there)."""
+    settings = services.settings
+    store = EncryptingBlobStore(open_blob_store(
+        settings.resolved_archive_storage_url, url_secret=settings.url_secret_bytes(),
+        s3=_s3_options(settings), object_lock=True), keyring)
+    return Archives(
+        vault=services.vault, sessions=services.sessions, schedule=services.retention,
+        catalogue=services.catalogue, store=store, keyring=keyring, trust=services.trust,
+        rights=settings.archive_rights, language=settings.archive_language,
+        permanent_lock_years=settings.archive_permanent_lock_years,
+        record_signature=lambda: issued_request(
+            services.agency_key(), services.stamp_font(), settings.agency_name,
+            "Biên bản hủy tài liệu"),
+        font=services.stamp_font)
 
 
 def accounts(settings: Settings, sessions: sessionmaker[Session],

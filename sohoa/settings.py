@@ -163,6 +163,19 @@ class Settings(BaseSettings):
     retention_file: Path | None = Field(
         default=None, description="Retention schedule (YAML or CSV): how long each kind of "
         "dossier is kept; default: the bundled EXAMPLE (retention/data)")
+    # Archiving (issue 6): where transferred packages are kept, and their App. VI values.
+    archive_storage_url: str | None = Field(
+        default=None, description="Archival storage: file:///path or s3://bucket (a bucket "
+        "made with S3 Object Lock; on S3 each archived object is locked in COMPLIANCE mode "
+        "until its retention ends); default: <data>/archive")
+    archive_rights: str = Field(
+        default="Sử dụng có điều kiện", max_length=30, description="App. VI Rights (chế độ "
+        "sử dụng) of archived TTHC dossiers, which hold personal data")
+    archive_language: str = Field(default="Tiếng Việt", max_length=30,
+                                  description="App. VI Language of archived files")
+    archive_permanent_lock_years: int = Field(
+        default=100, ge=1, le=1000, description="How long the storage lock of a dossier kept "
+        "permanently (vĩnh viễn) runs; renewable")
     reuse_grant_days: int = Field(
         default=90, ge=1, le=3650, description="How long the receiving agency may read the "
         "vault documents a dossier references (reuse by default)")
@@ -309,6 +322,10 @@ class Settings(BaseSettings):
     @property
     def resolved_storage_url(self) -> str:
         return self.storage_url or f"file://{self.data_path / 'blobs'}"
+
+    @property
+    def resolved_archive_storage_url(self) -> str:
+        return self.archive_storage_url or f"file://{self.data_path / 'archive'}"
 
     @property
     def pki_dir(self) -> Path:

@@ -71,6 +71,8 @@ NEXT: dict[DossierStatus, frozenset[DossierStatus]] = {
     S.SUPPLEMENT: frozenset({S.PROCESSING, S.RETURNED}),
     S.PARKED: frozenset({S.PROCESSING, S.RETURNED}),
 }
+#: Where the work ends (công việc kết thúc): the year to transfer it to the archive starts.
+FINAL = frozenset({S.RETURNED, S.COMPLETED})
 #: Transitions that stop the normal course: each needs a reason code and a notice.
 NEEDS_REASON = frozenset({S.SUPPLEMENT, S.PARKED, S.RETURNED})
 #: The shortest written reason accepted for scanning what the vault already holds.
@@ -276,6 +278,8 @@ class Casework(VaultStore):
                 results = ", ".join(r.result_code or r.title for r in _results(session, dossier))
                 text = (f"Hồ sơ {code} đã có kết quả ({results}); kết quả điện tử đã được lưu "
                         f"vào Kho dữ liệu của bạn." + (f" {text}" if text else ""))
+            if target in FINAL:
+                dossier.ended_at = moment
             dossier.status = target.value
             _event(session, dossier, viewer.actor, "STATUS", from_status=current.value,
                    to_status=target.value, reason_code=reason_code, text=text)
@@ -439,7 +443,7 @@ class Casework(VaultStore):
             if not _works_for(viewer, dossier.agency.code):
                 raise Forbidden("chỉ cơ quan tiếp nhận mới xử lý hồ sơ "
                                 "(only the receiving agency works on the dossier)")
-            if dossier.status in (S.RETURNED.value, S.COMPLETED.value) or dossier.archived_at:
+            if dossier.ended_at is not None or dossier.archived_at:
                 raise InvalidTransition(f"hồ sơ {code} đã kết thúc ({dossier.status}) "
                                         "(the dossier is closed)")
         return dossier

@@ -148,6 +148,9 @@ class Dossier(Base):
     #: Ngày hẹn trả kết quả: the date promised on the receipt; moved only by an amendment.
     due_on: Mapped[date | None] = mapped_column(Date)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the work ended (công việc kết thúc): completed or returned. The year for the
+    #: transfer to the archive and the retention period both count from this day.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     agency: Mapped[Agency] = relationship()
     owner: Mapped[Owner] = relationship()

@@ -26,6 +26,7 @@ from .access import (
     visible_documents,
     visible_dossiers,
 )
+from .archival import Archival
 from .audit import audit
 from .conversion_register import ConversionRegister
 from .custody import Custody
@@ -57,10 +58,10 @@ from .sharing import Sharing
 log = logging.getLogger(__name__)
 
 
-class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder):
+class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archival):
     """Owners, their documents and files; dossier casework, conversions, sharing and custody
     come from the parts it is made of (``casework``, ``conversion_register``, ``sharing``,
-    ``custody``, ``reorganisation``, ``finder``)."""
+    ``custody``, ``reorganisation``, ``finder``, ``archival``)."""
 
     # -- dossiers -------------------------------------------------------------------------
     def open_dossier(

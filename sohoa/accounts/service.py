@@ -202,6 +202,10 @@ class Accounts:
             return [AccountView.of(a) for a in session.scalars(
                 select(Account).order_by(Account.role, Account.username))]
 
+    def find(self, username: str) -> AccountView:
+        with self._sessions() as session:
+            return AccountView.of(self._by_username(session, username))
+
     @staticmethod
     def _by_username(session: Session, username: str) -> Account:
         row = session.scalar(select(Account).where(Account.username == username.strip().lower()))
