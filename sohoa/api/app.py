@@ -15,24 +15,21 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from digitize import DigitizeError
 from digitize.capture import CaptureRejected
-from signing import NotAPdf, SigningError
-from storage import StorageError
-from vault import InvalidOwnerId, RecordIncomplete, VaultError
+from vault import RecordIncomplete
 
 from .. import __version__
 from ..accounts.limiter import TooManyAttempts
-from ..accounts.oidc import OidcError
-from ..accounts.service import AccountError, IdentityNotLinked, LoginFailed
-from ..errors import describe_error, http_status
+from ..accounts.service import LoginFailed
+from ..errors import DOMAIN_ERRORS, describe_error, http_status
 from ..services import Services, build_services
 from ..settings import Settings
 from .access_log import AccessLog
 from .admin_routes import router as admin_router
+from .archive_routes import router as archive_router
 from .auth import router as auth_router
 from .certify_routes import router as certify_router
 from .dossier_routes import router as dossier_router
@@ -74,6 +71,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(reuse_router)
     app.include_router(dossier_router)
     app.include_router(admin_router)
+    app.include_router(archive_router)
     _install_error_handlers(app)
     app.add_middleware(AccessLog)
     app.add_middleware(RejectNul)
@@ -85,10 +83,6 @@ def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    domain = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
-              AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked,
-              OperationalError)
-
     async def on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
         code, message = describe_error(exc)
         status = http_status(exc)
@@ -104,7 +98,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             body["error"]["problems"] = [p.as_dict() for p in exc.problems]
         return JSONResponse(body, status_code=status, headers=headers)
 
-    for kind in domain:
+    for kind in DOMAIN_ERRORS:
         app.add_exception_handler(kind, on_domain_error)
 
     async def on_validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -8,12 +8,9 @@ from typing import Annotated
 
 import typer
 
-from digitize import DigitizeError
-from signing import NotAPdf, SigningError
-from storage import StorageError
-from vault import InvalidOwnerId, VaultError, Viewer
+from vault import Viewer
 
-from ..accounts.service import AccountError
+from ..errors import DOMAIN_ERRORS
 from ..services import Services, build_services
 from ..settings import Settings
 from .output import fail
@@ -21,8 +18,6 @@ from .output import fail
 CLI_ACTOR = "cli:local"
 #: The command line runs on the server, as its operators: it sees what the service sees.
 CLI = Viewer.system(CLI_ACTOR)
-DOMAIN_ERRORS = (DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
-                 AccountError)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
 

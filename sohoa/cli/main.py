@@ -24,6 +24,7 @@ from ..presenters import conversion_summary, digitisation_record, document_summa
 from ..services import Services, dev_pki, trust_services
 from ..settings import Settings
 from .admin import admin_app
+from .archive import archive_app
 from .audit import audit_app
 from .context import CLI, CLI_ACTOR, JsonOption, calling
 from .keys import keys_app
@@ -50,6 +51,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(search_app, name="search")
 app.add_typer(retention_app, name="retention")
+app.add_typer(archive_app, name="archive")
 
 def _read(path: Path) -> bytes:
     try:

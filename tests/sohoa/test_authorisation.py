@@ -147,9 +147,27 @@ STAFF_ANY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_bo
 REQUESTER = _expect(citizen=(OK, HIDDEN), organisation=(OK, HIDDEN), staff=(OK, HIDDEN),
                     archivist=(OK, HIDDEN), admin=(OK, HIDDEN))
 
+ARCHIVIST_ONLY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(DENIED),
+                        archivist=_both(OK), admin=_both(DENIED))
+#: A record no one has made in this world (a disposal proposal): archivists get past the
+#: gate to a 404, everyone else is stopped at it.
+ARCHIVIST_NOTHING_YET = _expect(citizen=_both(DENIED), organisation=_both(DENIED),
+                                staff=_both(DENIED), archivist=_both(HIDDEN), admin=_both(DENIED))
+#: A counter sees what its own agency still owes the archive; the archive sees it all.
+DUE_READERS = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(OK),
+                      archivist=_both(OK), admin=_both(DENIED))
+
 PDF = ("a.pdf", b"not a pdf", "application/pdf")
 NEW_ACCOUNT = {"username": "moi", "role": "citizen", "display_name": "Mới",
                "password": "x", "owner": "001099099999"}
+
+def _release_a_hold(c: TestClient, h: dict[str, str], s: dict[str, str]) -> Any:
+    """Place a hold as the archive's own account would, then release it as ``h``."""
+    placed = c.post(f"/api/v1/archive/dossiers/{s['dossier']}/holds", headers=h,
+                    json={"reason": "Thanh tra"})
+    hold = placed.json()["hold"] if placed.status_code == 201 else 1
+    return c.post(f"/api/v1/archive/holds/{hold}/release", headers=h, json={"reason": "Xong"})
+
 
 ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]]] = {
     ("GET", "/api/v1/me"): (lambda c, h, s: c.get("/api/v1/me", headers=h), ANY_ACCOUNT),
@@ -246,6 +264,43 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("PUT", "/api/v1/admin/accounts/{username}/state"): (
         lambda c, h, s: c.put("/api/v1/admin/accounts/congdan/state", headers=h,
                               json={"active": True}), ADMIN_ONLY),
+    # The archive (issue 6). The world's dossiers are open: export and transfer answer 409.
+    ("GET", "/api/v1/archive/due"): (
+        lambda c, h, s: c.get("/api/v1/archive/due", headers=h, params={"all": True}),
+        DUE_READERS),
+    ("GET", "/api/v1/archive/dossiers/{dossier_code}/package"): (
+        lambda c, h, s: c.get(f"/api/v1/archive/dossiers/{s['dossier']}/package", headers=h),
+        ARCHIVIST_ONLY),
+    ("POST", "/api/v1/archive/transfers"): (
+        lambda c, h, s: c.post("/api/v1/archive/transfers", headers=h,
+                               json={"dossier": s["dossier"]}), ARCHIVIST_ONLY),
+    ("GET", "/api/v1/archive/transfers"): (
+        lambda c, h, s: c.get("/api/v1/archive/transfers", headers=h), ARCHIVIST_ONLY),
+    ("POST", "/api/v1/archive/transfers/{dossier_code}/validation"): (
+        lambda c, h, s: c.post(f"/api/v1/archive/transfers/{s['dossier']}/validation",
+                               headers=h), ARCHIVIST_ONLY),
+    ("POST", "/api/v1/archive/dossiers/{dossier_code}/holds"): (
+        lambda c, h, s: c.post(f"/api/v1/archive/dossiers/{s['dossier']}/holds", headers=h,
+                               json={"reason": "Thanh tra"}), ARCHIVIST_ONLY),
+    ("GET", "/api/v1/archive/dossiers/{dossier_code}/holds"): (
+        lambda c, h, s: c.get(f"/api/v1/archive/dossiers/{s['dossier']}/holds", headers=h),
+        ARCHIVIST_ONLY),
+    ("POST", "/api/v1/archive/holds/{hold_id}/release"): (_release_a_hold, ARCHIVIST_ONLY),
+    ("GET", "/api/v1/archive/disposals/review"): (
+        lambda c, h, s: c.get("/api/v1/archive/disposals/review", headers=h), ARCHIVIST_ONLY),
+    ("POST", "/api/v1/archive/disposals"): (
+        lambda c, h, s: c.post("/api/v1/archive/disposals", headers=h,
+                               json={"dossier": s["dossier"], "reason": "Hết hạn"}),
+        ARCHIVIST_ONLY),
+    ("POST", "/api/v1/archive/disposals/{disposal_id}/approval"): (
+        lambda c, h, s: c.post(f"/api/v1/archive/disposals/{uuid.uuid4()}/approval",
+                               headers=h, json={"decision": "QĐ 1"}), ARCHIVIST_NOTHING_YET),
+    ("POST", "/api/v1/archive/disposals/{disposal_id}/rejection"): (
+        lambda c, h, s: c.post(f"/api/v1/archive/disposals/{uuid.uuid4()}/rejection",
+                               headers=h, json={"reason": "Không"}), ARCHIVIST_NOTHING_YET),
+    ("GET", "/api/v1/archive/disposals/{disposal_id}/record"): (
+        lambda c, h, s: c.get(f"/api/v1/archive/disposals/{uuid.uuid4()}/record", headers=h),
+        ARCHIVIST_NOTHING_YET),
 }
 
 #: Routes anyone may call, with no account: what a printed QR or a monitor reaches.
