@@ -103,3 +103,16 @@ def word_boxes(pdf: bytes) -> list[tuple[str, float, float]]:
                           capture_output=True, check=True).stdout.decode()
     return [(m.group(3), float(m.group(1)), float(m.group(2))) for m in re.finditer(
         r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', html)]
+
+
+def text_pdf(text: str) -> bytes:
+    """A born-electronic one-page PDF 1.7 with a line of text (fpdf2), like a result an
+    agency's software prints."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(0, 10, text)
+    pdf.pdf_version = "1.7"
+    return bytes(pdf.output())

@@ -407,7 +407,7 @@ class Archives:
             for item in row.objects:
                 self.store.delete(item["key"])
             assert dossier.ended_at is not None
-            number = f"{moment.year}-{_count_done(session) + 1:04d}/BBH"
+            number = f"{moment.year}-{_count_done(session, moment.year) + 1:04d}/BBH"
             record = DestructionRecord(
                 number=number, agency=dossier.agency.name, dossier_code=dossier.code,
                 file_code=row.file_code, title=row.title, maintenance=row.maintenance,
@@ -521,9 +521,12 @@ def _standing_holds(session: Session, dossier_id: int) -> int:
         LegalHold.dossier_id == dossier_id, LegalHold.released_at.is_(None))) or 0
 
 
-def _count_done(session: Session) -> int:
+def _count_done(session: Session, year: int) -> int:
+    """Destruction records issued in ``year``: their numbers restart each 1 January."""
+    start = datetime(year, 1, 1, tzinfo=UTC)
     return session.scalar(select(func.count()).select_from(Disposal).where(
-        Disposal.status == DisposalStatus.DONE.value)) or 0
+        Disposal.status == DisposalStatus.DONE.value, Disposal.decided_at >= start,
+        Disposal.decided_at < start.replace(year=year + 1))) or 0
 
 
 def _hander(history: Any) -> str:

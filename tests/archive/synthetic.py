@@ -7,7 +7,6 @@ import io
 from datetime import UTC, date, datetime
 
 import pikepdf
-from fpdf import FPDF
 
 from archive import (
     ORIGINAL,
@@ -21,7 +20,7 @@ from archive import (
     PackagedDocument,
     PackageFile,
 )
-from tests.inputs import image_bytes, text_page
+from tests.inputs import image_bytes, text_page, text_pdf
 
 AT = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 
@@ -29,12 +28,7 @@ AT = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 def pdf_bytes(text: str, *, pdfa: bool) -> bytes:
     """A one-page PDF 1.7; with ``pdfa`` its XMP claims PDF/A-2b (the claim is all the
     validator reads; veraPDF-grade conformance is the digitiser's job)."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=14)
-    pdf.cell(0, 10, text)
-    pdf.pdf_version = "1.7"
-    raw = bytes(pdf.output())
+    raw = text_pdf(text)
     if not pdfa:
         return raw
     out = io.BytesIO()

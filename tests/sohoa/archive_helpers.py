@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from fpdf import FPDF
 
 from sohoa.services import Services
-from tests.inputs import image_bytes, text_page
+from tests.inputs import image_bytes, text_page, text_pdf
 from vault import DossierStatus, Role, Viewer
 
 CITIZEN = "001099012345"
@@ -35,15 +34,6 @@ def write_schedule(folder: Path) -> Path:
     return path
 
 
-def result_pdf(text: str) -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=14)
-    pdf.cell(0, 10, text)
-    pdf.pdf_version = "1.7"
-    return bytes(pdf.output())
-
-
 def closed_dossier(services: Services, client: TestClient, staff: dict[str, str]) -> str:
     """A dossier received, scanned, discussed, decided and completed, all today."""
     opened = client.post("/api/v1/dossiers", headers=staff,
@@ -67,7 +57,7 @@ def closed_dossier(services: Services, client: TestClient, staff: dict[str, str]
         "title": "Giấy khai sinh (bản sao trích lục)", "doc_type": "GKS",
         "number_symbol": "15/2026/TLKS",
         "signer_name": "Nguyễn Văn An", "signer_position": "Phó Chủ tịch"},
-        files={"file": ("trich-luc.pdf", result_pdf("Trich luc khai sinh"), "application/pdf")})
+        files={"file": ("trich-luc.pdf", text_pdf("Trich luc khai sinh"), "application/pdf")})
     assert issued.status_code == 201, issued.text
     services.vault.transition(code, DossierStatus.COMPLETED, viewer=STAFF_VIEWER)
     return code

@@ -308,6 +308,7 @@ def test_disposal_needs_the_period_to_have_run_no_hold_and_a_second_person(
     done = anonymous.post(f"/api/v1/archive/disposals/{disposal}/approval", headers=binh,
                           json={"decision": "QĐ 7/QĐ-UBND"})
     assert done.status_code == 200, done.text
+    assert done.json()["record_number"] == f"{NOW.year}-0001/BBH"
     tombstone = done.json()["tombstone"]
     assert tombstone["package_checksum"] == row.package_checksum
     assert len(tombstone["files"]) == len(keys)

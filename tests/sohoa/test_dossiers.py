@@ -13,13 +13,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from fpdf import FPDF
 from sqlalchemy import func, select, update
 
 from signing import verify_pdf
 from sohoa.counter import prepare
 from sohoa.jobs.models import Job
 from sohoa.services import Services
+from tests.inputs import text_pdf
 from tests.sohoa.conftest import count_rows, login, make_account
 from vault import FileRole, NewFile, ReuseReasonRequired, Role, Viewer, parse_owner_id
 from vault.models import AuditEvent, Document, DocumentStatus, DossierEvent
@@ -41,15 +41,6 @@ def _vault_document(services: Services, doc_type: str, title: str, *,
         session.execute(update(Document).where(Document.id == record.id).values(
             doc_type=doc_type, status=DocumentStatus.STORED.value, valid_until=valid_until))
     return record.id
-
-
-def _pdf(text: str) -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=14)
-    pdf.cell(0, 10, text)
-    pdf.pdf_version = "1.7"
-    return bytes(pdf.output())
 
 
 @pytest.fixture
@@ -97,7 +88,7 @@ def test_a_dossier_whose_components_are_all_in_the_vault_completes_with_zero_sca
     issued = client.post(f"/api/v1/dossiers/{code}/results", headers=staff, data={
         "title": "Giấy chứng nhận kết hôn", "doc_type": "GCNKH", "number_symbol": "15/2026/KH",
         "signer_name": "Nguyễn Văn An", "signer_position": "Chủ tịch"},
-        files={"file": ("ket-qua.pdf", _pdf("Giay chung nhan ket hon"), "application/pdf")})
+        files={"file": ("ket-qua.pdf", text_pdf("Giay chung nhan ket hon"), "application/pdf")})
     assert issued.status_code == 201, issued.text
     result = issued.json()["document"]
     assert result["result_code"] == f"{code}-KQ1"
@@ -141,7 +132,7 @@ def test_a_completed_dossier_whose_result_left_the_vault_is_reported(
     assert card.document_id is None
     issued = client.post(f"/api/v1/dossiers/{code}/results", headers=staff, data={
         "title": "Trích lục khai sinh", "doc_type": "GKS", "number_symbol": "7/TLKS"},
-        files={"file": ("tl.pdf", _pdf("Trich luc"), "application/pdf")})
+        files={"file": ("tl.pdf", text_pdf("Trich luc"), "application/pdf")})
     assert issued.status_code == 201, issued.text
     refused = client.post(f"/api/v1/dossiers/{code}/transitions", headers=staff,
                           json={"to": "COMPLETED"})
@@ -184,7 +175,7 @@ def test_scanning_a_component_the_vault_holds_needs_a_written_reason(
     code = client.post("/api/v1/dossiers", headers=staff,
                        json={"owner": CITIZEN, "procedure": "GPXD"}).json()["dossier"]["code"]
     viewer = Viewer(Role.STAFF, "canbo", agency=AGENCY)
-    scan = [("cccd.pdf", _pdf("CCCD"))]
+    scan = [("cccd.pdf", text_pdf("CCCD"))]
     with pytest.raises(ReuseReasonRequired, match="GTTT"):
         prepare(services, scan, owner=CITIZEN, dossier=code, component="GTTT", viewer=viewer)
     with pytest.raises(ReuseReasonRequired):
@@ -193,7 +184,7 @@ def test_scanning_a_component_the_vault_holds_needs_a_written_reason(
     # Through the API, the refusal is a 422 that names it, and nothing is stored.
     refused = client.post("/api/v1/digitize", headers=staff, data={
         "owner": CITIZEN, "dossier": code, "component": "GTTT"},
-        files={"files": ("cccd.pdf", _pdf("CCCD"), "application/pdf")})
+        files={"files": ("cccd.pdf", text_pdf("CCCD"), "application/pdf")})
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "reuse_reason_required"
     assert count_rows(services, Job) == 0
     # A component the vault does not hold is scanned without a word.
