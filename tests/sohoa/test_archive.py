@@ -13,11 +13,12 @@ import bagit
 import pytest
 from fastapi.testclient import TestClient
 from minio.error import S3Error
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from archive import open_package
 from signing import verify_pdf
+from sohoa.archiving.models import ArchivalTransfer
 from sohoa.cli.main import app as cli
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
@@ -335,10 +336,7 @@ def test_disposal_needs_the_period_to_have_run_no_hold_and_a_second_person(
 
 
 def _objects(services: Services, code: str) -> list[dict[str, Any]]:
-    from sqlalchemy import select
-
-    from sohoa.archiving.models import ArchivalTransfer
-
+    """The stored objects of a dossier's transfer, as the transfer recorded them."""
     with services.sessions() as session:
         return list(session.scalar(select(ArchivalTransfer.objects)
                                    .where(ArchivalTransfer.dossier_code == code)) or [])
