@@ -27,15 +27,17 @@ from archive import (
     HistoryEntry,
     PackagedDocument,
     PackageFile,
+    SignatureCheck,
+    file_code,
 )
 from archive import premis as ev
+from archive.validate import SIGNED_ROLES
 from retention import RetentionRule
 from vault.archival import ArchivalDocument, ArchivalDossier, ArchivalFile
 
 RECORD_FORMAT = "sohoa-archival-record/1"
 #: Roles kept as received (the original representation); every other is a derivative.
 ORIGINAL_ROLES = frozenset({"original"})
-SIGNED_ROLES = frozenset({"signed", "certified"})
 SOFTWARE = "software:sohoa"
 
 
@@ -51,7 +53,7 @@ class PackagingContext:
     now: datetime
     actor: str
     #: Checks a signed PDF: None when all its signatures hold, else what is wrong.
-    check_signatures: Callable[[bytes], list[str] | None] | None = None
+    check_signatures: SignatureCheck | None = None
 
 
 def file_notation(dossier_code: str) -> str:
@@ -95,10 +97,10 @@ def build_package(dossier: ArchivalDossier, context: PackagingContext) -> Dossie
     events: list[Event] = []
     packaged: list[PackagedDocument] = []
     metadata: list[DocumentMetadata] = []
-    file_code = f"{record.agency}.{record.received_on.year:04d}.{notation}"
+    code = file_code(record.agency, record.received_on.year, notation)
     for ordinal, doc in enumerate(documents, start=1):
         key = f"doc-{ordinal:03d}"
-        files = tuple(_package_file(file_code, ordinal, f) for f in doc.files)
+        files = tuple(_package_file(code, ordinal, f) for f in doc.files)
         packaged.append(PackagedDocument(key, doc.record.title, files))
         metadata.append(_document_metadata(ordinal, doc, context))
         events += _document_events(key, doc, files, organisation.key, agents, context)

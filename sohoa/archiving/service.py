@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive import (
     DossierPackage,
     PackageError,
+    SignatureCheck,
     ValidationReport,
     WrittenPackage,
     open_package,
@@ -42,7 +43,7 @@ from retention.disposal import (
 )
 from retention.schedule import TRANSFER_NOTICE
 from signing import NotAPdf, SignatureRequest, TrustServices, sign_pdf, verify_pdf
-from storage import RetentionLocked
+from storage import RetentionLocked, sha256_hex
 from storage.encryption import EncryptingBlobStore
 from vault import DossierRecord, Forbidden, InvalidTransition, NotFound, Role, Vault, Viewer
 from vault.archival import ArchivalDossier
@@ -158,10 +159,10 @@ class Archives:
     def export(self, code: str, into: Path, *, viewer: Viewer,
                now: datetime | None = None) -> WrittenPackage:
         """Write dossier ``code`` as a package under ``into``; refused while it is open."""
-        return self._write(code, into, viewer, now)[0]
+        return self._write(code, into, viewer, now, self.signature_problems)[0]
 
-    def _write(self, code: str, into: Path, viewer: Viewer, now: datetime | None
-               ) -> tuple[WrittenPackage, DossierPackage, ArchivalDossier]:
+    def _write(self, code: str, into: Path, viewer: Viewer, now: datetime | None,
+               check: SignatureCheck) -> tuple[WrittenPackage, DossierPackage, ArchivalDossier]:
         dossier = self.vault.archival_dossier(code, viewer=viewer)
         procedure = self.vault.procedures.find(dossier.dossier.procedure or "")
         context = PackagingContext(
@@ -169,7 +170,7 @@ class Archives:
             procedure_name=procedure.name if procedure else None,
             type_name=self._type_name, rights=self._rights, language=self._language,
             now=(now or datetime.now(UTC)).replace(microsecond=0), actor=viewer.actor,
-            check_signatures=self.signature_problems)
+            check_signatures=check)
         package = build_package(dossier, context)
         written = write_package(package, into)
         with self._unit() as session:
@@ -178,8 +179,9 @@ class Archives:
                 "checksum": written.checksum})
         return written, package, dossier
 
-    def validate(self, path: Path) -> ValidationReport:
-        return validate_package(path, signatures=self.signature_problems)
+    def validate(self, path: Path, *, check: SignatureCheck | None = None) -> ValidationReport:
+        """The package's validation report; ``check`` replaces the signature check."""
+        return validate_package(path, signatures=check or self.signature_problems)
 
     def signature_problems(self, pdf: bytes) -> list[str] | None:
         """What is wrong with a PDF's signatures, checked offline; None when unsigned."""
@@ -201,21 +203,19 @@ class Archives:
                  ) -> TransferRecord:
         """Package, validate and store dossier ``code`` in archival storage, locked until its
         retention ends, and record who handed what over when. Archivists receive."""
-        if viewer.role not in (Role.ARCHIVIST, Role.SYSTEM):
-            raise Forbidden("chỉ người làm lưu trữ tiếp nhận hồ sơ nộp lưu "
-                            "(only an archivist receives a transfer)")
+        _archivist(viewer)
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         with self._sessions() as session:
             if session.scalar(select(ArchivalTransfer.id)
                               .where(ArchivalTransfer.dossier_code == code)):
                 raise ArchiveRefused(f"hồ sơ {code} đã nộp lưu (already transferred)")
         with _scratch() as scratch:
-            written, package, dossier = self._write(code, scratch, viewer, moment)
-            report = self.validate(written.path)
-            if not report.valid:
-                raise ArchiveRefused("gói không hợp lệ, không nộp lưu (the package is not "
-                                     "valid): " + "; ".join(
-                                         p for c in report.checks for p in c.problems)[:1500])
+            # The PREMIS event and the validation see the same signed bytes seconds apart:
+            # one check each.
+            check = _once_per_content(self.signature_problems)
+            written, package, dossier = self._write(code, scratch, viewer, moment, check)
+            _refuse_invalid(self.validate(written.path, check=check),
+                            "gói không hợp lệ, không nộp lưu")
             rule = self.schedule.for_procedure(dossier.dossier.procedure)
             disposal = rule.retention.disposal_from(dossier.ended_at.date())
             lock_until = _lock_end(disposal, moment, self._permanent_lock)
@@ -285,12 +285,8 @@ class Archives:
     # -- import -----------------------------------------------------------------------------
     def import_package(self, path: Path, *, viewer: Viewer) -> DossierRecord:
         """Re-ingest a package: only a valid one, and only a dossier not already here."""
-        if viewer.role not in (Role.ARCHIVIST, Role.SYSTEM):
-            raise Forbidden("chỉ người làm lưu trữ nhập gói hồ sơ (archivists only)")
-        report = self.validate(path)
-        if not report.valid:
-            raise ArchiveRefused("gói không hợp lệ, không nhập (the package is not valid): "
-                                 + "; ".join(p for c in report.checks for p in c.problems)[:1500])
+        _archivist(viewer)
+        _refuse_invalid(self.validate(path), "gói không hợp lệ, không nhập")
         opened = open_package(path)
         if opened.record.get("format") != RECORD_FORMAT:
             raise PackageError(f"{path}: không phải gói do sohoa tạo ({RECORD_FORMAT}); "
@@ -481,6 +477,25 @@ def _lock_end(disposal: date | None, now: datetime, permanent_years: int) -> dat
 def _archivist(viewer: Viewer) -> None:
     if viewer.role not in (Role.ARCHIVIST, Role.SYSTEM):
         raise Forbidden("chỉ người làm lưu trữ (archivists only)")
+
+
+def _refuse_invalid(report: ValidationReport, refusal: str) -> None:
+    if not report.valid:
+        problems = "; ".join(p for c in report.checks for p in c.problems)
+        raise ArchiveRefused(f"{refusal} (the package is not valid): {problems[:1500]}")
+
+
+def _once_per_content(check: SignatureCheck) -> SignatureCheck:
+    """``check``, run once for each distinct PDF (by SHA-256) within one operation."""
+    seen: dict[str, list[str] | None] = {}
+
+    def once(pdf: bytes) -> list[str] | None:
+        digest = sha256_hex(pdf)
+        if digest not in seen:
+            seen[digest] = check(pdf)
+        return seen[digest]
+
+    return once
 
 
 def _required(text: str, what: str) -> str:
