@@ -26,6 +26,7 @@ from .errors import (
     TrustServiceUnavailable,
 )
 from .fonts import FontMissing, stamp_font
+from .hexstrings import install as _install_hex_reader
 from .keys import (
     KeySource,
     KeyUnavailable,
@@ -56,6 +57,8 @@ from .trust import (
     http_timestamper,
 )
 from .verify import NotAPdf, SignatureReport, VerificationReport, verify_pdf
+
+_install_hex_reader()  # pyHanko reads signature hex a byte at a time; see hexstrings
 
 __all__ = [
     "COPY_FORMS",
