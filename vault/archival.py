@@ -126,10 +126,11 @@ class Archival(VaultStore):
                     DossierComponent.dossier_id == dossier.id)))))).all()
             audit(session, viewer.actor, "dossier.archive_read", "dossier", code, {
                 "documents": len(documents), "role": viewer.role.value})
+            last = _LastBlob(self._verified_blob)
             return ArchivalDossier(
                 self._dossier_record(session, dossier), dossier.agency.name,
                 dossier.owner.kind, dossier.owner.display_name, dossier.ended_at,
-                tuple(ArchivalDocument(self._record_of(d), self._files(d),
+                tuple(ArchivalDocument(self._record_of(d), self._files(d, last),
                                        component_of.get(d.id),
                                        d.agency.code if d.agency else None)
                       for d in documents))
@@ -274,18 +275,18 @@ class Archival(VaultStore):
         self._reindex(session, document, self._text_of(session, session.get_one(
             FileVersion, text["id"])) if text else None)
 
-    def _files(self, document: Document) -> tuple[ArchivalFile, ...]:
+    def _files(self, document: Document, last: _LastBlob) -> tuple[ArchivalFile, ...]:
         return tuple(ArchivalFile(v.role, v.part, v.sha256, v.size, v.media_type, v.filename,
-                                  v.created_at, self._reader(v.id))
+                                  v.created_at, self._reader(v.id, last))
                      for v in sorted(document.versions, key=lambda v: (v.created_at, v.role,
                                                                        v.part)))
 
-    def _reader(self, version_id: str) -> Callable[[], bytes]:
+    def _reader(self, version_id: str, last: _LastBlob) -> Callable[[], bytes]:
         def read() -> bytes:
             with self._sessions() as session:
                 version = session.get(FileVersion, version_id)
                 assert version is not None
-                return self._bytes(session, version)
+                return self._bytes(session, version, last.get)
         return read
 
     @staticmethod
@@ -293,6 +294,26 @@ class Archival(VaultStore):
         if viewer.role not in _ARCHIVE_ROLES or (viewer.role is Role.STAFF and not viewer.agency):
             raise Forbidden("chỉ người làm lưu trữ và cán bộ của cơ quan tiếp nhận mới nộp lưu "
                             "hồ sơ (archivists and the receiving agency's staff only)")
+
+
+class _LastBlob:
+    """The last whole blob one dossier's readers opened, verified, kept for the next read.
+
+    A document's scan and PDF/A are byte ranges of its signed PDF, stored once;
+    packaging reads the three files one after the other, and without this each read
+    fetched, decrypted and hashed the whole signed PDF again. Keeping one blob only
+    bounds the memory a large dossier takes.
+    """
+
+    def __init__(self, read: Callable[[str, str], bytes]) -> None:
+        self._read = read
+        self._key: tuple[str, str] | None = None
+        self._data = b""
+
+    def get(self, key: str, sha256: str) -> bytes:
+        if self._key != (key, sha256):
+            self._data, self._key = self._read(key, sha256), (key, sha256)
+        return self._data
 
 
 def _contained(file: dict[str, Any]) -> bool:

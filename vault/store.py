@@ -3,7 +3,7 @@ small reads and checks each part builds on (an owner, a document, a file's bytes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Select, select
@@ -108,16 +108,22 @@ class VaultStore:
         return FileRecord(v.id, v.role, v.part, v.sha256, v.size, v.media_type, v.filename,
                           v.parent_id, v.within_id, v.offset)
 
-    def _bytes(self, session: Session, version: FileVersion) -> bytes:
-        """A file's bytes, verified: its own blob, or its range of the file that holds it."""
+    def _bytes(self, session: Session, version: FileVersion,
+               blob: Callable[[str, str], bytes] | None = None) -> bytes:
+        """A file's bytes, verified: its own blob, or its range of the file that holds it.
+        ``blob`` (key, SHA-256 → verified bytes) replaces the store's read."""
+        read = blob or self._verified_blob
         if version.within_id is None or version.offset is None:
-            return self._blobs.get(version.blob_key, expected_sha256=version.sha256)
+            return read(version.blob_key, version.sha256)
         holder = session.get(FileVersion, version.within_id)
         assert holder is not None
-        whole = self._blobs.get(holder.blob_key, expected_sha256=holder.sha256)
+        whole = read(holder.blob_key, holder.sha256)
         data = whole[version.offset: version.offset + version.size]
         verify_bytes(version.blob_key, data, version.sha256)
         return data
+
+    def _verified_blob(self, key: str, sha256: str) -> bytes:
+        return self._blobs.get(key, expected_sha256=sha256)
 
     def _reindex(self, session: Session, document: Document, text: str | None = None) -> None:
         """Put the document's record — and ``text``, when given — into the search index."""
