@@ -33,7 +33,8 @@ from .package import (
     package_name,
     write_package,
 )
-from .validate import SignatureCheck, ValidationReport, validate_package
+from .pdfcheck import PdfChecker, PdfItem, PdfVerdict, RememberingChecker, SignatureCheck
+from .validate import ValidationReport, validate_package
 
 __all__ = [
     "ORIGINAL",
@@ -51,6 +52,10 @@ __all__ = [
     "PackageError",
     "PackageFile",
     "PackagedDocument",
+    "PdfChecker",
+    "PdfItem",
+    "PdfVerdict",
+    "RememberingChecker",
     "SignatureCheck",
     "ValidationReport",
     "WrittenPackage",

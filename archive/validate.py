@@ -14,25 +14,24 @@ Six checks, each reported on its own so an archivist sees everything wrong at on
    PDF (9.D.28), a PDF/A claim on every PDF/A the digitisation made;
 6. ``signatures``: every signed PDF's signatures valid, by a checker the caller
    supplies (``sohoa`` passes pyHanko with the configured trust roots, offline).
+
+Checks 5 and 6 go through a ``pdfcheck.PdfChecker``, which the caller may run
+elsewhere (in worker processes) or share with the export that wrote the package.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import bagit
-import pikepdf
 from lxml import etree
 
 from . import appendix6, mets
+from .pdfcheck import PdfChecker, PdfItem, SignatureCheck
 from .schemas import parser, schema
 
-#: A PDF's signatures → what is wrong with them (empty: all valid); None: not signed.
-SignatureCheck = Callable[[bytes], "list[str] | None"]
 #: Roles whose files must carry a valid signature (the operator's, the agency's).
 SIGNED_ROLES = frozenset({"signed", "certified"})
 #: Roles made by digitisation as PDF/A; born-electronic files need only PDF ≥ 1.4 (9.D.28).
@@ -86,14 +85,17 @@ class ValidationReport:
         return lines
 
 
-def validate_package(root: Path, *,
-                     signatures: SignatureCheck | None = None) -> ValidationReport:
+def validate_package(root: Path, *, signatures: SignatureCheck | None = None,
+                     checker: PdfChecker | None = None) -> ValidationReport:
+    """Every check of the package at ``root``; signatures by ``signatures``, or the PDFs
+    (signatures included) by ``checker`` when given."""
     report = ValidationReport(root.name, [Check(name) for name in CHECKS])
     entries = _bag(root, report.check("bag"))
     listed = _mets(root, entries, report.check("mets"))
     _premis(root, report.check("premis"))
     _appendix6(root, report.check("appendix6"))
-    _pdfs(root, listed, report.check("pdf"), report.check("signatures"), signatures)
+    _pdfs(root, listed, report.check("pdf"), report.check("signatures"),
+          checker or PdfChecker(signatures))
     return report
 
 
@@ -205,55 +207,28 @@ def _appendix6(root: Path, check: Check) -> None:
 
 
 def _pdfs(root: Path, listed: dict[str, mets.Listed], structure: Check,
-          signed: Check, signatures: SignatureCheck | None) -> None:
-    if signatures is None:
+          signed: Check, checker: PdfChecker) -> None:
+    if not checker.checks_signatures:
         signed.skipped = "không có bộ kiểm tra chữ ký (no signature checker given)"
-    for path in sorted(listed):
-        if not path.startswith("representations/") or not path.lower().endswith(".pdf"):
-            continue
-        file = root / "data" / path
-        if not file.exists():
-            continue  # reported by the bag and METS checks
+    paths = [path for path in sorted(listed)
+             if path.startswith("representations/") and path.lower().endswith(".pdf")
+             and (root / "data" / path).exists()]  # missing files: the bag and METS say so
+    verdicts = checker.check([PdfItem(root / "data" / path, listed[path].use in SIGNED_ROLES)
+                              for path in paths])
+    for path, verdict in zip(paths, verdicts, strict=True):
         structure.checked += 1
-        problem, version, pdfa = _pdf_facts(file)
-        if problem:
-            structure.problems.append(f"{path}: {problem}")
+        if verdict.problem:
+            structure.problems.append(f"{path}: {verdict.problem}")
             continue
-        if version < "1.4":
-            structure.problems.append(f"{path}: PDF {version}, cần 1.4 trở lên (TT 13/2023: "
-                                      "PDF 1.4 or later)")
-        if listed[path].use in PDFA_ROLES and not pdfa:
+        if verdict.version < "1.4":
+            structure.problems.append(f"{path}: PDF {verdict.version}, cần 1.4 trở lên "
+                                      "(TT 13/2023: PDF 1.4 or later)")
+        if listed[path].use in PDFA_ROLES and not verdict.pdfa:
             structure.problems.append(f"{path}: không khai báo PDF/A (no PDF/A claim in XMP)")
-        if signatures is None or listed[path].use not in SIGNED_ROLES:
+        if not checker.checks_signatures or listed[path].use not in SIGNED_ROLES:
             continue
         signed.checked += 1
-        found = signatures(file.read_bytes())
-        if found is None:
+        if verdict.signatures is None:
             signed.problems.append(f"{path}: không có chữ ký số (not signed)")
         else:
-            signed.problems += [f"{path}: {p}" for p in found]
-
-
-def _pdf_facts(file: Path) -> tuple[str | None, str, bool]:
-    """What is wrong with the PDF's structure (None: nothing), its version, and whether
-    its XMP claims PDF/A.
-
-    qpdf's own checks, run through libqpdf rather than the ``qpdf --check`` command:
-    Debian's qpdf 11 decodes every JPEG and re-encodes it to Flate while checking
-    (about two seconds a scanned page; fixed upstream in qpdf 12), which made the
-    check the whole cost of validating a package. Any warning counts: an archive
-    accepts a PDF that reads without repair.
-    """
-    try:
-        with pikepdf.open(file) as pdf:
-            pdf.save(io.BytesIO(), stream_decode_level=pikepdf.StreamDecodeLevel.generalized)
-            for page in pdf.pages:
-                pikepdf.parse_content_stream(page)
-            warnings = pdf.get_warnings()
-            version, pdfa = pdf.pdf_version, bool(pdf.open_metadata().get("pdfaid:part"))
-    except (pikepdf.PdfError, OSError, ValueError) as exc:
-        return f"cấu trúc PDF hỏng (broken PDF structure): {exc}", "0", False
-    if warnings:
-        shown = "; ".join(w.split(": ", 1)[-1] for w in warnings[:3])
-        return f"cấu trúc PDF hỏng, phải sửa mới đọc được (needs repair): {shown}", version, pdfa
-    return None, version, pdfa
+            signed.problems += [f"{path}: {p}" for p in verdict.signatures]

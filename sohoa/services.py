@@ -158,7 +158,7 @@ def archives(services: Services, keyring: VaultKeyring) -> Archives:
         record_signature=lambda: issued_request(
             services.agency_key(), services.stamp_font(), settings.agency_name,
             "Biên bản hủy tài liệu"),
-        font=services.stamp_font)
+        font=services.stamp_font, workers=settings.archive_workers)
 
 
 def accounts(settings: Settings, sessions: sessionmaker[Session],

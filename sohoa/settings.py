@@ -176,6 +176,9 @@ class Settings(BaseSettings):
     archive_permanent_lock_years: int = Field(
         default=100, ge=1, le=1000, description="How long the storage lock of a dossier kept "
         "permanently (vĩnh viễn) runs; renewable")
+    archive_workers: int = Field(
+        default=0, ge=0, le=64, description="Worker processes that check the PDFs and "
+        "signatures of packages when several dossiers are exported at once; 0: one per CPU")
     reuse_grant_days: int = Field(
         default=90, ge=1, le=3650, description="How long the receiving agency may read the "
         "vault documents a dossier references (reuse by default)")

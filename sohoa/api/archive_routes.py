@@ -47,7 +47,9 @@ def due_list(request: Request, account: DueReader,
             responses={200: {"content": {"application/zip": {}},
                              "description": "The package (a BagIt bag) as a ZIP file"}})
 def download_package(request: Request, dossier_code: str, account: Archivist) -> FileResponse:
-    """Export the closed dossier as a transfer package and send it as a ZIP."""
+    """Export the closed dossier as a transfer package, validated, and send it as a ZIP;
+    ``X-Package-Valid`` says whether it passed every check (the report: validate a
+    transfer, or ``sohoa archive validate``)."""
     scratch = Path(tempfile.mkdtemp(prefix="sohoa-export-"))
     try:
         written = services_of(request).archives.export(dossier_code, scratch / "bag",
@@ -59,7 +61,8 @@ def download_package(request: Request, dossier_code: str, account: Archivist) ->
         raise
     return FileResponse(archive, media_type="application/zip",
                         filename=f"{written.path.name}.zip",
-                        headers={"X-Package-SHA256": written.checksum},
+                        headers={"X-Package-SHA256": written.checksum,
+                                 "X-Package-Valid": str(written.report.valid).lower()},
                         background=BackgroundTask(shutil.rmtree, scratch, True))
 
 

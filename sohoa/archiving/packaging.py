@@ -14,6 +14,7 @@ import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from archive import (
@@ -27,10 +28,11 @@ from archive import (
     HistoryEntry,
     PackagedDocument,
     PackageFile,
-    SignatureCheck,
     file_code,
 )
 from archive import premis as ev
+from archive.package import PayloadHook
+from archive.pdfcheck import PdfChecker, PdfItem
 from archive.validate import SIGNED_ROLES
 from retention import RetentionRule
 from vault.archival import ArchivalDocument, ArchivalDossier, ArchivalFile
@@ -52,8 +54,6 @@ class PackagingContext:
     language: str
     now: datetime
     actor: str
-    #: Checks a signed PDF: None when all its signatures hold, else what is wrong.
-    check_signatures: SignatureCheck | None = None
 
 
 def file_notation(dossier_code: str) -> str:
@@ -103,7 +103,7 @@ def build_package(dossier: ArchivalDossier, context: PackagingContext) -> Dossie
         files = tuple(_package_file(code, ordinal, f) for f in doc.files)
         packaged.append(PackagedDocument(key, doc.record.title, files))
         metadata.append(_document_metadata(ordinal, doc, context))
-        events += _document_events(key, doc, files, organisation.key, agents, context)
+        events += _document_events(key, doc, files, organisation.key, agents)
     all_paths = tuple(f.path for d in packaged for f in d.files)
     archivist = _person(agents, context.actor)
     events.append(Event("ev-fixity", ev.FIXITY_CHECK, context.now,
@@ -163,8 +163,7 @@ def _person(agents: dict[str, Agent], name: str) -> str:
 
 
 def _document_events(key: str, doc: ArchivalDocument, files: tuple[PackageFile, ...],
-                     organisation: str, agents: dict[str, Agent],
-                     context: PackagingContext) -> list[Event]:
+                     organisation: str, agents: dict[str, Agent]) -> list[Event]:
     by_role = {(f.role, f.part): f for f in files}
     operator = _person(agents, doc.record.operator)
     found: list[Event] = []
@@ -182,18 +181,27 @@ def _document_events(key: str, doc: ArchivalDocument, files: tuple[PackageFile, 
         if made is not None:
             found.append(Event(f"ev-{key}-{role}", kind, made.created, detail, (agent,),
                                (made.path,)))
-    if context.check_signatures is not None:
-        for f in files:
-            if f.role not in SIGNED_ROLES:
-                continue
-            problems = context.check_signatures(f.read())
-            outcome = "success" if problems == [] else "failure"
-            detail = "Kiểm tra chữ ký số (pyHanko): " + (
-                "hợp lệ" if problems == [] else "; ".join(problems or ["không có chữ ký"]))
-            found.append(Event(f"ev-{key}-{f.role}-{f.part}-validation",
-                               ev.SIGNATURE_VALIDATION, context.now, detail[:1000],
-                               (SOFTWARE,), (f.path,), outcome))
     return found
+
+
+def signature_events(checker: PdfChecker, now: datetime) -> PayloadHook:
+    """The PREMIS validation event of each signed file, from a check of the bytes just
+    written into the package (not of another read of the vault)."""
+    def events(package: DossierPackage, folder: Path) -> tuple[Event, ...]:
+        signed = [(doc.key, f) for doc in package.documents for f in doc.files
+                  if f.role in SIGNED_ROLES]
+        verdicts = checker.check([PdfItem(folder / f.path, signed=True) for _, f in signed])
+        found = []
+        for (key, f), verdict in zip(signed, verdicts, strict=True):
+            problems = ([verdict.problem] if verdict.problem
+                        else verdict.signatures if verdict.signatures is not None
+                        else ["không có chữ ký (not signed)"])
+            detail = "Kiểm tra chữ ký số (pyHanko): " + ("; ".join(problems) or "hợp lệ")
+            found.append(Event(f"ev-{key}-{f.role}-{f.part}-validation",
+                               ev.SIGNATURE_VALIDATION, now, detail[:1000], (SOFTWARE,),
+                               (f.path,), "failure" if problems else "success"))
+        return tuple(found)
+    return events
 
 
 def _record_json(dossier: ArchivalDossier, packaged: list[PackagedDocument],

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,13 +29,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive import (
     DossierPackage,
     PackageError,
-    SignatureCheck,
     ValidationReport,
     WrittenPackage,
     open_package,
     validate_package,
     write_package,
 )
+from archive.pdfcheck import PdfChecker, RememberingChecker
 from digitize.extract import DocTypeCatalogue
 from retention import RetentionSchedule, add_years, transfer_due, transfer_notice_from
 from retention.disposal import (
@@ -42,8 +45,8 @@ from retention.disposal import (
     destruction_record_pdf,
 )
 from retention.schedule import TRANSFER_NOTICE
-from signing import NotAPdf, SignatureRequest, TrustServices, sign_pdf, verify_pdf
-from storage import RetentionLocked, sha256_hex
+from signing import SignatureRequest, TrustServices, sign_pdf
+from storage import RetentionLocked
 from storage.encryption import EncryptingBlobStore
 from vault import DossierRecord, Forbidden, InvalidTransition, NotFound, Role, Vault, Viewer
 from vault.archival import ArchivalDossier
@@ -51,10 +54,12 @@ from vault.audit import audit
 from vault.keys import VaultKeyring
 from vault.models import Dossier
 
+from .checks import PooledChecker, offline, signature_problems
 from .models import ArchivalTransfer, Disposal, DisposalStatus, LegalHold
-from .packaging import RECORD_FORMAT, PackagingContext, build_package
+from .packaging import RECORD_FORMAT, PackagingContext, build_package, signature_events
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 #: Destruction records are kept in archival storage under a key of their own, never shredded.
 RECORDS_VAULT = "destruction-records"
 
@@ -81,6 +86,13 @@ class DueItem:
     def as_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "ended_on": self.ended_on.isoformat(),
                 "notice_from": self.notice_from.isoformat(), "due_on": self.due_on.isoformat()}
+
+
+@dataclass(frozen=True)
+class ExportedPackage(WrittenPackage):
+    """A package written and then validated: its report says whether an archive takes it."""
+
+    report: ValidationReport
 
 
 @dataclass(frozen=True)
@@ -118,7 +130,7 @@ class Archives:
                  store: EncryptingBlobStore, keyring: VaultKeyring, trust: TrustServices,
                  rights: str, language: str, permanent_lock_years: int,
                  record_signature: Callable[[], SignatureRequest],
-                 font: Callable[[], Path]) -> None:
+                 font: Callable[[], Path], workers: int = 0) -> None:
         self.vault = vault
         self._sessions = sessions
         self.schedule = schedule
@@ -127,8 +139,11 @@ class Archives:
         self.store = store
         self._keyring = keyring
         self._trust = trust
-        # Packages are checked offline: only what the files carry and the configured roots.
-        self._offline = dataclasses.replace(trust, fetcher=None)
+        #: Checks packages' PDFs here, signatures offline: only what the files carry and
+        #: the configured roots.
+        self.checker = PdfChecker(partial(signature_problems, trust=offline(trust)))
+        #: Worker processes for ``export_many``.
+        self.workers = workers or os.cpu_count() or 1
         self._rights, self._language = rights, language
         self._permanent_lock = permanent_lock_years
         self._record_signature = record_signature
@@ -157,42 +172,61 @@ class Archives:
 
     # -- export and validation (9.D.27–33) ---------------------------------------------------
     def export(self, code: str, into: Path, *, viewer: Viewer,
-               now: datetime | None = None) -> WrittenPackage:
-        """Write dossier ``code`` as a package under ``into``; refused while it is open."""
-        return self._write(code, into, viewer, now, self.signature_problems)[0]
+               now: datetime | None = None) -> ExportedPackage:
+        """Write dossier ``code`` as a package under ``into`` and validate what was written;
+        refused while the dossier is open. An invalid package is left in place for the
+        archivist to see, with its report."""
+        return self._export(code, into, viewer, now)[0]
 
-    def _write(self, code: str, into: Path, viewer: Viewer, now: datetime | None,
-               check: SignatureCheck) -> tuple[WrittenPackage, DossierPackage, ArchivalDossier]:
+    def export_many(self, codes: Sequence[str], into: Path, *, viewer: Viewer,
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> list[ExportedPackage]:
+        """Export several dossiers at once, in input order: threads gather and write them
+        while worker processes check their PDFs and signatures (``archive_workers``).
+        The first failure stops the rest; packages already written stay."""
+        workers = min(self.workers, len(codes))
+        if workers < 2:
+            return _counted((self.export(c, into, viewer=viewer) for c in codes),
+                            len(codes), progress)
+        with PooledChecker(self._trust, workers) as pooled:
+            threads = ThreadPoolExecutor(workers + 1, thread_name_prefix="archive-export")
+            try:
+                return _counted(threads.map(
+                    lambda code: self._export(code, into, viewer, None, pooled)[0], codes),
+                    len(codes), progress)
+            finally:
+                threads.shutdown(cancel_futures=True)
+
+    def _export(self, code: str, into: Path, viewer: Viewer, now: datetime | None,
+                pooled: PooledChecker | None = None
+                ) -> tuple[ExportedPackage, DossierPackage, ArchivalDossier]:
+        """Write and validate, the checks here or in ``pooled``'s workers; the PREMIS
+        validation events and the validation share their verdicts, so each signed file
+        is checked once."""
         dossier = self.vault.archival_dossier(code, viewer=viewer)
         procedure = self.vault.procedures.find(dossier.dossier.procedure or "")
+        moment = (now or datetime.now(UTC)).replace(microsecond=0)
         context = PackagingContext(
             rule=self.schedule.for_procedure(dossier.dossier.procedure),
             procedure_name=procedure.name if procedure else None,
             type_name=self._type_name, rights=self._rights, language=self._language,
-            now=(now or datetime.now(UTC)).replace(microsecond=0), actor=viewer.actor,
-            check_signatures=check)
+            now=moment, actor=viewer.actor)
         package = build_package(dossier, context)
-        written = write_package(package, into)
+        checker = RememberingChecker(pooled or self.checker)
+        written = write_package(package, into, on_payload=signature_events(checker, moment))
+        report = (pooled.validate(written.path, checker) if pooled
+                  else validate_package(written.path, checker=checker))
         with self._unit() as session:
             audit(session, viewer.actor, "archive.export", "dossier", code, {
                 "files": written.files, "bytes": written.payload_bytes,
-                "checksum": written.checksum})
-        return written, package, dossier
+                "checksum": written.checksum, "valid": report.valid})
+        exported = ExportedPackage(written.path, written.files, written.payload_bytes,
+                                   written.checksum, report)
+        return exported, package, dossier
 
-    def validate(self, path: Path, *, check: SignatureCheck | None = None) -> ValidationReport:
-        """The package's validation report; ``check`` replaces the signature check."""
-        return validate_package(path, signatures=check or self.signature_problems)
-
-    def signature_problems(self, pdf: bytes) -> list[str] | None:
-        """What is wrong with a PDF's signatures, checked offline; None when unsigned."""
-        try:
-            report = verify_pdf(pdf, self._offline)
-        except NotAPdf as exc:
-            return [str(exc)]
-        if not report.signed:
-            return None
-        return [f"chữ ký {s.field} ({s.signer}): {s.summary}"
-                for s in report.signatures if not s.bottom_line]
+    def validate(self, path: Path) -> ValidationReport:
+        """The package's validation report, every signature checked offline."""
+        return validate_package(path, checker=self.checker)
 
     def _type_name(self, code: str) -> str:
         known = self._catalogue.get(code)
@@ -210,12 +244,8 @@ class Archives:
                               .where(ArchivalTransfer.dossier_code == code)):
                 raise ArchiveRefused(f"hồ sơ {code} đã nộp lưu (already transferred)")
         with _scratch() as scratch:
-            # The PREMIS event and the validation see the same signed bytes seconds apart:
-            # one check each.
-            check = _once_per_content(self.signature_problems)
-            written, package, dossier = self._write(code, scratch, viewer, moment, check)
-            _refuse_invalid(self.validate(written.path, check=check),
-                            "gói không hợp lệ, không nộp lưu")
+            written, package, dossier = self._export(code, scratch, viewer, moment)
+            _refuse_invalid(written.report, "gói không hợp lệ, không nộp lưu")
             rule = self.schedule.for_procedure(dossier.dossier.procedure)
             disposal = rule.retention.disposal_from(dossier.ended_at.date())
             lock_until = _lock_end(disposal, moment, self._permanent_lock)
@@ -479,23 +509,21 @@ def _archivist(viewer: Viewer) -> None:
         raise Forbidden("chỉ người làm lưu trữ (archivists only)")
 
 
+def _counted(items: Iterable[T], total: int,
+             progress: Callable[[int, int], None] | None) -> list[T]:
+    """``items`` as a list, telling ``progress`` of each one as it comes."""
+    done = []
+    for item in items:
+        done.append(item)
+        if progress:
+            progress(len(done), total)
+    return done
+
+
 def _refuse_invalid(report: ValidationReport, refusal: str) -> None:
     if not report.valid:
         problems = "; ".join(p for c in report.checks for p in c.problems)
         raise ArchiveRefused(f"{refusal} (the package is not valid): {problems[:1500]}")
-
-
-def _once_per_content(check: SignatureCheck) -> SignatureCheck:
-    """``check``, run once for each distinct PDF (by SHA-256) within one operation."""
-    seen: dict[str, list[str] | None] = {}
-
-    def once(pdf: bytes) -> list[str] | None:
-        digest = sha256_hex(pdf)
-        if digest not in seen:
-            seen[digest] = check(pdf)
-        return seen[digest]
-
-    return once
 
 
 def _required(text: str, what: str) -> str:

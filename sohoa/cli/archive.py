@@ -65,24 +65,25 @@ def due(everything: Annotated[bool, typer.Option(
 def export(codes: Annotated[list[str], typer.Argument(help="Dossier codes")],
            out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the packages")],
            as_json: JsonOption = False) -> None:
-    """Xuất gói nộp lưu (BagIt, E-ARK CSIP) cho từng hồ sơ vào thư mục OUT."""
-    written = []
+    """Xuất gói nộp lưu (BagIt, E-ARK CSIP) cho từng hồ sơ vào thư mục OUT và kiểm tra
+    từng gói vừa xuất. Exit code 1 when any package is not valid."""
     with calling(as_json) as services, counted_progress(not as_json, "Xuất gói") as progress:
-        for done, code in enumerate(codes):
-            if progress:
-                progress(done, len(codes))
-            package = services.archives.export(code, out, viewer=CLI)
-            written.append({"dossier": code, "path": str(package.path), "files": package.files,
-                            "bytes": package.payload_bytes, "checksum": package.checksum})
         if progress:
-            progress(len(codes), len(codes))
+            progress(0, len(codes))
+        exported = services.archives.export_many(codes, out, viewer=CLI, progress=progress)
     if as_json:
-        print_json(written)
-        return
-    for item in written:
-        console.print(f"{item['dossier']} → {item['path']} ({item['files']} tệp, "
-                      f"{item['bytes']:,} byte, SHA-256 {str(item['checksum'])[:16]}…)",
-                      highlight=False)
+        print_json([{"dossier": code, "path": str(e.path), "files": e.files,
+                     "bytes": e.payload_bytes, "checksum": e.checksum,
+                     "validation": e.report.as_dict()} for code, e in zip(codes, exported, strict=True)])
+    else:
+        for code, e in zip(codes, exported, strict=True):
+            console.print(f"{code} → {e.path} ({e.files} tệp, {e.payload_bytes:,} byte, "
+                          f"SHA-256 {e.checksum[:16]}…)", highlight=False)
+            if not e.report.valid:
+                for line in e.report.lines_vi():
+                    console.print(line, highlight=False, markup=False)
+    if not all(e.report.valid for e in exported):
+        raise typer.Exit(1)
 
 
 @archive_app.command("validate")

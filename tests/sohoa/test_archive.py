@@ -12,12 +12,15 @@ from typing import Any
 import bagit
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 from minio.error import S3Error
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from archive import open_package
-from signing import verify_pdf
+from archive import PdfItem, open_package
+from archive.premis import PREMIS
+from signing import DevPki, TrustServices, verify_pdf
+from sohoa.archiving.checks import PooledChecker
 from sohoa.archiving.models import ArchivalTransfer
 from sohoa.cli.main import app as cli
 from sohoa.services import Services, build_services
@@ -133,6 +136,45 @@ def test_round_trip_export_validate_import_gives_the_same_files_and_metadata(
                                        .read_bytes()) for p in (path, again.path))
     assert record_again["dossier"] == record["dossier"]
     assert record_again["documents"] == record["documents"]
+
+
+def test_several_dossiers_export_at_once_each_package_validated_as_it_is_written(
+        services: Services, anonymous: TestClient, staff: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # REGULATIONS 9.D.27, 9.D.33: two worker processes check the PDFs and signatures
+    monkeypatch.setenv("SOHOA_ARCHIVE_WORKERS", "2")
+    codes = [closed_dossier(services, anonymous, staff) for _ in range(2)]
+    result = _cli("archive", "export", *codes, "-o", str(tmp_path / "out"), "--json")
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    assert [i["dossier"] for i in items] == codes
+    for item in items:
+        report = item["validation"]
+        assert report["valid"] is True, report
+        signatures = next(c for c in report["checks"] if c["name"] == "signatures")
+        assert signatures["checked"] >= 2
+        # The PREMIS validation events record the same checks, one per signed file.
+        premis = etree.parse(str(Path(item["path"]) / "data/metadata/preservation/premis.xml"))
+        outcomes = premis.xpath(
+            "//p:event[p:eventType='digital signature validation']"
+            "/p:eventOutcomeInformation/p:eventOutcome/text()", namespaces={"p": PREMIS})
+        assert outcomes == ["success"] * signatures["checked"]
+
+
+def test_worker_processes_judge_signatures_as_the_service_does(
+        services: Services, anonymous: TestClient, staff: dict[str, str], tmp_path: Path) -> None:
+    code = closed_dossier(services, anonymous, staff)
+    written = services.archives.export(code, tmp_path / "out", viewer=ARCHIVIST)
+    signed = [PdfItem(p, signed=True) for p in sorted(
+        (written.path / "data/representations/preservation/data").glob("*.signed.pdf"))]
+    assert signed
+    stranger = DevPki(tmp_path / "other-pki")  # a root this system's signers never used
+    untrusted = TrustServices(trust_roots=tuple(stranger.trust_roots()))
+    with PooledChecker(services.trust, 2) as trusting, PooledChecker(untrusted, 2) as wary:
+        assert trusting.check(signed) == services.archives.checker.check(signed)
+        assert all(v.signatures == [] for v in trusting.check(signed))
+        refused = wary.check(signed)
+    assert all(v.signatures and "chữ ký" in v.signatures[0] for v in refused), refused
 
 
 def test_an_open_dossier_cannot_be_exported(services: Services, anonymous: TestClient,
