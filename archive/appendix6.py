@@ -52,6 +52,10 @@ class FieldProblem:
     def __str__(self) -> str:
         return f"{self.where}: {self.field}: {self.message}"
 
+    def as_dict(self) -> dict[str, str]:
+        """As error bodies list problems (API and CLI ``--json``)."""
+        return {"code": self.field, "where": self.where, "message": self.message}
+
 
 @dataclass(frozen=True)
 class DocumentMetadata:

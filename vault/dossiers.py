@@ -9,7 +9,7 @@ database's unique constraint stands behind it.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,8 @@ from .counters import next_value
 from .models import Agency, Dossier, Owner
 
 _CODE = re.compile(r"^(?P<agency>[A-Za-z0-9.]+)-(?P<day>\d{6})-(?P<seq>\d{4})$")
+#: The counter's clock: dates of receipt and of the end of the work are Vietnam dates.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
 MAX_DAILY = 9999
 
 
@@ -55,7 +57,5 @@ def open_dossier(
 
 
 def local_day(moment: datetime) -> date:
-    """The receipt date as the counter sees it: Vietnam time, not UTC."""
-    from datetime import timedelta, timezone
-
-    return moment.astimezone(timezone(timedelta(hours=7))).date()
+    """The date as the counter sees it (receipt, end of the work): Vietnam time, not UTC."""
+    return moment.astimezone(VIETNAM).date()

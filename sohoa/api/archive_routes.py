@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from vault import Role
+from vault.dossiers import local_day
 
 from ..accounts.service import AccountView
 from .auth import role_in, services_of
@@ -37,7 +38,7 @@ def due_list(request: Request, account: DueReader,
              everything: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
     """Dossiers whose work has ended and that are due at the archive (within the 30-day
     notice or overdue); ``all`` lists every ended dossier not transferred yet."""
-    items = services_of(request).archives.due(viewer=account.viewer(), today=_today().date(),
+    items = services_of(request).archives.due(viewer=account.viewer(), today=local_day(_today()),
                                               everything=everything)
     return {"items": [i.as_dict() for i in items]}
 
@@ -133,7 +134,7 @@ def disposal_review(request: Request, account: Archivist) -> dict[str, Any]:
     """Transferred dossiers whose retention has run: what an archivist reviews for
     destruction, with their holds and pending proposals."""
     return {"items": services_of(request).archives.review_list(viewer=account.viewer(),
-                                                               today=_today().date())}
+                                                               today=local_day(_today()))}
 
 
 class NewDisposal(BaseModel):

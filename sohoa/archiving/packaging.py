@@ -36,6 +36,7 @@ from archive.pdfcheck import PdfChecker, PdfItem
 from archive.validate import SIGNED_ROLES
 from retention import RetentionRule
 from vault.archival import ArchivalDocument, ArchivalDossier, ArchivalFile
+from vault.dossiers import local_day
 
 RECORD_FORMAT = "sohoa-archival-record/1"
 #: Roles kept as received (the original representation); every other is a derivative.
@@ -87,7 +88,7 @@ def _split_number(number_symbol: str | None) -> tuple[str | None, str | None]:
 
 def build_package(dossier: ArchivalDossier, context: PackagingContext) -> DossierPackage:
     record = dossier.dossier
-    ended = dossier.ended_at.date()
+    ended = local_day(dossier.ended_at)  # the day as the counter sees it, like received_on
     notation = file_notation(record.code)
     documents = _chronological(dossier.documents)
     organisation = Agent("org:" + record.agency, dossier.agency_name, "organization")
@@ -224,7 +225,7 @@ def _record_json(dossier: ArchivalDossier, packaged: list[PackagedDocument],
                         ended_at=dossier.ended_at.astimezone(UTC).isoformat())
     return {"format": RECORD_FORMAT, "dossier": dossier_data, "documents": docs,
             "retention": {**rule.as_dict(), "disposal_from": _iso(
-                rule.retention.disposal_from(dossier.ended_at.date()))}}
+                rule.retention.disposal_from(local_day(dossier.ended_at)))}}
 
 
 def _created(doc: ArchivalDocument, role: str, part: int) -> str:

@@ -51,6 +51,7 @@ from storage.encryption import EncryptingBlobStore
 from vault import DossierRecord, Forbidden, InvalidTransition, NotFound, Role, Vault, Viewer
 from vault.archival import ArchivalDossier
 from vault.audit import audit
+from vault.dossiers import VIETNAM, local_day
 from vault.keys import VaultKeyring
 from vault.models import Dossier
 
@@ -158,11 +159,11 @@ class Archives:
         if not everything:
             # transfer_notice_from(ended) <= today  ⇔  ended <= today + notice − 1 year
             latest_end = _ended_by_for_notice(today)
-            cutoff = datetime.combine(latest_end + timedelta(days=1), time(), tzinfo=UTC)
+            cutoff = datetime.combine(latest_end + timedelta(days=1), time(), tzinfo=VIETNAM)
         rows = self.vault.ended_dossiers(viewer=viewer, ended_before=cutoff, limit=limit)
         items = []
         for row in rows:
-            ended = row.ended_at.date()
+            ended = local_day(row.ended_at)
             due, notice = transfer_due(ended), transfer_notice_from(ended)
             state = "overdue" if today > due else "due_soon" if today >= notice else "pending"
             items.append(DueItem(row.code, row.agency, row.procedure, row.status, ended,
@@ -247,7 +248,7 @@ class Archives:
             written, package, dossier = self._export(code, scratch, viewer, moment)
             _refuse_invalid(written.report, "gói không hợp lệ, không nộp lưu")
             rule = self.schedule.for_procedure(dossier.dossier.procedure)
-            disposal = rule.retention.disposal_from(dossier.ended_at.date())
+            disposal = rule.retention.disposal_from(local_day(dossier.ended_at))
             lock_until = _lock_end(disposal, moment, self._permanent_lock)
             storage_vault = f"aip-{uuid.uuid4().hex}"  # 36 characters, as vault names are
             objects = self._store_package(written.path, storage_vault, lock_until)
@@ -437,7 +438,7 @@ class Archives:
             record = DestructionRecord(
                 number=number, agency=dossier.agency.name, dossier_code=dossier.code,
                 file_code=row.file_code, title=row.title, maintenance=row.maintenance,
-                work_ended=dossier.ended_at.date(), disposal_from=due, reason=proposal.reason,
+                work_ended=local_day(dossier.ended_at), disposal_from=due, reason=proposal.reason,
                 decision=decision, proposed_by=proposal.proposed_by, approved_by=viewer.actor,
                 destroyed_at=moment, package_checksum=row.package_checksum,
                 files=tuple((o["path"], o["sha256"], o["size"]) for o in row.objects))
@@ -475,7 +476,7 @@ class Archives:
         dossier = session.get_one(Dossier, row.dossier_id)
         assert dossier.ended_at is not None
         rule = self.schedule.for_procedure(dossier.procedure)
-        return check_disposable(row.dossier_code, rule.retention, dossier.ended_at.date(),
+        return check_disposable(row.dossier_code, rule.retention, local_day(dossier.ended_at),
                                 today, holds=_standing_holds(session, row.dossier_id))
 
     @contextmanager

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from vault import Role, Viewer
+from vault.dossiers import local_day
 
 from ..services import Services
 from .context import CLI, JsonOption, calling
@@ -49,7 +50,7 @@ def due(everything: Annotated[bool, typer.Option(
         as_json: JsonOption = False) -> None:
     """Hồ sơ đến hạn nộp lưu: trong 30 ngày báo trước hoặc quá hạn một năm (9.D.30)."""
     with calling(as_json) as services:
-        items = services.archives.due(viewer=CLI, today=_today().date(), everything=everything)
+        items = services.archives.due(viewer=CLI, today=local_day(_today()), everything=everything)
     if as_json:
         print_json([i.as_dict() for i in items])
         return
@@ -229,7 +230,7 @@ def review(by: ByOption, as_json: JsonOption = False) -> None:
     """Danh mục hồ sơ hết thời hạn bảo quản, để xét hủy."""
     with calling(as_json) as services:
         rows = services.archives.review_list(viewer=_archivist(services, by),
-                                             today=_today().date())
+                                             today=local_day(_today()))
     if as_json:
         print_json(rows)
         return

@@ -24,7 +24,7 @@ def test_bagit_validates_the_bag_and_reads_its_info(tmp_path: Path) -> None:
     _bag(tmp_path, {"a.txt": b"mot", "thư mục/b 100.pdf": b"%PDF-1.7", "c.bin": b""})
     bag = bagit.Bag(str(tmp_path))
     bag.validate()
-    assert bag.version == "1.0"
+    assert bag.version_info == (1, 0)
     assert bag.info["Payload-Oxum"] == "11.3"
     assert bag.info["Source-Organization"] == "UBND phường Bến Nghé"  # one line
     assert set(bag.payload_entries()) == {"data/a.txt", "data/thư mục/b 100.pdf",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,22 @@ def test_round_trip_export_validate_import_gives_the_same_files_and_metadata(
                                        .read_bytes()) for p in (path, again.path))
     assert record_again["dossier"] == record["dossier"]
     assert record_again["documents"] == record["documents"]
+
+
+def test_a_dossier_ended_after_midnight_in_hanoi_ends_on_the_vietnamese_date(
+        services: Services, anonymous: TestClient, staff: dict[str, str],
+        tmp_path: Path) -> None:
+    # REGULATIONS 9.D.31: EndDate is the day the counter saw, as StartDate (received_on) is
+    code = closed_dossier(services, anonymous, staff)
+    at = datetime.combine(NOW.date() - timedelta(days=3), time(17, 30), tzinfo=UTC)
+    vietnam_day = (at + timedelta(hours=7)).date()  # 00:30 the next day in Hà Nội
+    with services.sessions() as session, session.begin():
+        session.execute(update(Dossier).where(Dossier.code == code).values(
+            ended_at=at, received_on=vietnam_day))
+    written = services.archives.export(code, tmp_path / "out", viewer=ARCHIVIST)
+    assert written.report.valid, written.report.lines_vi()
+    meta = open_package(written.path).metadata
+    assert meta.StartDate == meta.EndDate == vietnam_day
 
 
 def test_several_dossiers_export_at_once_each_package_validated_as_it_is_written(
