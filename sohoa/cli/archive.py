@@ -20,7 +20,7 @@ from vault.dossiers import local_day
 
 from ..services import Services
 from .context import CLI, JsonOption, calling
-from .output import console, counted_progress, print_json
+from .output import answer, console, counted_progress, print_json
 
 archive_app = typer.Typer(help="Lưu trữ hồ sơ: nộp lưu, kiểm tra gói, phong tỏa, hủy "
                           "(archiving: transfer, validation, holds, disposal).",
@@ -157,10 +157,7 @@ def restore(code: Annotated[str, typer.Argument(help="Dossier code")],
     """Lấy lại gói đã nộp lưu từ kho lưu trữ (mỗi tệp được đối chiếu mã băm)."""
     with calling(as_json) as services:
         path = services.archives.restore_package(code, out, viewer=_archivist(services, by))
-    if as_json:
-        print_json({"dossier": code, "path": str(path)})
-    else:
-        console.print(f"{code} → {path}", highlight=False)
+    answer(as_json, {"dossier": code, "path": str(path)}, f"{code} → {path}")
 
 
 @archive_app.command("import")
@@ -190,10 +187,8 @@ def hold(code: Annotated[str, typer.Argument(help="Dossier code")],
     """Phong tỏa hồ sơ: không được hủy cho đến khi gỡ (legal hold)."""
     with calling(as_json) as services:
         hold_id = services.archives.place_hold(code, reason, viewer=_archivist(services, by))
-    if as_json:
-        print_json({"dossier": code, "hold": hold_id})
-    else:
-        console.print(f"Đã phong tỏa {code} (lệnh số {hold_id}).", highlight=False)
+    answer(as_json, {"dossier": code, "hold": hold_id},
+           f"Đã phong tỏa {code} (lệnh số {hold_id}).")
 
 
 @archive_app.command("release")
@@ -203,10 +198,8 @@ def release(hold_id: Annotated[int, typer.Argument(help="Hold number")],
     """Gỡ phong tỏa."""
     with calling(as_json) as services:
         services.archives.release_hold(hold_id, reason, viewer=_archivist(services, by))
-    if as_json:
-        print_json({"hold": hold_id, "released": True})
-    else:
-        console.print(f"Đã gỡ lệnh phong tỏa {hold_id}.", highlight=False)
+    answer(as_json, {"hold": hold_id, "released": True},
+           f"Đã gỡ lệnh phong tỏa {hold_id}.")
 
 
 @archive_app.command("holds")
@@ -249,11 +242,8 @@ def propose(code: Annotated[str, typer.Argument(help="Dossier code")],
     with calling(as_json) as services:
         proposal = services.archives.propose_disposal(code, reason,
                                                       viewer=_archivist(services, by))
-    if as_json:
-        print_json({"dossier": code, "disposal": proposal})
-    else:
-        console.print(f"Đề nghị hủy {code}: số {proposal}; chờ người thứ hai phê duyệt.",
-                      highlight=False)
+    answer(as_json, {"dossier": code, "disposal": proposal},
+           f"Đề nghị hủy {code}: số {proposal}; chờ người thứ hai phê duyệt.")
 
 
 @archive_app.command("reject")
@@ -263,10 +253,8 @@ def reject(disposal: Annotated[str, typer.Argument(help="Proposal number")],
     """Không duyệt một đề nghị hủy."""
     with calling(as_json) as services:
         services.archives.reject_disposal(disposal, reason, viewer=_archivist(services, by))
-    if as_json:
-        print_json({"disposal": disposal, "rejected": True})
-    else:
-        console.print(f"Đã từ chối đề nghị hủy {disposal}.", highlight=False)
+    answer(as_json, {"disposal": disposal, "rejected": True},
+           f"Đã từ chối đề nghị hủy {disposal}.")
 
 
 @archive_app.command("approve")
@@ -283,11 +271,9 @@ def approve(disposal: Annotated[str, typer.Argument(help="Proposal number")],
     with calling(as_json) as services:
         done = services.archives.approve_disposal(disposal, decision,
                                                   viewer=_archivist(services, by))
-    if as_json:
-        print_json(done)
-    else:
-        console.print(f"Đã hủy {done['tombstone']['dossier_code']}; biên bản số "
-                      f"{done['record_number']}.", highlight=False)
+    answer(as_json, done,
+           f"Đã hủy {done['tombstone']['dossier_code']}; biên bản số "
+           f"{done['record_number']}.")
 
 
 @archive_app.command("record")

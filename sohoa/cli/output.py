@@ -23,6 +23,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def answer(as_json: bool, data: Any, sentence: str) -> None:
+    """What a command did: ``data`` for ``--json``, else one sentence for a person."""
+    if as_json:
+        print_json(data)
+    else:
+        console.print(sentence, highlight=False)
+
+
 def fail(exc: BaseException, *, as_json: bool = False, exit_code: int = 2) -> NoReturn:
     """Report a refused request or a failure, and exit non-zero."""
     code, message = describe_error(exc)
