@@ -38,6 +38,7 @@ from .keys import (
 from .paper_copy import CertificationBlock, FormalCopy, paper_copy
 from .pki import DEV_MARK, DevPki, KeyPair
 from .qr_data import ConversionData, PublicationData, parse_labelled
+from .receipt import ReceiptLine, ReceiptSlip, receipt_pdf
 from .refresh import add_archive_timestamp, protected_until
 from .revocation import CachingFetcherBackend, RevocationCache
 from .sign import (
@@ -67,9 +68,12 @@ __all__ = [
     "ConversionData",
     "FormalCopy",
     "PublicationData",
+    "ReceiptLine",
+    "ReceiptSlip",
     "certified_copy_request",
     "certified_copy_stamp",
     "paper_copy",
+    "receipt_pdf",
     "parse_labelled",
     "vietnamese_date",
     "DEV_MARK",

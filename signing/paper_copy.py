@@ -114,7 +114,7 @@ def _layer(pages: int, qr_text: str, block: CertificationBlock,
     for index in range(pages):
         doc.add_page()
         if index == 0:
-            _qr(doc, qr_text, MARGIN, MARGIN, QR_SIZE)
+            draw_qr(doc, qr_text, MARGIN, MARGIN, QR_SIZE)
             _statement(doc, block)
         if formal and index == pages - 1:
             _formal_block(doc, formal, block.converted_at)
@@ -122,7 +122,7 @@ def _layer(pages: int, qr_text: str, block: CertificationBlock,
     return bytes(doc.output())
 
 
-def _qr(doc: FPDF, text: str, x: float, y: float, size: float) -> None:
+def draw_qr(doc: FPDF, text: str, x: float, y: float, size: float) -> None:
     """The QR in a ``size`` square at (x, y), its four-module quiet zone inside the square."""
     modules = qr_modules(text)
     module = size / (len(modules) + 8)
@@ -138,7 +138,7 @@ def _statement(doc: FPDF, block: CertificationBlock) -> None:
     width = A4[0] - MARGIN - x
     doc.set_xy(x, MARGIN + 2.0)
     doc.set_font("serif", "B", 10)
-    _line(doc, width, "BẢN CHUYỂN ĐỔI TỪ VĂN BẢN ĐIỆN TỬ SANG VĂN BẢN GIẤY", x)
+    text_line(doc, width, "BẢN CHUYỂN ĐỔI TỪ VĂN BẢN ĐIỆN TỬ SANG VĂN BẢN GIẤY", x)
     doc.set_font("serif", "", 9)
     for text in (
         f"Được xử lý trên hệ thống thông tin: {block.system_name}",
@@ -147,7 +147,7 @@ def _statement(doc: FPDF, block: CertificationBlock) -> None:
         f"Người chuyển đổi: {block.converter}    Thời gian: {vietnam_time(block.converted_at)}",
         "Chữ ký người chuyển đổi: ..............................",
     ):
-        _line(doc, width, text, x)
+        text_line(doc, width, text, x)
 
 
 def _formal_block(doc: FPDF, formal: FormalCopy, when: datetime) -> None:
@@ -159,37 +159,37 @@ def _formal_block(doc: FPDF, formal: FormalCopy, when: datetime) -> None:
     left, right = MARGIN + 2.0, MARGIN + half
     doc.set_xy(left, top + 2.0)
     doc.set_font("serif", "B", 14)
-    _line(doc, half, formal.copy_form.strip().upper(), left, height=6.5)
+    text_line(doc, half, formal.copy_form.strip().upper(), left, height=6.5)
     column_top = doc.get_y() + 1.0
     doc.set_font("serif", "B", 11)
-    _line(doc, half - 4, formal.agency_name.upper(), left)
+    text_line(doc, half - 4, formal.agency_name.upper(), left)
     doc.set_font("serif", "", 11)
-    _line(doc, half - 4, f"Số: {formal.copy_symbol}", left)
+    text_line(doc, half - 4, f"Số: {formal.copy_symbol}", left)
     doc.set_y(doc.get_y() + 3.0)
     doc.set_font("serif", "B", 10)
-    _line(doc, half - 4, "Nơi nhận:", left)
+    text_line(doc, half - 4, "Nơi nhận:", left)
     doc.set_font("serif", "", 9)
     for line in formal.recipient_lines:
-        _line(doc, half - 4, line, left, height=4.0)
+        text_line(doc, half - 4, line, left, height=4.0)
     doc.set_xy(right, column_top)
     doc.set_font("serif", "I", 11)
-    _line(doc, half, f"{formal.place}, {vietnamese_date(when)}", right, align="C")
+    text_line(doc, half, f"{formal.place}, {vietnamese_date(when)}", right, align="C")
     doc.set_font("serif", "B", 11)
-    _line(doc, half, formal.signer_position.upper(), right, align="C")
+    text_line(doc, half, formal.signer_position.upper(), right, align="C")
     doc.set_y(doc.get_y() + 20.0)  # the signature and the agency's seal go here, by hand
-    _line(doc, half, formal.signer_name, right, align="C")
+    text_line(doc, half, formal.signer_name, right, align="C")
 
 
 def _footer(doc: FPDF, block: CertificationBlock, page: int, pages: int) -> None:
     """On every sheet, so that a loose page is still matched to its copy and look-up code."""
     doc.set_xy(MARGIN, A4[1] - MARGIN - FOOTER + 1.5)
     doc.set_font("serif", "", 7)
-    _line(doc, A4[0] - 2 * MARGIN,
+    text_line(doc, A4[0] - 2 * MARGIN,
           f"Bản in từ {block.system_name} · Mã tra cứu {block.lookup_code} · "
           f"Trang {page}/{pages}", MARGIN, align="C")
 
 
-def _line(doc: FPDF, width: float, text: str, x: float, *, height: float = 4.6,
+def text_line(doc: FPDF, width: float, text: str, x: float, *, height: float = 4.6,
           align: str = "L") -> None:
     """Text that wraps within ``width`` starting at ``x``, leaving the cursor below it."""
     doc.set_x(x)

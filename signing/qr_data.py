@@ -73,6 +73,8 @@ class PublicationData(_Labelled):
     document_name: str
     system_name: str
     published_at: datetime
+    #: Ngày hẹn trả kết quả: on receipts only.
+    appointment_on: date | None = None
     valid_until: date | None = None
     validity_scope: str | None = None
     lookup_url: str | None = None
@@ -81,6 +83,7 @@ class PublicationData(_Labelled):
         "dossier_code": "Mã hồ sơ", "procedure_code": "Mã TTHC",
         "owner_id": "Mã định danh", "document_name": "Tên giấy tờ",
         "system_name": "Hệ thống", "published_at": "Thời gian xuất bản",
+        "appointment_on": "Ngày hẹn trả kết quả",
         "valid_until": "Thời hạn hiệu lực", "validity_scope": "Phạm vi hiệu lực",
         "lookup_url": "Tra cứu",
     }

@@ -266,6 +266,18 @@ class Settings(BaseSettings):
     agency_name: str = "Cơ quan thử nghiệm (DEV)"
     default_operator: str = "Cán bộ một cửa"
 
+    # The web UI (issue 7).
+    web_preview_pages: int = Field(
+        default=30, ge=1, le=500, description="Pages drawn on a document screen; the rest "
+        "are downloaded")
+    web_preview_dpi: int = Field(default=96, ge=36, le=300,
+                                 description="Resolution of the page images on screens")
+    hot_folder: Path | None = Field(
+        default=None, description="Folder a networked scanner writes into: one sub-folder "
+        "per staff username (or per agency code); the counter screen offers its files")
+    hot_folder_max_files: int = Field(default=200, ge=1, le=10_000,
+                                      description="Files listed from a hot folder at once")
+
     def operator_key_source(self) -> KeySource | None:
         """The configured operator key, or None for the development PKI."""
         return _key_source(self.operator_key, self.operator_key_secret, self.operator_cert,

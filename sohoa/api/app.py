@@ -14,14 +14,14 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digitize.capture import CaptureRejected
 from vault import RecordIncomplete
 
-from .. import __version__
+from .. import __version__, web
 from ..accounts.limiter import TooManyAttempts
 from ..accounts.service import LoginFailed
 from ..errors import DOMAIN_ERRORS, describe_error, http_status
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(dossier_router)
     app.include_router(admin_router)
     app.include_router(archive_router)
+    web.install(app)
     _install_error_handlers(app)
     app.add_middleware(AccessLog)
     app.add_middleware(RejectNul)
@@ -83,7 +84,7 @@ def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    async def on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    async def on_domain_error(_request: Request, exc: Exception) -> Response:
         code, message = describe_error(exc)
         status = http_status(exc)
         headers = {"Retry-After": "30"} if status == 503 else None
@@ -91,6 +92,11 @@ def _install_error_handlers(app: FastAPI) -> None:
             headers = {"Retry-After": str(exc.retry_after)}
         elif isinstance(exc, LoginFailed):
             headers = {"WWW-Authenticate": "Bearer"}
+        if web.wants_html(_request):
+            problems = ([p.message for p in exc.problems] if isinstance(exc, CaptureRejected)
+                        else [", ".join(exc.missing)] if isinstance(exc, RecordIncomplete)
+                        else None)
+            return web.error_page(_request, status, message, problems)
         body = error_body(code, message)
         if isinstance(exc, RecordIncomplete):
             body["error"]["missing"] = exc.missing
@@ -101,12 +107,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     for kind in DOMAIN_ERRORS:
         app.add_exception_handler(kind, on_domain_error)
 
-    async def on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    async def on_validation_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
             for err in exc.errors()
         )
+        if web.wants_html(_request):
+            return web.error_page(_request, 422, "Yêu cầu không hợp lệ (invalid request)",
+                                  [problems])
         return JSONResponse(
             error_body("invalid_request", f"Yêu cầu không hợp lệ (invalid request): {problems}"),
             status_code=422,
@@ -114,10 +123,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(RequestValidationError, on_validation_error)
 
-    async def on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+    async def on_http_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         code = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
             exc.status_code, "http_error")
+        if web.wants_html(_request) and exc.status_code >= 400:
+            return web.error_page(_request, exc.status_code, str(exc.detail))
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 

@@ -462,6 +462,21 @@ class Archives:
             return {"disposal": disposal_id, "record_number": number,
                     "record_sha256": info.sha256, "tombstone": proposal.tombstone}
 
+    def disposals(self, *, viewer: Viewer, limit: int = 500) -> list[dict[str, Any]]:
+        """Every proposal, newest first: pending ones for a second person to decide, done
+        ones with their destruction record (biên bản hủy)."""
+        _archivist(viewer)
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Disposal, Dossier.code).join(Dossier, Dossier.id == Disposal.dossier_id)
+                .order_by(Disposal.proposed_at.desc()).limit(limit)).all()
+            return [{"id": d.id, "dossier_code": code, "status": d.status, "reason": d.reason,
+                     "proposed_by": d.proposed_by, "proposed_at": d.proposed_at,
+                     "decided_by": d.decided_by, "decided_at": d.decided_at,
+                     "decision": d.decision,
+                     "record_number": (d.tombstone or {}).get("record_number")}
+                    for d, code in rows]
+
     def destruction_record(self, disposal_id: str, *, viewer: Viewer) -> bytes:
         _archivist(viewer)
         with self._sessions() as session:

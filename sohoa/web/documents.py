@@ -1,0 +1,112 @@
+"""What a document screen shows: its pages beside their text, and its signatures.
+
+The file is read from the vault once per view (one entry in the owner's access
+log, with the purpose), its pages are drawn with PDFium and embedded in the page
+as JPEG data URLs; the text of each page is the OCR layer of the same file. Drawing
+is bounded by settings (pages shown, resolution), so a long document cannot make a
+single view expensive.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pypdfium2 as pdfium
+from fastapi.responses import Response
+
+from signing import NotAPdf, verify_pdf
+from vault import DocumentRecord, FileRole, Viewer
+
+from ..services import Services
+from .downloads import attachment
+
+
+@dataclass(frozen=True)
+class PagePreview:
+    number: int
+    image: str  # data: URL
+    text: str
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: DocumentRecord
+    pages: list[PagePreview]
+    #: Pages not drawn because of the ``web_preview_pages`` limit.
+    more_pages: int
+    signatures: dict[str, Any] | None
+    sha256: str
+    variant: str
+
+
+def best_variant(document: DocumentRecord) -> FileRole:
+    """What a person should look at: the signed copy, else the searchable one, else the scan."""
+    for role in (FileRole.SIGNED, FileRole.PDFA, FileRole.ORIGINAL):
+        if document.file(role.value):
+            return role
+    return FileRole.ORIGINAL
+
+
+def view_document(services: Services, document_id: str, *, viewer: Viewer,
+                  purpose: str) -> DocumentView:
+    """Read, draw and check one document for a screen; the read is logged with ``purpose``."""
+    document = services.vault.get_document(document_id, viewer=viewer)
+    variant = best_variant(document)
+    stored = services.vault.read_file(document_id, variant.value, viewer=viewer,
+                                      purpose=purpose)
+    settings = services.settings
+    quality = {page.get("page"): page for page in document.page_quality}
+    pages: list[PagePreview] = []
+    total = document.page_count
+    if stored.media_type == "application/pdf":
+        pdf = pdfium.PdfDocument(stored.data)
+        try:
+            total = len(pdf)
+            for index in range(min(total, settings.web_preview_pages)):
+                page = pdf[index]
+                image = page.render(scale=settings.web_preview_dpi / 72).to_pil()
+                text = page.get_textpage().get_text_range()
+                pages.append(PagePreview(index + 1, _jpeg(image), text.strip(),
+                                         quality.get(index + 1, {}).get("warnings", [])))
+        finally:
+            pdf.close()
+    else:
+        encoded = base64.b64encode(stored.data).decode()
+        pages.append(PagePreview(1, f"data:{stored.media_type};base64,{encoded}", ""))
+    signatures = (signature_summary(services, stored.data, stored.sha256)
+                  if variant is FileRole.SIGNED else None)
+    return DocumentView(document, pages, max(0, total - len(pages)), signatures,
+                        stored.sha256, variant.value)
+
+
+def signature_summary(services: Services, pdf: bytes, sha256: str) -> dict[str, Any]:
+    """The badge and the details behind it; checked once per cache period per file."""
+    cached = services.signature_cache.get(f"web:{sha256}")
+    if cached is not None:
+        return cached
+    try:
+        report = verify_pdf(pdf, services.trust)
+    except NotAPdf as exc:
+        return {"valid": False, "verdict": str(exc), "signatures": []}
+    summary = {"valid": report.valid, "verdict": report.verdict_vi(),
+               "signatures": [{**asdict(s), "lines": s.describe_vi()}
+                              for s in report.signatures]}
+    services.signature_cache.put(f"web:{sha256}", summary)
+    return summary
+
+
+def _jpeg(image: Any) -> str:
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def download(services: Services, document_id: str, variant: FileRole, *, viewer: Viewer,
+             purpose: str) -> Response:
+    """One file of a document, verified and logged, saved by the browser."""
+    stored = services.vault.read_file(document_id, variant.value, viewer=viewer, purpose=purpose)
+    return attachment(stored.data, stored.filename, media_type=stored.media_type)

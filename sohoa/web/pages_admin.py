@@ -1,0 +1,103 @@
+"""The administrator's screens: agencies, staff accounts, the retention schedule, keys.
+
+Administrators manage; they never read document content (``vault.access``), so
+nothing here opens a vault.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from vault import Role
+
+from ..accounts.service import ACCOUNT_ROLES
+from ..services import Services
+from .i18n import gettext as _
+from .render import flash, render
+from .session import AdminUser, services_of
+
+router = APIRouter(prefix="/admin")
+
+
+@router.get("")
+def agencies(request: Request, _account: AdminUser) -> Response:
+    return render(request, "admin/agencies.html", agencies=services_of(request).vault.agencies())
+
+
+@router.post("/agencies")
+def add_agency(request: Request, account: AdminUser,
+               code: Annotated[str, Form(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9.]+$")],
+               name: Annotated[str, Form(min_length=1, max_length=255)],
+               valid_from: Annotated[date | None, Form()] = None) -> Response:
+    services_of(request).vault.add_agency(code, name, valid_from=valid_from, actor=account.actor)
+    return flash(RedirectResponse("/admin", status_code=303),
+                 _("Đã thêm cơ quan %(code)s.", code=code))
+
+
+@router.get("/accounts")
+def accounts(request: Request, _account: AdminUser) -> Response:
+    services = services_of(request)
+    return render(request, "admin/accounts.html", accounts=services.accounts.list(),
+                  roles=ACCOUNT_ROLES, agencies=services.vault.agencies())
+
+
+@router.post("/accounts")
+def add_account(request: Request, _account: AdminUser,
+                username: Annotated[str, Form(min_length=3, max_length=64)],
+                role: Annotated[Role, Form()],
+                display_name: Annotated[str, Form(min_length=1, max_length=255)],
+                password: Annotated[str, Form(min_length=1, max_length=256)],
+                owner: Annotated[str | None, Form(max_length=14)] = None,
+                agency: Annotated[str | None, Form(max_length=32)] = None) -> Response:
+    created = services_of(request).accounts.create(
+        username, role, display_name, password=password, owner=owner or None,
+        agency=agency or None)
+    return flash(RedirectResponse("/admin/accounts", status_code=303),
+                 _("Đã tạo tài khoản %(name)s.", name=created.username))
+
+
+@router.post("/accounts/{username}/state")
+def account_state(request: Request, username: str, _account: AdminUser,
+                  active: Annotated[bool, Form()]) -> Response:
+    changed = services_of(request).accounts.set_active(username, active)
+    message = _("Đã mở khóa tài khoản %(name)s.", name=changed.username) if active else \
+        _("Đã khóa tài khoản %(name)s.", name=changed.username)
+    return flash(RedirectResponse("/admin/accounts", status_code=303), message)
+
+
+@router.get("/retention")
+def retention(request: Request, _account: AdminUser) -> Response:
+    schedule = services_of(request).retention
+    return render(request, "admin/retention.html", schedule=schedule)
+
+
+@router.get("/keys")
+def keys(request: Request, _account: AdminUser) -> Response:
+    services = services_of(request)
+    return render(request, "admin/keys.html", **key_status(services))
+
+
+def key_status(services: Services) -> dict[str, Any]:
+    """Which keys sign and wrap, without any secret: the KEKs in use, and the signing
+    certificates with their validity (configured ones, or the development PKI)."""
+    settings = services.settings
+    signing = []
+    if services.agency_keys is None:
+        cert = services.pki.agency().certificate()
+        signing.append({"use": _("Chữ ký cơ quan"), "source": _("PKI phát triển (CHỈ DÙNG THỬ)"),
+                        "subject": cert.subject.rfc4514_string(),
+                        "not_after": cert.not_valid_after_utc, "dev": True})
+    else:
+        signing.append({"use": _("Chữ ký cơ quan"), "source": services.agency_keys.describe(),
+                        "subject": "", "not_after": None, "dev": False})
+    signing.append({"use": _("Chữ ký cán bộ số hóa"),
+                    "source": services.operator_keys.describe() if services.operator_keys
+                    else _("PKI phát triển (CHỈ DÙNG THỬ)"), "subject": "", "not_after": None,
+                    "dev": services.operator_keys is None})
+    return {"current_kek": settings.key_encryption_keys()[1],
+            "kek_usage": sorted(services.vault_keys.kek_usage().items()), "signing": signing,
+            "trust_dev_root": settings.trust_dev_root}

@@ -1,0 +1,155 @@
+"""The citizen's (or organisation's) vault: find, read, verify, reuse, share, watch.
+
+Everything here is the holder's own: documents in their kho dữ liệu điện tử, the
+applications they make with them (reuse instead of paper, NĐ 45/2020 Art. 4), the
+grants that let an agency read them — revocable at any moment — and every read.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from vault import DocumentRecord, FileRole, InvalidRecordValue
+
+from ..accounts.service import AccountView
+from ..services import Services
+from .documents import download, view_document
+from .i18n import gettext as _
+from .pages_counter import status_name
+from .render import flash, render
+from .session import OwnerUser, services_of
+
+router = APIRouter(prefix="/vault")
+
+KIND_NAMES = {"COMPONENT": "Giấy tờ số hóa", "RESULT": "Kết quả giải quyết"}
+
+
+def _documents(services: Services, account: AccountView) -> list[DocumentRecord]:
+    return services.vault.list_documents(account.vault_owner(), viewer=account.viewer())
+
+
+@router.get("")
+def vault_list(request: Request, account: OwnerUser,
+               q: Annotated[str | None, Query(max_length=200)] = None,
+               doc_type: Annotated[str | None, Query(max_length=64)] = None,
+               dossier: Annotated[str | None, Query(max_length=64)] = None,
+               since: Annotated[date | None, Query()] = None,
+               until: Annotated[date | None, Query()] = None) -> Response:
+    """The vault with search (accents optional) and filters by type, date and dossier."""
+    services = services_of(request)
+    documents = _documents(services, account)
+    if q and q.strip():
+        hits = {h.id for h in services.vault.search(q, viewer=account.viewer(),
+                                                    owner=account.vault_owner(), limit=200)}
+        documents = [d for d in documents if d.id in hits]
+    if doc_type:
+        documents = [d for d in documents if d.doc_type == doc_type]
+    if dossier:
+        documents = [d for d in documents if d.dossier and dossier in d.dossier]
+    if since:
+        documents = [d for d in documents if d.created_at.date() >= since]
+    if until:
+        documents = [d for d in documents if d.created_at.date() <= until]
+    types = sorted({d.doc_type for d in _documents(services, account) if d.doc_type})
+    return render(request, "citizen/vault.html", documents=documents, q=q or "",
+                  doc_type=doc_type or "", dossier=dossier or "", since=since, until=until,
+                  types=types, catalogue=services.catalogue, kinds=KIND_NAMES,
+                  today=datetime.now(UTC).date())
+
+
+@router.get("/documents/{document_id}")
+def document(request: Request, document_id: str, account: OwnerUser) -> Response:
+    services = services_of(request)
+    shown = view_document(services, document_id, viewer=account.viewer(),
+                          purpose=_("chủ sở hữu xem tài liệu"))
+    return render(request, "citizen/document.html", view=shown, catalogue=services.catalogue)
+
+
+@router.get("/documents/{document_id}/file")
+def document_file(request: Request, document_id: str, account: OwnerUser,
+                  variant: FileRole = FileRole.SIGNED) -> Response:
+    return download(services_of(request), document_id, variant, viewer=account.viewer(),
+                    purpose=_("chủ sở hữu tải tài liệu"))
+
+
+@router.get("/apply")
+def apply_form(request: Request, account: OwnerUser,
+               document: Annotated[list[str] | None, Query()] = None) -> Response:
+    services = services_of(request)
+    documents = [d for d in _documents(services, account) if not d.revoked_at]
+    return render(request, "citizen/apply.html", documents=documents,
+                  chosen=set(document or []), agencies=_agencies(services),
+                  procedures=services.vault.procedures.procedures(), preview=None, form={},
+                  days=services.settings.grant_default_days)
+
+
+@router.post("/apply")
+def apply(request: Request, account: OwnerUser,
+          agency: Annotated[str, Form(min_length=1, max_length=32)],
+          procedure: Annotated[str, Form(min_length=1, max_length=255)],
+          purpose: Annotated[str, Form(min_length=1, max_length=500)],
+          documents: Annotated[list[str], Form(min_length=1, max_length=100)],
+          days: Annotated[int, Form(ge=1)],
+          confirm: Annotated[bool, Form()] = False) -> Response:
+    """First the preview (exactly what the agency will read, nothing stored), then, with
+    ``confirm``, the application: a dossier at the agency and a grant it can use."""
+    services = services_of(request)
+    settings = services.settings
+    if days > settings.grant_max_days:
+        raise InvalidRecordValue(_("Chia sẻ tối đa %(days)s ngày.", days=settings.grant_max_days))
+    owner, viewer = account.vault_owner(), account.viewer()
+    if not confirm:
+        shared = services.vault.preview_share(owner, agency, documents, viewer=viewer)
+        return render(request, "citizen/apply.html", documents=[], chosen=set(documents),
+                      agencies=_agencies(services), procedures=[], preview=shared,
+                      form={"agency": agency, "procedure": procedure, "purpose": purpose,
+                            "days": days}, days=days)
+    grant = services.vault.apply_with_documents(
+        owner, agency, documents, procedure=procedure, purpose=purpose,
+        expires_at=datetime.now(UTC) + timedelta(days=days), viewer=viewer)
+    return flash(RedirectResponse("/vault/grants", status_code=303),
+                 _("Đã nộp hồ sơ %(code)s tại %(agency)s; cơ quan được xem các giấy tờ đã chọn.",
+                   code=grant.dossier or "", agency=grant.agency_name))
+
+
+@router.get("/dossiers")
+def my_dossiers(request: Request, account: OwnerUser) -> Response:
+    services = services_of(request)
+    viewer = account.viewer()
+    return render(request, "citizen/dossiers.html",
+                  dossiers=services.vault.find_dossiers(viewer=viewer, limit=200),
+                  notices=services.vault.notices(account.vault_owner(), viewer=viewer, limit=50),
+                  status_name=status_name)
+
+
+@router.get("/grants")
+def grants(request: Request, account: OwnerUser) -> Response:
+    found = services_of(request).vault.grants_of(account.vault_owner(), viewer=account.viewer())
+    return render(request, "citizen/grants.html", grants=found)
+
+
+@router.post("/grants/{grant_id}/revocation")
+def revoke(request: Request, grant_id: str, account: OwnerUser) -> Response:
+    grant = services_of(request).vault.revoke_grant(grant_id, viewer=account.viewer())
+    return flash(RedirectResponse("/vault/grants", status_code=303),
+                 _("Đã thu hồi quyền xem của %(agency)s.", agency=grant.agency_name))
+
+
+@router.get("/access-log")
+def access_log(request: Request, account: OwnerUser,
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    size = 50
+    reads = services_of(request).vault.access_log(account.vault_owner(), viewer=account.viewer(),
+                                                  limit=size + 1, offset=(page - 1) * size)
+    return render(request, "citizen/access_log.html", reads=reads[:size], page=page,
+                  more=len(reads) > size)
+
+
+def _agencies(services: Services) -> list[tuple[str, str]]:
+    today = datetime.now(UTC).date()
+    return [(a.code, a.name) for a in services.vault.agencies()
+            if a.valid_to is None or a.valid_to >= today]

@@ -1,0 +1,272 @@
+"""The counter (Bộ phận Một cửa): receive a dossier, scan its components, review, file.
+
+The officer's day, screen by screen: the agency's dossiers; a new dossier (what the
+vault already holds is attached by itself, so paper is asked only for the rest);
+each component's pages dropped in or taken from the scanner's hot folder, with live
+progress; each document's pages beside their OCR text, with warnings, and its
+record to confirm; the result; the receipt and certified paper copies to print.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from digitize import Progress
+from signing import ReceiptLine, ReceiptSlip, receipt_pdf
+from vault import DossierStatus, FileRole, parse_owner_id
+from vault.casework import NEEDS_REASON, NEXT
+from vault.dossiers import VIETNAM
+
+from .. import certify, counter, record
+from ..accounts.service import AccountView
+from ..api.uploads import read_upload
+from ..casework import ResultFields, issue_result
+from ..jobs import JobNotFound
+from ..presenters import digitisation_record, document_summary
+from ..services import Services
+from . import hot_folder
+from .documents import download, view_document
+from .downloads import attachment
+from .i18n import gettext as _
+from .render import flash, render
+from .session import StaffUser, services_of
+
+router = APIRouter(prefix="/counter")
+
+STATUS_NAMES = {
+    "RECEIVED": "Đã tiếp nhận", "PROCESSING": "Đang giải quyết",
+    "SUPPLEMENT": "Yêu cầu bổ sung", "PARKED": "Tạm dừng", "RETURNED": "Trả lại",
+    "COMPLETED": "Đã có kết quả",
+}
+
+
+def status_name(status: str) -> str:
+    return _(STATUS_NAMES.get(status, status))
+
+
+@router.get("")
+def dossiers(request: Request, account: StaffUser,
+             status: Annotated[DossierStatus | None, Query()] = None,
+             code: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    found = services_of(request).vault.find_dossiers(
+        viewer=account.viewer(), status=status, code=code or None, limit=200)
+    return render(request, "counter/dossiers.html", dossiers=found, status=status,
+                  code=code or "", statuses=STATUS_NAMES, status_name=status_name)
+
+
+@router.get("/dossiers/new")
+def new_dossier(request: Request, _account: StaffUser) -> Response:
+    procedures = services_of(request).vault.procedures.procedures()
+    return render(request, "counter/new.html", procedures=procedures)
+
+
+@router.post("/dossiers")
+def open_dossier(request: Request, account: StaffUser,
+                 owner: Annotated[str, Form(max_length=20)],
+                 procedure: Annotated[str, Form(max_length=255)],
+                 due_on: Annotated[date | None, Form()] = None) -> Response:
+    services = services_of(request)
+    viewer = account.viewer()
+    dossier = services.vault.open_case(
+        viewer.agency or "", parse_owner_id(owner.strip()), procedure=procedure, viewer=viewer,
+        due_on=due_on, reuse_days=services.settings.reuse_grant_days)
+    return RedirectResponse(f"/counter/dossiers/{dossier.code}?opened=1", status_code=303)
+
+
+@router.get("/dossiers/{code}")
+def dossier(request: Request, code: str, account: StaffUser,
+            opened: bool = False) -> Response:
+    services = services_of(request)
+    viewer = account.viewer()
+    found = services.vault.dossier(code, viewer=viewer)
+    procedure = services.vault.procedures.find(found.procedure or "")
+    documents = {d.id: d for d in services.vault.list_documents(parse_owner_id(found.owner),
+                                                                  viewer=viewer)}
+    linked = [d for d in documents.values() if d.dossier == code]
+    reasons = [r for r in services.vault.procedures.reasons()]
+    return render(
+        request, "counter/dossier.html", dossier=found, procedure=procedure,
+        documents=documents, linked=linked, opened=opened,
+        next_statuses=sorted(NEXT.get(DossierStatus(found.status), ()), key=lambda s: s.value),
+        needs_reason=NEEDS_REASON, reasons=reasons, status_name=status_name,
+        doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account))
+
+
+@router.post("/dossiers/{code}/scans")
+async def scan(request: Request, code: str, account: StaffUser,
+               component: Annotated[str, Form(max_length=64)],
+               files: Annotated[list[UploadFile] | None, File()] = None,
+               hot: Annotated[list[str] | None, Form()] = None,
+               title: Annotated[str | None, Form(max_length=500)] = None,
+               declared_pages: Annotated[int | None, Form(ge=1)] = None,
+               force: Annotated[bool, Form()] = False,
+               reuse_reason: Annotated[str | None, Form(max_length=500)] = None) -> Response:
+    """Check the pages now (a refusal is shown at once, nothing stored), then OCR, sign and
+    file them in a job whose progress the screen follows."""
+    services = services_of(request)
+    limits = services.settings.intake_limits
+    received = [(u.filename or "scan", await read_upload(u, limits.max_file_bytes))
+                for u in files or [] if u.filename]
+    taken = await run_in_threadpool(hot_folder.take, services, account, hot or [])
+    received.extend(taken.files)
+    if not received:
+        return render(request, "_error.html", status_code=422,
+                      message=_("Chưa chọn tệp nào để quét."), problems=[])
+    dossier = await run_in_threadpool(services.vault.dossier, code, viewer=account.viewer())
+    batch = await run_in_threadpool(
+        counter.prepare, services, received, owner=dossier.owner, dossier=code,
+        operator=account.display_name, title=title or None, declared_pages=declared_pages,
+        force=force, component=component, reuse_reason=reuse_reason or None,
+        viewer=account.viewer())
+
+    def work(report: Progress) -> dict[str, Any]:
+        records = counter.run(services, batch, actor=account.actor, progress=report)
+        taken.done()
+        return {"documents": [document_summary(r, services.vault.required_fields)
+                              for r in records]}
+
+    job = services.jobs.submit("digitize", work, total=batch.pages,
+                               owner_identifier=batch.owner.value, requested_by=account.id)
+    return render(request, "counter/_job.html", job=job, dossier_code=code)
+
+
+@router.get("/jobs/{job_id}")
+def job(request: Request, job_id: str, account: StaffUser,
+        dossier_code: Annotated[str, Query(max_length=64)] = "") -> Response:
+    try:
+        found = services_of(request).jobs.get(job_id, requested_by=account.id)
+    except JobNotFound:
+        return render(request, "_error.html", status_code=404,
+                      message=_("Không tìm thấy công việc này."), problems=[])
+    return render(request, "counter/_job.html", job=found, dossier_code=dossier_code)
+
+
+@router.get("/documents/{document_id}")
+def review(request: Request, document_id: str, account: StaffUser) -> Response:
+    services = services_of(request)
+    shown = view_document(services, document_id, viewer=account.viewer(),
+                          purpose=_("cán bộ xem xét tài liệu của hồ sơ"))
+    return render(request, "counter/review.html", view=shown,
+                  record=digitisation_record(shown.document, services.vault.required_fields),
+                  doc_types=services.catalogue)
+
+
+@router.get("/documents/{document_id}/file")
+def document_file(request: Request, document_id: str, account: StaffUser,
+                  variant: FileRole = FileRole.SIGNED) -> Response:
+    return download(services_of(request), document_id, variant, viewer=account.viewer(),
+                    purpose=_("cán bộ tải tài liệu của hồ sơ"))
+
+
+RECORD_FIELDS = ("doc_type_code", "doc_name", "number_symbol", "issue_date", "issuing_body",
+                 "summary", "valid_until", "validity_scope", "signer_name", "signer_position")
+
+
+@router.post("/documents/{document_id}/record")
+async def save_record(request: Request, document_id: str, account: StaffUser) -> Response:
+    """Confirm or correct the record; a complete record is coded and stored (CODED → STORED).
+    Empty fields keep their value; the required ones still empty are named."""
+    form = await request.form()
+    changes: dict[str, Any] = {}
+    for name in RECORD_FIELDS:
+        value = form.get(name)
+        if isinstance(value, str) and value.strip():
+            changes[name] = value.strip()
+    services = services_of(request)
+    await run_in_threadpool(record.save, services, document_id, changes,
+                            viewer=account.viewer())
+    return flash(RedirectResponse(f"/counter/documents/{document_id}", status_code=303),
+                 _("Đã lưu thông tin tài liệu."))
+
+
+@router.post("/dossiers/{code}/opinions")
+def opinion(request: Request, code: str, account: StaffUser,
+            text: Annotated[str, Form(min_length=1, max_length=4000)],
+            official: Annotated[str, Form(min_length=1, max_length=100)],
+            position: Annotated[str | None, Form(max_length=100)] = None) -> Response:
+    services_of(request).vault.add_opinion(code, text=text, official=official,
+                                           position=position or None, viewer=account.viewer())
+    return _back(code, _("Đã ghi ý kiến."))
+
+
+@router.post("/dossiers/{code}/results")
+async def result(request: Request, code: str, account: StaffUser,
+                 file: Annotated[UploadFile, File()],
+                 title: Annotated[str, Form(min_length=1, max_length=500)],
+                 doc_type: Annotated[str, Form(min_length=1, max_length=64)],
+                 number_symbol: Annotated[str, Form(min_length=1, max_length=64)],
+                 valid_until: Annotated[date | None, Form()] = None,
+                 signer_name: Annotated[str | None, Form(max_length=100)] = None,
+                 signer_position: Annotated[str | None, Form(max_length=100)] = None) -> Response:
+    services = services_of(request)
+    data = await read_upload(file, services.settings.max_file_bytes)
+    fields = ResultFields(title=title, doc_type=doc_type, number_symbol=number_symbol,
+                          valid_until=valid_until, signer_name=signer_name or None,
+                          signer_position=signer_position or None)
+    await run_in_threadpool(issue_result, services, code, data, fields, viewer=account.viewer(),
+                            filename=file.filename or "ket-qua.pdf")
+    return _back(code, _("Đã ký số và lưu kết quả vào kho của công dân."))
+
+
+@router.post("/dossiers/{code}/transitions")
+def transition(request: Request, code: str, account: StaffUser,
+               to: Annotated[DossierStatus, Form()],
+               reason_code: Annotated[str | None, Form(max_length=64)] = None,
+               notice: Annotated[str | None, Form(max_length=2000)] = None) -> Response:
+    services_of(request).vault.transition(code, to, viewer=account.viewer(),
+                                          reason_code=reason_code or None, notice=notice or None)
+    return _back(code, _("Hồ sơ đã chuyển sang: %(status)s.", status=status_name(to.value)))
+
+
+@router.get("/dossiers/{code}/receipt.pdf")
+def receipt(request: Request, code: str, account: StaffUser) -> Response:
+    """The receipt slip with its QR, to print and hand to the citizen."""
+    services = services_of(request)
+    found = services.vault.dossier(code, viewer=account.viewer())
+    return attachment(receipt_pdf(_slip(services, found, account)), f"bien-nhan-{code}.pdf",
+                      inline=True)
+
+
+@router.post("/documents/{document_id}/paper-copy")
+def paper_copy(request: Request, document_id: str, account: StaffUser) -> Response:
+    """A certified paper copy (electronic → paper) with its look-up code, to print."""
+    services = services_of(request)
+    conversion, pdf = certify.print_copy(services, document_id, converter=account.display_name,
+                                         viewer=account.viewer())
+    return attachment(pdf, f"ban-giay-{conversion.code}.pdf", inline=True)
+
+
+@router.get("/hot-folder")
+def hot_folder_page(request: Request, account: StaffUser) -> Response:
+    services = services_of(request)
+    return render(request, "counter/hot_folder.html",
+                  configured=services.settings.hot_folder is not None,
+                  folder=hot_folder.folder_of(services, account),
+                  files=hot_folder.waiting(services, account))
+
+
+def _slip(services: Services, found: Any, account: AccountView) -> ReceiptSlip:
+    procedure = services.vault.procedures.find(found.procedure or "")
+    how = {"VAULT": "lấy từ kho dữ liệu, không nộp bản giấy", "SCAN": "bản giấy, đã số hóa",
+           "DOCUMENT": "tài liệu điện tử"}
+    lines = tuple(ReceiptLine(c.name, how.get(c.source or "", "chưa nộp"))
+                  for c in found.components)
+    received = next((h.at for h in found.history), datetime.now(UTC))
+    agency = next((a.name for a in services.vault.agencies() if a.code == found.agency),
+                  services.settings.agency_name)
+    return ReceiptSlip(
+        agency_name=agency, dossier_code=found.code,
+        procedure=f"{procedure.name} ({procedure.code})" if procedure else found.procedure or "",
+        owner_id=found.owner, received_at=received.astimezone(VIETNAM), due_on=found.due_on,
+        officer=account.display_name, components=lines,
+        system_name=services.settings.system_name,
+        lookup_url=f"{services.settings.public_url.rstrip('/')}/vault/dossiers")
+
+
+def _back(code: str, notice: str) -> Response:
+    return flash(RedirectResponse(f"/counter/dossiers/{code}", status_code=303), notice)

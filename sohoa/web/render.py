@@ -1,0 +1,98 @@
+"""Templates: one Jinja2 environment, autoescaped, with the UI's language and formats.
+
+Dates are shown as people at a Vietnamese counter write them (dd/mm/yyyy, times in
+Vietnam time), whatever the server's clock says; sizes in kB/MB.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, unquote
+
+from babel.dates import format_date, format_datetime
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from vault import mask_id
+from vault.dossiers import VIETNAM
+
+from .. import __version__
+from . import i18n
+from .i18n import LANGUAGES, gettext, ngettext
+from .menus import nav, role_name
+
+
+def _day(value: date | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_date(value, "dd/MM/yyyy")
+
+
+def _moment(value: datetime | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(value, "HH:mm dd/MM/yyyy", tzinfo=VIETNAM)
+
+
+def _size(value: int) -> str:
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.0f} kB"
+    return f"{value / 1024 / 1024:.1f} MB"
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("sohoa.web", "templates"),
+                      autoescape=select_autoescape(["html"]),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(day=_day, moment=_moment, size=_size, masked=mask_id)
+    env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name)
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def language_of(request: Request) -> str:
+    return i18n.negotiate(request.cookies.get(i18n.COOKIE))
+
+
+FLASH_COOKIE = "sohoa_flash"
+
+
+def flash(response: Response, message: str) -> Response:
+    """A one-time message for the next page ("saved", "moved on"): in a cookie, not the URL,
+    so nobody can make a link that shows someone else a message of their choosing."""
+    response.set_cookie(FLASH_COOKIE, quote(message), max_age=60, httponly=True,
+                        samesite="lax", path="/")
+    return response
+
+
+def render(request: Request, template: str, status_code: int = 200,
+           headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    """The page ``template`` in the request's language, with the user, the CSRF token and
+    any one-time message."""
+    language = language_of(request)
+    message = unquote(request.cookies.get(FLASH_COOKIE, ""))[:500]
+    with i18n.speaking(language):
+        html = ENVIRONMENT.get_template(template).render(
+            request=request, lang=language, account=getattr(request.state, "account", None),
+            csrf=getattr(request.state, "csrf", ""), settings=request.app.state.services.settings,
+            flashed=message, **context)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if message and not request.headers.get("HX-Request"):
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def static_root() -> str:
+    return str(resources.files(__package__).joinpath("static"))
