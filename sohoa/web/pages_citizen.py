@@ -37,10 +37,11 @@ def vault_list(request: Request, account: OwnerUser,
                q: Annotated[str | None, Query(max_length=200)] = None,
                doc_type: Annotated[str | None, Query(max_length=64)] = None,
                dossier: Annotated[str | None, Query(max_length=64)] = None,
-               since: Annotated[date | None, Query()] = None,
-               until: Annotated[date | None, Query()] = None) -> Response:
+               since_text: Annotated[str, Query(alias="since", max_length=10)] = "",
+               until_text: Annotated[str, Query(alias="until", max_length=10)] = "") -> Response:
     """The vault with search (accents optional) and filters by type, date and dossier."""
     services = services_of(request)
+    since, until = _day(since_text, _("Từ ngày")), _day(until_text, _("Đến ngày"))
     documents = _documents(services, account)
     if q and q.strip():
         hits = {h.id for h in services.vault.search(q, viewer=account.viewer(),
@@ -153,3 +154,14 @@ def _agencies(services: Services) -> list[tuple[str, str]]:
     today = datetime.now(UTC).date()
     return [(a.code, a.name) for a in services.vault.agencies()
             if a.valid_to is None or a.valid_to >= today]
+
+
+def _day(text: str, label: str) -> date | None:
+    """A date field of a filter form: empty is no filter (browsers send ``since=``)."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidRecordValue(_("%(field)s không phải ngày hợp lệ (yyyy-mm-dd).",
+                                   field=label)) from None
