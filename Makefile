@@ -17,7 +17,7 @@ DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper pngquant \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps install lint typecheck bench clean
+.PHONY: run test deps install lint typecheck bench clean screenshots messages
 
 run: install
 	$(BIN)/sohoa serve
@@ -51,6 +51,16 @@ typecheck: install
 
 bench: install
 	$(BIN)/python bench/ocr_pipeline.py
+
+# Screenshots of every main screen, taken by the browser journey test (docs/screenshots/).
+screenshots: install
+	SOHOA_SCREENSHOTS=$(CURDIR)/docs/screenshots OMP_THREAD_LIMIT=1 \
+	  $(BIN)/python -m pytest -q tests/web/test_journey.py
+
+# New or changed UI strings into the English catalogue (then translate the empty ones).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(VENV)/messages.pot -d sohoa/web/locale -l en
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -27,8 +27,8 @@ DEFAULT = "vi"
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 COOKIE = "sohoa_lang"
 
-_current: ContextVar[NullTranslations] = ContextVar("sohoa_translations",
-                                                    default=NullTranslations())
+_current: ContextVar[NullTranslations | None] = ContextVar("sohoa_translations", default=None)
+_IDENTITY = NullTranslations()
 
 
 @cache
@@ -64,13 +64,18 @@ def speaking(language: str) -> Iterator[None]:
 
 def gettext(message: str, **values: Any) -> str:
     """The message in the current language, with ``%(name)s`` placeholders filled."""
-    text = _current.get().gettext(message)
+    text = (_current.get() or _IDENTITY).gettext(message)
     return text % values if values else text
 
 
 def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
-    text = _current.get().ngettext(singular, plural, n)
+    text = (_current.get() or _IDENTITY).ngettext(singular, plural, n)
     return text % {"num": n, **values}
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 — the gettext convention for "mark only"
+    """Mark a message for extraction where it is defined; it is translated where shown."""
+    return message

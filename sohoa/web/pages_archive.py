@@ -25,6 +25,7 @@ from vault.dossiers import local_day
 from ..jobs import JobNotFound
 from ..services import Services
 from .downloads import attachment
+from .i18n import N_
 from .i18n import gettext as _
 from .pages_counter import status_name
 from .render import flash, render
@@ -32,7 +33,7 @@ from .session import ArchivistUser, services_of
 
 router = APIRouter(prefix="/archive")
 
-STATE_NAMES = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "pending": "Chưa đến hạn"}
+STATE_NAMES = {"overdue": N_("Quá hạn"), "due_soon": N_("Sắp đến hạn"), "pending": N_("Chưa đến hạn")}
 
 
 def exports_root(services: Services) -> Path:

@@ -32,6 +32,7 @@ from ..services import Services
 from . import hot_folder
 from .documents import download, view_document
 from .downloads import attachment
+from .i18n import N_
 from .i18n import gettext as _
 from .render import flash, render
 from .session import StaffUser, services_of
@@ -39,9 +40,9 @@ from .session import StaffUser, services_of
 router = APIRouter(prefix="/counter")
 
 STATUS_NAMES = {
-    "RECEIVED": "Đã tiếp nhận", "PROCESSING": "Đang giải quyết",
-    "SUPPLEMENT": "Yêu cầu bổ sung", "PARKED": "Tạm dừng", "RETURNED": "Trả lại",
-    "COMPLETED": "Đã có kết quả",
+    "RECEIVED": N_("Đã tiếp nhận"), "PROCESSING": N_("Đang giải quyết"),
+    "SUPPLEMENT": N_("Yêu cầu bổ sung"), "PARKED": N_("Tạm dừng"), "RETURNED": N_("Trả lại"),
+    "COMPLETED": N_("Đã có kết quả"),
 }
 
 
@@ -88,10 +89,12 @@ def dossier(request: Request, code: str, account: StaffUser,
     documents = {d.id: d for d in services.vault.list_documents(parse_owner_id(found.owner),
                                                                   viewer=viewer)}
     linked = [d for d in documents.values() if d.dossier == code]
+    #: The owner's other documents this agency may read: shared with it for this dossier.
+    shared = [d for d in documents.values() if d.dossier != code]
     reasons = [r for r in services.vault.procedures.reasons()]
     return render(
         request, "counter/dossier.html", dossier=found, procedure=procedure,
-        documents=documents, linked=linked, opened=opened,
+        documents=documents, linked=linked, shared=shared, opened=opened,
         next_statuses=sorted(NEXT.get(DossierStatus(found.status), ()), key=lambda s: s.value),
         needs_reason=NEEDS_REASON, reasons=reasons, status_name=status_name,
         doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account))
