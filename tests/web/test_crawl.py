@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -106,3 +108,41 @@ def test_no_server_error_anywhere_a_role_can_reach(seeded: Site, username: str) 
                 "congdan": "/vault/documents/", "luutru.an": "/holds",
                 "luutru.binh": "/holds", "quantri": "/admin/keys"}[username]
     assert any(expected in path for path in seen), f"{username} reached only {sorted(seen)}"
+
+
+def _screen_routes(site: Site) -> list[tuple[str, str]]:
+    from fastapi.routing import APIRoute
+
+    from sohoa.api import create_app
+
+    def walk(routes: list[Any], prefix: str) -> Iterator[tuple[str, str]]:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                yield from ((m, prefix + route.path) for m in route.methods if m != "HEAD")
+            elif hasattr(route, "original_router"):  # FastAPI's included routers
+                yield from walk(route.original_router.routes,
+                                prefix + route.include_context.prefix)
+
+    return [(m, p) for m, p in walk(create_app(services=site.services).routes, "")
+            if p.startswith(AREAS)]
+
+
+def test_every_screen_needs_a_login_and_the_right_role(seeded: Site) -> None:
+    """No screen route answers anyone without logging in; none answers a citizen outside
+    /vault (the role that must see the least of the others' areas)."""
+    routes = _screen_routes(seeded)
+    assert len(routes) > 30
+    with httpx.Client(base_url=seeded.url, timeout=60) as anonymous, \
+            httpx.Client(base_url=seeded.url, timeout=60) as citizen:
+        citizen.post("/login", data={"username": "congdan", "password": PASSWORD})
+        for method, path in routes:
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            answer = anonymous.request(method, url)
+            assert answer.status_code == 303, (method, path, answer.status_code)
+            assert answer.headers["location"].startswith("/login?next=")
+            if not path.startswith("/vault"):
+                csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', citizen.get("/vault").text)
+                assert csrf
+                refused = citizen.request(method, url, data={"csrf": csrf.group(1)}
+                                          if method == "POST" else None)
+                assert refused.status_code in (403, 422), (method, path, refused.status_code)
