@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from digitize import Progress
 from signing import ReceiptLine, ReceiptSlip, receipt_pdf
 from vault import DossierStatus, FileRole, parse_owner_id
-from vault.casework import NEEDS_REASON, NEXT
+from vault.casework import NEXT
 from vault.dossiers import VIETNAM
 
 from .. import certify, counter, record
@@ -91,12 +91,11 @@ def dossier(request: Request, code: str, account: StaffUser,
     linked = [d for d in documents.values() if d.dossier == code]
     #: The owner's other documents this agency may read: shared with it for this dossier.
     shared = [d for d in documents.values() if d.dossier != code]
-    reasons = [r for r in services.vault.procedures.reasons()]
     return render(
         request, "counter/dossier.html", dossier=found, procedure=procedure,
         documents=documents, linked=linked, shared=shared, opened=opened,
         next_statuses=sorted(NEXT.get(DossierStatus(found.status), ()), key=lambda s: s.value),
-        needs_reason=NEEDS_REASON, reasons=reasons, status_name=status_name,
+        reasons=services.vault.procedures.reasons(), status_name=status_name,
         doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account))
 
 

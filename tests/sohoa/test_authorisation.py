@@ -16,12 +16,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from sohoa.api import create_app
 from sohoa.services import Services
+from tests.routes import served_routes
 from tests.sohoa.conftest import login, make_account
 from vault import FileRole, NewFile, Role, Viewer, parse_owner_id
 from vault.access import access_to, visible_documents
@@ -313,17 +313,8 @@ PUBLIC = {
 
 
 def _routes(services: Services) -> set[tuple[str, str]]:
-    """Every (method, path) served, routers included by the app walked into."""
-
-    def walk(routes: list[Any], prefix: str) -> Iterator[tuple[str, str]]:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                yield from ((m, prefix + route.path) for m in route.methods if m != "HEAD")
-            elif hasattr(route, "original_router"):  # FastAPI's included routers
-                yield from walk(route.original_router.routes,
-                                prefix + route.include_context.prefix)
-
-    served = set(walk(create_app(services=services).routes, ""))
+    """Every (method, path) of the API served."""
+    served = served_routes(create_app(services=services))
     assert len(served) > 20, "the route walk found too little: FastAPI's internals changed?"
     # The web screens are a second surface over the same use cases; their log-in and
     # role checks are tested in tests/web/test_crawl.py (every screen route).

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
 
 from sohoa import counter
+from sohoa.api import create_app
 from sohoa.casework import ResultFields, issue_result
 from sohoa.web.menus import home_of
 from tests.inputs import image_bytes, text_page, text_pdf
+from tests.routes import served_routes
 from tests.web.conftest import (
     ACCOUNTS,
     AGENCY_A,
@@ -111,20 +111,8 @@ def test_no_server_error_anywhere_a_role_can_reach(seeded: Site, username: str) 
 
 
 def _screen_routes(site: Site) -> list[tuple[str, str]]:
-    from fastapi.routing import APIRoute
-
-    from sohoa.api import create_app
-
-    def walk(routes: list[Any], prefix: str) -> Iterator[tuple[str, str]]:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                yield from ((m, prefix + route.path) for m in route.methods if m != "HEAD")
-            elif hasattr(route, "original_router"):  # FastAPI's included routers
-                yield from walk(route.original_router.routes,
-                                prefix + route.include_context.prefix)
-
-    return [(m, p) for m, p in walk(create_app(services=site.services).routes, "")
-            if p.startswith(AREAS)]
+    return sorted((m, p) for m, p in served_routes(create_app(services=site.services))
+                  if p.startswith(AREAS))
 
 
 def test_every_screen_needs_a_login_and_the_right_role(seeded: Site) -> None:
