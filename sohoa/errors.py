@@ -32,6 +32,7 @@ from vault import (
     DocumentRevoked,
     DossierMismatch,
     Forbidden,
+    IndicatorError,
     InvalidOwnerId,
     InvalidRecordValue,
     InvalidTransition,
@@ -127,6 +128,8 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "not_a_pdf", str(exc)
     if isinstance(exc, ScheduleError):
         return "invalid_retention_schedule", str(exc)
+    if isinstance(exc, IndicatorError):
+        return "invalid_indicator_file", str(exc)
     if isinstance(exc, MetadataInvalid):
         return "invalid_archive_metadata", str(exc)
     if isinstance(exc, PackageError):

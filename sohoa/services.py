@@ -33,7 +33,7 @@ from signing import (
 )
 from storage import S3Options, open_blob_store
 from storage.encryption import EncryptingBlobStore, LocalKeks
-from vault import ProcedureCatalogue, Vault
+from vault import IndicatorSet, ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
 
 from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
@@ -71,6 +71,8 @@ class Services:
     oidc: OidcLogin | None = None
     #: How long each kind of dossier is kept (issue 6); checked at start-up.
     retention: RetentionSchedule = field(default_factory=RetentionSchedule.load)
+    #: The QĐ 766 group IV formulas the reports score with; checked at start-up.
+    indicators: IndicatorSet = field(default_factory=IndicatorSet.load)
     #: The archive's work: due list, packages, transfers, holds, disposal (issue 6).
     archives: Archives = field(init=False)
     #: Signature checks shown on the public look-up page, by file SHA-256.
@@ -105,6 +107,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     if retention.example:
         log.warning("retention periods come from an EXAMPLE schedule (%s): set "
                     "SOHOA_RETENTION_FILE before archiving", retention.source)
+    indicators = IndicatorSet.load(settings.report_indicators)
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow)
     migrate(engine)
@@ -139,7 +142,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
         trust, accounts(settings, sessions, reads), operator_keys, agency_keys,
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
-        signature_cache=TimedCache(settings.lookup_cache_seconds))
+        indicators=indicators, signature_cache=TimedCache(settings.lookup_cache_seconds))
     services.archives = archives(services, keyring)
     return services
 

@@ -163,6 +163,12 @@ class Settings(BaseSettings):
     retention_file: Path | None = Field(
         default=None, description="Retention schedule (YAML or CSV): how long each kind of "
         "dossier is kept; default: the bundled EXAMPLE (retention/data)")
+    # Reports (issue 7): the digitisation statistics and QĐ 766 group IV.
+    report_indicators: Path | None = Field(
+        default=None, description="YAML file of the QĐ 766 group IV indicators (formulas, "
+        "points, bands); default: the bundled EXAMPLE (vault/data/qd766_group_iv.yaml)")
+    report_max_days: int = Field(
+        default=400, ge=1, le=3660, description="Longest period one report may cover, in days")
     # Archiving (issue 6): where transferred packages are kept, and their App. VI values.
     archive_storage_url: str | None = Field(
         default=None, description="Archival storage: file:///path or s3://bucket (a bucket "

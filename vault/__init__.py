@@ -44,12 +44,19 @@ from .ids import (
     mask_ids_in_text,
     parse_owner_id,
 )
+from .indicators import IndicatorError, IndicatorSet
 from .models import Base, ConversionDirection, DocumentStatus, DossierStatus, FileRole
 from .procedures import Procedure, ProcedureCatalogue, ProcedureCatalogueError
 from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .service import Vault
+from .statistics import DigitisationReport, ReportQuery, ReportRow
 
 __all__ = [
+    "DigitisationReport",
+    "IndicatorError",
+    "IndicatorSet",
+    "ReportQuery",
+    "ReportRow",
     "AgencyCodeExpired",
     "DossierRecord",
     "DossierStatus",

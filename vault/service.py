@@ -54,14 +54,15 @@ from .models import (
 from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .reorganisation import Reorganisation
 from .sharing import Sharing
+from .statistics import Statistics
 
 log = logging.getLogger(__name__)
 
 
-class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archival):
+class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archival, Statistics):
     """Owners, their documents and files; dossier casework, conversions, sharing and custody
     come from the parts it is made of (``casework``, ``conversion_register``, ``sharing``,
-    ``custody``, ``reorganisation``, ``finder``, ``archival``)."""
+    ``custody``, ``reorganisation``, ``finder``, ``archival``, ``statistics``)."""
 
     # -- dossiers -------------------------------------------------------------------------
     def open_dossier(

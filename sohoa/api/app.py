@@ -34,6 +34,7 @@ from .auth import router as auth_router
 from .certify_routes import router as certify_router
 from .dossier_routes import router as dossier_router
 from .oidc_routes import router as oidc_router
+from .report_routes import router as report_router
 from .reuse_routes import router as reuse_router
 from .routes import router
 from .text_guard import RejectNul
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(dossier_router)
     app.include_router(admin_router)
     app.include_router(archive_router)
+    app.include_router(report_router)
     web.install(app)
     _install_error_handlers(app)
     app.add_middleware(AccessLog)

@@ -21,6 +21,8 @@ from ..accounts.tokens import InvalidToken
 from ..services import Services
 
 TOKEN_URL = "/api/v1/auth/token"
+#: The screens keep the same token in this cookie (``sohoa.web.session``).
+SESSION_COOKIE = "sohoa_session"
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 router = APIRouter(tags=["accounts"])
 
@@ -44,6 +46,17 @@ def current_account(request: Request,
 
 
 CurrentAccount = Annotated[AccountView, Depends(current_account)]
+
+
+def reader_account(request: Request,
+                   token: Annotated[str | None, Depends(_bearer)]) -> AccountView:
+    """The bearer token, or the screens' session cookie: for the read-only endpoints the
+    screens link to (a report's CSV). Only GET routes use it, so the cookie, which a
+    browser also sends on links from other sites, can change nothing."""
+    return current_account(request, token or request.cookies.get(SESSION_COOKIE))
+
+
+ReaderAccount = Annotated[AccountView, Depends(reader_account)]
 
 
 async def current_viewer(account: CurrentAccount) -> Viewer:

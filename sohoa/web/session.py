@@ -22,9 +22,10 @@ from vault import Role
 
 from ..accounts.service import AccountView
 from ..accounts.tokens import InvalidToken
+from ..api.auth import SESSION_COOKIE
 from ..services import Services
 
-COOKIE = "sohoa_session"
+COOKIE = SESSION_COOKIE
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 

@@ -156,6 +156,9 @@ ARCHIVIST_NOTHING_YET = _expect(citizen=_both(DENIED), organisation=_both(DENIED
 #: A counter sees what its own agency still owes the archive; the archive sees it all.
 DUE_READERS = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(OK),
                       archivist=_both(OK), admin=_both(DENIED))
+#: Aggregate figures with no citizen in them: staff (their agency), archivists, administrators.
+REPORT_READERS = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(OK),
+                         archivist=_both(OK), admin=_both(OK))
 
 PDF = ("a.pdf", b"not a pdf", "application/pdf")
 NEW_ACCOUNT = {"username": "moi", "role": "citizen", "display_name": "Mới",
@@ -301,6 +304,11 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("GET", "/api/v1/archive/disposals/{disposal_id}/record"): (
         lambda c, h, s: c.get(f"/api/v1/archive/disposals/{uuid.uuid4()}/record", headers=h),
         ARCHIVIST_NOTHING_YET),
+    # Reports (issue 7): staff asking for another agency's figures are refused.
+    ("GET", "/api/v1/reports/digitisation"): (
+        lambda c, h, s: c.get("/api/v1/reports/digitisation", headers=h, params={
+            "since": "2026-01-01", "until": "2026-12-31", "by": "month,counter"}),
+        REPORT_READERS),
 }
 
 #: Routes anyone may call, with no account: what a printed QR or a monitor reaches.
