@@ -60,7 +60,7 @@ screenshots: install
 # New or changed UI strings into the English catalogue (then translate the empty ones).
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o $(VENV)/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i $(VENV)/messages.pot -d sohoa/web/locale -l en
+	$(BIN)/pybabel update -w 100 --no-fuzzy-matching -i $(VENV)/messages.pot -d sohoa/web/locale -l en
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

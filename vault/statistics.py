@@ -15,7 +15,8 @@ million small tuples, well within a report's budget; the range is bounded by the
 caller (``Settings.report_max_days``).
 
 The "counter" is the officer's account: who received the dossier, who filed the
-scan. Counters are desks staffed in turns, so the person is what can be measured.
+scan. Counters are desks staffed in turns, so the person is what can be measured;
+applications made online have no counter and form a row of their own.
 """
 
 from __future__ import annotations
@@ -169,8 +170,12 @@ def _utc_range(query: ReportQuery) -> tuple[datetime, datetime]:
 
 
 def _officer(actor: str | None) -> str | None:
-    """``staff:canbo.an`` → ``canbo.an``: the account name the screens show."""
-    return None if actor is None else actor.split(":", 1)[-1]
+    """``staff:canbo.an`` → ``canbo.an``, the account the screens name; None for an
+    application the owner made online, and for the service's own work: no citizen's
+    account name ever becomes a row of a report."""
+    if actor is None or not actor.startswith(f"{Role.STAFF.value}:"):
+        return None
+    return actor.split(":", 1)[1]
 
 
 class Statistics(VaultStore):

@@ -29,6 +29,7 @@ from .audit import audit_app
 from .context import CLI, CLI_ACTOR, JsonOption, calling
 from .keys import keys_app
 from .output import console, counted_progress, fail, page_progress, print_json
+from .report import report_app
 from .retention import retention_app
 from .search import search_app
 
@@ -52,6 +53,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(search_app, name="search")
 app.add_typer(retention_app, name="retention")
 app.add_typer(archive_app, name="archive")
+app.add_typer(report_app, name="report")
 
 def _read(path: Path) -> bytes:
     try:

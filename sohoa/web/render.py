@@ -12,9 +12,11 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from vault import mask_id
 from vault.dossiers import VIETNAM
@@ -49,12 +51,43 @@ def _size(value: int) -> str:
     return f"{value / 1024 / 1024:.1f} MB"
 
 
+@pass_context
+def _percent(context: Context, rate: float | None) -> str:
+    """0.6818 → "68,2 %" in Vietnamese, "68.2%" in English; no rate → an en dash."""
+    if rate is None:
+        return "–"
+    return format_percent(rate, "#,##0.0 %", locale=context.get("lang", i18n.DEFAULT))
+
+
+@pass_context
+def _number(context: Context, value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=context.get("lang", i18n.DEFAULT))
+
+
+def _duration(seconds: float | None) -> str:
+    """Seconds as people say them: "1 phút 10 giây", "2 giờ 5 phút"."""
+    if seconds is None:
+        return "–"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return gettext("%(h)d giờ %(m)d phút", h=hours, m=minutes)
+    if minutes:
+        return gettext("%(m)d phút %(s)d giây", m=minutes, s=secs)
+    return gettext("%(s)d giây", s=secs)
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("sohoa.web", "templates"),
                       autoescape=select_autoescape(["html"]),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(day=_day, moment=_moment, size=_size, masked=mask_id)
+    env.filters.update(day=_day, moment=_moment, size=_size, masked=mask_id, percent=_percent,
+                       number=_number, duration=_duration)
     env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name)
     return env
 

@@ -118,3 +118,5 @@ OwnerUser = Annotated[AccountView, Depends(role_in(Role.CITIZEN, Role.ORGANISATI
 ArchivistUser = Annotated[AccountView, Depends(role_in(Role.ARCHIVIST))]
 AdminUser = Annotated[AccountView, Depends(role_in(Role.ADMIN))]
 
+#: The reports: aggregate figures, for staff (their agency), archivists and administrators.
+ReportUser = Annotated[AccountView, Depends(role_in(Role.STAFF, Role.ARCHIVIST, Role.ADMIN))]

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from typer.testing import CliRunner
 
 from sohoa.api import create_app
+from sohoa.cli.main import app
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from tests.sohoa.conftest import login, make_account
@@ -271,3 +274,18 @@ def test_working_days_are_weekdays_of_the_period() -> None:
     assert working_days(date(2026, 3, 9), date(2026, 3, 9)) == 1
     assert working_days(date(2026, 3, 9), date(2026, 3, 8)) == 0
     assert working_days(date(2026, 1, 1), date(2026, 12, 31)) == 261
+
+
+def test_the_command_line_prints_and_writes_the_same_report(month_of_work: Services,
+                                                            tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.csv"
+    runner = CliRunner()
+    done = runner.invoke(app, ["report", "digitisation", "--since", "2026-03-01", "--until",
+                               "2026-04-30", "--by", "agency", "--csv", str(out), "--json"])
+    assert done.exit_code == 0, done.output
+    body = json.loads(done.output)
+    assert [(r["agency"], r["received"]) for r in body["rows"]] == [(A, 4), (B, 1)]
+    assert out.read_bytes().decode("utf-8-sig").splitlines()[-1].startswith("total,")
+    refused = runner.invoke(app, ["report", "digitisation", "--since", "2026-04-30",
+                                  "--until", "2026-03-01"])
+    assert refused.exit_code == 2 and "ends before it starts" in refused.output

@@ -4,15 +4,18 @@ A counter officer receives a dossier, drops in three scanned pages, watches them
 being digitised, checks each page beside its text, completes the record, signs the
 result and closes the dossier; the citizen finds the document in her vault, checks
 its signature, reuses it in an application at another ward, and sees that ward's
-read in her access log; an archivist exports and validates the dossier's package.
+read in her access log; an archivist exports and validates the dossier's package;
+the officer and the administrator read the month's figures and download them.
 Every step checks what the person sees on the screen.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -47,6 +50,7 @@ def test_counter_citizen_and_archivist_journey(browser: Browser, site: Site) -> 
     _other_ward_reads(new_page(browser, site), new_code)
     _citizen_sees_the_read(new_page(browser, site, phone=True))
     _archivist_exports(new_page(browser, site), code)
+    _the_month_in_figures(new_page(browser, site))
 
 
 def _counter_receives_and_files(page: Page) -> str:
@@ -212,3 +216,42 @@ def _archivist_exports(page: Page, code: str) -> None:
     assert any(n.endswith("bagit.txt") for n in names)
     assert any(n.endswith("METS.xml") or n.endswith("mets.xml") for n in names), names
     assert sum(n.endswith(".pdf") for n in names) >= 2
+
+
+def _the_month_in_figures(page: Page) -> None:
+    """The ward's own figures for the officer; every ward's, by officer, for the
+    administrator; the CSV link hands over the same numbers (REGULATIONS 62–63)."""
+    log_in(page, "canbo.an")
+    page.get_by_role("link", name="Báo cáo", exact=True).click()
+    expect(page.get_by_role("heading", name="Báo cáo số hóa hồ sơ")).to_be_visible()
+    expect(page.get_by_label("Cơ quan")).to_have_count(0)  # an officer sees her ward only
+    ward = page.locator("#report-table tbody tr")
+    expect(ward).to_have_count(1)
+    # One dossier received and digitised, its result signed: 100 %; its one component
+    # was scanned, not taken from the vault: 0 %; three pages.
+    expect(ward).to_contain_text(AGENCY_A[1])
+    cells = ward.locator("td")
+    expect(cells.nth(2)).to_have_text("1")
+    expect(cells.nth(3)).to_have_text(re.compile(r"^100,0\s?%$"))
+    expect(cells.nth(4)).to_have_text(re.compile(r"^100,0\s?%$"))
+    expect(cells.nth(5)).to_have_text(re.compile(r"^0,0\s?%$"))
+    expect(page.locator("section[aria-labelledby=group-iv]")).to_contain_text("/ 22")
+
+    log_in(page, "quantri")
+    page.get_by_role("link", name="Báo cáo", exact=True).click()
+    page.get_by_label("Nhóm theo").select_option("month,counter")
+    page.get_by_role("button", name="Xem báo cáo").click()
+    rows = page.locator("#report-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="Phạm Minh Đức")).to_contain_text(AGENCY_A[1])
+    other = rows.filter(has_text=AGENCY_B[1])
+    expect(other).to_contain_text("Trực tuyến")  # the citizen applied from home
+    expect(other.locator("td").nth(6)).to_have_text(re.compile(r"^33,3\s?%$"))  # 1 of 3
+    screenshot(page, "12-reports")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải CSV").click()
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    lines = list(csv.DictReader(io.StringIO(text)))
+    assert [line["line"] for line in lines] == ["row", "row", "total"]
+    assert lines[-1]["received"] == "2" and lines[-1]["pages"] == "3"
+    assert [line["counter_name"] for line in lines[:2]] == ["Phạm Minh Đức", ""]
