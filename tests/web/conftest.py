@@ -14,18 +14,23 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from sohoa import counter
 from sohoa.api import create_app
+from sohoa.casework import ResultFields, issue_result
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
+from tests.inputs import image_bytes, text_page, text_pdf
 from tests.sohoa.archive_helpers import write_schedule
-from vault import Role
+from vault import DossierStatus, Role, Viewer, parse_owner_id
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "mat-khau-thu-nghiem-du-dai"
@@ -93,6 +98,44 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+STAFF = Viewer(Role.STAFF, "staff:canbo.an", agency=AGENCY_A[0])
+ARCHIVIST = Viewer(Role.ARCHIVIST, "archivist:luutru.an")
+
+
+@pytest.fixture(scope="module")
+def seeded(site: Site) -> Site:
+    """The site with rows on every screen: a scanned, coded, completed, shared, transferred
+    and held dossier, a result, and a file waiting in the scanner folder. Seeded in a
+    thread of its own: Playwright's sync API keeps an event loop running in this one,
+    and the signing steps start their own."""
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(_seed, site).result()
+    return site
+
+
+def _seed(site: Site) -> None:
+    services = site.services
+    owner = parse_owner_id(CITIZEN_ID)
+    opened = services.vault.open_case(AGENCY_A[0], owner, procedure="TRICHLUC", viewer=STAFF)
+    page = image_bytes(text_page(200), "PNG", 200)
+    batch = counter.prepare(services, [("trang.png", page)], owner=CITIZEN_ID,
+                            dossier=opened.code, component="GTTT", viewer=STAFF)
+    [document] = counter.run(services, batch, actor=STAFF.actor)
+    issue_result(services, opened.code, text_pdf("Trich luc"), ResultFields(
+        title="Trích lục khai sinh", doc_type="GKS", number_symbol="1/2026/TLKS"),
+        viewer=STAFF)
+    services.vault.transition(opened.code, DossierStatus.COMPLETED, viewer=STAFF)
+    citizen = services.accounts.find("congdan").viewer()
+    services.vault.apply_with_documents(
+        owner, AGENCY_B[0], [document.id], procedure="DKKH", purpose="Đăng ký kết hôn",
+        expires_at=datetime.now(UTC) + timedelta(days=30), viewer=citizen)
+    services.archives.transfer(opened.code, viewer=ARCHIVIST)
+    services.archives.place_hold(opened.code, "Thanh tra năm 2026", viewer=ARCHIVIST)
+    scanner = site.data / "scanner" / "canbo.an"
+    scanner.mkdir(parents=True, exist_ok=True)
+    (scanner / "may-quet-001.png").write_bytes(page)
 
 
 @pytest.fixture(scope="session")
