@@ -8,9 +8,10 @@ vault (``vault.access``), so a route cannot forget to filter.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -30,6 +31,21 @@ router = APIRouter(tags=["accounts"])
 def services_of(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
+
+
+def start_session(response: Response, request: Request, token: str,
+                  expires_at: datetime) -> None:
+    """Keep ``token`` as the screens' session: HttpOnly (no script reads it), SameSite=Lax
+    (not sent on other sites' forms), Secure when the site is served over HTTPS."""
+    response.set_cookie(SESSION_COOKIE, token, expires=expires_at, httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https", path="/")
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
 
 
 def current_account(request: Request,

@@ -10,20 +10,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..accounts.limiter import TooManyAttempts
 from ..accounts.service import LoginFailed
+from ..api.auth import safe_next
 from . import i18n, session
+from .i18n import N_
 from .i18n import gettext as _
 from .menus import home_of
 from .render import render
 from .session import Anyone, services_of
 
 router = APIRouter()
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
 
 
 @router.get("/")
@@ -38,9 +33,25 @@ def home(request: Request) -> Response:
     return RedirectResponse(home_of(account.role), status_code=303)
 
 
+#: Why a login through the identity provider came back refused (``oidc_routes``).
+OIDC_ERRORS = {
+    "identity_not_linked": N_("Tài khoản định danh điện tử này chưa được gắn với tài khoản nào "
+                              "của hệ thống. Hãy liên hệ quản trị."),
+    "identity_provider_unavailable": N_("Không kết nối được nhà cung cấp định danh. Hãy thử "
+                                        "lại sau ít phút."),
+    "invalid_owner_id": N_("Nhà cung cấp định danh trả về số định danh không hợp lệ."),
+}
+OIDC_FAILED = N_("Đăng nhập bằng tài khoản định danh điện tử không thành công. Hãy thử lại.")
+
+
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
-    return render(request, "login.html", next=safe_next(next, ""), error=None)
+def login_page(request: Request, next: str | None = None,
+               oidc_error: str | None = None) -> Response:
+    error = None
+    if oidc_error is not None:
+        error = _(OIDC_ERRORS.get(oidc_error, OIDC_FAILED))
+    return render(request, "login.html", status_code=401 if error else 200,
+                  next=safe_next(next, ""), error=error)
 
 
 @router.post("/login")

@@ -148,6 +148,23 @@ def job(request: Request, job_id: str, account: StaffUser,
     return render(request, "counter/_job.html", job=found, dossier_code=dossier_code)
 
 
+#: The digitisation record's fields on the review form (REGULATIONS 46–47), in the order
+#: the paper shows them: name, label, input type. ``owner_id`` is the dossier's.
+RECORD_FIELDS = (
+    ("doc_type_code", N_("Loại giấy tờ"), "select"),
+    ("owner_id", N_("Mã định danh chủ sở hữu"), "fixed"),
+    ("doc_name", N_("Tên giấy tờ"), "text"),
+    ("number_symbol", N_("Số, ký hiệu"), "text"),
+    ("issue_date", N_("Ngày ban hành"), "date"),
+    ("issuing_body", N_("Cơ quan ban hành"), "text"),
+    ("summary", N_("Trích yếu"), "text"),
+    ("valid_until", N_("Có hiệu lực đến"), "date"),
+    ("validity_scope", N_("Phạm vi hiệu lực"), "text"),
+    ("signer_name", N_("Người ký"), "text"),
+    ("signer_position", N_("Chức vụ người ký"), "text"),
+)
+
+
 @router.get("/documents/{document_id}")
 def review(request: Request, document_id: str, account: StaffUser) -> Response:
     services = services_of(request)
@@ -155,7 +172,8 @@ def review(request: Request, document_id: str, account: StaffUser) -> Response:
                           purpose=_("cán bộ xem xét tài liệu của hồ sơ"))
     return render(request, "counter/review.html", view=shown,
                   record=digitisation_record(shown.document, services.vault.required_fields),
-                  doc_types=services.catalogue)
+                  doc_types=services.catalogue, fields=RECORD_FIELDS,
+                  field_names={name: label for name, label, _kind in RECORD_FIELDS})
 
 
 @router.get("/documents/{document_id}/file")
@@ -165,17 +183,13 @@ def document_file(request: Request, document_id: str, account: StaffUser,
                     purpose=_("cán bộ tải tài liệu của hồ sơ"))
 
 
-RECORD_FIELDS = ("doc_type_code", "doc_name", "number_symbol", "issue_date", "issuing_body",
-                 "summary", "valid_until", "validity_scope", "signer_name", "signer_position")
-
-
 @router.post("/documents/{document_id}/record")
 async def save_record(request: Request, document_id: str, account: StaffUser) -> Response:
     """Confirm or correct the record; a complete record is coded and stored (CODED → STORED).
     Empty fields keep their value; the required ones still empty are named."""
     form = await request.form()
     changes: dict[str, Any] = {}
-    for name in RECORD_FIELDS:
+    for name in (name for name, _label, kind in RECORD_FIELDS if kind != "fixed"):
         value = form.get(name)
         if isinstance(value, str) and value.strip():
             changes[name] = value.strip()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -22,7 +21,7 @@ from vault import Role
 
 from ..accounts.service import AccountView
 from ..accounts.tokens import InvalidToken
-from ..api.auth import SESSION_COOKIE
+from ..api.auth import SESSION_COOKIE, start_session
 from ..services import Services
 
 COOKIE = SESSION_COOKIE
@@ -51,9 +50,8 @@ def services_of(request: Request) -> Services:
     return services
 
 
-def start(response: Response, request: Request, token: str, expires_at: datetime) -> None:
-    response.set_cookie(COOKIE, token, expires=expires_at, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+#: Logging in on a screen: the session cookie is set as the identity provider's return does.
+start = start_session
 
 
 def end(response: Response) -> None:

@@ -7,6 +7,8 @@ logs in there" is a form POST naming the subject, as its login page does.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -258,3 +260,51 @@ def test_an_administrator_makes_a_staff_account_that_only_logs_in_through_the_pr
                                 "Khác", "--agency", oidc_services.settings.agency_code,
                                 "--oidc-subject", f"{provider}#canbo-10"])
     assert taken.exit_code != 0 and "identity taken" in taken.output
+
+
+def test_a_login_started_on_the_screens_ends_logged_in_on_them(
+        browser: TestClient, oidc_services: Services, provider: str) -> None:
+    person(provider, "vneid-007", so_dinh_danh=CITIZEN, name="Nguyễn Văn An")
+    page = browser.get("/login?next=/vault/grants")
+    link = re.search(r'href="(/api/v1/auth/oidc/login\?next=[^"]+)"', page.text)
+    assert link, "the login page offers the identity provider"
+    start = browser.get(html.unescape(link.group(1)), follow_redirects=False)
+    answer = requests.post(start.headers["location"], data={"sub": "vneid-007",
+                                                            "action": "authorize"},
+                           allow_redirects=False, timeout=10)
+    back = callback_raw(browser, urlsplit(answer.headers["location"]).query)
+    assert back.status_code == 303 and back.headers["location"] == "/vault/grants"
+    cookie = back.headers["set-cookie"].lower()
+    assert "sohoa_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    grants = browser.get("/vault/grants")
+    assert grants.status_code == 200 and "Nguyễn Văn An" in grants.text
+
+    # Someone the service does not know comes back to the login page with the reason.
+    browser.cookies.clear()
+    person(provider, "vneid-staff", name="Không có tài khoản")
+    start = browser.get(LOGIN, params={"next": "/counter"}, follow_redirects=False)
+    answer = requests.post(start.headers["location"], data={"sub": "vneid-staff",
+                                                            "action": "authorize"},
+                           allow_redirects=False, timeout=10)
+    back = callback_raw(browser, urlsplit(answer.headers["location"]).query)
+    assert back.status_code == 303 and back.headers["location"].startswith("/login?")
+    again = browser.get(back.headers["location"])
+    assert "oidc_error=identity_not_linked" in back.headers["location"]
+    assert again.status_code == 401 and "chưa được gắn với tài khoản nào" in again.text
+    assert "sohoa_session" not in browser.cookies
+
+
+def test_the_screens_next_page_never_leaves_the_site(browser: TestClient,
+                                                     provider: str) -> None:
+    person(provider, "vneid-008", so_dinh_danh=CITIZEN, name="Nguyễn Văn An")
+    start = browser.get(LOGIN, params={"next": "https://evil.example/steal"},
+                        follow_redirects=False)
+    answer = requests.post(start.headers["location"], data={"sub": "vneid-008",
+                                                            "action": "authorize"},
+                           allow_redirects=False, timeout=10)
+    back = callback_raw(browser, urlsplit(answer.headers["location"]).query)
+    assert back.status_code == 303 and back.headers["location"] == "/"
+
+
+def callback_raw(browser: TestClient, query: str) -> Any:
+    return browser.get(f"/api/v1/auth/oidc/callback?{query}", follow_redirects=False)
