@@ -55,7 +55,7 @@ bench: install
 # Screenshots of every main screen, taken by the browser journey test (docs/screenshots/).
 screenshots: install
 	SOHOA_SCREENSHOTS=$(CURDIR)/docs/screenshots OMP_THREAD_LIMIT=1 \
-	  $(BIN)/python -m pytest -q tests/web/test_journey.py
+	  $(BIN)/python -m pytest -q tests/web/test_journey.py tests/web/test_accessibility.py
 
 # New or changed UI strings into the English catalogue (then translate the empty ones).
 messages: install

@@ -8,12 +8,6 @@ from ..accounts.service import AccountView
 from .i18n import gettext as _
 
 
-def role_name(role: Role) -> str:
-    return {Role.CITIZEN: _("Công dân"), Role.ORGANISATION: _("Tổ chức"),
-            Role.STAFF: _("Cán bộ một cửa"), Role.ARCHIVIST: _("Lưu trữ viên"),
-            Role.ADMIN: _("Quản trị"), Role.SYSTEM: _("Hệ thống")}[role]
-
-
 def nav(account: AccountView) -> list[tuple[str, str]]:
     if account.role is Role.STAFF:
         return [("/counter", _("Hồ sơ")), ("/counter/dossiers/new", _("Tiếp nhận hồ sơ")),

@@ -27,7 +27,6 @@ from ..services import Services
 from .downloads import attachment
 from .i18n import N_
 from .i18n import gettext as _
-from .pages_counter import status_name
 from .render import flash, render
 from .session import ArchivistUser, services_of
 
@@ -47,7 +46,7 @@ def due(request: Request, account: ArchivistUser,
                                               today=local_day(datetime.now(UTC)),
                                               everything=everything)
     return render(request, "archive/due.html", items=items, everything=everything,
-                  states=STATE_NAMES, status_name=status_name)
+                  states=STATE_NAMES)
 
 
 @router.post("/exports")

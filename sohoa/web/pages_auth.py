@@ -23,9 +23,6 @@ router = APIRouter()
 
 @router.get("/")
 def home(request: Request) -> Response:
-    token = request.cookies.get(session.COOKIE)
-    if not token:
-        return RedirectResponse("/login", status_code=303)
     try:
         account = session.web_account(request)
     except session.LoginRequired:

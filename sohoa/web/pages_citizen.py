@@ -19,7 +19,6 @@ from ..accounts.service import AccountView
 from ..services import Services
 from .documents import download, view_document
 from .i18n import gettext as _
-from .pages_counter import status_name
 from .render import flash, render
 from .session import OwnerUser, services_of
 
@@ -123,8 +122,7 @@ def my_dossiers(request: Request, account: OwnerUser) -> Response:
     viewer = account.viewer()
     return render(request, "citizen/dossiers.html",
                   dossiers=services.vault.find_dossiers(viewer=viewer, limit=200),
-                  notices=services.vault.notices(account.vault_owner(), viewer=viewer, limit=50),
-                  status_name=status_name)
+                  notices=services.vault.notices(account.vault_owner(), viewer=viewer, limit=50))
 
 
 @router.get("/grants")

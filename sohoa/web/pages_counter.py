@@ -34,21 +34,11 @@ from .documents import download, view_document
 from .downloads import attachment
 from .i18n import N_
 from .i18n import gettext as _
+from .labels import STATUS_NAMES, status_name
 from .render import flash, render
 from .session import StaffUser, services_of
 
 router = APIRouter(prefix="/counter")
-
-STATUS_NAMES = {
-    "RECEIVED": N_("Đã tiếp nhận"), "PROCESSING": N_("Đang giải quyết"),
-    "SUPPLEMENT": N_("Yêu cầu bổ sung"), "PARKED": N_("Tạm dừng"), "RETURNED": N_("Trả lại"),
-    "COMPLETED": N_("Đã có kết quả"),
-}
-
-
-def status_name(status: str) -> str:
-    return _(STATUS_NAMES.get(status, status))
-
 
 @router.get("")
 def dossiers(request: Request, account: StaffUser,
@@ -57,7 +47,7 @@ def dossiers(request: Request, account: StaffUser,
     found = services_of(request).vault.find_dossiers(
         viewer=account.viewer(), status=status, code=code or None, limit=200)
     return render(request, "counter/dossiers.html", dossiers=found, status=status,
-                  code=code or "", statuses=STATUS_NAMES, status_name=status_name)
+                  code=code or "", statuses=STATUS_NAMES)
 
 
 @router.get("/dossiers/new")
@@ -95,7 +85,7 @@ def dossier(request: Request, code: str, account: StaffUser,
         request, "counter/dossier.html", dossier=found, procedure=procedure,
         documents=documents, linked=linked, shared=shared, opened=opened,
         next_statuses=sorted(NEXT.get(DossierStatus(found.status), ()), key=lambda s: s.value),
-        reasons=services.vault.procedures.reasons(), status_name=status_name,
+        reasons=services.vault.procedures.reasons(),
         doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account))
 
 

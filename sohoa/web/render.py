@@ -24,7 +24,8 @@ from vault.dossiers import VIETNAM
 from .. import __version__
 from . import i18n
 from .i18n import LANGUAGES, gettext, ngettext
-from .menus import nav, role_name
+from .labels import role_name, status_name
+from .menus import nav
 
 
 def _day(value: date | str | None) -> str:
@@ -88,7 +89,8 @@ def _environment() -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(day=_day, moment=_moment, size=_size, masked=mask_id, percent=_percent,
                        number=_number, duration=_duration)
-    env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name)
+    env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name,
+                       status_name=status_name)
     return env
 
 

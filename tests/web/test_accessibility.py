@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.web.a11y import contrast_problems, markup_problems
-from tests.web.conftest import ACCOUNTS, CITIZEN_ID, Site, log_in, new_page
+from tests.web.conftest import ACCOUNTS, CITIZEN_ID, Site, log_in, new_page, screenshot
 from vault import Role
 
 pytestmark = pytest.mark.ocr
@@ -100,4 +100,16 @@ def test_every_main_screen_has_readable_contrast(browser: Browser, seeded: Site,
     for path in screens:
         page.goto(path)
         problems += [f"{path}: {p}" for p in contrast_problems(page)]
+        if username in SHOWN and path != "/reports":  # pictured by the journey
+            screenshot(page, f"{SHOWN[username]}-{_slug(path)}")
     assert not problems, problems
+
+
+#: The screens of the archive and the administration, pictured in the README (the
+#: counter's and the citizen's come from the journey).
+SHOWN = {"luutru.an": "13", "quantri": "14"}
+
+
+def _slug(path: str) -> str:
+    parts = [p for p in path.strip("/").split("/") if p and not re.search(r"\d{4}", p)]
+    return "-".join(parts) or "home"
