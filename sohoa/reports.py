@@ -14,7 +14,7 @@ import io
 from datetime import date
 from typing import Any
 
-from vault import DigitisationReport, InvalidRecordValue, ReportQuery, ReportRow, Role, Viewer
+from vault import DigitisationReport, InvalidRecordValue, ReportQuery, ReportRow, Viewer
 
 from .services import Services
 
@@ -38,11 +38,7 @@ def digitisation_report(services: Services, *, since: date, until: date, by: tup
 
 def officer_names(services: Services, report: DigitisationReport) -> dict[str, str]:
     """Display names of the officers the report's rows name (staff accounts only)."""
-    wanted = {row.counter for row in report.rows if row.counter}
-    if not wanted:
-        return {}
-    return {a.username: a.display_name for a in services.accounts.list()
-            if a.role is Role.STAFF and a.username in wanted}
+    return services.accounts.staff_names({row.counter for row in report.rows if row.counter})
 
 
 def report_json(report: DigitisationReport, names: dict[str, str]) -> dict[str, Any]:

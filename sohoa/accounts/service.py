@@ -202,6 +202,15 @@ class Accounts:
             return [AccountView.of(a) for a in session.scalars(
                 select(Account).order_by(Account.role, Account.username))]
 
+    def staff_names(self, usernames: set[str]) -> dict[str, str]:
+        """Display names of the staff accounts among ``usernames`` (a report's officers)."""
+        if not usernames:
+            return {}
+        with self._sessions() as session:
+            return {u: n for u, n in session.execute(
+                select(Account.username, Account.display_name).where(
+                    Account.username.in_(sorted(usernames)), Account.role == Role.STAFF.value))}
+
     def find(self, username: str) -> AccountView:
         with self._sessions() as session:
             return AccountView.of(self._by_username(session, username))
