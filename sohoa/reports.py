@@ -68,7 +68,8 @@ def report_csv(report: DigitisationReport, names: dict[str, str]) -> bytes:
 
 def _csv_line(line: str, row: ReportRow, names: dict[str, str],
               measures: list[str]) -> list[Any]:
-    data, group = row.as_dict(), row.group_iv.as_dict()
+    data = row.as_dict()
+    group = data["group_iv"]
     return ([line, row.month or "", row.agency or "", row.agency_name or "", row.counter or "",
              names.get(row.counter or "", "")]
             + [_cell(data[m]) for m in measures]

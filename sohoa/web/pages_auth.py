@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..accounts.limiter import TooManyAttempts
 from ..accounts.service import LoginFailed
-from ..api.auth import safe_next
+from ..api.auth import safe_next, start_session
 from . import i18n, session
 from .i18n import N_
 from .i18n import gettext as _
@@ -70,7 +70,7 @@ async def login(request: Request, username: Annotated[str, Form(max_length=64)],
                       headers={"Retry-After": str(exc.retry_after)})
     account = services.accounts.account_of(issued.token)
     response = RedirectResponse(safe_next(next, home_of(account.role)), status_code=303)
-    session.start(response, request, issued.token, issued.expires_at)
+    start_session(response, request, issued.token, issued.expires_at)
     return response
 
 

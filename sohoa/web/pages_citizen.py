@@ -7,17 +7,19 @@ grants that let an agency read them — revocable at any moment — and every re
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from vault import DocumentRecord, FileRole, InvalidRecordValue
+from vault.dossiers import local_day
 
 from ..accounts.service import AccountView
 from ..services import Services
 from .documents import download, view_document
+from .forms import form_date
 from .i18n import gettext as _
 from .render import flash, render
 from .session import OwnerUser, services_of
@@ -40,7 +42,7 @@ def vault_list(request: Request, account: OwnerUser,
                until_text: Annotated[str, Query(alias="until", max_length=10)] = "") -> Response:
     """The vault with search (accents optional) and filters by type, date and dossier."""
     services = services_of(request)
-    since, until = _day(since_text, _("Từ ngày")), _day(until_text, _("Đến ngày"))
+    since, until = form_date(since_text, _("Từ ngày")), form_date(until_text, _("Đến ngày"))
     documents = _documents(services, account)
     if q and q.strip():
         hits = {h.id for h in services.vault.search(q, viewer=account.viewer(),
@@ -149,17 +151,8 @@ def access_log(request: Request, account: OwnerUser,
 
 
 def _agencies(services: Services) -> list[tuple[str, str]]:
-    today = datetime.now(UTC).date()
+    today = local_day(datetime.now(UTC))  # an agency's codes end on a Vietnam date
     return [(a.code, a.name) for a in services.vault.agencies()
             if a.valid_to is None or a.valid_to >= today]
 
 
-def _day(text: str, label: str) -> date | None:
-    """A date field of a filter form: empty is no filter (browsers send ``since=``)."""
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidRecordValue(_("%(field)s không phải ngày hợp lệ (yyyy-mm-dd).",
-                                   field=label)) from None

@@ -7,7 +7,7 @@ screen's session: what a head of unit downloads is exactly what the table shows.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +18,7 @@ from vault import InvalidRecordValue, Role
 from vault.dossiers import local_day
 
 from .. import reports
+from .forms import form_date
 from .i18n import N_
 from .i18n import gettext as _
 from .render import render
@@ -35,16 +36,6 @@ GROUPINGS = {
 }
 
 
-def _day(text: str | None, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidRecordValue(_("Ngày %(text)s không hợp lệ (dùng lịch chọn ngày).",
-                                   text=text[:20])) from None
-
-
 @router.get("")
 def report(request: Request, account: ReportUser, since: str | None = None,
            until: str | None = None, by: str = "month,agency",
@@ -52,13 +43,15 @@ def report(request: Request, account: ReportUser, since: str | None = None,
     services = services_of(request)
     today = local_day(datetime.now(UTC))
     agencies = ([] if account.role is Role.STAFF else services.vault.agencies())
-    form: dict[str, Any] = {"since": since or f"{today:%Y-%m}-01", "until": until or
+    first = today.replace(day=1)
+    form: dict[str, Any] = {"since": since or first.isoformat(), "until": until or
                             today.isoformat(), "by": by if by in GROUPINGS else "month,agency",
                             "agency": agency or ""}
     error, found, names = None, None, {}
     try:
         found = reports.digitisation_report(
-            services, since=_day(since, today.replace(day=1)), until=_day(until, today),
+            services, since=form_date(form["since"], _("Từ ngày")) or first,
+            until=form_date(form["until"], _("Đến ngày")) or today,
             by=reports.parse_grouping(form["by"]), agency=form["agency"] or None,
             viewer=account.viewer())
         names = reports.officer_names(services, found)

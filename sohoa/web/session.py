@@ -21,10 +21,9 @@ from vault import Role
 
 from ..accounts.service import AccountView
 from ..accounts.tokens import InvalidToken
-from ..api.auth import SESSION_COOKIE, start_session
+from ..api.auth import SESSION_COOKIE
 from ..services import Services
 
-COOKIE = SESSION_COOKIE
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -50,12 +49,8 @@ def services_of(request: Request) -> Services:
     return services
 
 
-#: Logging in on a screen: the session cookie is set as the identity provider's return does.
-start = start_session
-
-
 def end(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
 
 
 def csrf_token(session_token: str) -> str:
@@ -64,7 +59,7 @@ def csrf_token(session_token: str) -> str:
 
 def web_account(request: Request) -> AccountView:
     """The logged-in account, or a redirect to the login page."""
-    token = request.cookies.get(COOKIE)
+    token = request.cookies.get(SESSION_COOKIE)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if not token:
         raise LoginRequired(target)
@@ -81,7 +76,7 @@ async def check_csrf(request: Request) -> None:
     """Refuse a state-changing request without the session's CSRF token."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    token = request.cookies.get(COOKIE, "")
+    token = request.cookies.get(SESSION_COOKIE, "")
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         form = await request.form()
