@@ -23,7 +23,15 @@ from digitize.capture import (
 from digitize.idcard import CitizenCard
 from digitize.separators import SeparatorMismatch, part_files, split_batch
 from signing import operator_request, sign_pdf
-from vault import DocumentRecord, FileRole, NewFile, OwnerId, Viewer, parse_owner_id
+from vault import (
+    DocumentRecord,
+    DocumentStatus,
+    FileRole,
+    NewFile,
+    OwnerId,
+    Viewer,
+    parse_owner_id,
+)
 
 from . import record as records
 from .services import Services
@@ -166,17 +174,28 @@ def _check_capture(services: Services, groups: list[PreparedGroup], owner: Owner
 
 
 def run(services: Services, batch: PreparedBatch, *, actor: str,
-        progress: Progress | None = None) -> list[DocumentRecord]:
-    """OCR, sign and file each group; progress counts pages across the whole batch."""
+        progress: Progress | None = None, intake_key: str | None = None) -> list[DocumentRecord]:
+    """OCR, sign and file each group; progress counts pages across the whole batch.
+
+    With ``intake_key`` (the job's id) each group is filed under ``key:index``, so a
+    rerun after a crash or a passing fault picks up the groups already filed instead
+    of filing them twice, and goes on with the rest.
+    """
     total, done_before = batch.pages, 0
     done: list[DocumentRecord] = []
-    for group in batch.groups:
+    for index, group in enumerate(batch.groups):
         offset = done_before
 
         def scaled(done: int, _total: int, stage: str, offset: int = offset) -> None:
             if progress:
                 progress(offset + done, total, stage)
 
+        key = f"{intake_key}:{index}" if intake_key else None
+        earlier = services.vault.filed_under(key) if key else None
+        if earlier is not None:
+            done.append(_finish_filed(services, earlier, group, batch, actor=actor))
+            done_before += earlier.page_count
+            continue
         result = digitise(list(group.files), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
         filed = services.vault.file_document(
@@ -184,18 +203,36 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             page_count=result.page_count, operator=batch.operator,
             scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,
             dossier_code=group.dossier, agency_code=batch.agency,
-            page_quality=_with_capture_warnings(result, group.problems),
+            page_quality=_with_capture_warnings(result, group.problems), intake_key=key,
         )
         if group.dossier and group.component:
             services.vault.attach(group.dossier, group.component, filed.id,
                                   viewer=batch.viewer, reason=batch.reuse_reason)
-        done.append(records.extract(services, filed, result.page_texts,
+        if filed.status == DocumentStatus.SCANNED:
+            filed = records.extract(services, filed, result.page_texts,
                                     [page.confidence for page in result.quality], actor=actor,
-                                    doc_name=group.title, cards=group.cards))
+                                    doc_name=group.title, cards=group.cards)
+        done.append(filed)
         done_before += result.page_count
         if progress:
             progress(done_before, total, "stored")
     return done
+
+
+def _finish_filed(services: Services, filed: DocumentRecord, group: PreparedGroup,
+                  batch: PreparedBatch, *, actor: str) -> DocumentRecord:
+    """The steps after filing, for a document an interrupted run filed: attaching is
+    idempotent, and fields are read from the stored text if that had not happened."""
+    if group.dossier and group.component:
+        services.vault.attach(group.dossier, group.component, filed.id,
+                              viewer=batch.viewer, reason=batch.reuse_reason)
+    if filed.status != DocumentStatus.SCANNED:
+        return filed
+    text = services.vault.read_file(filed.id, FileRole.TEXT.value,
+                                    viewer=Viewer.system(actor), purpose="resume digitisation")
+    confidences = [page.get("confidence") for page in filed.page_quality]
+    return records.extract(services, filed, text.data.decode("utf-8").split("\f"), confidences,
+                           actor=actor, doc_name=group.title, cards=group.cards)
 
 
 def _with_capture_warnings(result: DigitisedScan,

@@ -102,6 +102,13 @@ def http_status(exc: BaseException) -> int:
     return 500
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether waiting will likely cure the error: storage, database or a trust service
+    away. A job that hits one is queued again with a growing delay, not failed."""
+    return isinstance(exc, StorageUnavailable | TrustServiceUnavailable | OperationalError
+                      | OidcUnavailable)
+
+
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """``(code, message)`` safe to show: domain messages as they are, others hidden."""
     if isinstance(exc, DigitizeError | VaultError):

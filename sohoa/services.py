@@ -43,8 +43,9 @@ from .accounts.tokens import TokenSigner
 from .archiving.service import Archives
 from .cache import TimedCache
 from .db import make_engine, migrate, read_session_factory, session_factory
-from .errors import describe_error
-from .jobs import JobRunner
+from .errors import describe_error, is_transient
+from .jobs import JobRunner, ThreadJobRunner
+from .jobs.celery_backend import CeleryJobRunner, celery_app
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -128,11 +129,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
                   procedures=ProcedureCatalogue.load(settings.procedures_file),
                   search_key=settings.search_key_bytes(), reads=reads)
     vault.ensure_agency(settings.agency_code, settings.agency_name)
-    jobs = JobRunner(sessions, settings.job_workers if start_jobs else 1,
-                     describe_error=describe_error)
-    interrupted = jobs.fail_interrupted()
-    if interrupted:
-        log.warning("%d job(s) interrupted by a restart were marked failed", interrupted)
+    jobs = job_runner(settings, sessions)
     pki = dev_pki(settings)
     trust = trust_services(settings, pki)
     for role, keys in (("operator", operator_keys), ("agency", agency_keys)):
@@ -144,7 +141,24 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
         indicators=indicators, signature_cache=TimedCache(settings.lookup_cache_seconds))
     services.archives = archives(services, keyring)
+    # The job kinds run the use cases above, which need the whole graph.
+    from .job_kinds import register_all  # noqa: PLC0415 - job_kinds imports this module
+    register_all(services)
+    if start_jobs:
+        jobs.start()
     return services
+
+
+def job_runner(settings: Settings, sessions: sessionmaker[Session]) -> JobRunner:
+    """Threads of this process, or Celery workers, as the settings say."""
+    common: dict[str, Any] = {
+        "policy": settings.job_policy, "describe_error": describe_error,
+        "is_transient": is_transient, "reap_every": timedelta(seconds=settings.job_reap_seconds)}
+    if settings.job_backend == "celery":
+        app = celery_app(settings.resolved_broker_url,
+                         visibility_timeout=settings.job_queued_lease_seconds)
+        return CeleryJobRunner(sessions, app=app, **common)
+    return ThreadJobRunner(sessions, workers=settings.job_workers, **common)
 
 
 def archives(services: Services, keyring: VaultKeyring) -> Archives:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,7 @@ from signing import DEFAULT_CONVERSION_MARK, KeySource, PadesLevel, key_source_f
 from vault import REQUIRED_FIELDS
 
 from .accounts.oidc import OidcConfig
+from .jobs import JobPolicy
 
 _LIMITS = IntakeLimits()
 _OCR = OcrSettings()
@@ -267,7 +269,38 @@ class Settings(BaseSettings):
         default=600.0, description="How long the look-up page reuses a signature check")
 
     # Jobs and the counter.
-    job_workers: int = 2
+    job_backend: Literal["threads", "celery"] = Field(
+        default="threads", description="Where jobs run: threads of the serving process "
+        "(embedded default) or Celery workers (`sohoa worker`, on any machine)")
+    job_workers: int = Field(default=2, ge=1, description="Job threads of a serving process "
+                             "(threads backend)")
+    celery_broker_url: str | None = Field(
+        default=None, description="redis://… the Celery broker; default: REDIS_URL")
+    job_lease_seconds: float = Field(
+        default=60.0, gt=0, description="A worker renews its claim on a running job; a job "
+        "not renewed for this long is run again elsewhere")
+    job_queued_lease_seconds: float = Field(
+        default=3600.0, gt=0, description="A job waiting in the broker longer than this is "
+        "dispatched again (Celery backend)")
+    job_reap_seconds: float = Field(
+        default=20.0, ge=0, description="How often each process looks for abandoned jobs "
+        "(0: only at start-up)")
+    job_max_attempts: int = Field(
+        default=6, ge=1, description="Runs of a job before a passing fault (storage, "
+        "database, TSA) fails it")
+    job_retry_seconds: float = Field(
+        default=5.0, gt=0, description="First wait before a retry; doubles each time")
+    job_retry_max_seconds: float = Field(default=300.0, gt=0,
+                                         description="Longest wait between retries")
+    retry_after_seconds: int = Field(
+        default=30, ge=1, description="Retry-After of a 503 while storage, the database or a "
+        "trust service is away: when a client should try again")
+    fsck_on_start: bool = Field(
+        default=True, description="Run a quick fsck when the service starts (orphans "
+        "quarantined, abandoned jobs resumed, damage logged)")
+    fsck_grace_seconds: float = Field(
+        default=3600.0, ge=0, description="fsck leaves blobs younger than this alone: their "
+        "row may still be on its way")
     agency_code: str = "000.00.00.H00"
     agency_name: str = "Cơ quan thử nghiệm (DEV)"
     default_operator: str = "Cán bộ một cửa"
@@ -353,8 +386,27 @@ class Settings(BaseSettings):
         return self.data_path / "pki"
 
     @property
-    def spool_dir(self) -> Path:
-        return self.data_path / "spool"
+    def job_policy(self) -> JobPolicy:
+        return JobPolicy(
+            lease=timedelta(seconds=self.job_lease_seconds),
+            queued_lease=timedelta(seconds=self.job_queued_lease_seconds),
+            max_attempts=self.job_max_attempts,
+            first_delay=timedelta(seconds=self.job_retry_seconds),
+            max_delay=timedelta(seconds=self.job_retry_max_seconds),
+        )
+
+    @property
+    def resolved_broker_url(self) -> str:
+        url = self.celery_broker_url or self.redis_url
+        if not url:
+            raise ValueError("SOHOA_JOB_BACKEND=celery cần SOHOA_CELERY_BROKER_URL hoặc "
+                             "SOHOA_REDIS_URL (the Celery backend needs a broker URL)")
+        return url
+
+    @property
+    def exports_dir(self) -> Path:
+        """Packages exported from the archive screens (shared by every worker)."""
+        return self.data_path / "web-exports"
 
     @cached_property
     def intake_limits(self) -> IntakeLimits:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -53,6 +54,15 @@ class Viewer:
     @classmethod
     def system(cls, actor: str) -> Viewer:
         return cls(Role.SYSTEM, actor)
+
+    def as_dict(self) -> dict[str, Any]:
+        """As JSON, for work done later in someone's name (a job's params)."""
+        return {"role": self.role.value, "actor": self.actor, "owners": sorted(self.owners),
+                "agency": self.agency}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Viewer:
+        return cls(Role(data["role"]), data["actor"], frozenset(data["owners"]), data["agency"])
 
     @property
     def reads_content(self) -> bool:

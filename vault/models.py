@@ -269,6 +269,9 @@ class Document(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revocation_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by: Mapped[str | None] = mapped_column(String(255))
+    #: Who filed it and under which request (a job's group, a counter node's batch page):
+    #: a retried or replayed filing finds its document instead of making a second one.
+    intake_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
     owner: Mapped[Owner] = relationship()
     dossier: Mapped[Dossier | None] = relationship()

@@ -100,12 +100,44 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archiv
         doc_type: str = "unknown",
         page_quality: list[dict[str, Any]] | None = None,
         finish: Callable[[Session, Document], None] | None = None,
+        intake_key: str | None = None,
     ) -> DocumentRecord:
         """Store a digitised document and its files in ``owner``'s vault; ``agency_code``
         is the agency that digitised it (its staff keep the record). ``finish`` completes
-        the row in the same transaction (an issued result's code and record)."""
+        the row in the same transaction (an issued result's code and record).
+
+        ``intake_key`` names the request (a job's group, a counter node's batch part):
+        filing again under the same key returns the document filed the first time, so
+        a retried or replayed request never makes a second one."""
         if not any(f.role == FileRole.ORIGINAL for f in files):
             raise ValueError("a document is filed with its original scan")
+        if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
+            return earlier
+        try:
+            return self._file(owner=owner, title=title, page_count=page_count,
+                              operator=operator, scanned_at=scanned_at, files=files,
+                              actor=actor, dossier_code=dossier_code,
+                              agency_code=agency_code, doc_type=doc_type,
+                              page_quality=page_quality, finish=finish, intake_key=intake_key)
+        except IntegrityError:
+            # Another run of the same request filed it a moment ago: theirs stands.
+            if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
+                return earlier
+            raise
+
+    def filed_under(self, intake_key: str) -> DocumentRecord | None:
+        """The document filed under ``intake_key``, if a run of that request got so far."""
+        with self._sessions() as session:
+            document_id = session.scalar(select(Document.id)
+                                         .where(Document.intake_key == intake_key))
+            return None if document_id is None else self._record(session, document_id)
+
+    def _file(self, *, owner: OwnerId, title: str, page_count: int, operator: str,
+              scanned_at: datetime, files: list[NewFile], actor: str,
+              dossier_code: str | None, agency_code: str | None, doc_type: str,
+              page_quality: list[dict[str, Any]] | None,
+              finish: Callable[[Session, Document], None] | None,
+              intake_key: str | None) -> DocumentRecord:
         with self._sessions() as session:
             holder = self._owner(session, owner, create=False)
             vault_key = holder.vault_key if holder else None
@@ -137,6 +169,7 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archiv
                 status=DocumentStatus.SCANNED.value, page_count=page_count,
                 text_chars=_text_chars(files),
                 operator_name=operator, scanned_at=scanned_at, page_quality=page_quality or [],
+                intake_key=intake_key,
             )
             session.add(document)
             session.flush()

@@ -7,6 +7,7 @@ bearer token (``api.auth``); what a caller sees is decided by the vault.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,6 +26,7 @@ from .. import __version__, web
 from ..accounts.limiter import TooManyAttempts
 from ..accounts.service import LoginFailed
 from ..errors import DOMAIN_ERRORS, describe_error, http_status
+from ..fsck import fsck
 from ..services import Services, build_services
 from ..settings import Settings
 from .access_log import AccessLog
@@ -53,6 +55,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # database and the cores can serve only add GIL and lock contention.
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = app.state.services.settings.api_threads
+        if owned and app.state.services.settings.fsck_on_start:
+            threading.Thread(target=_startup_fsck, args=(app.state.services,), daemon=True,
+                             name="sohoa-fsck").start()
         try:
             yield
         finally:
@@ -89,7 +94,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_domain_error(_request: Request, exc: Exception) -> Response:
         code, message = describe_error(exc)
         status = http_status(exc)
-        headers = {"Retry-After": "30"} if status == 503 else None
+        retry_after = _request.app.state.services.settings.retry_after_seconds
+        headers = {"Retry-After": str(retry_after)} if status == 503 else None
         if isinstance(exc, TooManyAttempts):
             headers = {"Retry-After": str(exc.retry_after)}
         elif isinstance(exc, LoginFailed):
@@ -144,3 +150,14 @@ def _install_error_handlers(app: FastAPI) -> None:
                                        "characters that cannot be stored)"), status_code=422)
 
     app.add_exception_handler(DataError, on_data_error)
+
+
+def _startup_fsck(services: Services) -> None:
+    """A quick fsck while the service starts serving: orphans of a crash quarantined,
+    abandoned jobs resumed, damage logged. It reads no blob, so it is short."""
+    try:
+        report = fsck(services, deep=False, repair=True)
+    except Exception:  # noqa: BLE001 - a store away at start-up is reported, not fatal
+        log.warning("start-up fsck could not run", exc_info=True)
+        return
+    (log.info if not report.unresolved else log.error)("%s", report.summary())

@@ -14,12 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from digitize import Progress
 from digitize.separators import Separator, separator_sheet
 from signing import verify_pdf
 from vault import FileRole, parse_owner_id
 
-from .. import certify, counter, record
+from .. import certify, counter, job_kinds, record
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
@@ -75,14 +74,8 @@ async def digitize(
         declared_pages=declared_pages, force=force, component=component,
         reuse_reason=reuse_reason, viewer=account.viewer(),
     )
-
-    def work(report: Progress) -> dict[str, Any]:
-        records = counter.run(services, batch, actor=account.actor, progress=report)
-        return {"documents": [document_summary(r, services.vault.required_fields)
-                              for r in records]}
-
-    job = services.jobs.submit("digitize", work, total=batch.pages,
-                               owner_identifier=batch.owner.value, requested_by=account.id)
+    job = await run_in_threadpool(job_kinds.submit_digitisation, services, batch,
+                                  actor=account.actor, requested_by=account.id)
     return JSONResponse({"job": job.as_dict()}, status_code=202,
                         headers={"Location": f"/api/v1/jobs/{job.id}"})
 

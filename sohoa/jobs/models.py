@@ -1,4 +1,11 @@
-"""The jobs table: what a long task is doing, for the API, the UI and the CLI to show."""
+"""The jobs table: what a long task is doing, for the API, the UI and the CLI to show.
+
+The table is also the queue's durable truth. A job's ``params`` say everything a
+worker on any machine needs to run it (its inputs are staged in the blob store
+first), so a job outlives the process that accepted it: whoever holds a job keeps
+its ``lease_until`` in the future, and a job whose lease ran out is handed to
+another worker (`JobStore.expired`).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,9 @@ class JobStatus(StrEnum):
     FAILED = "failed"
 
 
+UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+
+
 class Job(Base):
     __tablename__ = "jobs"
 
@@ -37,3 +47,13 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What the job works on, as JSON; staged inputs are named by blob key and SHA-256.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: How many times a worker took the job (1 on the first run).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: The holder's claim: past this instant the job is handed to another worker.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: A job waiting to retry after a passing fault is not run before this instant.
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Which process holds the job (host:pid), for operators.
+    worker: Mapped[str | None] = mapped_column(String(120))

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import shutil
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,8 +21,8 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from vault.dossiers import local_day
 
+from .. import job_kinds
 from ..jobs import JobNotFound
-from ..services import Services
 from .downloads import attachment
 from .i18n import N_
 from .i18n import gettext as _
@@ -33,10 +32,6 @@ from .session import ArchivistUser, services_of
 router = APIRouter(prefix="/archive")
 
 STATE_NAMES = {"overdue": N_("Quá hạn"), "due_soon": N_("Sắp đến hạn"), "pending": N_("Chưa đến hạn")}
-
-
-def exports_root(services: Services) -> Path:
-    return services.settings.data_path / "web-exports"
 
 
 @router.get("")
@@ -58,21 +53,8 @@ def export(request: Request, account: ArchivistUser,
     for code in codes:  # refuse an unknown or open dossier now, not in the job
         services.vault.archival_dossier(code, viewer=viewer)
 
-    _prune(exports_root(services))
-
-    def work(report: Any) -> dict[str, Any]:
-        into = exports_root(services) / uuid.uuid4().hex
-        into.mkdir(parents=True)
-        packages = services.archives.export_many(
-            codes, into, viewer=viewer, progress=lambda done, total: report(done, total, "export"))
-        return {"packages": [{"code": code, "name": p.path.name, "folder": str(p.path),
-                              "valid": p.report.valid, "files": p.files,
-                              "bytes": p.payload_bytes, "checksum": p.checksum,
-                              "problems": [] if p.report.valid else p.report.lines_vi()}
-                             for code, p in zip(codes, packages, strict=True)]}
-
-    job = services.jobs.submit("archive-export", work, total=len(codes),
-                               requested_by=account.id)
+    _prune(services.settings.exports_dir)
+    job = job_kinds.submit_export(services, codes, viewer=viewer, requested_by=account.id)
     return render(request, "archive/_job.html", job=job)
 
 

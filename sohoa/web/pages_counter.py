@@ -16,18 +16,17 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from digitize import Progress
 from signing import ReceiptLine, ReceiptSlip, receipt_pdf
 from vault import DossierStatus, FileRole, parse_owner_id
 from vault.casework import NEXT
 from vault.dossiers import VIETNAM
 
-from .. import certify, counter, record
+from .. import certify, counter, job_kinds, record
 from ..accounts.service import AccountView
 from ..api.uploads import read_upload
 from ..casework import ResultFields, issue_result
 from ..jobs import JobNotFound
-from ..presenters import digitisation_record, document_summary
+from ..presenters import digitisation_record
 from ..services import Services
 from . import hot_folder
 from .documents import download, view_document
@@ -115,15 +114,9 @@ async def scan(request: Request, code: str, account: StaffUser,
         operator=account.display_name, title=title or None, declared_pages=declared_pages,
         force=force, component=component, reuse_reason=reuse_reason or None,
         viewer=account.viewer())
-
-    def work(report: Progress) -> dict[str, Any]:
-        records = counter.run(services, batch, actor=account.actor, progress=report)
-        taken.done()
-        return {"documents": [document_summary(r, services.vault.required_fields)
-                              for r in records]}
-
-    job = services.jobs.submit("digitize", work, total=batch.pages,
-                               owner_identifier=batch.owner.value, requested_by=account.id)
+    job = await run_in_threadpool(job_kinds.submit_digitisation, services, batch,
+                                  actor=account.actor, requested_by=account.id)
+    await run_in_threadpool(taken.done)  # staged: the scanner's files can move aside
     return render(request, "counter/_job.html", job=job, dossier_code=code)
 
 

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from sohoa.api import create_app
+from sohoa.jobs import Handler
 from sohoa.services import Services
 from tests.routes import served_routes
 from tests.sohoa.conftest import login, make_account
@@ -85,7 +86,8 @@ def world(services: Services) -> Iterator[World]:
         for role, username in accounts.items():
             headers[role] = login(client, username)
         ids = {a.username: a.id for a in services.accounts.list()}
-        jobs = {role: services.jobs.submit("test", lambda _report: {}, requested_by=ids[name]).id
+        services.jobs.register("test", Handler(lambda _context: {}))
+        jobs = {role: services.jobs.submit("test", {}, requested_by=ids[name]).id
                 for role, name in accounts.items()}
         jobs["anonymous"] = jobs["staff"]
         assert services.jobs.wait_idle(timeout=30)

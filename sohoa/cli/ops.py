@@ -1,0 +1,91 @@
+"""Operations: job workers and the integrity check (vận hành)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..fsck import FsckReport
+from ..fsck import fsck as run_fsck
+from ..services import build_services
+from ..settings import Settings
+from .context import JsonOption, calling
+from .output import console, counted_progress, print_json
+
+
+def worker(
+    concurrency: Annotated[int, typer.Option(
+        min=1, help="Jobs run at once by this worker (one process each)")] = 1,
+    name: Annotated[str | None, typer.Option(help="Worker name (default sohoa@host)")] = None,
+) -> None:
+    """Chạy tiến trình xử lý công việc (run a Celery job worker: OCR, signing, export).
+
+    Needs SOHOA_JOB_BACKEND=celery and a broker (SOHOA_CELERY_BROKER_URL or
+    SOHOA_REDIS_URL); run it on as many machines as the load needs, with the same
+    database, storage and settings as the service.
+    """
+    from ..jobs.celery_backend import celery_app, register_task
+
+    settings = Settings()
+    if settings.job_backend != "celery":
+        console.print("[bold red]Lỗi[/]: SOHOA_JOB_BACKEND phải là celery để chạy worker "
+                      "(set SOHOA_JOB_BACKEND=celery)")
+        raise typer.Exit(2)
+    try:
+        broker = settings.resolved_broker_url
+    except ValueError as exc:
+        console.print(f"[bold red]Lỗi[/]: {exc}")
+        raise typer.Exit(2) from None
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = celery_app(broker, visibility_timeout=settings.job_queued_lease_seconds)
+    register_task(app, lambda: build_services(Settings()).jobs)
+    app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                     "--pool=prefork", "--without-gossip", "--without-mingle",
+                     "--without-heartbeat", "-n", name or f"sohoa@{socket.gethostname()}",
+                     "-Q", "sohoa-jobs"])
+
+
+def fsck(
+    deep: Annotated[bool, typer.Option("--deep", help="Read and hash every blob (slow)")] = False,
+    report_only: Annotated[bool, typer.Option(
+        "--report-only", help="Change nothing: no quarantine, no job resumed")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Kiểm tra toàn vẹn kho và công việc (check stores against the database, and jobs).
+
+    Orphan blobs are quarantined (never deleted), a quarantined blob a row names is
+    put back, abandoned jobs are resumed; rows without blobs and hash mismatches are
+    reported. Exits 1 when something needs a person.
+    """
+    reading = counted_progress(deep and not as_json, "Đọc lại tệp")
+    with calling(as_json) as services, reading as progress:
+        report = run_fsck(services, deep=deep, repair=not report_only, progress=progress)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        _print(report)
+    if report.unresolved:
+        raise typer.Exit(1)
+
+
+def _print(report: FsckReport) -> None:
+    table = Table("Kho (store)", "Tệp theo CSDL (named by rows)", "Đã đọc lại (read back)",
+                  "Trong kho (listed)")
+    for store in report.stores:
+        table.add_row(store.store, str(store.checked), str(store.read), str(store.listed))
+    console.print(table)
+    for finding in report.findings:
+        colour = "yellow" if finding.action else "red"
+        console.print(f"[{colour}]{finding.problem.value}[/] {finding.store}: {finding.key} "
+                      f"{finding.detail} {finding.action}".rstrip(), highlight=False)
+    console.print(f"Công việc dở dang (unfinished jobs): {report.jobs.unfinished}; chạy lại "
+                  f"(resumed): {len(report.jobs.resumed)}; dừng (failed): "
+                  f"{len(report.jobs.failed)}", highlight=False)
+    console.print("[green]Sạch (clean)[/]" if report.clean else
+                  "[red]Cần xử lý (needs attention)[/]" if report.unresolved else
+                  "[yellow]Đã xử lý (repaired)[/]")

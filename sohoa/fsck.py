@@ -1,0 +1,129 @@
+"""``sohoa fsck``: the stores against the database, and the jobs nobody finished.
+
+It checks the vault's blob store (files, their earlier contents, the scans
+staged for unfinished jobs) and the archive's (transferred packages, destruction
+records) with `vault.integrity`, and the jobs table: a job whose holder died is
+dispatched again (its handler is idempotent), one from before jobs kept their
+params is failed with a clear reason. It runs at start-up (quick: no blob is
+read) and on demand (``--deep`` reads and hashes every blob).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from vault.integrity import Expected, Finding, Problem, Progress, StoreCheck, check_store
+from vault.integrity import vault_expectations as file_expectations
+
+from .archiving.models import ArchivalTransfer, Disposal
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobsCheck:
+    unfinished: int = 0
+    #: Unfinished jobs whose holder had stopped renewing its claim, dispatched again.
+    resumed: list[str] = field(default_factory=list)
+    #: Jobs that cannot be resumed (no params: from an older release), failed cleanly.
+    failed: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unfinished": self.unfinished, "resumed": self.resumed, "failed": self.failed}
+
+
+@dataclass
+class FsckReport:
+    stores: list[StoreCheck]
+    jobs: JobsCheck
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for store in self.stores for f in store.findings]
+
+    @property
+    def unresolved(self) -> list[Finding]:
+        """What needs a person: damage (a row's blob missing, a hash that differs), and
+        orphans when fsck was told only to report."""
+        return [f for f in self.findings if not f.action]
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"clean": self.clean, "unresolved": len(self.unresolved),
+                "stores": [store.as_dict() for store in self.stores],
+                "jobs": self.jobs.as_dict()}
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for finding in self.findings:
+            counts[finding.problem.value] = counts.get(finding.problem.value, 0) + 1
+        found = ", ".join(f"{name}={n}" for name, n in sorted(counts.items())) or "nothing"
+        return (f"fsck: {sum(s.checked for s in self.stores)} blobs named by rows, "
+                f"{sum(s.read for s in self.stores)} read back; found {found}; "
+                f"{self.jobs.unfinished} unfinished job(s), {len(self.jobs.resumed)} resumed, "
+                f"{len(self.jobs.failed)} failed")
+
+
+def fsck(services: Services, *, deep: bool = False, repair: bool = True,
+         progress: Progress | None = None) -> FsckReport:
+    """Check both stores and the jobs. ``repair`` quarantines orphans, puts back a
+    quarantined blob a row names, and resumes or fails abandoned jobs; damage is
+    only ever reported."""
+    settings = services.settings
+    grace = timedelta(seconds=settings.fsck_grace_seconds)
+    jobs = _jobs(services, repair)
+    vault = check_store("vault", services.blobs, [*file_expectations(services.sessions),
+                                                   *_staged(services)],
+                        deep=deep, quarantine=repair, grace=grace, progress=progress)
+    archive = check_store("archive", services.archives.store, _archived(services), deep=deep,
+                          quarantine=False, grace=grace, progress=progress)
+    report = FsckReport([vault, archive], jobs)
+    for finding in report.findings:
+        if finding.problem in (Problem.MISSING_BLOB, Problem.HASH_MISMATCH) and not finding.action:
+            log.error("fsck: %s in the %s store: %s %s", finding.problem.value, finding.store,
+                      finding.key, finding.detail)
+    return report
+
+
+def _staged(services: Services) -> list[Expected]:
+    """Scans staged for jobs still to run are named by those jobs."""
+    expected = []
+    for job in services.jobs.store.unfinished():
+        for group in (job.params or {}).get("groups", []):
+            expected.extend(Expected(f["blob"], f["sha256"]) for f in group["files"])
+    return expected
+
+
+def _archived(services: Services) -> list[Expected]:
+    with services.sessions() as session:
+        transfers = session.scalars(select(ArchivalTransfer)
+                                    .where(ArchivalTransfer.disposed_at.is_(None))).all()
+        records = session.execute(select(Disposal.record_key, Disposal.record_sha256)
+                                  .where(Disposal.record_key.is_not(None))).all()
+    expected = [Expected(o["key"], o["sha256"]) for t in transfers for o in t.objects]
+    expected.extend(Expected(key, sha256) for key, sha256 in records if key)
+    return expected
+
+
+def _jobs(services: Services, repair: bool) -> JobsCheck:
+    store = services.jobs.store
+    unfinished = store.unfinished()
+    check = JobsCheck(unfinished=len(unfinished))
+    if not repair:
+        now = datetime.now(UTC)
+        check.resumed = [j.id for j in unfinished
+                         if j.lease_until is None or j.lease_until < now]
+        return check
+    check.failed = [job.id for job in unfinished if job.params is None]
+    check.resumed = [job.id for job in services.jobs.reap()]
+    return check
+

@@ -1,0 +1,155 @@
+"""Jobs on real Celery workers (`sohoa worker`) with a real Redis and PostgreSQL.
+
+The API process and the workers share the database, the data folder (blob store,
+development PKI) and the broker, as the production guide sets them up on several
+machines. A worker is killed with SIGKILL in the middle of a digitisation: the
+job is run again elsewhere and its documents are filed exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sohoa.api import create_app
+from sohoa.services import Services, build_services
+from sohoa.settings import Settings
+from tests.conftest import TEMPLATE_DATABASE
+from tests.inputs import image_bytes, text_page
+from tests.services import Postgres, Redis
+from tests.sohoa.conftest import STAFF, login, make_account
+from vault import Role
+from vault.models import Document
+
+OWNER = "001099012345"
+SOHOA = str(Path(sys.executable).with_name("sohoa"))
+
+
+@pytest.fixture
+def shared_env(tmp_path: Path, postgres: Postgres, redis_server: Redis,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    name = f"t_{secrets.token_hex(6)}"
+    postgres.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DATABASE}")
+    env = {
+        "SOHOA_DATA_DIR": str(tmp_path / "data"),
+        "SOHOA_DATABASE_URL": postgres.url(name),
+        "SOHOA_JOB_BACKEND": "celery",
+        "SOHOA_REDIS_URL": redis_server.url,
+        "SOHOA_JOB_LEASE_SECONDS": "3",
+        "SOHOA_JOB_REAP_SECONDS": "1",
+        "SOHOA_JOB_RETRY_SECONDS": "0.5",
+        "SOHOA_OCR_JOBS": "1",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    # A fresh queue for each test: the broker is shared by the session.
+    import redis
+
+    redis.Redis.from_url(redis_server.url).flushdb()
+    try:
+        yield env
+    finally:
+        postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+class Worker:
+    """A `sohoa worker` process with its own process group, so SIGKILL takes its
+    pool processes too, as when a machine loses power."""
+
+    def __init__(self, env: dict[str, str], log: Path, name: str) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            [SOHOA, "worker", "--concurrency", "1", "--name", name],
+            env={**os.environ, **env}, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def api(shared_env: dict[str, str]) -> Iterator[tuple[TestClient, Services]]:
+    services = build_services(Settings())
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    try:
+        with TestClient(create_app(services=services)) as client:
+            client.headers.update(login(client, STAFF))
+            yield client, services
+    finally:
+        services.close()
+
+
+def _submit(client: TestClient, pages: int) -> str:
+    files = [("files", (f"trang-{n}.png", image_bytes(text_page(200), "PNG", 200), "image/png"))
+             for n in range(1, pages + 1)]
+    response = client.post("/api/v1/digitize", files=files, data={"owner": OWNER, "each": "true"})
+    assert response.status_code == 202, response.text
+    return str(response.json()["job"]["id"])
+
+
+def _wait(client: TestClient, job_id: str, until: str, timeout: float = 300,
+          min_done: int = 0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}").json()["job"]
+        if job["status"] == until and job["progress"]["done"] >= min_done:
+            return dict(job)
+        if job["status"] == "failed":
+            raise AssertionError(job)
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} not {until} in {timeout} s: {job}")
+
+
+def test_a_worker_on_celery_runs_the_job_and_the_api_shows_its_progress(
+        api: tuple[TestClient, Services], shared_env: dict[str, str], tmp_path: Path) -> None:
+    client, services = api
+    job_id = _submit(client, pages=2)
+    assert client.get(f"/api/v1/jobs/{job_id}").json()["job"]["status"] == "queued"
+    worker = Worker(shared_env, tmp_path / "worker.log", "one@test")
+    try:
+        job = _wait(client, job_id, "done")
+    finally:
+        worker.stop()
+    assert job["progress"] == {"done": 2, "total": 2, "stage": "stored"}
+    assert len(job["result"]["documents"]) == 2
+    assert "sohoa.run_job" in (tmp_path / "worker.log").read_text()
+
+
+def test_a_worker_killed_mid_job_loses_nothing_and_files_nothing_twice(
+        api: tuple[TestClient, Services], shared_env: dict[str, str], tmp_path: Path) -> None:
+    client, services = api
+    job_id = _submit(client, pages=3)
+    first = Worker(shared_env, tmp_path / "first.log", "first@test")
+    try:
+        _wait(client, job_id, "running", min_done=1)  # at least one document filed
+    finally:
+        first.kill()
+    second = Worker(shared_env, tmp_path / "second.log", "second@test")
+    try:
+        job = _wait(client, job_id, "done", timeout=300)
+    finally:
+        second.stop()
+    with services.sessions() as session:
+        keys = sorted(session.scalars(select(Document.intake_key)))
+    assert keys == [f"{job_id}:0", f"{job_id}:1", f"{job_id}:2"]
+    assert [d["id"] for d in job["result"]["documents"]] and len(job["result"]["documents"]) == 3
+    assert services.jobs.get(job_id).attempts >= 2
