@@ -50,6 +50,7 @@ class SeaweedS3:
     secret_key: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    command: tuple[str, ...] = ()
 
     def client(self) -> Minio:
         return Minio(self.endpoint, access_key=self.access_key, secret_key=self.secret_key,
@@ -63,6 +64,17 @@ class SeaweedS3:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def restart(self, timeout: float = 60.0) -> None:
+        """Start the stopped server again on the same ports and data (an outage ends)."""
+        self.stop()
+        self.process = _launch(self.command, self.log_path)
+        _wait_ready(self, timeout)
+
+
+def _launch(command: tuple[str, ...], log_path: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(list(command), stdout=log_path.open("ab"), stderr=subprocess.STDOUT,
+                            env={**os.environ, "GOMAXPROCS": "2"})
 
 
 def weed_binary() -> str:
@@ -89,33 +101,38 @@ def start_seaweed(workdir: Path, *, timeout: float = 60.0) -> SeaweedS3:
         ports = [free_port() for _ in range(4)]
     master, volume, filer, s3 = ports
     log_path = workdir / "weed.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [weed_binary(), "mini", f"-dir={workdir / 'data'}", "-ip=127.0.0.1",
-         "-ip.bind=127.0.0.1", "-master.telemetry=false", f"-master.port={master}",
-         f"-volume.port={volume}", f"-filer.port={filer}", f"-s3.port={s3}",
-         f"-s3.config={config}", "-webdav=false", "-admin.ui=false",
-         "-s3.port.iceberg=0", "-s3.port.lance=0"],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "GOMAXPROCS": "2"},
-    )
-    server = SeaweedS3(f"127.0.0.1:{s3}", access_key, secret_key, process, log_path)
+    command = (weed_binary(), "mini", f"-dir={workdir / 'data'}", "-ip=127.0.0.1",
+               "-ip.bind=127.0.0.1", "-master.telemetry=false", f"-master.port={master}",
+               f"-volume.port={volume}", f"-filer.port={filer}", f"-s3.port={s3}",
+               f"-s3.config={config}", "-webdav=false", "-admin.ui=false",
+               "-s3.port.iceberg=0", "-s3.port.lance=0")
+    server = SeaweedS3(f"127.0.0.1:{s3}", access_key, secret_key, _launch(command, log_path),
+                       log_path, command)
+    _wait_ready(server, timeout)
+    return server
+
+
+def _wait_ready(server: SeaweedS3, timeout: float) -> None:
+    """Ready when a real PUT succeeds (the S3 port opens before the filer can store)."""
+    import io
+
     client = server.client()
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"weed exited early; see {log_path}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"weed exited early; see {server.log_path}")
         try:
             if not client.bucket_exists("readiness"):
                 client.make_bucket("readiness")
-            import io
             client.put_object("readiness", "probe", io.BytesIO(b"ok"), 2)
-            return server
+            return
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
             last_error = exc
             time.sleep(0.3)
     server.stop()
-    raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {last_error}; see {log_path}")
+    raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {last_error}; "
+                       f"see {server.log_path}")
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------
