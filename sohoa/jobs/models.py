@@ -4,7 +4,7 @@ The table is also the queue's durable truth. A job's ``params`` say everything a
 worker on any machine needs to run it (its inputs are staged in the blob store
 first), so a job outlives the process that accepted it: whoever holds a job keeps
 its ``lease_until`` in the future, and a job whose lease ran out is handed to
-another worker (`JobStore.expired`).
+another worker (`JobStore.take_back`).
 """
 
 from __future__ import annotations

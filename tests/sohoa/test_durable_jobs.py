@@ -7,7 +7,6 @@ blob store; the fault is a storage outage raised at a chosen step.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from sohoa import counter
-from sohoa.api import create_app
 from sohoa.cli import app as cli
 from sohoa.fsck import fsck
 from sohoa.jobs import Job, JobStatus
@@ -26,31 +24,18 @@ from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from storage import StorageUnavailable
 from tests.inputs import image_bytes, text_page
-from tests.sohoa.conftest import STAFF, login, make_account
-from vault import Role
 from vault.models import Document, FileVersion
 
 OWNER = "001099012345"
 
 
 @pytest.fixture
-def services(data_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
-    """The service with fast retries and no fsck grace period (tests make old orphans)."""
+def data_env(data_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared service fixtures, with fast retries and no fsck grace period (the
+    tests make orphans that must count as old)."""
     monkeypatch.setenv("SOHOA_JOB_RETRY_SECONDS", "0.2")
     monkeypatch.setenv("SOHOA_FSCK_GRACE_SECONDS", "0")
-    built = build_services(Settings())
-    try:
-        yield built
-    finally:
-        built.close()
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
-    with TestClient(create_app(services=services)) as test_client:
-        test_client.headers.update(login(test_client, STAFF))
-        yield test_client
+    return data_env
 
 
 def _submit(client: TestClient, pages: int = 1) -> str:
