@@ -19,6 +19,7 @@ from signing import verify_pdf
 from vault import FileRole, parse_owner_id
 
 from .. import certify, counter, job_kinds, record
+from ..health import readiness
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
@@ -35,7 +36,20 @@ def _services(request: Request) -> Services:
 
 @router.get("/healthz", tags=["ops"])
 def healthz() -> dict[str, str]:
+    """Liveness: the process answers (restart it if this fails)."""
     return {"status": "ok"}
+
+
+@router.get("/readyz", tags=["ops"])
+def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database, the blob store and (with Celery) the broker answer;
+    503 with Retry-After while one does not (send counters elsewhere meanwhile)."""
+    services = _services(request)
+    checks = readiness(services)
+    if all(checks.values()):
+        return JSONResponse({"status": "ready", "checks": checks})
+    return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503,
+                        headers={"Retry-After": str(services.settings.retry_after_seconds)})
 
 
 @router.post("/api/v1/digitize", status_code=202, tags=["digitize"])

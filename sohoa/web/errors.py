@@ -19,7 +19,7 @@ from .session import BadCsrf, LoginRequired, WrongRole
 def wants_html(request: Request) -> bool:
     """A screen, not the API: answered with a page."""
     path = request.url.path
-    return not path.startswith("/api/") and path != "/healthz"
+    return not path.startswith("/api/") and path not in ("/healthz", "/readyz")
 
 
 def error_page(request: Request, status: int, message: str,

@@ -315,7 +315,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
 
 #: Routes anyone may call, with no account: what a printed QR or a monitor reaches.
 PUBLIC = {
-    ("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/lookup/{code}"),
+    ("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/lookup/{code}"),
     ("GET", "/v/{code}"), ("GET", "/pki/dev-root.crl"),
     # Logging in through the identity provider (tests/sohoa/test_oidc.py).
     ("GET", "/api/v1/auth/oidc/login"), ("GET", "/api/v1/auth/oidc/callback"),
@@ -328,7 +328,7 @@ def _routes(services: Services) -> set[tuple[str, str]]:
     assert len(served) > 20, "the route walk found too little: FastAPI's internals changed?"
     # The web screens are a second surface over the same use cases; their log-in and
     # role checks are tested in tests/web/test_crawl.py (every screen route).
-    return {(m, p) for m, p in served if p.startswith(("/api/", "/v/", "/pki/", "/healthz"))}
+    return {(m, p) for m, p in served if p.startswith(("/api/", "/v/", "/pki/", "/healthz", "/readyz"))}
 
 
 def test_every_route_is_in_the_table(services: Services) -> None:

@@ -122,6 +122,8 @@ def _wait(client: TestClient, job_id: str, until: str, timeout: float = 300,
 def test_a_worker_on_celery_runs_the_job_and_the_api_shows_its_progress(
         api: tuple[TestClient, Services], shared_env: dict[str, str], tmp_path: Path) -> None:
     client, services = api
+    assert client.get("/readyz").json()["checks"] == {"database": True, "storage": True,
+                                                      "broker": True}
     job_id = _submit(client, pages=2)
     assert client.get(f"/api/v1/jobs/{job_id}").json()["job"]["status"] == "queued"
     worker = Worker(shared_env, tmp_path / "worker.log", "one@test")
