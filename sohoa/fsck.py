@@ -21,6 +21,7 @@ from vault.integrity import Expected, Finding, Problem, Progress, StoreCheck, ch
 from vault.integrity import vault_expectations as file_expectations
 
 from .archiving.models import ArchivalTransfer, Disposal
+from .jobs import JobView
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -80,9 +81,10 @@ def fsck(services: Services, *, deep: bool = False, repair: bool = True,
     only ever reported."""
     settings = services.settings
     grace = timedelta(seconds=settings.fsck_grace_seconds)
-    jobs = _jobs(services, repair)
+    unfinished = services.jobs.store.unfinished()
+    jobs = _jobs(services, unfinished, repair)
     vault = check_store("vault", services.blobs, [*file_expectations(services.sessions),
-                                                   *_staged(services)],
+                                                   *_staged(unfinished)],
                         deep=deep, quarantine=repair, grace=grace, progress=progress)
     archive = check_store("archive", services.archives.store, _archived(services), deep=deep,
                           quarantine=False, grace=grace, progress=progress)
@@ -94,10 +96,10 @@ def fsck(services: Services, *, deep: bool = False, repair: bool = True,
     return report
 
 
-def _staged(services: Services) -> list[Expected]:
+def _staged(unfinished: list[JobView]) -> list[Expected]:
     """Scans staged for jobs still to run are named by those jobs."""
     expected = []
-    for job in services.jobs.store.unfinished():
+    for job in unfinished:
         for group in (job.params or {}).get("groups", []):
             expected.extend(Expected(f["blob"], f["sha256"]) for f in group["files"])
     return expected
@@ -114,9 +116,7 @@ def _archived(services: Services) -> list[Expected]:
     return expected
 
 
-def _jobs(services: Services, repair: bool) -> JobsCheck:
-    store = services.jobs.store
-    unfinished = store.unfinished()
+def _jobs(services: Services, unfinished: list[JobView], repair: bool) -> JobsCheck:
     check = JobsCheck(unfinished=len(unfinished))
     if not repair:
         now = datetime.now(UTC)

@@ -14,7 +14,7 @@ and hashes every blob (hours on a province's store, so it is asked for).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -115,14 +115,13 @@ def vault_expectations(sessions: sessionmaker[Session]) -> list[Expected]:
 
 def check_store(name: str, blobs: BlobStore, expected: Iterable[Expected], *,
                 deep: bool = False, quarantine: bool = False,
-                ignore_prefixes: tuple[str, ...] = (),
                 grace: timedelta = timedelta(hours=1), now: datetime | None = None,
                 progress: Progress | None = None) -> StoreCheck:
     """Compare the rows' blobs with the store's listing (and, ``deep``, their bytes)."""
     result = StoreCheck(name)
     wanted = {e.key: e for e in expected}
     listed = {info.key: info for info in blobs.list()
-              if not info.key.startswith((QUARANTINE + "/", *ignore_prefixes))}
+              if not info.key.startswith(QUARANTINE + "/")}
     result.listed, result.checked = len(listed), len(wanted)
     for key in sorted(wanted.keys() - listed.keys()):
         result.findings.append(_missing(name, blobs, key, restore=quarantine))
@@ -145,10 +144,6 @@ def check_store(name: str, blobs: BlobStore, expected: Iterable[Expected], *,
             continue  # written moments ago: its row may be on its way
         result.findings.append(_orphan(name, blobs, info, quarantine))
     return result
-
-
-def quarantined(blobs: BlobStore) -> Iterator[BlobInfo]:
-    return blobs.list(QUARANTINE + "/")
 
 
 def _read_back(store: str, blobs: BlobStore, item: Expected) -> Finding | None:
