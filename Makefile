@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.sohoa-installed
 # store for pdfsig) in the tests, SoftHSM2 for PKCS#11; PostgreSQL and Redis, which
 # the tests start on 127.0.0.1 (every database test runs on SQLite and PostgreSQL);
 # Chromium, which Playwright drives headless in the browser tests of the web UI.
-DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper pngquant \
+DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf jbig2dec unpaper pngquant \
         fonts-liberation2 poppler-utils python3-venv softhsm2 libnss3-tools \
         postgresql redis-server chromium
 

@@ -19,6 +19,19 @@ class DigitizeError(Exception):
         self.message = f"{filename}: {message}" if filename else message
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (the parsing sandbox, job workers): rebuild
+        # them with every attribute, whatever their own __init__ takes.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[DigitizeError], args: tuple[object, ...],
+             state: dict[str, object]) -> DigitizeError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class IntakeError(DigitizeError):
     """The input is not an acceptable scan; nothing was stored."""
@@ -40,6 +53,12 @@ class CorruptFile(IntakeError):
 
 class EncryptedPdf(IntakeError):
     code = "encrypted_pdf"
+
+
+class ActiveContent(IntakeError):
+    """A PDF carrying scripts, launch actions, forms or attached files: never a scan."""
+
+    code = "active_content"
 
 
 class PdfVersionTooOld(IntakeError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ocrmypdf.pdfinfo import PdfInfo
 from PIL import Image, UnidentifiedImageError
 
 from .errors import (
+    ActiveContent,
     CorruptFile,
     EmptyFile,
     EncryptedPdf,
@@ -135,6 +137,8 @@ def _check_pdf(name: str, data: bytes, limits: IntakeLimits) -> ScanFile:
                 )
             version = pdf.pdf_version
             page_count = len(pdf.pages)
+            if page_count <= limits.max_pages:
+                _refuse_active_content(name, pdf)
     except pikepdf.PasswordError:
         raise EncryptedPdf(
             "tệp PDF có mật khẩu (the PDF is password-protected)", filename=name
@@ -157,6 +161,47 @@ def _check_pdf(name: str, data: bytes, limits: IntakeLimits) -> ScanFile:
     return ScanFile(name, data, ScanFormat.PDF, tuple(_pdf_pages(name, data, limits)))
 
 
+#: Keys that make a PDF do something when opened; a scanner writes none of them.
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/XFA", "/RichMedia", "/Launch",
+                "/EmbeddedFile"}
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE",
+                   "/RichMediaExecute", "/Rendition", "/Sound", "/Movie"}
+
+
+def _refuse_active_content(name: str, pdf: pikepdf.Pdf) -> None:
+    """Scripts, launch actions, XFA forms and attachments are refused, not carried.
+
+    The original is kept byte for byte as evidence and staff open it later; a
+    scan has no business carrying any of these (ISO 19005 forbids them in PDF/A).
+    Direct dictionaries (an annotation's action, the name tree) are walked too.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack: list[object] = list(pdf.objects)
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Array):
+            stack.extend(obj)
+        elif isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            _check_active(name, obj)
+            stack.extend(obj.values())
+
+
+def _check_active(name: str, obj: pikepdf.Dictionary | pikepdf.Stream) -> None:
+    action = obj.get("/S")
+    found = set(obj.keys()) & _ACTIVE_KEYS or (
+        {str(action)} & _ACTIVE_ACTIONS if isinstance(action, pikepdf.Name) else set())
+    if found:
+        raise ActiveContent(
+            f"tệp PDF chứa nội dung chủ động ({', '.join(sorted(found))}): mã lệnh, tệp "
+            f"đính kèm hoặc biểu mẫu; bản quét không được có những thứ này "
+            f"(the PDF carries scripts, attachments or forms; a scan never does)",
+            filename=name)
+
+
 def _pdf_pages(name: str, data: bytes, limits: IntakeLimits) -> list[PageInfo]:
     """Measure each page's scanned image where it is placed, as OCRmyPDF sees it."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
@@ -173,6 +218,12 @@ def _pdf_pages(name: str, data: bytes, limits: IntakeLimits) -> list[PageInfo]:
             raise CorruptFile("không phân tích được một trang PDF (a page could not be parsed)",
                               filename=name)
         page_area = float(page.width_inches) * float(page.height_inches)
+        if page_area * limits.min_dpi ** 2 > limits.max_page_pixels:
+            # Read at the legal dpi, a page this size has more pixels than any scan.
+            raise ImageTooLarge(
+                f"trang {page.pageno + 1}: khổ giấy {float(page.width_inches) * 2.54:.0f}×"
+                f"{float(page.height_inches) * 2.54:.0f} cm quá lớn (the page is far too large)",
+                filename=name)
         scan = None
         for image in page.images:
             pixels = int(image.width) * int(image.height)
@@ -210,6 +261,8 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 # -- images ------------------------------------------------------------------------------
 
 def _check_image(name: str, data: bytes, kind: ScanFormat, limits: IntakeLimits) -> ScanFile:
+    if kind is ScanFormat.PNG:
+        _refuse_png_trailer(name, data)
     pages: list[PageInfo] = []
     layout_dpi: float | None = None
     with warnings.catch_warnings():
@@ -237,6 +290,22 @@ def _check_image(name: str, data: bytes, kind: ScanFormat, limits: IntakeLimits)
             raise CorruptFile(f"ảnh bị hỏng hoặc bị cắt cụt (corrupt or truncated image): {exc}",
                               filename=name) from None
     return ScanFile(name, data, kind, tuple(pages), layout_dpi=layout_dpi)
+
+
+def _refuse_png_trailer(name: str, data: bytes) -> None:
+    """Bytes after a PNG's IEND are no part of the image: a polyglot (a ZIP, a script)
+    riding along into the vault, or a file that the PDF writer would refuse later."""
+    at = 8
+    while at + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[at:at + 4])
+        kind = data[at + 4:at + 8]
+        at += 12 + length
+        if kind == b"IEND":
+            break
+    if at < len(data):
+        raise CorruptFile(
+            f"có {len(data) - at:,} byte lạ sau phần kết thúc ảnh PNG; hãy lưu lại ảnh từ máy "
+            f"quét (unexpected data after the end of the PNG image)", filename=name)
 
 
 def _check_frame(

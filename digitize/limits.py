@@ -47,6 +47,10 @@ class OcrSettings:
     optimize: int = 0
     #: Pages whose mean word confidence is below this get a "scan again" warning.
     min_confidence: float = 0.80
+    #: Memory each OCR process may allocate, OCRmyPDF's page workers and Tesseract alike
+    #: (MB; 0: unlimited). A page that lied its way through intake (a JBIG2 stream
+    #: decoding far beyond its stated size) stops there instead of starving the host.
+    memory_mb: int = 3072
 
     def timeout_for(self, pages: int) -> float:
         if self.document_timeout_seconds > 0:

@@ -15,6 +15,7 @@ from typing import cast
 import pikepdf
 from PIL import Image
 
+from .errors import CorruptFile, ImageTooLarge
 from .formats import ScanFormat
 from .intake import ScanFile
 
@@ -75,5 +76,14 @@ def _largest_image(page: pikepdf.Page) -> Image.Image | None:
         return None
     try:
         return best.as_pil_image()
-    except (pikepdf.PdfError, NotImplementedError, ValueError):
-        return None
+    except Image.DecompressionBombError:
+        raise ImageTooLarge(
+            f"ảnh trong trang giải mã ra quá nhiều điểm ảnh so với kích thước khai báo "
+            f"{best.width}×{best.height} (the page image decodes far beyond its stated size)"
+        ) from None
+    except pikepdf.PdfError as exc:
+        # jbig2dec and friends refuse what they cannot decode within the sandbox's memory.
+        raise CorruptFile(f"không giải mã được ảnh trong trang (the page image cannot be "
+                          f"decoded): {str(exc)[:200]}") from None
+    except (NotImplementedError, ValueError):
+        return None  # a colour space Pillow lacks: OCRmyPDF's renderer still reads it

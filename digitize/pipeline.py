@@ -87,7 +87,7 @@ def ocr_to_pdfa(
             input_pdf=str(source), output_pdf=str(output), sidecar=str(sidecar),
             reader_config=str(config), language=settings.language, jobs=settings.jobs,
             rotate_pages=settings.rotate_pages, optimize=settings.optimize,
-            force_ocr=replace_text,
+            force_ocr=replace_text, memory_mb=settings.memory_mb,
         )
         on_page = (lambda done, total: progress(done, total, "ocr")) if progress else None
         run_ocrmypdf(request, timeout=settings.timeout_for(pages), on_progress=on_page)

@@ -9,19 +9,16 @@ number and symbol (9.F.45).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import PurePath
 
-import pikepdf
-
-from digitize import TooManyPages
-from signing import NotAPdf, issued_request, sign_pdf
+from signing import issued_request, sign_pdf
 from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile, Viewer
 
 from .services import Services
 from .signatures import SignAs, SignOptions, sign_document
+from .untrusted import checked_pdf_pages
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
     if fields.doc_type not in services.catalogue:
         raise InvalidRecordValue(f"loại giấy tờ {fields.doc_type!r} không có trong danh mục "
                                  f"(document type not in the catalogue)")
-    pages = _page_count(pdf, services.settings.max_pages)
+    pages = checked_pdf_pages(pdf, services.settings)
     settings = services.settings
     if signature_png is not None and settings.agency_seal_image is not None:
         signed = sign_document(services, pdf, SignOptions(
@@ -78,17 +75,3 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
     return vault.file_result(dossier_code, files=files, page_count=pages,
                              title=fields.title, doc_type=fields.doc_type, fields=record,
                              viewer=viewer)
-
-
-def _page_count(pdf: bytes, limit: int) -> int:
-    try:
-        with pikepdf.open(io.BytesIO(pdf)) as document:
-            pages = len(document.pages)
-    except (pikepdf.PdfError, ValueError) as exc:
-        raise NotAPdf(f"không đọc được tệp PDF (not a readable PDF): {exc}") from None
-    if pages == 0:
-        raise NotAPdf("tệp PDF không có trang nào (the PDF has no pages)")
-    if pages > limit:
-        raise TooManyPages(f"kết quả có {pages} trang, vượt giới hạn {limit} "
-                           f"(too many pages)")
-    return pages

@@ -12,16 +12,16 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
-from digitize import DigitisedScan, Progress, ScanFile, ScanFormat, digitise, validate
+from digitize import DigitisedScan, Progress, ScanFile, ScanFormat, digitise
 from digitize.capture import (
     CaptureProblem,
     CaptureRejected,
     blocking,
-    inspect_capture,
     page_count_problem,
 )
 from digitize.idcard import CitizenCard
-from digitize.separators import SeparatorMismatch, part_files, split_batch
+from digitize.inspect import capture_isolated, inspect_batch, split_isolated
+from digitize.separators import SeparatorMismatch
 from signing import operator_request, sign_pdf
 from vault import (
     DocumentRecord,
@@ -104,7 +104,9 @@ def prepare(
     dossier = dossier or None
     if dossier:
         services.vault.check_dossier(dossier, owner_id, viewer=viewer)
-    scans = validate(files, services.settings.intake_limits)
+    # Every look inside the files happens in the parsing sandbox (digitize.inspect).
+    settings = services.settings
+    scans = inspect_batch(files, settings.intake_limits, settings.sandbox_limits)
     title = title.strip()[:500] if title else None
     if split:
         groups = _split(services, scans, owner_id, dossier, title, viewer)
@@ -122,8 +124,8 @@ def prepare(
             services.vault.check_upload(group.dossier, group.component, reuse_reason,
                                         viewer=viewer)
     groups = _check_capture(services, groups, owner_id, declared_pages, force)
-    name = (operator or services.settings.default_operator).strip()[:120]
-    agency = viewer.agency or services.settings.agency_code
+    name = (operator or settings.default_operator).strip()[:120]
+    agency = viewer.agency or settings.agency_code
     return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC), agency, viewer,
                          reuse_reason)
 
@@ -132,7 +134,7 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
            title: str | None, viewer: Viewer) -> list[PreparedGroup]:
     """One group per separator sheet; each sheet's dossier must be this owner's."""
     groups = []
-    for part in split_batch(scans):
+    for part, files in split_isolated(scans, services.settings.sandbox_limits):
         sheet = part.separator
         if sheet is not None and dossier and sheet.dossier != dossier:
             raise SeparatorMismatch(
@@ -141,7 +143,7 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
         if sheet is not None and not dossier:
             services.vault.check_dossier(sheet.dossier, owner, viewer=viewer)
         name = (sheet.label or sheet.component) if sheet else title
-        groups.append(PreparedGroup(tuple(part_files(part, scans)),
+        groups.append(PreparedGroup(tuple(files),
                                     sheet.dossier if sheet else dossier, name,
                                     component=sheet.component if sheet else None))
     if not groups:
@@ -158,11 +160,11 @@ def _check_capture(services: Services, groups: list[PreparedGroup], owner: Owner
     and its ID is checked against the dossier owner's. The declared count is of
     the whole stack of paper, so it is checked once against every content page.
     """
-    limits = services.settings.capture_limits
+    limits, sandbox = services.settings.capture_limits, services.settings.sandbox_limits
     problems: list[CaptureProblem] = []
     checked = []
     for group in groups:
-        report = inspect_capture(list(group.files), limits=limits, owner_id=owner.value)
+        report = capture_isolated(list(group.files), limits, owner.value, sandbox)
         problems.extend(report.problems)
         checked.append(replace(group, problems=tuple(report.problems), cards=tuple(report.cards)))
     total = sum(group.pages for group in groups)

@@ -98,7 +98,7 @@ def fsck(services: Services, *, deep: bool = False, repair: bool = True,
 
 def _staged(unfinished: list[JobView]) -> list[Expected]:
     """Scans staged for jobs still to run are named by those jobs."""
-    expected = []
+    expected: list[Expected] = []
     for job in unfinished:
         for group in (job.params or {}).get("groups", []):
             expected.extend(Expected(f["blob"], f["sha256"]) for f in group["files"])

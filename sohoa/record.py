@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from digitize.extract import Extraction, ExtractionMethod, extract_fields
 from digitize.idcard import CitizenCard
 from digitize.result_code import CodeTemplate
+from signing.clock import VIETNAM_TIME
 from vault import (
     DigitisationRecord,
     DocumentRecord,
@@ -70,6 +71,7 @@ def save(services: Services, document_id: str, changes: Mapping[str, Any], *,
     extraction = Extraction.from_list(current.extraction)
     for name, value in changes.items():
         value = _typed(name, value)
+        _plausible(name, value)
         if value == getattr(record, name):
             continue
         record = replace(record, **{name: value})
@@ -119,19 +121,32 @@ def _confident(extraction: Extraction, draft: DigitisationRecord, services: Serv
     return True
 
 
+#: Archives hold papers from the late 19th century on; nothing older is a "giấy tờ".
+EARLIEST_ISSUE = date(1850, 1, 1)
+
+
+def _plausible(name: str, value: Any) -> None:
+    """Staff's dates are checked against the calendar; OCR's are only drafts."""
+    today = datetime.now(VIETNAM_TIME).date()
+    if name == "issue_date" and value is not None and not EARLIEST_ISSUE <= value <= today:
+        raise InvalidRecordValue(
+            f"issue_date: ngày ban hành phải từ {EARLIEST_ISSUE.year} đến hôm nay "
+            f"(an issue date lies between {EARLIEST_ISSUE.year} and today)")
+
+
 def _typed(name: str, value: Any) -> Any:
     """Dates from ISO text; blank text as empty; everything else as trimmed text."""
     if value is None or value == "":
         return None
     if name in ("issue_date", "valid_until"):
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise InvalidRecordValue(
-                f"{name}: ngày phải có dạng YYYY-MM-DD (a date must be YYYY-MM-DD)"
-            ) from None
+        if not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value))
+            except ValueError:
+                raise InvalidRecordValue(
+                    f"{name}: ngày phải có dạng YYYY-MM-DD (a date must be YYYY-MM-DD)"
+                ) from None
+        return value
     text = str(value).strip()
     if name == "kind":
         text = text.upper()

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from digitize import IntakeLimits, OcrSettings
 from digitize.capture import CaptureLimits
 from digitize.result_code import DEFAULT_TEMPLATE
+from digitize.sandbox import SandboxLimits
 from signing import DEFAULT_CONVERSION_MARK, KeySource, PadesLevel, key_source_from_spec
 from vault import REQUIRED_FIELDS
 
@@ -28,6 +29,7 @@ from .jobs import JobPolicy
 
 _LIMITS = IntakeLimits()
 _OCR = OcrSettings()
+_SANDBOX = SandboxLimits()
 _CAPTURE = CaptureLimits()
 
 
@@ -132,6 +134,15 @@ class Settings(BaseSettings):
     max_page_pixels: int = _LIMITS.max_page_pixels
     min_dpi: float = _LIMITS.min_dpi
     min_pdf_version: str = _LIMITS.min_pdf_version
+    max_verify_pages: int = Field(default=5000, ge=1, description=(
+        "Pages a PDF sent for signature verification may have"))
+    # Every parse of an untrusted file runs in a child with these limits (digitize.sandbox).
+    parse_memory_mb: int = Field(default=_SANDBOX.memory_mb, ge=256, description=(
+        "Memory a child parsing an untrusted file may allocate (MB)"))
+    parse_cpu_seconds: int = Field(default=_SANDBOX.cpu_seconds, ge=1, description=(
+        "CPU time a child parsing an untrusted file may use"))
+    parse_timeout_seconds: float = Field(default=_SANDBOX.wall_seconds, gt=0, description=(
+        "Wall time after which a parsing child is killed"))
 
     # OCR.
     ocr_language: str = _OCR.language
@@ -147,6 +158,8 @@ class Settings(BaseSettings):
     ocr_dpi: float = _OCR.ocr_dpi
     ocr_optimize: int = _OCR.optimize
     ocr_min_confidence: float = _OCR.min_confidence
+    ocr_memory_mb: int = Field(default=_OCR.memory_mb, ge=0, description=(
+        "Memory each OCR process may allocate (MB; 0: unlimited)"))
 
     # Capture checks at the counter (REGULATIONS 9.A.3–5); see digitize.capture.
     capture_min_sharpness: float = _CAPTURE.min_sharpness
@@ -417,6 +430,11 @@ class Settings(BaseSettings):
         )
 
     @cached_property
+    def sandbox_limits(self) -> SandboxLimits:
+        return SandboxLimits(memory_mb=self.parse_memory_mb, cpu_seconds=self.parse_cpu_seconds,
+                             wall_seconds=self.parse_timeout_seconds)
+
+    @cached_property
     def ocr(self) -> OcrSettings:
         return OcrSettings(
             language=self.ocr_language, jobs=self.ocr_jobs,
@@ -427,6 +445,7 @@ class Settings(BaseSettings):
             normalise_background=self.ocr_normalise_background,
             perspective=self.ocr_perspective, ocr_dpi=self.ocr_dpi,
             optimize=self.ocr_optimize, min_confidence=self.ocr_min_confidence,
+            memory_mb=self.ocr_memory_mb,
         )
 
     def key_encryption_keys(self) -> tuple[dict[str, bytes], str]:

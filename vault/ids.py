@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_PERSONAL_ID = re.compile(r"^\d{12}$")
-_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
-_DIGITS = re.compile(r"\d")
+# ASCII digits only: \d alone also matches Arabic-Indic and other Unicode digits.
+_PERSONAL_ID = re.compile(r"[0-9]{12}", re.ASCII)
+_TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?", re.ASCII)
+_DIGITS = re.compile(r"[0-9]", re.ASCII)
 
 #: Digits 1–3 of a personal ID: the birth-registration province code (001–096,
 #: TT 07/2016/TT-BCA Appendix 1). 000 is never issued.
@@ -55,7 +56,7 @@ def parse_owner_id(raw: str) -> OwnerId:
     text = (raw or "").strip()
     if not text:
         raise InvalidOwnerId("Thiếu mã định danh chủ sở hữu (owner ID is missing)")
-    if _PERSONAL_ID.match(text):
+    if _PERSONAL_ID.fullmatch(text):
         province = int(text[:3])
         if province not in PROVINCE_CODE_RANGE:
             raise InvalidOwnerId(
@@ -63,7 +64,7 @@ def parse_owner_id(raw: str) -> OwnerId:
                 "(personal ID: digits 1–3 must be a province code 001–096)"
             )
         return OwnerId(text, OwnerKind.CITIZEN)
-    if _TAX_CODE.match(text):
+    if _TAX_CODE.fullmatch(text):
         return OwnerId(text, OwnerKind.ORGANISATION)
     digits = len(_DIGITS.findall(text))
     if text.isdigit():

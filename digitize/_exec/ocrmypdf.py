@@ -44,6 +44,8 @@ class OcrRequest:
     optimize: int
     #: Replace an existing text layer (e.g. a scanner's own OCR) by rasterising the page.
     force_ocr: bool = False
+    #: Memory limit of the OCR processes for this request (MB; 0: none).
+    memory_mb: int = 0
 
 
 class _Worker:
@@ -172,6 +174,7 @@ def _serve() -> int:
             continue
         request = OcrRequest(**json.loads(raw))
         os.environ[CONFIG_ENV] = request.reader_config
+        _limit_memory(request.memory_mb)
         try:
             ocrmypdf.ocr(
                 Path(request.input_pdf), Path(request.output_pdf),
@@ -187,6 +190,19 @@ def _serve() -> int:
             continue
         emit(event="done")
     return 0
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Set the soft memory limit (RLIMIT_DATA) OCRmyPDF's workers and Tesseract inherit.
+
+    Only the soft limit moves, so the next request may raise it again."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    soft = megabytes * 1024 * 1024 if megabytes > 0 else hard
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
 if __name__ == "__main__":

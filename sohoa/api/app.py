@@ -39,6 +39,7 @@ from .oidc_routes import router as oidc_router
 from .report_routes import router as report_router
 from .reuse_routes import router as reuse_router
 from .routes import router
+from .security_headers import SecurityHeaders
 from .text_guard import RejectNul
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     _install_error_handlers(app)
     app.add_middleware(AccessLog)
     app.add_middleware(RejectNul)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -135,9 +137,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         code = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
             exc.status_code, "http_error")
+        detail = str(exc.detail)
+        if exc.status_code == 400:
+            # The framework's own words (a multipart body it cannot parse, a header
+            # beyond its limits) are English; the counter reads Vietnamese first.
+            detail = f"Yêu cầu không đọc được (malformed request): {detail}"
         if web.wants_html(_request) and exc.status_code >= 400:
-            return web.error_page(_request, exc.status_code, str(exc.detail))
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
+            return web.error_page(_request, exc.status_code, detail)
+        return JSONResponse(error_body(code, detail), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from digitize.separators import Separator, separator_sheet
-from signing import verify_pdf
 from vault import FileRole, parse_owner_id
 
 from .. import certify, counter, job_kinds, record
@@ -23,6 +22,7 @@ from ..health import readiness
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
+from ..untrusted import verify_untrusted
 from .auth import CurrentAccount, CurrentViewer, OwnerAccount, Staff
 from .uploads import read_upload
 
@@ -58,14 +58,17 @@ async def digitize(
     account: Staff,
     files: Annotated[list[UploadFile], File(
         description="Scans: PDF, JPEG, PNG, TIFF or HEIC, in page order")],
-    owner: Annotated[str, Form(description="Personal ID (12 digits) or tax code of the owner")],
-    dossier: Annotated[str | None, Form(description="Dossier code to link the documents to")] = None,
-    operator: Annotated[str | None, Form(description="Name of the officer who scanned")] = None,
+    owner: Annotated[str, Form(max_length=32,
+                               description="Personal ID (12 digits) or tax code of the owner")],
+    dossier: Annotated[str | None, Form(
+        max_length=64, description="Dossier code to link the documents to")] = None,
+    operator: Annotated[str | None, Form(
+        max_length=120, description="Name of the officer who scanned")] = None,
     each: Annotated[bool, Form(description="One document per file instead of one in all")] = False,
     title: Annotated[str | None, Form(max_length=500)] = None,
     split: Annotated[bool, Form(description="Cut the batch at separator sheets")] = False,
     declared_pages: Annotated[int | None, Form(
-        ge=1, description="Paper pages the officer counted (checked against the scan)")] = None,
+        ge=1, le=100_000, description="Paper pages the officer counted (checked against the scan)")] = None,
     force: Annotated[bool, Form(
         description="File even with blocking capture problems (the officer confirms)")] = False,
     component: Annotated[str | None, Form(
@@ -106,7 +109,7 @@ async def verify(
     past its validity, is not valid whatever its signatures say. Nothing is stored."""
     services = _services(request)
     data = await read_upload(file, services.settings.max_file_bytes)
-    report = await run_in_threadpool(verify_pdf, data, services.trust)
+    report = await run_in_threadpool(verify_untrusted, data, services.settings, services.trust)
     registry = await run_in_threadpool(certify.registry_standing, services, data)
     return with_registry(report.as_dict(), registry)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from digitize import DigitizeError
 from digitize.separators import Separator, separator_sheet
 from signing import NotAPdf, PadesLevel, SigningError, verify_pdf, vietnam_time
 from vault import (
@@ -23,6 +24,7 @@ from .. import certify, counter, record, signatures
 from ..presenters import conversion_summary, digitisation_record, document_summary, with_registry
 from ..services import Services, dev_pki, trust_services
 from ..settings import Settings
+from ..untrusted import verify_untrusted
 from .admin import admin_app
 from .archive import archive_app
 from .audit import audit_app
@@ -342,8 +344,8 @@ def verify(
     data = _read(pdf)
     settings = Settings()
     try:
-        report = verify_pdf(data, trust_services(settings, dev_pki(settings)))
-    except (NotAPdf, SigningError) as exc:
+        report = verify_untrusted(data, settings, trust_services(settings, dev_pki(settings)))
+    except (NotAPdf, SigningError, DigitizeError) as exc:
         fail(exc, as_json=as_json)
     answer = report.as_dict()
     if not offline:

@@ -8,11 +8,7 @@ job is run again elsewhere and its documents are filed exactly once.
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,11 +24,11 @@ from tests.conftest import TEMPLATE_DATABASE
 from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis
 from tests.sohoa.conftest import STAFF, login, make_account
+from tests.sohoa.processes import Worker
 from vault import Role
 from vault.models import Document
 
 OWNER = "001099012345"
-SOHOA = str(Path(sys.executable).with_name("sohoa"))
 
 
 @pytest.fixture
@@ -60,30 +56,6 @@ def shared_env(tmp_path: Path, postgres: Postgres, redis_server: Redis,
         yield env
     finally:
         postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
-
-
-class Worker:
-    """A `sohoa worker` process with its own process group, so SIGKILL takes its
-    pool processes too, as when a machine loses power."""
-
-    def __init__(self, env: dict[str, str], log: Path, name: str) -> None:
-        self.log = log
-        self.process = subprocess.Popen(
-            [SOHOA, "worker", "--concurrency", "1", "--name", name],
-            env={**os.environ, **env}, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-            start_new_session=True)
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @pytest.fixture

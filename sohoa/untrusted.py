@@ -1,0 +1,29 @@
+"""PDFs that come from outside, parsed once in the sandbox before pyHanko reads them.
+
+pyHanko parses in our own process; `digitize.inspect.inspect_pdf` has already
+walked every object and inflated every stream under the sandbox's limits, so a
+bomb or a broken file is refused with a named error first.
+"""
+
+from __future__ import annotations
+
+from digitize.errors import CorruptFile, EncryptedPdf
+from digitize.inspect import inspect_pdf
+from signing import NotAPdf, TrustServices, VerificationReport, verify_pdf
+
+from .settings import Settings
+
+
+def checked_pdf_pages(data: bytes, settings: Settings, *, max_pages: int | None = None) -> int:
+    """The page count of a PDF that parsed within limits; `NotAPdf` if it is not one."""
+    limit = settings.max_pages if max_pages is None else max_pages
+    try:
+        return inspect_pdf(data, limit, settings.sandbox_limits)
+    except (CorruptFile, EncryptedPdf) as exc:
+        raise NotAPdf(str(exc)) from None
+
+
+def verify_untrusted(data: bytes, settings: Settings, trust: TrustServices) -> VerificationReport:
+    """`verify_pdf` of bytes from outside, after the sandbox has parsed them."""
+    checked_pdf_pages(data, settings, max_pages=settings.max_verify_pages)
+    return verify_pdf(data, trust)

@@ -1,0 +1,80 @@
+"""sohoa's own commands run as a user runs them: `sohoa serve` and `sohoa worker`.
+
+Each runs in its own process group, so SIGKILL takes its children too, as when a
+machine loses power.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+SOHOA = str(Path(sys.executable).with_name("sohoa"))
+
+
+class SohoaProcess:
+    """One `sohoa …` command with the given environment, its output in ``log``."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            [SOHOA, *args], env={**os.environ, **env}, stdout=log.open("ab"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group: no clean-up runs."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def peak_rss_kb(self) -> int:
+        """The process's high-water mark of resident memory (VmHWM), in KiB."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmHWM line")
+
+
+class Worker(SohoaProcess):
+    """`sohoa worker` with one pool process."""
+
+    def __init__(self, env: dict[str, str], log: Path, name: str) -> None:
+        super().__init__(["worker", "--concurrency", "1", "--name", name], env, log)
+
+
+class ApiServer(SohoaProcess):
+    """`sohoa serve` on a free port of 127.0.0.1, ready when /healthz answers."""
+
+    def __init__(self, env: dict[str, str], log: Path, *, timeout: float = 60) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env, log)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"sohoa serve exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError(f"sohoa serve not ready in {timeout} s")
+
+    def client(self, headers: dict[str, str] | None = None) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers=headers or {}, timeout=300)

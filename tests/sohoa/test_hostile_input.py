@@ -1,0 +1,252 @@
+"""Hostile input against a running `sohoa serve`: refused with a 4xx, or processed safely.
+
+The corpus (`tests.hostile`) holds over 30 malformed and malicious files —
+truncated, encrypted and script-carrying PDFs, 10,000 pages, nesting 100,000
+deep, decompression bombs in PNG, TIFF, JPEG, zlib and JBIG2, polyglots, wrong
+extensions, file names with path traversal, control characters and invalid
+UTF-8 — and the form fields get oversized values, invalid IDs and dates.
+
+The bound stated and checked: the API process stays under `SERVER_PEAK_MB` of
+resident memory through the whole corpus, because every look inside a file
+happens in a child limited to `PARSE_MEMORY_MB` of address space
+(``SOHOA_PARSE_MEMORY_MB``); the server answers /healthz afterwards, and a
+refused request stores nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from signing import verify_pdf
+from sohoa.services import build_services
+from sohoa.settings import Settings
+from tests.hostile import HostileFile, hostile_files, inflating, many_pages_pdf, scan_pdf
+from tests.hostile import _edited as edited_scan
+from tests.hostile import _javascript_open_action as javascript_open_action
+from tests.hostile import _raw_pdf as raw_pdf
+from tests.hostile import _stream as stream
+from tests.sohoa.bad_inputs import GOOD_OWNER
+from tests.sohoa.conftest import PASSWORD, STAFF, count_rows, make_account
+from tests.sohoa.processes import ApiServer
+from vault import Role
+from vault.models import Document
+
+PARSE_MEMORY_MB = 768
+#: The API process's resident memory may not pass this, whatever it is sent.
+SERVER_PEAK_MB = 600
+
+CORPUS = hostile_files()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiServer, Any]]:
+    folder = tmp_path_factory.mktemp("hostile")
+    env = {"SOHOA_DATA_DIR": str(folder / "data"),
+           "SOHOA_DATABASE_URL": f"sqlite:///{folder / 'sohoa.db'}",
+           "SOHOA_PARSE_MEMORY_MB": str(PARSE_MEMORY_MB), "SOHOA_OCR_JOBS": "1",
+           "SOHOA_FSCK_ON_START": "false"}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        services = build_services(Settings())
+        make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+        process = ApiServer(env, folder / "server.log")
+        try:
+            yield process, services
+        finally:
+            process.stop()
+            services.close()
+
+
+@pytest.fixture(scope="module")
+def client(server: tuple[ApiServer, Any]) -> Iterator[httpx.Client]:
+    process, _ = server
+    with process.client() as anonymous:
+        token = anonymous.post("/api/v1/auth/token", data={"username": STAFF,
+                                                           "password": PASSWORD})
+        assert token.status_code == 200, token.text
+    with process.client({"Authorization": f"Bearer {token.json()['access_token']}"}) as http:
+        yield http
+
+
+def _document_count(services: Any) -> int:
+    return count_rows(services, Document)
+
+
+def _wait_for(client: httpx.Client, job_id: str, timeout: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}").json()["job"]
+        if job["status"] in ("done", "failed"):
+            return dict(job)
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} still {job['status']} after {timeout} s")
+
+
+def test_the_corpus_is_big_and_varied() -> None:
+    assert len(CORPUS) >= 30
+    assert len({case.case for case in CORPUS}) == len(CORPUS)
+    assert {case.status for case in CORPUS} == {202, 400, 413, 415, 422}
+
+
+def test_every_hostile_file_is_refused_with_a_4xx_or_processed_safely(
+    server: tuple[ApiServer, Any], client: httpx.Client,
+) -> None:
+    process, services = server
+    before = _document_count(services)
+    answers: dict[str, tuple[int, dict[str, Any]]] = {}
+    for case in CORPUS:
+        response = client.post("/api/v1/digitize", data={"owner": GOOD_OWNER},
+                               files=[("files", (case.name, case.data, "application/pdf"))])
+        answers[case.case] = (response.status_code, response.json())
+    wrong = {name: answer for (name, answer), case in zip(answers.items(), CORPUS, strict=True)
+             if not _as_expected(case, *answer)}
+    assert not wrong, wrong
+    # Refusals name the file and the problem.
+    for case in CORPUS:
+        status, body = answers[case.case]
+        if status != 202:
+            assert body["error"]["message"], case.case
+    accepted = [answers[case.case][1]["job"]["id"] for case in CORPUS if case.status == 202]
+    jobs = [_wait_for(client, job_id) for job_id in accepted]
+    assert [job["status"] for job in jobs] == ["done"] * len(accepted), jobs
+    # Exactly the accepted files became documents: nothing refused was stored.
+    assert _document_count(services) == before + len(accepted)
+    for job in jobs:
+        for document in job["result"]["documents"]:
+            _assert_safe_document(client, document["id"], services)
+    assert client.get("/healthz").status_code == 200
+    print(f"API process peak RSS: {process.peak_rss_kb() / 1024:.0f} MB")
+    assert process.peak_rss_kb() < SERVER_PEAK_MB * 1024, process.peak_rss_kb()
+
+
+def _as_expected(case: HostileFile, status: int, body: dict[str, Any]) -> bool:
+    if status != case.status:
+        return False
+    return status == 202 or body.get("error", {}).get("code") in case.codes
+
+
+def _assert_safe_document(client: httpx.Client, document_id: str, services: Any) -> None:
+    detail = client.get(f"/api/v1/documents/{document_id}").json()["document"]
+    for file in detail["files"]:
+        name = file["filename"]
+        assert "/" not in name and "\\" not in name and ".." not in name, name
+        assert name.isprintable() and len(name) <= 200, name
+    signed = client.get(f"/api/v1/documents/{document_id}/file", params={"variant": "signed"})
+    assert signed.headers["content-type"] == "application/pdf"
+    assert verify_pdf(signed.content, services.trust).valid
+    original = client.get(f"/api/v1/documents/{document_id}/file",
+                          params={"variant": "original"})
+    # An original is served as a download that no browser renders as a page of ours.
+    assert original.headers["x-content-type-options"] == "nosniff"
+    assert original.headers["content-disposition"].startswith("attachment")
+
+
+#: (case, form fields, expected status, acceptable error codes)
+FIELD_CASES: list[tuple[str, dict[str, str], int, set[str]]] = [
+    ("id-11-digits", {"owner": "00109901234"}, 422, {"invalid_owner_id"}),
+    ("id-13-digits", {"owner": "0010990123456"}, 422, {"invalid_owner_id"}),
+    ("id-arabic-indic-digits", {"owner": "٠٠١٠٩٩٠١٢٣٤٥"}, 422, {"invalid_owner_id"}),
+    ("id-fullwidth-digits", {"owner": "００１０９９０１２３４５"}, 422, {"invalid_owner_id"}),
+    ("id-unknown-province", {"owner": "999099012345"}, 422, {"invalid_owner_id"}),
+    ("id-sql", {"owner": "1' OR '1'='1"}, 422, {"invalid_owner_id"}),
+    ("id-trailing-newline-and-more", {"owner": "001099012345\n001"}, 422,
+     {"invalid_owner_id"}),
+    ("id-oversized", {"owner": "0" * 100_000}, 422, {"invalid_request"}),
+    ("title-oversized", {"owner": GOOD_OWNER, "title": "Đ" * 100_000}, 422,
+     {"invalid_request"}),
+    ("operator-oversized", {"owner": GOOD_OWNER, "operator": "x" * 5_000}, 422,
+     {"invalid_request"}),
+    ("field-over-a-megabyte", {"owner": GOOD_OWNER, "operator": "x" * 2_000_000}, 400,
+     {"http_error", "invalid_request"}),
+    ("declared-pages-negative", {"owner": GOOD_OWNER, "declared_pages": "-1"}, 422,
+     {"invalid_request"}),
+    ("declared-pages-huge", {"owner": GOOD_OWNER, "declared_pages": "9" * 40}, 422,
+     {"invalid_request"}),
+    ("dossier-path-traversal", {"owner": GOOD_OWNER, "dossier": "../../../etc/passwd"}, 404,
+     {"not_found"}),
+]
+
+
+@pytest.mark.parametrize(("case", "fields", "status", "codes"), FIELD_CASES,
+                         ids=[c[0] for c in FIELD_CASES])
+def test_bad_fields_are_refused_and_store_nothing(
+    server: tuple[ApiServer, Any], client: httpx.Client, case: str, fields: dict[str, str],
+    status: int, codes: set[str],
+) -> None:
+    _, services = server
+    before = _document_count(services)
+    response = client.post("/api/v1/digitize", data=fields,
+                           files=[("files", ("scan.pdf", scan_pdf(), "application/pdf"))])
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] in codes
+    assert GOOD_OWNER not in response.text
+    assert _document_count(services) == before
+
+
+def test_a_file_name_of_invalid_utf8_is_replaced_not_trusted(client: httpx.Client) -> None:
+    """A multipart header with bytes no decoder accepts: the scan is filed under a safe name."""
+    boundary = "sohoa-hostile"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"owner\"\r\n\r\n"
+            f"{GOOD_OWNER}\r\n--{boundary}\r\n").encode()
+    body += (b'Content-Disposition: form-data; name="files"; filename="\xff\xfe\xc3\x28'
+             b'../\x80.pdf"\r\nContent-Type: application/pdf\r\n\r\n' + scan_pdf()
+             + f"\r\n--{boundary}--\r\n".encode())
+    response = client.post("/api/v1/digitize", content=body, headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 202, response.text
+    job = _wait_for(client, response.json()["job"]["id"])
+    assert job["status"] == "done", job
+    document = client.get(f"/api/v1/documents/{job['result']['documents'][0]['id']}").json()
+    for file in document["document"]["files"]:
+        assert file["filename"].isprintable() and "/" not in file["filename"]
+
+
+def test_impossible_dates_are_refused(client: httpx.Client) -> None:
+    response = client.post("/api/v1/digitize", data={"owner": GOOD_OWNER},
+                           files=[("files", ("scan.pdf", scan_pdf(), "application/pdf"))])
+    job = _wait_for(client, response.json()["job"]["id"])
+    document_id = job["result"]["documents"][0]["id"]
+    for issue_date in ("2024-02-30", "2024-13-01", "0000-00-00", "99999-01-01", "yesterday",
+                       "2999-01-01", "1200-01-01"):
+        answer = client.put(f"/api/v1/documents/{document_id}/record",
+                            json={"issue_date": issue_date})
+        assert answer.status_code == 422, (issue_date, answer.text)
+        assert answer.json()["error"]["code"] in ("invalid_request", "invalid_record_value")
+    record = client.get(f"/api/v1/documents/{document_id}").json()["document"]
+    assert record["record"]["issue_date"] in (None, "")
+
+
+def _stream_bomb_pdf() -> bytes:
+    """A stream that no page uses, 2 GB once inflated: the verifier's parser would read it."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R /Extra 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        stream(inflating(2048), b"/Filter /FlateDecode"),
+    ])
+
+
+@pytest.mark.parametrize(("case", "data", "status", "code"), [
+    ("stream-bomb", _stream_bomb_pdf(), 422, "parse_limit_exceeded"),
+    ("ten-thousand-pages", many_pages_pdf(), 413, "too_many_pages"),
+    ("not-a-pdf", b"MZ\x90\x00" * 100, 422, "not_a_pdf"),
+    ("javascript", edited_scan(javascript_open_action), 200, ""),
+], ids=["stream-bomb", "ten-thousand-pages", "not-a-pdf", "javascript"])
+def test_verification_parses_untrusted_pdfs_in_the_sandbox(
+    server: tuple[ApiServer, Any], client: httpx.Client, case: str, data: bytes, status: int,
+    code: str,
+) -> None:
+    process, _ = server
+    response = client.post("/api/v1/verify", files={"file": ("x.pdf", data, "application/pdf")})
+    assert response.status_code == status, response.text
+    if code:
+        assert response.json()["error"]["code"] == code
+    else:
+        assert response.json()["valid"] is False  # no signature: nothing to trust
+    assert process.peak_rss_kb() < SERVER_PEAK_MB * 1024
