@@ -55,11 +55,18 @@ from .accounts.service import (
     LoginFailed,
 )
 
+
+class BackupError(Exception):
+    """A backup or a restore cannot go on (sohoa.backup); the message says why."""
+
+    code = "backup_failed"
+
+
 #: What the API and the command line report as a refusal, never as an internal error.
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (
     DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
     AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked, PackageError,
-    DisposalRefused, OperationalError)
+    DisposalRefused, OperationalError, BackupError)
 
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
@@ -111,7 +118,7 @@ def is_transient(exc: BaseException) -> bool:
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """``(code, message)`` safe to show: domain messages as they are, others hidden."""
-    if isinstance(exc, DigitizeError | VaultError):
+    if isinstance(exc, DigitizeError | VaultError | BackupError):
         return exc.code, str(exc)
     if isinstance(exc, InvalidOwnerId):
         return "invalid_owner_id", str(exc)

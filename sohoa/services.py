@@ -122,7 +122,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
                            cache_seconds=settings.data_key_cache_seconds)
     plain = open_blob_store(
         settings.resolved_storage_url, url_secret=settings.url_secret_bytes(),
-        url_base="/blobs", s3=_s3_options(settings),
+        url_base="/blobs", s3=s3_options(settings),
     )
     blobs = EncryptingBlobStore(plain, keyring)
     vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring,
@@ -166,7 +166,7 @@ def archives(services: Services, keyring: VaultKeyring) -> Archives:
     settings = services.settings
     store = EncryptingBlobStore(open_blob_store(
         settings.resolved_archive_storage_url, url_secret=settings.url_secret_bytes(),
-        s3=_s3_options(settings), object_lock=True), keyring)
+        s3=s3_options(settings), object_lock=True), keyring)
     return Archives(
         vault=services.vault, sessions=services.sessions, schedule=services.retention,
         catalogue=services.catalogue, store=store, keyring=keyring, trust=services.trust,
@@ -227,7 +227,7 @@ def _certificate(path: Path) -> x509.Certificate:
                          f"root certificate): {exc}") from None
 
 
-def _s3_options(settings: Settings) -> S3Options | None:
+def s3_options(settings: Settings) -> S3Options | None:
     if not settings.s3_endpoint:
         return None
     return S3Options(

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..errors import DOMAIN_ERRORS
 from ..fsck import FsckReport
 from ..fsck import fsck as run_fsck
 from ..services import build_services
 from ..settings import Settings
 from .context import JsonOption, calling
-from .output import console, counted_progress, print_json
+from .output import console, counted_progress, fail, print_json
 
 
 def worker(
@@ -70,6 +71,68 @@ def fsck(
     else:
         _print(report)
     if report.unresolved:
+        raise typer.Exit(1)
+
+
+def backup(
+    to: Annotated[str, typer.Option(
+        "--to", help="Second bucket or folder: s3://bucket/prefix or file:///path")],
+    without_keys: Annotated[bool, typer.Option(
+        "--without-keys", help="Leave out the data folder's development PKI and secrets")]
+    = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Sao lưu (back up): a consistent database dump and every blob not yet copied.
+
+    Run it nightly; only blobs the copy lacks are sent. SOHOA_KEK is never copied:
+    keep it apart from the backup.
+    """
+    from ..backup import backup as run_backup
+    from ..backup import open_target
+
+    copying = counted_progress(not as_json, "Sao chép tệp")
+    with calling(as_json) as services, copying as progress:
+        report = run_backup(services, open_target(to, services.settings), progress=progress,
+                            include_state=not without_keys)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    console.print(f"Bản sao lưu {report.snapshot}: {sum(report.tables.values())} dòng CSDL; "
+                  f"tệp mới chép {report.copied}, đã có {report.skipped}", highlight=False)
+    if report.files:
+        console.print(f"[yellow]Có {len(report.files)} tệp khóa/chứng thư của thư mục dữ liệu "
+                      f"trong bản sao lưu: hãy bảo vệ nơi lưu (the backup holds keys)[/]")
+
+
+def restore(
+    source: Annotated[str, typer.Option(
+        "--from", help="Where the backup is: s3://bucket/prefix or file:///path")],
+    snapshot: Annotated[str | None, typer.Option(help="Snapshot id (default: newest)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Phục hồi (restore) a backup into an EMPTY system, then check it (fsck --deep).
+
+    Set the restored system's settings first (database, storage, SOHOA_KEK); exits 1
+    if the check finds a problem.
+    """
+    from ..backup import open_target
+    from ..backup import restore as run_restore
+
+    settings = Settings()
+    copying = counted_progress(not as_json, "Phục hồi tệp")
+    try:
+        with copying as progress:
+            report = run_restore(settings, open_target(source, settings), snapshot=snapshot,
+                                 progress=progress)
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        console.print(f"Đã phục hồi {report.snapshot}: {sum(report.tables.values())} dòng, "
+                      f"tệp {report.blobs}, chỉ mục {report.indexed} tài liệu", highlight=False)
+        _print(report.fsck)
+    if report.fsck.unresolved:
         raise typer.Exit(1)
 
 
