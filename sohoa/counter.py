@@ -34,6 +34,7 @@ from vault import (
 )
 
 from . import record as records
+from .metrics import PAGES
 from .services import Services
 
 
@@ -216,6 +217,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
                                     doc_name=group.title, cards=group.cards)
         done.append(filed)
         done_before += result.page_count
+        PAGES.inc(result.page_count)
         if progress:
             progress(done_before, total, "stored")
     return done

@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     grant_max_days: int = Field(default=365, ge=1, description="The longest sharing allowed")
 
     # Encryption at rest (issue 5, item 3): see vault/keys.py and docs/security.md.
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text for people or JSON for a log pipeline")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token Prometheus sends to /metrics; unset: "
+        "/metrics answers 404")
     kek: SecretStr | None = Field(
         default=None, description="The current key-encryption key, 'ID:BASE64' (32 bytes); "
         "default: one made once in the data dir (DEV: it sits next to the data it protects)",

@@ -7,6 +7,7 @@ import time
 
 from vault import mask_ids_in_text
 
+from ..metrics import REQUEST_SECONDS, REQUESTS
 from .asgi import HttpMiddleware, Message, Receive, Scope, Send
 
 log = logging.getLogger("sohoa.access")
@@ -26,6 +27,11 @@ class AccessLog(HttpMiddleware):
         try:
             await self.app(scope, receive, sending)
         finally:
+            # The route's template, never the path: paths carry personal IDs.
+            route = getattr(scope.get("route"), "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            REQUESTS.labels(scope["method"], route, str(status)).inc()
+            REQUEST_SECONDS.labels(route).observe(elapsed)
             if log.isEnabledFor(logging.INFO):
                 log.info("%s %s %d %.0fms", scope["method"], mask_ids_in_text(scope["path"]),
-                         status, (time.perf_counter() - started) * 1000)
+                         status, elapsed * 1000)

@@ -27,6 +27,7 @@ from ..accounts.limiter import TooManyAttempts
 from ..accounts.service import LoginFailed
 from ..errors import DOMAIN_ERRORS, describe_error, http_status
 from ..fsck import fsck
+from ..metrics import ERRORS, watch_job_table
 from ..services import Services, build_services
 from ..settings import Settings
 from .access_log import AccessLog
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # database and the cores can serve only add GIL and lock contention.
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = app.state.services.settings.api_threads
+        watch_job_table(app.state.services.sessions)
         if owned and app.state.services.settings.fsck_on_start:
             threading.Thread(target=_startup_fsck, args=(app.state.services,), daemon=True,
                              name="sohoa-fsck").start()
@@ -96,6 +98,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_domain_error(_request: Request, exc: Exception) -> Response:
         code, message = describe_error(exc)
         status = http_status(exc)
+        ERRORS.labels(code).inc()
         retry_after = _request.app.state.services.settings.retry_after_seconds
         headers = {"Retry-After": str(retry_after)} if status == 503 else None
         if isinstance(exc, TooManyAttempts):
@@ -123,6 +126,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
             for err in exc.errors()
         )
+        ERRORS.labels("invalid_request").inc()
         if web.wants_html(_request):
             return web.error_page(_request, 422, "Yêu cầu không hợp lệ (invalid request)",
                                   [problems])
@@ -138,6 +142,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
             exc.status_code, "http_error")
         detail = str(exc.detail)
+        ERRORS.labels(code).inc()
         if exc.status_code == 400:
             # The framework's own words (a multipart body it cannot parse, a header
             # beyond its limits) are English; the counter reads Vietnamese first.

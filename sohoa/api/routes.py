@@ -6,12 +6,14 @@ shows each viewer only what they may see, and someone else's record is a 404.
 
 from __future__ import annotations
 
+import hmac
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
 from digitize.separators import Separator, separator_sheet
@@ -20,6 +22,7 @@ from vault import FileRole, parse_owner_id
 from .. import certify, counter, job_kinds, record
 from ..health import readiness
 from ..jobs import JobNotFound
+from ..metrics import REGISTRY
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
 from ..untrusted import verify_untrusted
@@ -50,6 +53,19 @@ def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ready", "checks": checks})
     return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503,
                         headers={"Retry-After": str(services.settings.retry_after_seconds)})
+
+
+@router.get("/metrics", tags=["ops"], include_in_schema=False)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics, for the bearer of SOHOA_METRICS_TOKEN (404 while it is unset)."""
+    token = _services(request).settings.metrics_token
+    if token is None:
+        raise HTTPException(404, "metrics are off: set SOHOA_METRICS_TOKEN")
+    offered = request.headers.get("authorization", "").removeprefix("Bearer ").encode()
+    if not hmac.compare_digest(offered, token.get_secret_value().encode()):
+        raise HTTPException(401, "cần mã truy cập chỉ số (metrics token required)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.post("/api/v1/digitize", status_code=202, tags=["digitize"])

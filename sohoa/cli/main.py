@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +20,7 @@ from vault import (
 )
 
 from .. import certify, counter, record, signatures
+from ..logs import configure_logging
 from ..presenters import conversion_summary, digitisation_record, document_summary, with_registry
 from ..services import Services, dev_pki, trust_services
 from ..settings import Settings
@@ -81,10 +81,9 @@ def serve(
     from ..api import create_app
 
     settings = Settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("fontTools").setLevel(logging.WARNING)  # one line per subset table
+    configure_logging(settings.log_format)
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                access_log=False)
+                access_log=False, log_config=None)
 
 
 @app.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.table import Table
 from ..errors import DOMAIN_ERRORS
 from ..fsck import FsckReport
 from ..fsck import fsck as run_fsck
+from ..logs import configure_logging
 from ..services import build_services
 from ..settings import Settings
 from .context import JsonOption, calling
@@ -41,9 +41,9 @@ def worker(
     except ValueError as exc:
         console.print(f"[bold red]Lỗi[/]: {exc}")
         raise typer.Exit(2) from None
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_format)
     app = celery_app(broker, visibility_timeout=settings.job_queued_lease_seconds)
+    app.conf.worker_hijack_root_logger = False  # our lines: masked IDs, text or JSON
     register_task(app, lambda: build_services(Settings()).jobs)
     app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
                      "--pool=prefork", "--without-gossip", "--without-mingle",

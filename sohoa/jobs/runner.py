@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..metrics import ERRORS, JOB_SECONDS, JOBS
 from .store import JobStore, JobView
 
 log = logging.getLogger(__name__)
@@ -228,24 +230,31 @@ class JobRunner:
             except Exception:  # noqa: BLE001 - progress is for show; the work goes on
                 log.debug("progress of job %s not recorded", job.id, exc_info=True)
 
+        started = time.monotonic()
         try:
             result = handler.run(JobContext(job, report))
         except Exception as exc:  # noqa: BLE001 - a job's failure is recorded, not raised
             code, message = self.describe_error(exc)
+            JOB_SECONDS.labels(job.kind).observe(time.monotonic() - started)
+            ERRORS.labels(code).inc()
             if self.is_transient(exc) and job.attempts < self.policy.max_attempts:
                 delay = self.policy.delay(job.attempts)
                 log.warning("job %s (%s) attempt %d hit a passing fault (%s); retrying in "
                             "%.0f s", job.id, job.kind, job.attempts, code, delay.total_seconds())
                 self.store.retry_later(job.id, delay, code, message, self._queued_lease())
+                JOBS.labels(job.kind, "retry").inc()
                 return Ran(Outcome.RETRY, delay)
             if code == "internal_error":
                 log.error("job %s (%s) failed", job.id, job.kind, exc_info=exc)
             else:
                 log.warning("job %s (%s) failed: %s", job.id, job.kind, code)
             self.store.fail(job.id, code, message)
+            JOBS.labels(job.kind, "failed").inc()
             self._finished(handler, job.id)
             return Ran(Outcome.FAILED)
         self.store.finish(job.id, result)
+        JOBS.labels(job.kind, "done").inc()
+        JOB_SECONDS.labels(job.kind).observe(time.monotonic() - started)
         self._finished(handler, job.id)
         return Ran(Outcome.DONE)
 

@@ -15,6 +15,7 @@ refused request stores nothing.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -49,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiServer
     env = {"SOHOA_DATA_DIR": str(folder / "data"),
            "SOHOA_DATABASE_URL": f"sqlite:///{folder / 'sohoa.db'}",
            "SOHOA_PARSE_MEMORY_MB": str(PARSE_MEMORY_MB), "SOHOA_OCR_JOBS": "1",
-           "SOHOA_FSCK_ON_START": "false"}
+           "SOHOA_FSCK_ON_START": "false", "SOHOA_LOG_FORMAT": "json"}
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
@@ -250,3 +251,17 @@ def test_verification_parses_untrusted_pdfs_in_the_sandbox(
     else:
         assert response.json()["valid"] is False  # no signature: nothing to trust
     assert process.peak_rss_kb() < SERVER_PEAK_MB * 1024
+
+
+def test_the_server_logged_json_lines_without_ids_in_clear(
+    server: tuple[ApiServer, Any], client: httpx.Client,
+) -> None:
+    """Run last in this module: every hostile request above has been logged by now."""
+    process, _ = server
+    client.get(f"/api/v1/owners/{GOOD_OWNER}/documents")
+    lines = [line for line in process.log.read_text(encoding="utf-8").splitlines() if line]
+    assert len(lines) > len(CORPUS)
+    for line in lines:
+        entry = json.loads(line)  # every line, uvicorn's own included
+        assert {"time", "level", "logger", "message"} <= set(entry)
+    assert GOOD_OWNER not in process.log.read_text(encoding="utf-8")
