@@ -114,6 +114,10 @@ def test_another_owners_dossier_is_refused(client: TestClient, services: Service
     assert response.json()["error"]["code"] == "dossier_owner_mismatch"
 
 
+def test_metrics_are_off_without_a_token(client: TestClient) -> None:
+    assert client.get("/metrics").status_code == 404
+
+
 def test_unknown_things_answer_404_json(client: TestClient) -> None:
     assert client.get("/api/v1/jobs/nope").json()["error"]["code"] == "not_found"
     assert client.get(f"/api/v1/documents/{uuid.uuid4()}").status_code == 404
