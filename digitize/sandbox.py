@@ -57,15 +57,16 @@ class ParseLimitExceeded(IntakeError):
 
 @dataclass(frozen=True)
 class SandboxRun:
-    """How the last child fared, for metrics and the hostile-input tests."""
+    """How one child fared, for the metrics."""
 
-    peak_rss_kb: int
+    peak_rss_kb: int  # 0 when the child died before it could say
     outcome: str  # "ok", "refused", "memory", "cpu", "timeout", "crashed"
 
 
 _context_lock = threading.Lock()
 _context: Any = None
-_last_runs: list[SandboxRun] = []
+#: Called with each child's outcome (the service counts them for its metrics).
+_observers: list[Callable[[SandboxRun], None]] = []
 
 
 def _forkserver() -> Any:
@@ -113,14 +114,15 @@ def run_isolated(function: Callable[..., T], *args: Any, limits: SandboxLimits) 
         f"không đọc được tệp: {value} (the file could not be read)")
 
 
-def last_runs() -> list[SandboxRun]:
-    """The most recent children's outcomes and peak memory (newest last)."""
-    return list(_last_runs)
+def observe(observer: Callable[[SandboxRun], None]) -> None:
+    """Be told how every child fared: its outcome and its peak memory."""
+    if observer not in _observers:
+        _observers.append(observer)
 
 
 def _remember(run: SandboxRun) -> None:
-    _last_runs.append(run)
-    del _last_runs[:-200]
+    for observer in _observers:
+        observer(run)
 
 
 def _receive(receiver: multiprocessing.connection.Connection, child: Any,
