@@ -20,6 +20,7 @@ process, so nothing one hostile file does survives into the next.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -31,9 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .errors import DigitizeError, IntakeError
+from .errors import CorruptFile, DigitizeError, IntakeError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 #: Imported once in the forkserver, so each child starts with the parsers loaded
 #: (and without importing the parent's main script again: see the module).
@@ -90,7 +92,7 @@ def run_isolated(function: Callable[..., T], *args: Any, limits: SandboxLimits) 
     child.start()
     sender.close()
     try:
-        message = _receive(receiver, child, limits.wall_seconds)
+        message = _receive(receiver, limits.wall_seconds)
     finally:
         receiver.close()
         if child.is_alive():
@@ -110,8 +112,10 @@ def run_isolated(function: Callable[..., T], *args: Any, limits: SandboxLimits) 
     _remember(SandboxRun(peak, "refused" if kind == "refused" else "crashed"))
     if kind == "refused":
         raise value
-    raise ParseLimitExceeded(
-        f"không đọc được tệp: {value} (the file could not be read)")
+    # A parser failed in a way none of our checks names: the file is unreadable to us.
+    # The child printed its traceback to stderr, so a bug of ours is seen there.
+    log.warning("a sandboxed parse failed: %s", value)
+    raise CorruptFile(f"không đọc được tệp (the file could not be read): {value}")
 
 
 def observe(observer: Callable[[SandboxRun], None]) -> None:
@@ -125,7 +129,7 @@ def _remember(run: SandboxRun) -> None:
         observer(run)
 
 
-def _receive(receiver: multiprocessing.connection.Connection, child: Any,
+def _receive(receiver: multiprocessing.connection.Connection,
              wall_seconds: float) -> tuple[str, Any, int] | None:
     if not receiver.poll(wall_seconds):
         return None

@@ -40,7 +40,7 @@ def scan_pdf() -> bytes:
     return image_pdf(scan_jpeg())
 
 
-def _edited(edit: Callable[[pikepdf.Pdf], None], **save: object) -> bytes:
+def edited_scan(edit: Callable[[pikepdf.Pdf], None], **save: object) -> bytes:
     with pikepdf.open(io.BytesIO(scan_pdf())) as pdf:
         edit(pdf)
         out = io.BytesIO()
@@ -48,7 +48,7 @@ def _edited(edit: Callable[[pikepdf.Pdf], None], **save: object) -> bytes:
         return out.getvalue()
 
 
-def _javascript_open_action(pdf: pikepdf.Pdf) -> None:
+def javascript_open_action(pdf: pikepdf.Pdf) -> None:
     pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(
         S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('pwned')")))
 
@@ -75,12 +75,12 @@ def many_pages_pdf(count: int = 10_000) -> bytes:
     """``count`` empty pages (a few hundred KB): cheap to send, costly to process."""
     kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(count))
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
-    return _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                      b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
                      *[page] * count])
 
 
-def _raw_pdf(objects: list[bytes]) -> bytes:
+def raw_pdf(objects: list[bytes]) -> bytes:
     """A PDF written by hand, with a correct xref, from ``objects`` numbered from 1."""
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -108,24 +108,24 @@ def _page_objects(content: bytes, *, resources: bytes = b"<< >>",
     ]
 
 
-def _stream(data: bytes, extra: bytes = b"") -> bytes:
+def pdf_stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
 def deeply_nested_pdf(depth: int = 100_000) -> bytes:
     nested = b"[" * depth + b"]" * depth
-    objects = _page_objects(_stream(b"q Q"))
+    objects = _page_objects(pdf_stream(b"q Q"))
     objects[2] = objects[2].replace(b"/Contents", b"/Nest " + nested + b" /Contents")
-    return _raw_pdf(objects)
+    return raw_pdf(objects)
 
 
 def reference_loop_pdf() -> bytes:
     """Pages whose tree points back at itself: a naive walker never ends."""
-    return _raw_pdf([
+    return raw_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        _stream(b"q Q"),
+        pdf_stream(b"q Q"),
     ])
 
 
@@ -148,12 +148,12 @@ def inflating(megabytes: int, byte: bytes = b" ") -> bytes:
 
 def flate_bomb_pdf(inflated_mb: int = 2048) -> bytes:
     """A page whose content stream is a few MB on the wire and ``inflated_mb`` inflated."""
-    return _raw_pdf(_page_objects(_stream(inflating(inflated_mb), b"/Filter /FlateDecode")))
+    return raw_pdf(_page_objects(pdf_stream(inflating(inflated_mb), b"/Filter /FlateDecode")))
 
 
 def huge_page_pdf() -> bytes:
     """A vector page 200 inches square: rasterised for OCR it would be 1.6 Gpx."""
-    return _raw_pdf(_page_objects(_stream(b"0 0 m 14400 14400 l S"),
+    return raw_pdf(_page_objects(pdf_stream(b"0 0 m 14400 14400 l S"),
                                   media_box=b"[0 0 14400 14400]"))
 
 
@@ -167,13 +167,13 @@ def jbig2_pdf(*, stated: tuple[int, int], real: tuple[int, int]) -> bytes:
     page_info = struct.pack(">IIIIBH", real[0], real[1], 0, 0, 0, 0)
     stream = _jbig2_segment(0, 48, page_info) + _jbig2_segment(1, 49, b"")
     width_pt, height_pt = stated[0] * 72 / 200, stated[1] * 72 / 200
-    image = _stream(stream, b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+    image = pdf_stream(stream, b"/Type /XObject /Subtype /Image /Width %d /Height %d "
                     b"/ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode"
                     % stated)
     content = b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q" % (width_pt, height_pt)
-    objects = _page_objects(_stream(content), resources=b"<< /XObject << /Im0 5 0 R >> >>",
+    objects = _page_objects(pdf_stream(content), resources=b"<< /XObject << /Im0 5 0 R >> >>",
                             media_box=b"[0 0 %.2f %.2f]" % (width_pt, height_pt))
-    return _raw_pdf([*objects, image])
+    return raw_pdf([*objects, image])
 
 
 def tiff_bomb(side: int = 200_000) -> bytes:
@@ -237,15 +237,15 @@ def hostile_files() -> list[HostileFile]:
         HostileFile("encrypted-pdf", "scan.pdf", image_pdf(jpeg, encrypt=True), 422,
                     refused({"encrypted_pdf"})),
         HostileFile("owner-password-pdf", "scan.pdf",
-                    _edited(lambda _: None, encryption=pikepdf.Encryption(owner="o", user="")),
+                    edited_scan(lambda _: None, encryption=pikepdf.Encryption(owner="o", user="")),
                     422, refused({"encrypted_pdf"})),
-        HostileFile("javascript-open-action", "scan.pdf", _edited(_javascript_open_action),
+        HostileFile("javascript-open-action", "scan.pdf", edited_scan(javascript_open_action),
                     422, refused({"active_content"})),
-        HostileFile("javascript-name-tree", "scan.pdf", _edited(_javascript_names), 422,
+        HostileFile("javascript-name-tree", "scan.pdf", edited_scan(_javascript_names), 422,
                     refused({"active_content"})),
-        HostileFile("launch-action", "scan.pdf", _edited(_launch_annotation), 422,
+        HostileFile("launch-action", "scan.pdf", edited_scan(_launch_annotation), 422,
                     refused({"active_content"})),
-        HostileFile("attached-executable", "scan.pdf", _edited(_attachment), 422,
+        HostileFile("attached-executable", "scan.pdf", edited_scan(_attachment), 422,
                     refused({"active_content"})),
         HostileFile("ten-thousand-pages", "scan.pdf", many_pages_pdf(), 413,
                     refused({"too_many_pages"})),

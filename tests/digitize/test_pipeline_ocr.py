@@ -22,10 +22,11 @@ def cer(truth: list[str], text: str) -> float:
     return Levenshtein.distance(ref, hyp) / len(ref)
 
 
-def run(*pages: Page, fmt: str = "JPEG") -> tuple[list[bytes], object]:
+def run(*pages: Page, fmt: str = "JPEG",
+        settings: OcrSettings | None = None) -> tuple[list[bytes], object]:
     files = [image_bytes(page.image, fmt, page.dpi) for page in pages]
     scans = validate([(f"p{i}.{fmt.lower()}", data) for i, data in enumerate(files)], IntakeLimits())
-    return files, digitise(scans, OcrSettings(jobs=2))
+    return files, digitise(scans, settings or OcrSettings(jobs=2))
 
 
 def test_stamped_tilted_upside_down_page_reads_in_order_and_keeps_its_scan():
@@ -59,6 +60,16 @@ def test_sideways_page_is_turned_upright(quarter):
     _, result = run(page, fmt="PNG")
     assert cer(page.text, result.page_texts[0]) <= 0.03
     assert result.quality[0].rotation == quarter
+
+
+def test_every_preparation_stage_can_be_turned_off():
+    """Each stage is a setting, and a site may turn them all off (a fast, clean scanner)."""
+    page = document_page(200, header=False)
+    plain = OcrSettings(jobs=1, rotate_pages=False, deskew=False, perspective=False,
+                        normalise_background=False, suppress_colour=False)
+    _, result = run(page, fmt="PNG", settings=plain)
+    assert cer(page.text, result.page_texts[0]) <= 0.03
+    assert result.quality[0].rotation == 0
 
 
 def test_blank_back_side_is_kept_and_flagged():

@@ -26,11 +26,17 @@ import pytest
 from signing import verify_pdf
 from sohoa.services import build_services
 from sohoa.settings import Settings
-from tests.hostile import HostileFile, hostile_files, inflating, many_pages_pdf, scan_pdf
-from tests.hostile import _edited as edited_scan
-from tests.hostile import _javascript_open_action as javascript_open_action
-from tests.hostile import _raw_pdf as raw_pdf
-from tests.hostile import _stream as stream
+from tests.hostile import (
+    HostileFile,
+    edited_scan,
+    hostile_files,
+    inflating,
+    javascript_open_action,
+    many_pages_pdf,
+    pdf_stream,
+    raw_pdf,
+    scan_pdf,
+)
 from tests.sohoa.bad_inputs import GOOD_OWNER
 from tests.sohoa.conftest import PASSWORD, STAFF, count_rows, make_account
 from tests.sohoa.processes import ApiServer
@@ -229,7 +235,7 @@ def _stream_bomb_pdf() -> bytes:
         b"<< /Type /Catalog /Pages 2 0 R /Extra 4 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-        stream(inflating(2048), b"/Filter /FlateDecode"),
+        pdf_stream(inflating(2048), b"/Filter /FlateDecode"),
     ])
 
 
