@@ -182,7 +182,7 @@ def _serve() -> int:
                 sidecar=Path(request.sidecar), rotate_pages=request.rotate_pages,
                 # Our orientation confidence is 0–1 scaled to OCRmyPDF's 0–15: rotate above
                 # 0.5. OCRmyPDF refuses the threshold without rotation.
-                **({"rotate_pages_threshold": 7.5} if request.rotate_pages else {}),
+                rotate_pages_threshold=7.5 if request.rotate_pages else None,
                 optimize=request.optimize, force_ocr=request.force_ocr, progress_bar=True,
                 plugins=["digitize._exec.ocrmypdf_progress", "digitize._exec.ocr_plugin"],
             )
