@@ -7,16 +7,47 @@ machine loses power.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
+
+from tests.conftest import TEMPLATE_DATABASE
+from tests.services import Postgres, Redis
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
+
+
+@contextmanager
+def celery_system(data: Path, postgres: Postgres, redis_server: Redis,
+                  monkeypatch: pytest.MonkeyPatch, **extra: str) -> Iterator[dict[str, str]]:
+    """The settings several processes share: a fresh PostgreSQL database, the Celery
+    backend on an emptied Redis, short leases; set here too, for in-process services."""
+    name = f"t_{secrets.token_hex(6)}"
+    postgres.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DATABASE}")
+    env = {
+        "SOHOA_DATA_DIR": str(data), "SOHOA_DATABASE_URL": postgres.url(name),
+        "SOHOA_JOB_BACKEND": "celery", "SOHOA_REDIS_URL": redis_server.url,
+        "SOHOA_JOB_LEASE_SECONDS": "3", "SOHOA_JOB_REAP_SECONDS": "1",
+        "SOHOA_JOB_RETRY_SECONDS": "0.5", "SOHOA_OCR_JOBS": "1", **extra,
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    import redis
+
+    redis.Redis.from_url(redis_server.url).flushdb()  # the broker is shared by the session
+    try:
+        yield env
+    finally:
+        postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 class SohoaProcess:

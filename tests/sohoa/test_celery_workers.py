@@ -8,7 +8,6 @@ job is run again elsewhere and its documents are filed exactly once.
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +19,10 @@ from sqlalchemy import select
 from sohoa.api import create_app
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
-from tests.conftest import TEMPLATE_DATABASE
 from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis
 from tests.sohoa.conftest import STAFF, login, make_account
-from tests.sohoa.processes import Worker
+from tests.sohoa.processes import Worker, celery_system
 from vault import Role
 from vault.models import Document
 
@@ -34,28 +32,8 @@ OWNER = "001099012345"
 @pytest.fixture
 def shared_env(tmp_path: Path, postgres: Postgres, redis_server: Redis,
                monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    name = f"t_{secrets.token_hex(6)}"
-    postgres.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DATABASE}")
-    env = {
-        "SOHOA_DATA_DIR": str(tmp_path / "data"),
-        "SOHOA_DATABASE_URL": postgres.url(name),
-        "SOHOA_JOB_BACKEND": "celery",
-        "SOHOA_REDIS_URL": redis_server.url,
-        "SOHOA_JOB_LEASE_SECONDS": "3",
-        "SOHOA_JOB_REAP_SECONDS": "1",
-        "SOHOA_JOB_RETRY_SECONDS": "0.5",
-        "SOHOA_OCR_JOBS": "1",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    # A fresh queue for each test: the broker is shared by the session.
-    import redis
-
-    redis.Redis.from_url(redis_server.url).flushdb()
-    try:
+    with celery_system(tmp_path / "data", postgres, redis_server, monkeypatch) as env:
         yield env
-    finally:
-        postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ process group (the OCR children die too), as a power cut would.
 from __future__ import annotations
 
 import random
-import secrets
 import threading
 import time
 import uuid
@@ -30,11 +29,10 @@ from signing import verify_pdf
 from sohoa.fsck import fsck
 from sohoa.services import build_services
 from sohoa.settings import Settings
-from tests.conftest import TEMPLATE_DATABASE
 from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis, SeaweedS3
 from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
-from tests.sohoa.processes import ApiServer, Worker
+from tests.sohoa.processes import ApiServer, Worker, celery_system
 from vault import Role
 from vault.integrity import Problem
 from vault.models import Document
@@ -47,32 +45,19 @@ SEED = 20261124
 @pytest.fixture
 def env(tmp_path: Path, postgres: Postgres, redis_server: Redis, seaweed: SeaweedS3,
         monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    name = f"k_{secrets.token_hex(6)}"
-    postgres.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DATABASE}")
-    values = {
-        "SOHOA_DATA_DIR": str(tmp_path / "data"), "SOHOA_DATABASE_URL": postgres.url(name),
-        "SOHOA_STORAGE_URL": f"s3://kill-{uuid.uuid4().hex[:8]}",
-        "SOHOA_S3_ENDPOINT": seaweed.endpoint, "SOHOA_S3_ACCESS_KEY": seaweed.access_key,
-        "SOHOA_S3_SECRET_KEY": seaweed.secret_key, "SOHOA_S3_SECURE": "false",
-        "SOHOA_JOB_BACKEND": "celery", "SOHOA_REDIS_URL": redis_server.url,
-        "SOHOA_JOB_LEASE_SECONDS": "3", "SOHOA_JOB_REAP_SECONDS": "1",
-        "SOHOA_JOB_RETRY_SECONDS": "0.5", "SOHOA_JOB_MAX_ATTEMPTS": "30",
-        "SOHOA_OCR_JOBS": "1",
+    with celery_system(
+        tmp_path / "data", postgres, redis_server, monkeypatch,
+        SOHOA_STORAGE_URL=f"s3://kill-{uuid.uuid4().hex[:8]}",
+        SOHOA_S3_ENDPOINT=seaweed.endpoint, SOHOA_S3_ACCESS_KEY=seaweed.access_key,
+        SOHOA_S3_SECRET_KEY=seaweed.secret_key, SOHOA_S3_SECURE="false",
+        SOHOA_JOB_MAX_ATTEMPTS="30",
         # What is under test is crash safety, not reading: OCR without the page
-        # preparation stages (each a setting) keeps 100 documents within a minute or so.
-        "SOHOA_OCR_ROTATE_PAGES": "false", "SOHOA_OCR_DESKEW": "false",
-        "SOHOA_OCR_PERSPECTIVE": "false", "SOHOA_OCR_NORMALISE_BACKGROUND": "false",
-        "SOHOA_OCR_SUPPRESS_COLOUR": "false",
-    }
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    import redis
-
-    redis.Redis.from_url(redis_server.url).flushdb()
-    try:
+        # preparation stages (each a setting) spares the two cores for the rest.
+        SOHOA_OCR_ROTATE_PAGES="false", SOHOA_OCR_DESKEW="false",
+        SOHOA_OCR_PERSPECTIVE="false", SOHOA_OCR_NORMALISE_BACKGROUND="false",
+        SOHOA_OCR_SUPPRESS_COLOUR="false",
+    ) as values:
         yield values
-    finally:
-        postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def _small_page(number: int) -> bytes:
