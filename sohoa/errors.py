@@ -62,11 +62,17 @@ class BackupError(Exception):
     code = "backup_failed"
 
 
+class IdempotencyConflict(Exception):
+    """An Idempotency-Key already names a request with other content."""
+
+    code = "idempotency_key_reused"
+
+
 #: What the API and the command line report as a refusal, never as an internal error.
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (
     DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
     AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked, PackageError,
-    DisposalRefused, OperationalError, BackupError)
+    DisposalRefused, OperationalError, BackupError, IdempotencyConflict)
 
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
@@ -80,7 +86,7 @@ def http_status(exc: BaseException) -> int:
     if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
                   | InvalidRecordValue | BadSigningInput | ReuseReasonRequired | PackageError):
         return 422
-    if isinstance(exc, RetentionLocked | DisposalRefused):
+    if isinstance(exc, RetentionLocked | DisposalRefused | IdempotencyConflict):
         return 409
     if isinstance(exc, LoginFailed):
         return 401
@@ -118,7 +124,7 @@ def is_transient(exc: BaseException) -> bool:
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """``(code, message)`` safe to show: domain messages as they are, others hidden."""
-    if isinstance(exc, DigitizeError | VaultError | BackupError):
+    if isinstance(exc, DigitizeError | VaultError | BackupError | IdempotencyConflict):
         return exc.code, str(exc)
     if isinstance(exc, InvalidOwnerId):
         return "invalid_owner_id", str(exc)

@@ -8,18 +8,24 @@ data). Handlers are idempotent: a rerun finds what an earlier run filed.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from vault import Viewer
 from vault.models import new_uuid
 
 from . import counter, staging
-from .jobs import Handler, JobContext, JobView
+from .errors import IdempotencyConflict
+from .jobs import Handler, JobContext, JobNotFound, JobView
 from .presenters import document_summary
 from .services import Services
 
 DIGITIZE = "digitize"
+#: Job ids made from (account, Idempotency-Key): the same pair always names one job.
+IDEMPOTENCY = uuid.UUID("5f0c2a8e-5b1d-4c1e-9a55-736f686f6101")
 ARCHIVE_EXPORT = "archive-export"
 
 
@@ -30,18 +36,57 @@ def register_all(services: Services) -> None:
 
 
 def submit_digitisation(services: Services, batch: counter.PreparedBatch, *, actor: str,
-                        requested_by: str | None) -> JobView:
+                        requested_by: str | None,
+                        idempotency_key: str | None = None) -> JobView:
     """Stage the checked batch's scans, then record the job: once this returns, the
-    request is acknowledged and nothing in it can be lost."""
+    request is acknowledged and nothing in it can be lost.
+
+    With ``idempotency_key`` (the client's name for this request), sending the same
+    request again — because the answer was lost on the way — returns the job of the
+    first one instead of filing the scans twice; the same key with other scans is
+    refused (409)."""
+    fingerprint = _fingerprint(batch)
     job_id = new_uuid()
-    params = staging.stage(services.blobs, batch, job_id) | {"actor": actor}
+    if idempotency_key is not None:
+        job_id = str(uuid.uuid5(IDEMPOTENCY, f"{requested_by}\n{idempotency_key}"))
+        if (earlier := _existing(services, job_id, fingerprint)) is not None:
+            return earlier
+    params = staging.stage(services.blobs, batch, job_id) | {"actor": actor,
+                                                              "fingerprint": fingerprint}
     try:
         return services.jobs.submit(DIGITIZE, params, job_id=job_id, total=batch.pages,
                                     owner_identifier=batch.owner.value,
                                     requested_by=requested_by)
+    except IntegrityError:
+        # The same key sent twice at once: the other request recorded the job first.
+        if idempotency_key is None or (earlier := _existing(services, job_id,
+                                                            fingerprint)) is None:
+            raise
+        return earlier
     except BaseException:
         staging.drop(services.blobs, job_id)
         raise
+
+
+def _fingerprint(batch: counter.PreparedBatch) -> str:
+    """What makes two requests the same: the owner and every scan, in order."""
+    digest = hashlib.sha256(batch.owner.value.encode())
+    for group in batch.groups:
+        for scan in group.files:
+            digest.update(hashlib.sha256(scan.data).digest())
+    return digest.hexdigest()
+
+
+def _existing(services: Services, job_id: str, fingerprint: str) -> JobView | None:
+    try:
+        earlier = services.jobs.get(job_id)
+    except JobNotFound:
+        return None
+    if (earlier.params or {}).get("fingerprint") != fingerprint:
+        raise IdempotencyConflict(
+            "Idempotency-Key này đã dùng cho một yêu cầu khác (this Idempotency-Key "
+            "already names a request with other scans)")
+    return earlier
 
 
 def submit_export(services: Services, codes: list[str], *, viewer: Viewer,

@@ -10,7 +10,7 @@ import hmac
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -92,6 +92,10 @@ async def digitize(
     reuse_reason: Annotated[str | None, Form(
         max_length=500, description="Why the paper is scanned although the vault holds it")]
     = None,
+    idempotency_key: Annotated[str | None, Header(
+        alias="Idempotency-Key", max_length=200,
+        description="The client's name for this request: sent again (an answer lost on "
+        "the way), the first request's job is returned, nothing is filed twice")] = None,
 ) -> JSONResponse:
     """Check the scans now (4xx if refused, nothing stored); OCR, sign and file them in a job.
     Counter staff only; a dossier named must be one their agency received."""
@@ -108,7 +112,8 @@ async def digitize(
         reuse_reason=reuse_reason, viewer=account.viewer(),
     )
     job = await run_in_threadpool(job_kinds.submit_digitisation, services, batch,
-                                  actor=account.actor, requested_by=account.id)
+                                  actor=account.actor, requested_by=account.id,
+                                  idempotency_key=idempotency_key)
     return JSONResponse({"job": job.as_dict()}, status_code=202,
                         headers={"Location": f"/api/v1/jobs/{job.id}"})
 

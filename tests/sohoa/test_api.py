@@ -114,6 +114,30 @@ def test_another_owners_dossier_is_refused(client: TestClient, services: Service
     assert response.json()["error"]["code"] == "dossier_owner_mismatch"
 
 
+def test_a_request_sent_again_under_its_idempotency_key_is_filed_once(
+    client: TestClient, services: Services, snapshot: Snapshot,
+) -> None:
+    def send(page: bytes) -> object:
+        return client.post("/api/v1/digitize", headers={"Idempotency-Key": "quay-3-so-17"},
+                           files=[("files", ("trang-1.png", page, "image/png"))],
+                           data={"owner": GOOD_OWNER})
+
+    first = send(_page())
+    assert first.status_code == 202
+    assert services.jobs.wait_idle(timeout=300)
+    filed = snapshot()
+    again = send(_page())  # the answer was lost; the counter sends it again
+    assert again.status_code == 202
+    assert again.json()["job"]["id"] == first.json()["job"]["id"]
+    assert again.json()["job"]["status"] == "done"
+    assert services.jobs.wait_idle(timeout=300)
+    assert snapshot() == filed  # no second job, document or blob
+    other = send(_page(dpi=200))  # the same key for other scans is a client's mistake
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert snapshot() == filed
+
+
 def test_metrics_are_off_without_a_token(client: TestClient) -> None:
     assert client.get("/metrics").status_code == 404
 
