@@ -91,19 +91,19 @@ def backup(services: Services, target: BlobStore, *, progress: Progress | None =
     dump, tables, revision = dump_database(services.engine)
     target.put(f"snapshots/{snapshot}/database.jsonl.gz", dump)
     report = BackupReport(snapshot, tables)
-    stores = _raw_stores(services)
-    for name, store in stores.items():
-        report.copied[name], report.skipped[name] = _replicate(
-            store, "", target, f"{name}/", progress)
+    # The manifest names exactly what was listed and copied: a blob written meanwhile
+    # waits for the next night, with the rows that will name it.
+    listed: dict[str, dict[str, list[str]]] = {}
+    for name, store in _raw_stores(services.settings).items():
+        report.copied[name], listed[name] = _replicate(store, target, f"{name}/", progress)
+        report.skipped[name] = len(listed[name]) - report.copied[name]
     if include_state:
         report.files = _save_state(services.settings.data_path, target, snapshot)
     manifest = {
         "format": "sohoa-backup/1", "snapshot": snapshot, "revision": revision,
         "created_at": datetime.now(UTC).isoformat(), "tables": tables,
         "database_sha256": hashlib.sha256(dump).hexdigest(),
-        "stores": {name: {info.key: info.sha256 for info in store.list()}
-                   for name, store in stores.items()},
-        "files": report.files,
+        "stores": listed, "files": report.files,
     }
     target.put(f"snapshots/{snapshot}/{MANIFEST}", json.dumps(manifest).encode(),
                content_type="application/json")
@@ -135,8 +135,8 @@ def restore(settings: Settings, source: BlobStore, *, snapshot: str | None = Non
     finally:
         engine.dispose()
     blobs: dict[str, int] = {}
-    for name, store in _open_raw_stores(settings).items():
-        expected: dict[str, str] = manifest["stores"].get(name, {})
+    for name, store in _raw_stores(settings).items():
+        expected: dict[str, list[str]] = manifest["stores"].get(name, {})
         blobs[name] = _bring_back(source, f"{name}/", store, expected, progress)
     services = build_services(settings, start_jobs=False)
     try:
@@ -149,12 +149,8 @@ def restore(settings: Settings, source: BlobStore, *, snapshot: str | None = Non
 
 # -- blobs ------------------------------------------------------------------------------
 
-def _raw_stores(services: Services) -> dict[str, BlobStore]:
+def _raw_stores(settings: Settings) -> dict[str, BlobStore]:
     """The stores as stored: ciphertext, copied without the keys ever being used."""
-    return {"vault": services.blobs.inner, "archive": services.archives.store.inner}
-
-
-def _open_raw_stores(settings: Settings) -> dict[str, BlobStore]:
     secret = settings.url_secret_bytes()
     return {
         "vault": open_blob_store(settings.resolved_storage_url, url_secret=secret,
@@ -164,32 +160,29 @@ def _open_raw_stores(settings: Settings) -> dict[str, BlobStore]:
     }
 
 
-def _replicate(source: BlobStore, source_prefix: str, target: BlobStore, target_prefix: str,
-               progress: Progress | None) -> tuple[int, int]:
-    """Copy what the target lacks or holds differently; (copied, already there)."""
-    present = {info.key: info.sha256 for info in target.list(target_prefix)}
-    wanted = list(source.list(source_prefix))
-    copied = skipped = 0
+def _replicate(source: BlobStore, target: BlobStore, prefix: str,
+               progress: Progress | None) -> tuple[int, dict[str, list[str]]]:
+    """Copy what the target lacks or holds differently under ``prefix``; how many were
+    copied, and every blob listed as ``key: [sha256, content type]``."""
+    present = {info.key: info.sha256 for info in target.list(prefix)}
+    wanted = list(source.list())
+    copied = 0
     for done, info in enumerate(wanted, start=1):
-        key = target_prefix + info.key[len(source_prefix):]
-        if present.get(key) == info.sha256:
-            skipped += 1
-        else:
+        if present.get(prefix + info.key) != info.sha256:
             data = source.get(info.key, expected_sha256=info.sha256)
-            target.put(key, data, content_type=info.content_type)
+            target.put(prefix + info.key, data, content_type=info.content_type)
             copied += 1
         if progress:
             progress(done, len(wanted))
-    return copied, skipped
+    return copied, {info.key: [info.sha256, info.content_type] for info in wanted}
 
 
-def _bring_back(source: BlobStore, prefix: str, store: BlobStore, expected: dict[str, str],
-                progress: Progress | None) -> int:
+def _bring_back(source: BlobStore, prefix: str, store: BlobStore,
+                expected: dict[str, list[str]], progress: Progress | None) -> int:
     """Every blob the snapshot named, checked against the hash recorded at backup time."""
-    for done, (key, sha256) in enumerate(sorted(expected.items()), start=1):
-        source_key = prefix + key
-        data = source.get(source_key, expected_sha256=sha256)
-        store.put(key, data, content_type=source.head(source_key).content_type)
+    for done, (key, (sha256, content_type)) in enumerate(sorted(expected.items()), start=1):
+        store.put(key, source.get(prefix + key, expected_sha256=sha256),
+                  content_type=content_type)
         if progress:
             progress(done, len(expected))
     return len(expected)

@@ -28,7 +28,7 @@ from sohoa.cli.main import app as cli
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
-from tests.services import Postgres, SeaweedS3
+from tests.services import SeaweedS3
 from tests.sohoa.conftest import STAFF, SYSTEM, login, make_account
 from vault import Role, parse_owner_id
 from vault.audit import check_chain
@@ -45,18 +45,6 @@ def _system_env(seaweed: SeaweedS3, data: Path, database_url: str) -> dict[str, 
         "SOHOA_S3_SECRET_KEY": seaweed.secret_key, "SOHOA_S3_SECURE": "false",
         "SOHOA_KEK": KEK, "SOHOA_OCR_JOBS": "2",
     }
-
-
-@pytest.fixture
-def empty_target_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> str:
-    """A second database of the same engine, with nothing in it (no schema either)."""
-    if database_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'restored.db'}"
-    server: Postgres = request.getfixturevalue("postgres")
-    name = f"r_{secrets.token_hex(6)}"
-    server.execute(f"CREATE DATABASE {name}")
-    request.addfinalizer(lambda: server.execute(f"DROP DATABASE {name} WITH (FORCE)"))
-    return server.url(name)
 
 
 @pytest.fixture
@@ -112,7 +100,7 @@ def _snapshot_of(services: Services, ids: list[str]) -> dict[str, Any]:
 @pytest.mark.s3
 def test_backup_then_restore_into_an_empty_system(
     source: tuple[Services, dict[str, str]], seaweed: SeaweedS3, tmp_path: Path,
-    empty_target_url: str, monkeypatch: pytest.MonkeyPatch,
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     services, env = source
     ids = _digitise(services, 3)
@@ -129,7 +117,7 @@ def test_backup_then_restore_into_an_empty_system(
     assert code == 0 and second["copied"]["vault"] == 0, second
     assert second["skipped"]["vault"] == first["copied"]["vault"]
 
-    restored_env = _system_env(seaweed, tmp_path / "restored", empty_target_url)
+    restored_env = _system_env(seaweed, tmp_path / "restored", empty_database_url)
     code, report = _cli(restored_env, "restore", "--from", backup_url)
     assert code == 0, report
     assert report["snapshot"] == second["snapshot"]
