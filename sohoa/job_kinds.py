@@ -50,6 +50,7 @@ def submit_digitisation(services: Services, batch: counter.PreparedBatch, *, act
     if idempotency_key is not None:
         job_id = str(uuid.uuid5(IDEMPOTENCY, f"{requested_by}\n{idempotency_key}"))
         if (earlier := _existing(services, job_id, fingerprint)) is not None:
+            services.jobs.redeliver(earlier)
             return earlier
     params = staging.stage(services.blobs, batch, job_id) | {"actor": actor,
                                                               "fingerprint": fingerprint}

@@ -298,8 +298,10 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="A worker renews its claim on a running job; a job "
         "not renewed for this long is run again elsewhere")
     job_queued_lease_seconds: float = Field(
-        default=3600.0, gt=0, description="A job waiting in the broker longer than this is "
-        "dispatched again (Celery backend)")
+        default=600.0, gt=0, description="A job waiting in the broker longer than this is "
+        "dispatched again, and Redis hands an unacknowledged message to another worker "
+        "after it (Celery backend): the longest a job delivered to a worker that was killed "
+        "before it started waits; a second delivery is harmless")
     job_reap_seconds: float = Field(
         default=20.0, ge=0, description="How often each process looks for abandoned jobs "
         "(0: only at start-up)")

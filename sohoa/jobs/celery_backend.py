@@ -28,7 +28,7 @@ TASK_NAME = "sohoa.run_job"
 QUEUE = "sohoa-jobs"
 
 
-def celery_app(broker_url: str, *, visibility_timeout: float = 3600.0) -> Celery:
+def celery_app(broker_url: str, *, visibility_timeout: float = 600.0) -> Celery:
     """The Celery application: JSON messages of job ids, one task at a time per worker
     process (OCR is heavy), acknowledged late, no result backend (the jobs table is)."""
     app = Celery("sohoa", broker=broker_url, set_as_current=False)

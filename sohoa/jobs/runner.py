@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..metrics import ERRORS, JOB_SECONDS, JOBS
-from .store import JobStore, JobView
+from .models import JobStatus
+from .store import JobStore, JobView, now
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class JobPolicy:
     #: A running job's holder renews its claim this often × 3; past it, others take over.
     lease: timedelta = timedelta(seconds=60)
     #: How long a queued job may sit in a broker before it is dispatched again.
-    queued_lease: timedelta = timedelta(hours=1)
+    queued_lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 5
     first_delay: timedelta = timedelta(seconds=5)
     max_delay: timedelta = timedelta(minutes=5)
@@ -174,6 +175,15 @@ class JobRunner:
 
     def get(self, job_id: str, *, requested_by: str | None = None) -> JobView:
         return self.store.get(job_id, requested_by=requested_by)
+
+    def redeliver(self, job: JobView) -> None:
+        """Hand a job that is queued and due to a worker again. A client asking again
+        for a job it never got an answer about may be asking because the process that
+        recorded the job died before handing it on; without this the job would wait
+        for its queued lease to run out. A second delivery is a no-op (``claim``)."""
+        if job.status == JobStatus.QUEUED.value and (job.retry_at is None
+                                                      or job.retry_at <= now()):
+            self.dispatch(job.id, timedelta(0))
 
     def start(self) -> None:
         """Take back jobs left by processes that died, and keep looking now and then."""

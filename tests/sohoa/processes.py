@@ -36,7 +36,10 @@ def celery_system(data: Path, postgres: Postgres, redis_server: Redis,
     env = {
         "SOHOA_DATA_DIR": str(data), "SOHOA_DATABASE_URL": postgres.url(name),
         "SOHOA_JOB_BACKEND": "celery", "SOHOA_REDIS_URL": redis_server.url,
-        "SOHOA_JOB_LEASE_SECONDS": "3", "SOHOA_JOB_REAP_SECONDS": "1",
+        # A queued job whose message died with a worker (delivered, never claimed) is
+        # dispatched again once its queued lease runs out: 20 s here, not an hour.
+        "SOHOA_JOB_LEASE_SECONDS": "3", "SOHOA_JOB_QUEUED_LEASE_SECONDS": "20",
+        "SOHOA_JOB_REAP_SECONDS": "1",
         "SOHOA_JOB_RETRY_SECONDS": "0.5", "SOHOA_OCR_JOBS": "1", **extra,
     }
     for key, value in env.items():

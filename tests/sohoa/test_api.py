@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -136,6 +137,28 @@ def test_a_request_sent_again_under_its_idempotency_key_is_filed_once(
     assert other.status_code == 409
     assert other.json()["error"]["code"] == "idempotency_key_reused"
     assert snapshot() == filed
+
+
+def test_a_request_recorded_but_never_handed_on_runs_when_sent_again(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The process that records a job may die before it hands the job to a worker; the
+    counter, left without an answer, sends the request again under its key: the job
+    must run now, not when its queued lease runs out an hour later."""
+    def send() -> Any:
+        return client.post("/api/v1/digitize", headers={"Idempotency-Key": "quay-1-so-2"},
+                           files=[("files", ("trang-1.png", _page(), "image/png"))],
+                           data={"owner": GOOD_OWNER})
+
+    with monkeypatch.context() as died:
+        died.setattr(services.jobs, "dispatch", lambda job_id, delay: None)
+        job_id = send().json()["job"]["id"]
+    assert services.jobs.wait_idle(timeout=300)
+    assert services.jobs.get(job_id).status == "queued"  # recorded, in nobody's hands
+    assert send().json()["job"]["id"] == job_id
+    assert services.jobs.wait_idle(timeout=300)
+    job = services.jobs.get(job_id)
+    assert job.status == "done" and len(job.result["documents"]) == 1
 
 
 def test_metrics_are_off_without_a_token(client: TestClient) -> None:

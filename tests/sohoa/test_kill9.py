@@ -179,4 +179,7 @@ def _wait_until_done(services: Any, job_ids: list[str], timeout: float = 600) ->
         if all(job.status == "done" for job in jobs):
             return jobs
         time.sleep(1)
-    raise AssertionError("jobs still unfinished after the kills")
+    raise AssertionError(["jobs still unfinished after the kills", *(
+        {"id": job.id, "status": job.status, "attempts": job.attempts, "stage": job.stage,
+         "lease_until": str(job.lease_until), "error": job.error_code}
+        for job in jobs if job.status != "done")])
