@@ -22,8 +22,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: install
 	$(BIN)/sohoa serve
 
+# The suite runs in one pytest process per core, at most four (each starts its own
+# PostgreSQL, Redis and SeaweedFS); a test module stays in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: install
-	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest
+	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 deps:
 	@missing=""; for p in $(DEBS); do \

@@ -138,8 +138,11 @@ def _seed(site: Site) -> None:
     (scanner / "may-quet-001.png").write_bytes(page)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One browser a module: Playwright's sync API keeps an asyncio loop running in the
+    main thread while it is open, which would break any later test that runs a loop
+    of its own (pyHanko's validation does) in the same test process."""
     assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
