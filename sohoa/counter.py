@@ -258,21 +258,37 @@ def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:
 
 
 def _files(result: DigitisedScan, signed: bytes) -> list[NewFile]:
+    originals = [Original(scan.name, scan.format.value, scan.data) for scan in result.originals]
+    return document_files(originals, result.pdfa, signed, result.text)
+
+
+@dataclass(frozen=True)
+class Original:
+    """A scan as the officer fed it: file name, media type, bytes."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+def document_files(originals: list[Original], pdfa: bytes, signed: bytes,
+                   text: str) -> list[NewFile]:
     """The files of a document. The signed PDF is stored whole; the PDF/A is its first
     revision (pyHanko signs by incremental update) and a JPEG scan sits unchanged inside
-    it, so those are recorded as byte ranges of it instead of second copies."""
-    stem = PurePath(result.originals[0].name).stem or "scan"
+    it, so those are recorded as byte ranges of it instead of second copies. A counter
+    node's documents are filed at the centre through here too (``sohoa.sync``)."""
+    stem = PurePath(originals[0].name).stem or "scan"
     signed_ref = (FileRole.SIGNED.value, 1)
     files = [NewFile(FileRole.SIGNED.value, signed, "application/pdf", f"{stem}.signed.pdf",
                      parent=(FileRole.PDFA.value, 1))]
-    files.append(NewFile(FileRole.PDFA.value, result.pdfa, "application/pdf", f"{stem}.pdfa.pdf",
+    files.append(NewFile(FileRole.PDFA.value, pdfa, "application/pdf", f"{stem}.pdfa.pdf",
                          parent=(FileRole.ORIGINAL.value, 1),
-                         within=(signed_ref, 0) if signed.startswith(result.pdfa) else None))
-    for index, scan in enumerate(result.originals, start=1):
-        offset = signed.find(scan.data) if scan.format is ScanFormat.JPEG else -1
-        files.append(NewFile(FileRole.ORIGINAL.value, scan.data, scan.format.value, scan.name,
+                         within=(signed_ref, 0) if signed.startswith(pdfa) else None))
+    for index, scan in enumerate(originals, start=1):
+        offset = signed.find(scan.data) if scan.media_type == ScanFormat.JPEG.value else -1
+        files.append(NewFile(FileRole.ORIGINAL.value, scan.data, scan.media_type, scan.name,
                              part=index, within=(signed_ref, offset) if offset >= 0 else None))
-    files.append(NewFile(FileRole.TEXT.value, result.text.encode("utf-8"),
+    files.append(NewFile(FileRole.TEXT.value, text.encode("utf-8"),
                          "text/plain; charset=utf-8", f"{stem}.txt",
                          parent=(FileRole.PDFA.value, 1)))
     # Rows are written sources first, so each parent exists before the files made from it.

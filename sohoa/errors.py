@@ -68,11 +68,30 @@ class IdempotencyConflict(Exception):
     code = "idempotency_key_reused"
 
 
+class BundleError(ValueError):
+    """A counter node's bundle the centre cannot file (sohoa.sync): the message says why."""
+
+    code = "bad_bundle"
+
+
+class SignatureRefused(BundleError):
+    """The operator's signature on a node's document does not hold at the centre."""
+
+    code = "signature_invalid"
+
+
+class NotANode(Exception):
+    """This service is not a counter node: no centre is configured."""
+
+    code = "not_a_node"
+
+
 #: What the API and the command line report as a refusal, never as an internal error.
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (
     DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
     AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked, PackageError,
-    DisposalRefused, OperationalError, BackupError, IdempotencyConflict)
+    DisposalRefused, OperationalError, BackupError, IdempotencyConflict, BundleError,
+    NotANode)
 
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
@@ -84,7 +103,8 @@ def http_status(exc: BaseException) -> int:
     if isinstance(exc, UnsupportedFormat):
         return 415
     if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
-                  | InvalidRecordValue | BadSigningInput | ReuseReasonRequired | PackageError):
+                  | InvalidRecordValue | BadSigningInput | ReuseReasonRequired | PackageError
+                  | BundleError):
         return 422
     if isinstance(exc, RetentionLocked | DisposalRefused | IdempotencyConflict):
         return 409
@@ -96,7 +116,7 @@ def http_status(exc: BaseException) -> int:
         return 400
     if isinstance(exc, Forbidden | IdentityNotLinked):
         return 403
-    if isinstance(exc, NotFound | AccountNotFound):
+    if isinstance(exc, NotFound | AccountNotFound | NotANode):
         return 404
     if isinstance(exc, TooManyAttempts):
         return 429
@@ -124,7 +144,8 @@ def is_transient(exc: BaseException) -> bool:
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """``(code, message)`` safe to show: domain messages as they are, others hidden."""
-    if isinstance(exc, DigitizeError | VaultError | BackupError | IdempotencyConflict):
+    if isinstance(exc, DigitizeError | VaultError | BackupError | IdempotencyConflict
+                  | BundleError | NotANode):
         return exc.code, str(exc)
     if isinstance(exc, InvalidOwnerId):
         return "invalid_owner_id", str(exc)

@@ -321,6 +321,22 @@ class Settings(BaseSettings):
     fsck_grace_seconds: float = Field(
         default=3600.0, ge=0, description="fsck leaves blobs younger than this alone: their "
         "row may still be on its way")
+    # A counter node (issue 8, item 5): it digitises, signs and files here, and sends
+    # each filed document on to the central service when the link allows.
+    central_url: str | None = Field(
+        default=None, description="https://… of the central sohoa this counter node sends "
+        "its documents to; unset: not a node")
+    central_username: str | None = Field(
+        default=None, max_length=120, description="The node's staff account at the centre")
+    central_password: SecretStr | None = Field(
+        default=None, description="Its password (from the environment, never the repo)")
+    sync_interval_seconds: float = Field(
+        default=30.0, gt=0, description="How often a node looks for documents to send")
+    sync_retry_max_seconds: float = Field(
+        default=300.0, gt=0, description="Longest wait between tries while the centre is "
+        "unreachable (the wait doubles from the interval)")
+    sync_timeout_seconds: float = Field(
+        default=120.0, gt=0, description="Time limit of one document's upload to the centre")
     agency_code: str = "000.00.00.H00"
     agency_name: str = "Cơ quan thử nghiệm (DEV)"
     default_operator: str = "Cán bộ một cửa"

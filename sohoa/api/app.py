@@ -30,6 +30,7 @@ from ..fsck import fsck
 from ..metrics import ERRORS, watch_job_table
 from ..services import Services, build_services
 from ..settings import Settings
+from ..sync.node import Syncer
 from .access_log import AccessLog
 from .admin_routes import router as admin_router
 from .archive_routes import router as archive_router
@@ -41,6 +42,7 @@ from .report_routes import router as report_router
 from .reuse_routes import router as reuse_router
 from .routes import router
 from .security_headers import SecurityHeaders
+from .sync_routes import router as sync_router
 from .text_guard import RejectNul
 
 log = logging.getLogger(__name__)
@@ -61,9 +63,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if owned and app.state.services.settings.fsck_on_start:
             threading.Thread(target=_startup_fsck, args=(app.state.services,), daemon=True,
                              name="sohoa-fsck").start()
+        # A counter node sends what it files on to the centre, from a thread of its own.
+        syncer = Syncer(app.state.services) if app.state.services.settings.central_url else None
+        app.state.syncer = syncer
+        if syncer:
+            syncer.start()
         try:
             yield
         finally:
+            if syncer:
+                syncer.stop()
             if owned:
                 app.state.services.close()
 
@@ -82,6 +91,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(admin_router)
     app.include_router(archive_router)
     app.include_router(report_router)
+    app.include_router(sync_router)
     web.install(app)
     _install_error_handlers(app)
     app.add_middleware(AccessLog)

@@ -30,7 +30,7 @@ from .archive import archive_app
 from .audit import audit_app
 from .context import CLI, CLI_ACTOR, JsonOption, calling
 from .keys import keys_app
-from .ops import backup, fsck, restore, worker
+from .ops import backup, fsck, restore, sync, worker
 from .output import console, counted_progress, fail, page_progress, print_json
 from .report import report_app
 from .retention import retention_app
@@ -61,6 +61,7 @@ app.command()(worker)
 app.command()(fsck)
 app.command()(backup)
 app.command()(restore)
+app.command()(sync)
 
 def _read(path: Path) -> bytes:
     try:

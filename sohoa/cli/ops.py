@@ -152,3 +152,42 @@ def _print(report: FsckReport) -> None:
     console.print("[green]Sạch (clean)[/]" if report.clean else
                   "[red]Cần xử lý (needs attention)[/]" if report.unresolved else
                   "[yellow]Đã xử lý (repaired)[/]")
+
+
+def sync(
+    as_json: JsonOption = False,
+) -> None:
+    """Đồng bộ về trung tâm (a counter node: send every filed document the centre lacks).
+
+    `sohoa serve` on a node does this by itself every SOHOA_SYNC_INTERVAL_SECONDS;
+    this command sends now and says what is left. Exit 1 while the centre is
+    unreachable or has refused a document, 0 when everything has arrived.
+    """
+    from ..sync.node import centre_link, sync_pass
+    from ..sync.outbox import Outbox
+
+    sending = counted_progress(not as_json, "Gửi về trung tâm")
+    with calling(as_json) as services, sending as progress:
+        link = centre_link(services.settings)
+        try:
+            report = sync_pass(services, link, progress=progress)
+        finally:
+            link.close()
+        counts = Outbox(services.sessions).counts()
+    summary = {"sent": report.sent, "refused": report.refused, "pending": counts.pending,
+               "link_down": report.link_down,
+               "refusals": [{"document": r.document_id, "code": r.code, "message": r.message}
+                            for r in counts.refused]}
+    if as_json:
+        print_json(summary)
+    else:
+        console.print(f"Đã gửi {report.sent}; còn chờ {counts.pending}; bị từ chối "
+                      f"{len(counts.refused)}", highlight=False)
+        if report.link_down:
+            console.print(f"[bold red]Mất kết nối trung tâm[/]: {report.link_down}",
+                          highlight=False)
+        for refusal in counts.refused:
+            console.print(f"  {refusal.document_id}: {refusal.code} — {refusal.message}",
+                          highlight=False)
+    if report.link_down or counts.refused:
+        raise typer.Exit(1)

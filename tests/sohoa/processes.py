@@ -53,6 +53,12 @@ def celery_system(data: Path, postgres: Postgres, redis_server: Redis,
         postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class SohoaProcess:
     """One `sohoa …` command with the given environment, its output in ``log``."""
 
@@ -93,10 +99,9 @@ class Worker(SohoaProcess):
 class ApiServer(SohoaProcess):
     """`sohoa serve` on a free port of 127.0.0.1, ready when /healthz answers."""
 
-    def __init__(self, env: dict[str, str], log: Path, *, timeout: float = 60) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+    def __init__(self, env: dict[str, str], log: Path, *, timeout: float = 60,
+                 port: int | None = None) -> None:
+        self.port = port or free_port()
         super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env, log)
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + timeout

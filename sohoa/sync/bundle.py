@@ -1,0 +1,118 @@
+"""One document as a counter node sends it to the centre, and its wire form.
+
+On the wire a bundle is a multipart request: a ``manifest`` field (JSON: the
+document's facts and the SHA-256 of every file) and the files themselves, named
+``original`` (one per scan, in page order), ``pdfa``, ``signed`` and ``text``.
+The centre files it as the node did (`sohoa.counter.document_files`), so a
+document has the same files, roles and byte ranges in both places.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from ..counter import Original
+from ..errors import BundleError
+
+
+class FileFacts(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=255)]
+    media_type: Annotated[str, Field(min_length=1, max_length=100)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Manifest(BaseModel):
+    """What the node says of the document; the centre checks every word it can."""
+
+    #: The document's id on the node: with the node's account, the intake key.
+    local_id: Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                                           r"[0-9a-f]{4}-[0-9a-f]{12}$")]
+    owner: Annotated[str, Field(min_length=1, max_length=32)]
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    page_count: Annotated[int, Field(ge=1, le=100_000)]
+    operator: Annotated[str, Field(min_length=1, max_length=120)]
+    scanned_at: datetime
+    page_quality: list[dict[str, Any]] = Field(default_factory=list, max_length=100_000)
+    originals: Annotated[list[FileFacts], Field(min_length=1, max_length=10_000)]
+    pdfa: FileFacts
+    signed: FileFacts
+    text: FileFacts
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A filed document's facts and files, as sent from a node."""
+
+    local_id: str
+    owner: str
+    title: str
+    page_count: int
+    operator: str
+    scanned_at: datetime
+    originals: list[Original]
+    pdfa: bytes
+    signed: bytes
+    text: str
+    page_quality: list[dict[str, Any]] = field(default_factory=list)
+
+    def manifest(self) -> str:
+        def facts(name: str, media_type: str, data: bytes) -> dict[str, str]:
+            return {"name": name, "media_type": media_type,
+                    "sha256": hashlib.sha256(data).hexdigest()}
+
+        return json.dumps({
+            "local_id": self.local_id, "owner": self.owner, "title": self.title,
+            "page_count": self.page_count, "operator": self.operator,
+            "scanned_at": self.scanned_at.isoformat(), "page_quality": self.page_quality,
+            "originals": [facts(o.name, o.media_type, o.data) for o in self.originals],
+            "pdfa": facts("pdfa.pdf", "application/pdf", self.pdfa),
+            "signed": facts("signed.pdf", "application/pdf", self.signed),
+            "text": facts("text.txt", "text/plain; charset=utf-8", self.text.encode()),
+        }, ensure_ascii=False)
+
+    def multipart(self) -> list[tuple[str, tuple[str, bytes, str]]]:
+        """The files of the request, in the order the manifest names them."""
+        parts = [("original", (o.name, o.data, o.media_type)) for o in self.originals]
+        parts += [("pdfa", ("pdfa.pdf", self.pdfa, "application/pdf")),
+                  ("signed", ("signed.pdf", self.signed, "application/pdf")),
+                  ("text", ("text.txt", self.text.encode(), "text/plain; charset=utf-8"))]
+        return parts
+
+
+def parse_bundle(manifest: str, originals: list[bytes], pdfa: bytes, signed: bytes,
+                 text: bytes) -> Bundle:
+    """The bundle a request carries, every file checked against its manifest hash."""
+    try:
+        facts = Manifest.model_validate_json(manifest)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                             for e in exc.errors()[:5])
+        raise BundleError(f"bản kê không hợp lệ (invalid manifest): {problems}") from None
+    if len(originals) != len(facts.originals):
+        raise BundleError(f"bản kê ghi {len(facts.originals)} bản quét, gửi kèm "
+                          f"{len(originals)} (the manifest names {len(facts.originals)} "
+                          f"scans, {len(originals)} came)")
+    named = [(f"original {i}", f, data) for i, (f, data)
+             in enumerate(zip(facts.originals, originals, strict=True), start=1)]
+    named += [("pdfa", facts.pdfa, pdfa), ("signed", facts.signed, signed),
+              ("text", facts.text, text)]
+    for label, expected, data in named:
+        if hashlib.sha256(data).hexdigest() != expected.sha256:
+            raise BundleError(f"tệp {label} không khớp mã băm trong bản kê (file {label} "
+                              f"does not match its SHA-256 in the manifest)")
+    try:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BundleError("văn bản OCR không phải UTF-8 (the text is not UTF-8)") from None
+    return Bundle(
+        local_id=facts.local_id, owner=facts.owner, title=facts.title,
+        page_count=facts.page_count, operator=facts.operator, scanned_at=facts.scanned_at,
+        originals=[Original(f.name, f.media_type, data) for f, data
+                   in zip(facts.originals, originals, strict=True)],
+        pdfa=pdfa, signed=signed, text=decoded, page_quality=facts.page_quality)
