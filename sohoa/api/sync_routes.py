@@ -16,7 +16,6 @@ from fastapi.responses import JSONResponse
 from vault import Role
 
 from ..accounts.service import AccountView
-from ..errors import NotANode
 from ..presenters import document_summary
 from ..sync.bundle import parse_bundle
 from ..sync.outbox import Outbox
@@ -56,15 +55,15 @@ async def receive_document(
 
 @router.get("/status")
 def sync_status(request: Request, account: NodeReader) -> dict[str, Any]:
-    """A node's link to the centre and its outbox: documents waiting, sent, refused."""
+    """A node's link to the centre and its outbox: documents waiting, sent, refused;
+    ``{"node": false}`` from a service that is not a counter node."""
     syncer = getattr(request.app.state, "syncer", None)
     if syncer is None:
-        raise NotANode("dịch vụ này không phải điểm một cửa đồng bộ về trung tâm "
-                       "(this service is not a counter node)")
+        return {"node": False}
     counts = Outbox(services_of(request).sessions).counts()
     status = syncer.status
     return {
-        "central_url": status.central_url, "link": status.link,
+        "node": True, "central_url": status.central_url, "link": status.link,
         "last_pass_at": status.last_pass_at.isoformat() if status.last_pass_at else None,
         "last_error": status.last_error, "pending": counts.pending, "sent": counts.sent,
         "last_sent_at": counts.last_sent_at.isoformat() if counts.last_sent_at else None,

@@ -48,13 +48,16 @@ def centre_link(settings: Settings) -> CentreLink:
                       timeout=settings.sync_timeout_seconds)
 
 
-def sync_pass(services: Services, link: CentreLink, *,
-              progress: Progress | None = None) -> SyncReport:
-    """Send every due document once, oldest first; stop at the first sign the link is down."""
+def sync_pass(services: Services, link: CentreLink, *, progress: Progress | None = None,
+              stopping: threading.Event | None = None) -> SyncReport:
+    """Send every due document once, oldest first; stop at the first sign the link is
+    down (or when ``stopping`` is set: after days away there may be thousands)."""
     outbox, report = Outbox(services.sessions), SyncReport()
     refused_wait = timedelta(seconds=services.settings.sync_retry_max_seconds)
     while due := outbox.due():
         for index, document_id in enumerate(due, start=1):
+            if stopping is not None and stopping.is_set():
+                return report
             try:
                 central_id = link.send(read_bundle(services, document_id))
             except LinkDown as exc:
@@ -99,9 +102,12 @@ class Syncer:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop between documents; an upload in flight is cut when the process ends,
+        which is safe: the centre files a resent document once."""
         self._stop.set()
-        self._thread.join(timeout=self._services.settings.sync_timeout_seconds + 5)
-        self._link.close()
+        self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self._link.close()
 
     def _run(self) -> None:
         settings = self._services.settings
@@ -109,7 +115,7 @@ class Syncer:
         wait = 0.0
         while not self._stop.wait(wait):
             try:
-                report = sync_pass(self._services, self._link)
+                report = sync_pass(self._services, self._link, stopping=self._stop)
             except Exception as exc:  # noqa: BLE001 - the node's own database may be away
                 log.warning("sync pass failed here", exc_info=True)
                 report = SyncReport(link_down=f"{type(exc).__name__}: {exc}")

@@ -18,10 +18,11 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from vault import mask_id
+from vault import Role, mask_id
 from vault.dossiers import VIETNAM
 
 from .. import __version__
+from ..sync.outbox import Outbox
 from . import i18n
 from .i18n import LANGUAGES, gettext, ngettext
 from .labels import role_name, status_name
@@ -112,17 +113,29 @@ def flash(response: Response, message: str) -> Response:
     return response
 
 
+def _node_link(request: Request, account: Any) -> dict[str, Any] | None:
+    """On a counter node, for staff and administrators: the link to the centre and what
+    waits to be sent, so the counter knows its work is kept while the centre is away."""
+    syncer = getattr(request.app.state, "syncer", None)
+    if syncer is None or account is None or account.role not in (Role.STAFF, Role.ADMIN):
+        return None
+    counts = Outbox(request.app.state.services.sessions).counts()
+    return {"link": syncer.status.link, "pending": counts.pending,
+            "refused": len(counts.refused)}
+
+
 def render(request: Request, template: str, status_code: int = 200,
            headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
     """The page ``template`` in the request's language, with the user, the CSRF token and
     any one-time message."""
     language = language_of(request)
     message = unquote(request.cookies.get(FLASH_COOKIE, ""))[:500]
+    account = getattr(request.state, "account", None)
     with i18n.speaking(language):
         html = ENVIRONMENT.get_template(template).render(
-            request=request, lang=language, account=getattr(request.state, "account", None),
+            request=request, lang=language, account=account,
             csrf=getattr(request.state, "csrf", ""), settings=request.app.state.services.settings,
-            flashed=message, **context)
+            flashed=message, node_link=_node_link(request, account), **context)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     if message and not request.headers.get("HX-Request"):
         response.delete_cookie(FLASH_COOKIE, path="/")

@@ -162,6 +162,10 @@ DUE_READERS = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_
 REPORT_READERS = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(OK),
                          archivist=_both(OK), admin=_both(OK))
 
+#: A counter node's view of its own link: the people who run the counter.
+NODE_STATUS_READERS = _expect(citizen=_both(DENIED), organisation=_both(DENIED),
+                              staff=_both(OK), archivist=_both(DENIED), admin=_both(OK))
+
 PDF = ("a.pdf", b"not a pdf", "application/pdf")
 NEW_ACCOUNT = {"username": "moi", "role": "citizen", "display_name": "Mới",
                "password": "x", "owner": "001099099999"}
@@ -183,6 +187,13 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
         lambda c, h, s: c.post("/api/v1/digitize", headers=h, data={
             "owner": s["owner"], "dossier": s["dossier"]},
             files={"files": ("a.txt", b"text", "text/plain")}), STAFF_ONLY),
+    ("POST", "/api/v1/sync/documents"): (
+        # A node's bundle with nothing in it: staff get past the gate to a 422.
+        lambda c, h, s: c.post("/api/v1/sync/documents", headers=h, data={"manifest": "{}"},
+                               files=[("original", PDF), ("pdfa", PDF), ("signed", PDF),
+                                      ("text", ("t.txt", b"", "text/plain"))]), STAFF_ANY),
+    ("GET", "/api/v1/sync/status"): (
+        lambda c, h, s: c.get("/api/v1/sync/status", headers=h), NODE_STATUS_READERS),
     ("GET", "/api/v1/dossiers/{dossier_code}/separator"): (
         lambda c, h, s: c.get(f"/api/v1/dossiers/{s['dossier']}/separator", headers=h,
                               params={"component": "TP01", "owner": s["owner"]}), STAFF_ONLY),

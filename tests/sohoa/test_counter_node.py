@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -164,6 +165,10 @@ def test_link_cut_mid_batch_every_document_reaches_the_centre_once(
         # Down: the node says so and keeps the documents; the counter goes on scanning.
         down = _wait(lambda: (s := status())["link"] == "down" and s, 60, "the node to notice")
         assert down["pending"] > 0 and down["last_error"]
+        # The counter's screens say so too, and that the work is kept.
+        token = staff.headers["Authorization"].removeprefix("Bearer ")
+        screen = httpx.get(f"{node_process.url}/counter", cookies={"sohoa_session": token})
+        assert screen.status_code == 200 and "Mất kết nối với trung tâm" in screen.text
         # `sohoa sync` on the node says the same, and exits 1.
         command = subprocess.run([SOHOA, "sync", "--json"], env={**os.environ, **system["node_env"]},
                                  capture_output=True, text=True, timeout=120)
