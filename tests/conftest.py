@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,11 +73,27 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database that each test copies, as PostgreSQL tests copy theirs."""
+    from sohoa.db import make_engine, migrate
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "sohoa.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Every database test runs twice: on the embedded SQLite and on a real PostgreSQL."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'sohoa.db'}"
+        copy = tmp_path / "sohoa.db"
+        template: Path = request.getfixturevalue("sqlite_template")
+        with sqlite3.connect(template) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        yield f"sqlite:///{copy}"
         return
     server: Postgres = request.getfixturevalue("postgres")
     name = f"t_{secrets.token_hex(6)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from sohoa.accounts.service import AccountView
 from sohoa.api import create_app
 from sohoa.jobs.models import Job
-from sohoa.services import Services, build_services
+from sohoa.services import Services, build_services, dev_pki
 from sohoa.settings import Settings
 from vault import Role, Viewer
 from vault.models import AuditEvent, Document, Dossier, FileVersion, Owner
@@ -21,11 +22,23 @@ from vault.models import AuditEvent, Document, Dossier, FileVersion, Owner
 Snapshot = Callable[[], dict[str, Any]]
 
 
+@pytest.fixture(scope="session")
+def dev_pki_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The development root and TSA every service makes when it first starts, made once:
+    each test's data folder starts with a copy (its officers' keys are its own)."""
+    data = tmp_path_factory.mktemp("dev-pki") / "data"
+    pki = dev_pki(Settings(data_dir=data))
+    pki.tsa()
+    return pki.folder
+
+
 @pytest.fixture
-def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
+def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str,
+             dev_pki_files: Path) -> Path:
     """SOHOA_DATA_DIR pointing at a fresh folder, as a user's shell would set it, and
     SOHOA_DATABASE_URL at a fresh database: SQLite, then a real PostgreSQL."""
     data = tmp_path / "data"
+    shutil.copytree(dev_pki_files, data / "pki")
     monkeypatch.setenv("SOHOA_DATA_DIR", str(data))
     monkeypatch.setenv("SOHOA_DATABASE_URL", database_url)
     monkeypatch.setenv("SOHOA_OCR_JOBS", "2")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import TEMPLATE_DATABASE
-from tests.services import Postgres, Redis
+from tests.services import Postgres, Redis, free_port
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
 
@@ -51,12 +50,6 @@ def celery_system(data: Path, postgres: Postgres, redis_server: Redis,
         yield env
     finally:
         postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class SohoaProcess:

@@ -33,8 +33,9 @@ from sohoa.sync.outbox import Outbox, read_bundle
 from sohoa.sync.receive import intake_key
 from tests.inputs import image_bytes, text_page
 from tests.link import CuttableLink
+from tests.services import free_port
 from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
-from tests.sohoa.processes import SOHOA, ApiServer, free_port
+from tests.sohoa.processes import SOHOA, ApiServer
 from vault import Role, parse_owner_id
 from vault.models import Document
 
