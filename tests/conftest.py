@@ -25,6 +25,12 @@ from tests.services import (  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow modules first: spread over processes (`make test`), they then run beside
+    the many short tests instead of alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
     server = start_seaweed(tmp_path_factory.mktemp("seaweed"))

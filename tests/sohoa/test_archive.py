@@ -33,6 +33,8 @@ from tests.sohoa.conftest import login, make_account
 from vault import Role, Viewer
 from vault.models import Dossier
 
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
+
 runner = CliRunner()
 ARCHIVIST = Viewer(Role.ARCHIVIST, "archivist:luutru.an")
 SECOND = Viewer(Role.ARCHIVIST, "archivist:luutru.binh")

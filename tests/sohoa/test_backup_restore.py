@@ -33,6 +33,8 @@ from tests.sohoa.conftest import STAFF, SYSTEM, login, make_account
 from vault import Role, parse_owner_id
 from vault.audit import check_chain
 
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
+
 OWNER = "001099012345"
 KEK = f"drill:{base64.b64encode(secrets.token_bytes(32)).decode()}"
 

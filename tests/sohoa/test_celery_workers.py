@@ -26,6 +26,8 @@ from tests.sohoa.processes import Worker, celery_system
 from vault import Role
 from vault.models import Document
 
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
+
 OWNER = "001099012345"
 
 

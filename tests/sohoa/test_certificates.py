@@ -38,6 +38,8 @@ from vault import (
     parse_owner_id,
 )
 
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
+
 OWNER = "001099012345"
 AGENCY = "UBND xã Tân Thành"
 PROCEDURE = "1.001193"

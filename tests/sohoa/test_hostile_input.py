@@ -43,6 +43,8 @@ from tests.sohoa.processes import ApiServer
 from vault import Role
 from vault.models import Document
 
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
+
 PARSE_MEMORY_MB = 768
 #: The API process's resident memory may not pass this, whatever it is sent.
 SERVER_PEAK_MB = 600

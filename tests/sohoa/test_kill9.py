@@ -37,6 +37,8 @@ from vault import Role
 from vault.integrity import Problem
 from vault.models import Document
 
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
+
 OWNER = "001099012345"
 DOCUMENTS = 100
 SEED = 20261124

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 from sohoa.services import Services
 from tests.sohoa.conftest import login, make_account
 from vault import Role, parse_owner_id
+
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
 
 CITIZEN = "001099012345"
 EXAMPLES = 25

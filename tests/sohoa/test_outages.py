@@ -31,6 +31,8 @@ from tests.sohoa.conftest import STAFF, login, make_account
 from vault import FileRole, Role, Viewer
 from vault.models import Document
 
+pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
+
 OWNER = "001099012345"
 UPLOADS = 8
 OUTAGE_SECONDS = 20

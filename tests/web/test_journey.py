@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.inputs import image_bytes, text_page, text_pdf
 from tests.web.conftest import AGENCY_A, AGENCY_B, CITIZEN_ID, Site, log_in, new_page, screenshot
 
-pytestmark = pytest.mark.ocr
+pytestmark = [pytest.mark.ocr, pytest.mark.slow]
 
 PAGES = [
     ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
