@@ -23,11 +23,12 @@ run: install
 	$(BIN)/sohoa serve
 
 # The suite runs in one pytest process per core, at most four (each starts its own
-# PostgreSQL, Redis and SeaweedFS); a test module stays in one process.
+# PostgreSQL, Redis and SeaweedFS); a test module stays in one process, and modules are
+# handed out in collection order, which puts the slow ones first (tests/conftest.py).
 TEST_WORKERS ?= $(shell n=$$(nproc); [ $$n -gt 4 ] && n=4; echo $$n)
 
 test: install
-	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 deps:
 	@missing=""; for p in $(DEBS); do \
