@@ -25,6 +25,25 @@ from tests.services import (  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """argon2id at its lowest cost while testing: at the production cost (argon2-cffi's
+    defaults, sohoa.accounts.passwords) each hash and each login takes 0.16 s, and the
+    suite makes and logs in to accounts by the thousand. Hashes keep their parameters,
+    so a `sohoa serve` started by a test verifies them (and upgrades them at login)."""
+    from argon2 import PasswordHasher
+
+    from sohoa.accounts import passwords
+
+    real = passwords._HASHER, passwords._DUMMY
+    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._DUMMY = passwords._HASHER.hash("sohoa-no-such-account")
+    try:
+        yield
+    finally:
+        passwords._HASHER, passwords._DUMMY = real
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow modules first: spread over processes (`make test`), they then run beside
     the many short tests instead of alone at the end."""
