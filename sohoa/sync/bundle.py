@@ -61,28 +61,29 @@ class Bundle:
     text: str
     page_quality: list[dict[str, Any]] = field(default_factory=list)
 
-    def manifest(self) -> str:
-        def facts(name: str, media_type: str, data: bytes) -> dict[str, str]:
-            return {"name": name, "media_type": media_type,
-                    "sha256": hashlib.sha256(data).hexdigest()}
+    def multipart(self) -> list[tuple[str, tuple[str, bytes, str]]]:
+        """The files of the request as ``(field, (name, bytes, media type))``: the scans
+        in page order, then the PDF/A, the signed PDF and the text."""
+        parts = [("original", (o.name, o.data, o.media_type)) for o in self.originals]
+        return parts + [("pdfa", ("pdfa.pdf", self.pdfa, "application/pdf")),
+                        ("signed", ("signed.pdf", self.signed, "application/pdf")),
+                        ("text", ("text.txt", self.text.encode(), "text/plain; charset=utf-8"))]
 
-        return json.dumps({
+    def manifest(self) -> str:
+        """The document's facts, and each file of ``multipart`` with its SHA-256."""
+        facts: dict[str, Any] = {
             "local_id": self.local_id, "owner": self.owner, "title": self.title,
             "page_count": self.page_count, "operator": self.operator,
             "scanned_at": self.scanned_at.isoformat(), "page_quality": self.page_quality,
-            "originals": [facts(o.name, o.media_type, o.data) for o in self.originals],
-            "pdfa": facts("pdfa.pdf", "application/pdf", self.pdfa),
-            "signed": facts("signed.pdf", "application/pdf", self.signed),
-            "text": facts("text.txt", "text/plain; charset=utf-8", self.text.encode()),
-        }, ensure_ascii=False)
-
-    def multipart(self) -> list[tuple[str, tuple[str, bytes, str]]]:
-        """The files of the request, in the order the manifest names them."""
-        parts = [("original", (o.name, o.data, o.media_type)) for o in self.originals]
-        parts += [("pdfa", ("pdfa.pdf", self.pdfa, "application/pdf")),
-                  ("signed", ("signed.pdf", self.signed, "application/pdf")),
-                  ("text", ("text.txt", self.text.encode(), "text/plain; charset=utf-8"))]
-        return parts
+            "originals": []}
+        for name, (filename, data, media_type) in self.multipart():
+            described = {"name": filename, "media_type": media_type,
+                         "sha256": hashlib.sha256(data).hexdigest()}
+            if name == "original":
+                facts["originals"].append(described)
+            else:
+                facts[name] = described
+        return json.dumps(facts, ensure_ascii=False)
 
 
 def parse_bundle(manifest: str, originals: list[bytes], pdfa: bytes, signed: bytes,

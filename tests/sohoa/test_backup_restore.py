@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3
 from tests.sohoa.conftest import STAFF, SYSTEM, login, make_account
+from tests.waiting import wait_until
 from vault import Role, parse_owner_id
 from vault.audit import check_chain
 
@@ -72,10 +72,13 @@ def _digitise(services: Services, count: int) -> list[str]:
                                data={"owner": OWNER, "each": "true"})
         assert response.status_code == 202, response.text
         job_id = response.json()["job"]["id"]
-        deadline = time.monotonic() + 300
-        while (job := client.get(f"/api/v1/jobs/{job_id}").json()["job"])["status"] != "done":
-            assert job["status"] != "failed" and time.monotonic() < deadline, job
-            time.sleep(0.3)
+
+        def done() -> dict[str, Any] | None:
+            job = client.get(f"/api/v1/jobs/{job_id}").json()["job"]
+            assert job["status"] != "failed", job
+            return dict(job) if job["status"] == "done" else None
+
+        job = wait_until(done, timeout=300, what=f"job {job_id} done")
     return [document["id"] for document in job["result"]["documents"]]
 
 

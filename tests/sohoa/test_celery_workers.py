@@ -8,7 +8,6 @@ job is run again elsewhere and its documents are filed exactly once.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis
 from tests.sohoa.conftest import STAFF, login, make_account
 from tests.sohoa.processes import Worker, celery_system
+from tests.waiting import wait_until
 from vault import Role
 from vault.models import Document
 
@@ -60,15 +60,14 @@ def _submit(client: TestClient, pages: int) -> str:
 
 def _wait(client: TestClient, job_id: str, until: str, timeout: float = 300,
           min_done: int = 0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def reached() -> dict | None:
         job = client.get(f"/api/v1/jobs/{job_id}").json()["job"]
-        if job["status"] == until and job["progress"]["done"] >= min_done:
-            return dict(job)
         if job["status"] == "failed":
             raise AssertionError(job)
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} not {until} in {timeout} s: {job}")
+        return dict(job) if job["status"] == until and job["progress"]["done"] >= min_done \
+            else None
+
+    return wait_until(reached, timeout=timeout, every=0.2, what=f"job {job_id} {until}")
 
 
 def test_a_worker_on_celery_runs_the_job_and_the_api_shows_its_progress(

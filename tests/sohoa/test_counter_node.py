@@ -17,7 +17,6 @@ import os
 import re
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from tests.link import CuttableLink
 from tests.services import free_port
 from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
 from tests.sohoa.processes import SOHOA, ApiServer
+from tests.waiting import wait_until
 from vault import Role, parse_owner_id
 from vault.models import Document
 
@@ -113,15 +113,6 @@ def _token(server: ApiServer, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def _wait(condition: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 class Counter:
     """The officer at the node's counter, scanning one paper after another."""
 
@@ -165,10 +156,11 @@ def test_link_cut_mid_batch_every_document_reaches_the_centre_once(
         def filed() -> int:
             return len(list(node.vault.list_documents(parse_owner_id(OWNER), viewer=SYSTEM)))
 
-        _wait(lambda: link.cuts, 300, "the 7th upload, where the link is cut")
+        wait_until(lambda: link.cuts, timeout=300, what="the 7th upload, where the link is cut")
         cut_with = filed()
         # Down: the node says so and keeps the documents; the counter goes on scanning.
-        down = _wait(lambda: (s := status())["link"] == "down" and s, 60, "the node to notice")
+        down = wait_until(lambda: (s := status())["link"] == "down" and s, timeout=60,
+                          what="the node to notice")
         assert down["pending"] > 0 and down["last_error"]
         # The counter's screens say so too, and that the work is kept.
         token = staff.headers["Authorization"].removeprefix("Bearer ")
@@ -180,15 +172,16 @@ def test_link_cut_mid_batch_every_document_reaches_the_centre_once(
         assert command.returncode == 1, command.stderr
         report = json.loads(command.stdout)
         assert report["link_down"] and report["pending"] > 0 and report["sent"] == 0
-        _wait(lambda: filed() >= min(DOCUMENTS, cut_with + 3), 300,
-              "the node to go on filing while the centre is away")
+        wait_until(lambda: filed() >= min(DOCUMENTS, cut_with + 3), timeout=300,
+                   what="the node to go on filing while the centre is away")
         assert not link.up
         link.restore()
         scanning.join(timeout=300)
         assert len(counter.jobs) == DOCUMENTS and not counter.refused, counter.refused
-        _wait(lambda: all(staff.get(f"/api/v1/jobs/{job}").json()["job"]["status"] == "done"
-                          for job in counter.jobs), 600, "the node to digitise the batch")
-        _wait(lambda: status()["pending"] == 0, 300, "the outbox to empty")
+        wait_until(lambda: all(staff.get(f"/api/v1/jobs/{job}").json()["job"]["status"]
+                               == "done" for job in counter.jobs),
+                   timeout=600, what="the node to digitise the batch")
+        wait_until(lambda: status()["pending"] == 0, timeout=300, what="the outbox to empty")
         final = status()
     assert final["sent"] == DOCUMENTS and final["refused"] == [] and final["link"] == "up"
     assert link.cuts == 1

@@ -16,7 +16,6 @@ refused request stores nothing.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +39,7 @@ from tests.hostile import (
 from tests.sohoa.bad_inputs import GOOD_OWNER
 from tests.sohoa.conftest import PASSWORD, STAFF, count_rows, make_account
 from tests.sohoa.processes import ApiServer
+from tests.waiting import wait_until
 from vault import Role
 from vault.models import Document
 
@@ -88,13 +88,11 @@ def _document_count(services: Any) -> int:
 
 
 def _wait_for(client: httpx.Client, job_id: str, timeout: float = 300) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def ended() -> dict[str, Any] | None:
         job = client.get(f"/api/v1/jobs/{job_id}").json()["job"]
-        if job["status"] in ("done", "failed"):
-            return dict(job)
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} still {job['status']} after {timeout} s")
+        return dict(job) if job["status"] in ("done", "failed") else None
+
+    return wait_until(ended, timeout=timeout, what=f"job {job_id} to end")
 
 
 def test_the_corpus_is_big_and_varied() -> None:

@@ -33,6 +33,7 @@ from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis, SeaweedS3
 from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
 from tests.sohoa.processes import ApiServer, Worker, celery_system
+from tests.waiting import wait_until
 from vault import Role
 from vault.integrity import Problem
 from vault.models import Document
@@ -173,15 +174,16 @@ def test_sigkill_of_api_and_worker_loses_and_duplicates_nothing(
 
 def _wait_until_done(services: Any, job_ids: list[str], timeout: float = 600) -> list[Any]:
     """Restarted processes pick the work up again; every job must end done."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        jobs = [services.jobs.get(job_id) for job_id in job_ids]
+    jobs: list[Any] = []
+
+    def all_done() -> list[Any] | None:
+        jobs[:] = [services.jobs.get(job_id) for job_id in job_ids]
         failed = [job for job in jobs if job.status == "failed"]
         assert not failed, [job.as_dict() for job in failed]
-        if all(job.status == "done" for job in jobs):
-            return jobs
-        time.sleep(1)
-    raise AssertionError(["jobs still unfinished after the kills", *(
-        {"id": job.id, "status": job.status, "attempts": job.attempts, "stage": job.stage,
-         "lease_until": str(job.lease_until), "error": job.error_code}
-        for job in jobs if job.status != "done")])
+        return jobs if all(job.status == "done" for job in jobs) else None
+
+    return wait_until(all_done, timeout=timeout, every=1, what=lambda: [
+        "jobs still unfinished after the kills", *(
+            {"id": job.id, "status": job.status, "attempts": job.attempts, "stage": job.stage,
+             "lease_until": str(job.lease_until), "error": job.error_code}
+            for job in jobs if job.status != "done")])
