@@ -17,7 +17,7 @@ DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf jbig2dec unpaper pngqua
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps install lint typecheck bench clean screenshots messages
+.PHONY: run test deps install lock lint typecheck bench clean screenshots messages
 
 run: install
 	$(BIN)/sohoa serve
@@ -40,11 +40,37 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-$(STAMP): pyproject.toml | deps
+# Every Python package, direct and transitive, comes from requirements.lock at the
+# version and SHA-256 it names (pip's hash-checking mode), so a new machine installs
+# what the last green run had. When the lock changes the virtualenv is made anew, so
+# nothing of an older set stays behind; sohoa itself is then installed without its
+# dependencies and without build isolation (setuptools is in the lock too).
+LOCK       := requirements.lock
+LOCKED     := $(VENV)/.lock-installed
+LOCK_TOOLS := .venv-lock
+UV_VERSION := 0.13.9
+
+$(LOCKED): $(LOCK) | deps
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/pip install -q --require-hashes --no-deps -r $(LOCK)
+	touch $(LOCKED)
+
+$(STAMP): pyproject.toml $(LOCKED)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
+	$(BIN)/pip check
 	touch $(STAMP)
+
+# Re-resolve the lock after changing a dependency in pyproject.toml (commit both
+# together). uv resolves for every platform and Python >= 3.11 at once and writes
+# every file's hash; the build backend is locked with the rest.
+lock:
+	test -x $(LOCK_TOOLS)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+	  $(LOCK_TOOLS)/bin/pip install -q uv==$(UV_VERSION); }
+	$(PYTHON) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires']))" \
+	  > $(LOCK_TOOLS)/build-requirements.in
+	$(LOCK_TOOLS)/bin/uv pip compile pyproject.toml $(LOCK_TOOLS)/build-requirements.in --extra test \
+	  --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o $(LOCK)
 
 install: deps $(STAMP)
 
@@ -68,4 +94,4 @@ messages: install
 	$(BIN)/pybabel update -w 100 --no-fuzzy-matching -i $(VENV)/messages.pot -d sohoa/web/locale -l en
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .mypy_cache .ruff_cache

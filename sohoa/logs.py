@@ -5,6 +5,11 @@ a personal ID that reaches a message by any route (a path, a library's error, a
 traceback) is masked before it is written. JSON lines carry the time in UTC, the
 level, the logger, the message and the process, one object per line, as Loki,
 Elasticsearch or journald expect.
+
+Python warnings are log lines too (``logging.captureWarnings``): a library that warns
+on import (pyHanko under a newer ``cryptography``, say) would otherwise print a bare
+line on stderr and break a JSON log. Warnings raised before logging is configured
+(imports run first) are held and written once it is.
 """
 
 from __future__ import annotations
@@ -12,12 +17,24 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from datetime import UTC, datetime
 from typing import Literal
 
 from vault import mask_ids_in_text
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+_held_warnings: list[str] = []
+
+
+def hold_warnings() -> None:
+    """Keep warnings instead of printing them, until `configure_logging` writes them."""
+    def keep(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: object = None, line: str | None = None) -> None:
+        _held_warnings.append(warnings.formatwarning(message, category, filename, lineno, line))
+
+    warnings.showwarning = keep
 
 
 class MaskingFormatter(logging.Formatter):
@@ -54,3 +71,7 @@ def configure_logging(kind: Literal["text", "json"], level: int = logging.INFO) 
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # one line per subset table
+    logging.captureWarnings(True)
+    for text in _held_warnings:
+        logging.getLogger("py.warnings").warning("%s", text.rstrip())
+    _held_warnings.clear()
