@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from vault.sealing import RowSealer
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -58,13 +60,15 @@ def read_session_factory(engine: Engine) -> sessionmaker[Session]:
                         expire_on_commit=False)
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, sealer: RowSealer | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
+    config.attributes["sealer"] = sealer
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a no-op when it is already there."""
-    command.upgrade(alembic_config(engine), "head")
+def migrate(engine: Engine, sealer: RowSealer | None = None) -> None:
+    """Bring the schema to the newest revision; a no-op when it is already there.
+    ``sealer`` seals personal data that an older release kept in clear (migration 0016)."""
+    command.upgrade(alembic_config(engine, sealer), "head")

@@ -35,6 +35,7 @@ from storage import S3Options, open_blob_store
 from storage.encryption import EncryptingBlobStore, LocalKeks
 from vault import IndicatorSet, ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
+from vault.sealing import RowSealer
 
 from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
 from .accounts.oidc import OidcLogin
@@ -111,7 +112,6 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     indicators = IndicatorSet.load(settings.report_indicators)
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow)
-    migrate(engine)
     sessions = session_factory(engine)
     reads = read_session_factory(engine)
     keks, current = settings.key_encryption_keys()
@@ -120,6 +120,10 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
                     "SOHOA_KEK in production")
     keyring = VaultKeyring(sessions, LocalKeks(keks, current),
                            cache_seconds=settings.data_key_cache_seconds)
+    # Personal data in rows is sealed under the vaults' keys; look-ups use blind indexes.
+    sealer = RowSealer(keyring, settings.search_key_bytes())
+    sealer.install(sessions, reads)
+    migrate(engine, sealer)
     plain = open_blob_store(
         settings.resolved_storage_url, url_secret=settings.url_secret_bytes(),
         url_base="/blobs", s3=s3_options(settings),
@@ -127,7 +131,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     blobs = EncryptingBlobStore(plain, keyring)
     vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring,
                   procedures=ProcedureCatalogue.load(settings.procedures_file),
-                  search_key=settings.search_key_bytes(), reads=reads)
+                  search_key=settings.search_key_bytes(), reads=reads, sealer=sealer)
     vault.ensure_agency(settings.agency_code, settings.agency_name)
     jobs = job_runner(settings, sessions)
     pki = dev_pki(settings)

@@ -50,6 +50,13 @@ class Viewer:
     owners: frozenset[str] = field(default_factory=frozenset)
     #: The agency a staff account works for.
     agency: str | None = None
+    #: The blind indexes of ``owners`` (``vault.sealing``): how queries find their rows.
+    owner_indexes: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if len(self.owner_indexes) != len(self.owners):
+            raise ValueError("a viewer holding vaults carries their blind indexes too "
+                             "(Vault.blind_index): queries find owners by them")
 
     @classmethod
     def system(cls, actor: str) -> Viewer:
@@ -58,11 +65,12 @@ class Viewer:
     def as_dict(self) -> dict[str, Any]:
         """As JSON, for work done later in someone's name (a job's params)."""
         return {"role": self.role.value, "actor": self.actor, "owners": sorted(self.owners),
-                "agency": self.agency}
+                "agency": self.agency, "owner_indexes": sorted(self.owner_indexes)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Viewer:
-        return cls(Role(data["role"]), data["actor"], frozenset(data["owners"]), data["agency"])
+        return cls(Role(data["role"]), data["actor"], frozenset(data["owners"]), data["agency"],
+                   frozenset(data.get("owner_indexes", [])))
 
     @property
     def reads_content(self) -> bool:
@@ -150,8 +158,9 @@ def received_by(agency_code: str) -> ColumnElement[bool]:
                Document.dossier_id.in_(select(Dossier.id).where(Dossier.agency_id == agency)))
 
 
-def owned_by(identifiers: frozenset[str]) -> ColumnElement[bool]:
-    return Document.owner_id.in_(select(Owner.id).where(Owner.identifier.in_(identifiers)))
+def owned_by(indexes: frozenset[str]) -> ColumnElement[bool]:
+    """Documents of the owners whose blind indexes are ``indexes``."""
+    return Document.owner_id.in_(select(Owner.id).where(Owner.id_index.in_(indexes)))
 
 
 def visible_documents(viewer: Viewer, now: datetime | None = None) -> ColumnElement[bool]:
@@ -159,7 +168,7 @@ def visible_documents(viewer: Viewer, now: datetime | None = None) -> ColumnElem
     if viewer.role is Role.SYSTEM:
         return true()
     if viewer.role in (Role.CITIZEN, Role.ORGANISATION):
-        return owned_by(viewer.owners) if viewer.owners else false()
+        return owned_by(viewer.owner_indexes) if viewer.owner_indexes else false()
     if viewer.role is Role.STAFF and viewer.agency:
         return or_(received_by(viewer.agency), granted_to(viewer.agency, now))
     if viewer.role is Role.ARCHIVIST:
@@ -173,7 +182,7 @@ def visible_dossiers(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.role is Role.SYSTEM:
         return true()
     if viewer.role in (Role.CITIZEN, Role.ORGANISATION):
-        return Dossier.owner_id.in_(select(Owner.id).where(Owner.identifier.in_(viewer.owners)))
+        return Dossier.owner_id.in_(select(Owner.id).where(Owner.id_index.in_(viewer.owner_indexes)))
     if viewer.role is Role.STAFF and viewer.agency:
         return Dossier.agency_id.in_(select(Agency.id).where(Agency.code == viewer.agency))
     if viewer.role is Role.ARCHIVIST:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, Document, Owner
@@ -38,17 +38,19 @@ class AccessRecord:
                 "variant": self.variant, "seq": self.seq}
 
 
-def reads_of(session: Session, owner: str, *, limit: int, offset: int) -> list[AccessRecord]:
-    """Reads of ``owner``'s documents, newest first."""
+def reads_of(session: Session, owner: ColumnElement[bool], *, limit: int,
+             offset: int) -> list[AccessRecord]:
+    """Reads of the documents of the owner ``owner`` selects, newest first."""
     rows = session.execute(
-        select(AuditEvent, Document.title)
+        select(AuditEvent, Document)
         .join(Document, Document.id == AuditEvent.subject_id)
         .join(Owner, Owner.id == Document.owner_id)
         .where(AuditEvent.action == "document.read", AuditEvent.subject_type == "document",
-               Owner.identifier == owner)
+               owner)
         .order_by(AuditEvent.seq.desc()).limit(limit).offset(offset))
     records = []
-    for event, title in rows:
+    for event, document in rows:
+        title = document.title
         details = event.details or {}
         records.append(AccessRecord(
             at=event.at, reader=event.actor, agency=details.get("agency"),

@@ -407,7 +407,7 @@ class Casework(VaultStore):
         with self._sessions() as session:
             rows = session.scalars(
                 select(Notice).join(Owner, Owner.id == Notice.owner_id)
-                .where(Owner.identifier == owner.value).options(selectinload(Notice.dossier))
+                .where(self._is_owner(owner)).options(selectinload(Notice.dossier))
                 .order_by(Notice.id.desc()).limit(limit))
             return [notice_record(n) for n in rows]
 

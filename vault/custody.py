@@ -40,7 +40,7 @@ class Custody(VaultStore):
         service) may read it — anyone else finds no such log."""
         self._check_holder(owner, viewer)
         with self._sessions() as session:
-            return reads_of(session, owner.value, limit=limit, offset=offset)
+            return reads_of(session, self._is_owner(owner), limit=limit, offset=offset)
 
     def verify_audit(self) -> ChainReport:
         """Recompute the whole hash chain of the audit trail."""
@@ -70,7 +70,7 @@ class Custody(VaultStore):
             # The index's tokens are keyed by the deployment, not the vault: drop them too.
             search.forget(session, list(session.scalars(
                 select(Document.id).join(Owner, Owner.id == Document.owner_id)
-                .where(Owner.identifier == owner.value))))
+                .where(self._is_owner(owner)))))
             audit(session, actor, "vault.shredded", "owner", vault_key,
                   {"documents": documents, "reason": reason[:500]})
         log.warning("vault of owner %s crypto-shredded (%d documents)", owner.masked, documents)

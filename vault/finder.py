@@ -58,7 +58,7 @@ class Finder(VaultStore):
                          .limit(limit).offset(offset))
             if owner is not None:
                 statement = statement.join(Owner, Owner.id == Document.owner_id).where(
-                    Owner.identifier == owner.value)
+                    self._is_owner(owner))
             if doc_type:
                 statement = statement.where(Document.doc_type == doc_type)
             return [SearchHit(d.id, d.title, d.doc_type, d.kind, d.status, d.result_code,

@@ -21,11 +21,12 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.encryption import (
+    DataKeyUnavailable,
     KeyEncryptionKeys,
     VaultShredded,
     WrappedKey,
@@ -52,6 +53,35 @@ class VaultKeyring:
             if cached and cached[1] > time.monotonic():
                 return cached[0]
         key = self._load(vault) or self._create(vault)
+        with self._lock:
+            self._cache[vault] = (key, time.monotonic() + self._cache_seconds)
+        return key
+
+    def key_on(self, connection: Connection, vault: str, *, create: bool) -> bytes:
+        """``key_for`` inside the caller's transaction (``connection``): sealing a row
+        while a flush is under way must not open a second connection, which SQLite would
+        make wait for the first one's write lock. Opening (``create`` false) never makes
+        a key: a vault without one has nothing sealed."""
+        with self._lock:
+            cached = self._cache.get(vault)
+            if cached and cached[1] > time.monotonic():
+                return cached[0]
+        row = connection.execute(select(VaultKey.kek_id, VaultKey.wrapped, VaultKey.shredded_at)
+                                 .where(VaultKey.vault == vault)).one_or_none()
+        if row is not None:
+            if row.wrapped is None:
+                raise VaultShredded(f"kho đã bị hủy khóa lúc {row.shredded_at}: không đọc được "
+                                    "dữ liệu nào của kho (the vault was crypto-shredded)")
+            key = self._keks.unwrap(WrappedKey(row.kek_id, row.wrapped))
+        elif not create:
+            raise DataKeyUnavailable(f"no data key for vault {vault}")
+        else:
+            key = new_data_key()
+            wrapped = self._keks.wrap(key)
+            connection.execute(insert(VaultKey).values(
+                vault=vault, kek_id=wrapped.kek_id, wrapped=wrapped.wrapped,
+                created_at=datetime.now(UTC)))
+            return key  # not cached until committed: the transaction may still roll back
         with self._lock:
             self._cache[vault] = (key, time.monotonic() + self._cache_seconds)
         return key

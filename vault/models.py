@@ -28,7 +28,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from .sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id, vault_of_owner
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -109,17 +111,33 @@ class Agency(Base):
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
 
-class Owner(Base):
-    """A citizen or organisation (tổ chức, cá nhân) and their vault."""
+class Owner(SealedRow, Base):
+    """A citizen or organisation (tổ chức, cá nhân) and their vault.
+
+    The personal ID or tax code and the name are sealed under the vault's own data key
+    (``vault.sealing``); ``id_index`` is the ID's blind index, for look-ups."""
 
     __tablename__ = "owners"
+    sealing_order = 0  # sealed before the documents of the same flush
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    identifier: Mapped[str] = mapped_column(String(14), unique=True)
+    id_index: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
-    display_name: Mapped[str | None] = mapped_column(String(255))
     vault_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    identifier = SealedField("", shredded=SHREDDED)
+    display_name: SealedField[str | None] = SealedField(None)
+
+    def sealing_vault(self, session: Session) -> str:
+        return new_row_id(self, "vault_key")
+
+    def sealing_row(self) -> str:
+        return f"owners:{self.vault_key}"
+
+    def before_sealing(self, sealer: RowSealer) -> None:
+        self.id_index = sealer.blind(self.identifier)
 
 
 class Dossier(Base):
@@ -226,8 +244,12 @@ class Notice(Base):
     dossier: Mapped[Dossier | None] = relationship()
 
 
-class Document(Base):
-    """One digitised paper document (giấy tờ) in an owner's vault."""
+class Document(SealedRow, Base):
+    """One digitised paper document (giấy tờ) in an owner's vault.
+
+    Everything read from the paper — the record's words and every extracted value —
+    and the result code are sealed under the owner vault's data key
+    (``vault.sealing``); codes, dates, sizes and states stay in columns."""
 
     __tablename__ = "documents"
 
@@ -237,7 +259,6 @@ class Document(Base):
     #: The agency that digitised or received the paper: its staff keep the record.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     doc_type: Mapped[str] = mapped_column(String(64), default="unknown")
-    title: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.SCANNED.value)
     page_count: Mapped[int] = mapped_column(Integer)
     text_chars: Mapped[int] = mapped_column(Integer, default=0)
@@ -250,18 +271,10 @@ class Document(Base):
     # The digitisation record (REGULATIONS 46–51); ``doc_type`` is its doc_type_code
     # and ``title`` its doc_name. Filled from extraction, confirmed or keyed by staff.
     kind: Mapped[str] = mapped_column(String(16), default="COMPONENT")
-    number_symbol: Mapped[str | None] = mapped_column(String(64))
     issue_date: Mapped[date | None] = mapped_column(Date)
-    issuing_body: Mapped[str | None] = mapped_column(String(200))
-    summary: Mapped[str | None] = mapped_column(String(500))
     valid_until: Mapped[date | None] = mapped_column(Date)
-    validity_scope: Mapped[str | None] = mapped_column(String(255))
-    signer_name: Mapped[str | None] = mapped_column(String(100))
-    signer_position: Mapped[str | None] = mapped_column(String(100))
-    #: Mã kết quả số hóa: assigned once at CODED, never changed (REGULATIONS 9.A.11, 50).
-    result_code: Mapped[str | None] = mapped_column(String(120), unique=True)
-    #: Every extracted value with its confidence and method (OCR, QR or MANUAL).
-    extraction: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: The blind index of the result code (``vault.sealing``), for look-ups and uniqueness.
+    result_code_index: Mapped[str | None] = mapped_column(String(40), unique=True)
     #: OCR when every record value came from the page, MANUAL when staff keyed any.
     extraction_method: Mapped[str | None] = mapped_column(String(8))
     #: Set once when a result is revoked (thu hồi, REGULATIONS 9.C.25); the document stays
@@ -273,12 +286,35 @@ class Document(Base):
     #: a retried or replayed filing finds its document instead of making a second one.
     intake_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
     owner: Mapped[Owner] = relationship()
     dossier: Mapped[Dossier | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
     versions: Mapped[list[FileVersion]] = relationship(
         back_populates="document", order_by="FileVersion.created_at"
     )
+
+    title = SealedField("", shredded=SHREDDED)
+    number_symbol: SealedField[str | None] = SealedField(None)
+    issuing_body: SealedField[str | None] = SealedField(None)
+    summary: SealedField[str | None] = SealedField(None)
+    validity_scope: SealedField[str | None] = SealedField(None)
+    signer_name: SealedField[str | None] = SealedField(None)
+    signer_position: SealedField[str | None] = SealedField(None)
+    #: Mã kết quả số hóa: assigned once at CODED, never changed (REGULATIONS 9.A.11, 50).
+    result_code: SealedField[str | None] = SealedField(None)
+    #: Every extracted value with its confidence and method (OCR, QR or MANUAL).
+    extraction: SealedField[list[dict[str, Any]]] = SealedField([])
+
+    def sealing_vault(self, session: Session) -> str:
+        return vault_of_owner(session, self.__dict__.get("owner"), self.owner_id)
+
+    def sealing_row(self) -> str:
+        return f"documents:{new_row_id(self)}"
+
+    def before_sealing(self, sealer: RowSealer) -> None:
+        self.result_code_index = sealer.blind(self.result_code) if self.result_code else None
 
 
 class FileVersion(Base):
@@ -452,3 +488,6 @@ class VaultKey(Base):
     wrapped: Mapped[bytes | None] = mapped_column(LargeBinary(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+listen(Owner, Document)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -29,6 +29,7 @@ from .access import (
 from .archival import Archival
 from .audit import audit
 from .conversion_register import ConversionRegister
+from .counters import next_value
 from .custody import Custody
 from .digitisation import DigitisationRecord, check_complete, check_transition
 from .errors import (
@@ -43,6 +44,7 @@ from .finder import Finder
 from .ids import OwnerId, mask_ids_in_text
 from .models import (
     Agency,
+    Counter,
     Document,
     DocumentStatus,
     Dossier,
@@ -264,15 +266,20 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archiv
                      "result_code": mask_ids_in_text(document.result_code or "") or None})
         document.status = target.value
 
-    @staticmethod
-    def _free_code(session: Session, prefix: str, make_code: Callable[[str, int], str]) -> str:
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        taken = session.scalar(select(func.count()).select_from(Document).where(
-            Document.result_code.like(f"{escaped}%", escape="\\")
-        )) or 0
-        for sequence in range(taken + 1, taken + 1000):
+    def _free_code(self, session: Session, prefix: str,
+                   make_code: Callable[[str, int], str]) -> str:
+        """The next result code under ``prefix``. Codes are sealed, so the database cannot
+        count them by prefix: a counter named by the prefix's blind index does, and codes
+        found taken (issued before the counter existed) are stepped over."""
+        counter = f"result-code:{self._sealer.blind(prefix)}"
+        start = next_value(session, counter, lambda: 0)
+        for sequence in range(start, start + 1000):
             code = make_code(prefix, sequence)
-            if session.scalar(select(Document.id).where(Document.result_code == code)) is None:
+            if session.scalar(select(Document.id).where(
+                    Document.result_code_index == self._sealer.blind(code))) is None:
+                if sequence != start:
+                    session.execute(update(Counter).where(Counter.name == counter)
+                                    .values(value=sequence))
                 return code
         raise CodeConflict(f"hết số thứ tự cho mã {mask_ids_in_text(prefix)} "
                            f"(no free code under this prefix)")
@@ -283,7 +290,7 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archiv
         with self._reads() as session:
             documents = session.scalars(self._loaded(
                 select(Document).join(Owner, Owner.id == Document.owner_id)
-                .where(Owner.identifier == owner.value, visible_documents(viewer))
+                .where(self._is_owner(owner), visible_documents(viewer))
                 .order_by(Document.created_at.desc(), Document.id)))
             return [self._record_of(d) for d in documents]
 

@@ -87,7 +87,7 @@ class Sharing(Casework):
         with self._sessions() as session:
             return [grant_record(g) for g in session.scalars(
                 grant_query().join(Owner, Owner.id == Grant.owner_id)
-                .where(Owner.identifier == owner.value).order_by(Grant.created_at.desc()))]
+                .where(self._is_owner(owner)).order_by(Grant.created_at.desc()))]
 
     def revoke_grant(self, grant_id: str, *, viewer: Viewer) -> GrantRecord:
         """The owner withdraws consent: from now on the agency's reads answer not found."""

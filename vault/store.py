@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
@@ -35,6 +35,7 @@ from .models import (
 )
 from .procedures import ProcedureCatalogue
 from .records import DocumentRecord, FileRecord
+from .sealing import RowSealer
 from .search import BlindIndex
 
 
@@ -46,13 +47,27 @@ class VaultStore:
                  keyring: VaultKeyring | None = None,
                  procedures: ProcedureCatalogue | None = None,
                  search_key: bytes | None = None,
-                 reads: sessionmaker[Session] | None = None) -> None:
+                 reads: sessionmaker[Session] | None = None,
+                 sealer: RowSealer | None = None) -> None:
         """``blobs`` is normally an ``EncryptingBlobStore`` over ``keyring``; without a
         keyring, blob names are the content's SHA-256 (tests of the plain stores).
 
         ``reads`` serves the hot read paths (get, list, search): sessions in autocommit,
         which spare a server database the BEGIN and ROLLBACK round trips around reads
-        that change nothing. Default: ``sessions``."""
+        that change nothing. Default: ``sessions``.
+
+        ``sealer`` seals the rows' personal data: by default the one installed on
+        ``sessions``, else one made from the keyring and the search key and installed on
+        both session factories."""
+        installed = sessions.kw.get("info", {}).get("sealer")
+        sealer = sealer or (installed if isinstance(installed, RowSealer) else None)
+        if sealer is None:
+            if keyring is None or search_key is None:
+                raise ValueError("the vault seals personal data in its rows: give it a sealer, "
+                                 "or a keyring and a search key")
+            sealer = RowSealer(keyring, search_key)
+            sealer.install(sessions, *([reads] if reads else []))
+        self._sealer = sealer
         self._sessions = sessions
         self._reads = reads or sessions
         self._blobs = blobs
@@ -138,8 +153,16 @@ class VaultStore:
         except VaultError:
             return ""
 
+    def blind_index(self, owner: OwnerId) -> str:
+        """The blind index rows of other packages find ``owner`` by (``vault.sealing``)."""
+        return self._sealer.blind(owner.value)
+
+    def _is_owner(self, owner: OwnerId | str) -> ColumnElement[bool]:
+        """A WHERE clause on ``Owner``: the row of this personal ID or tax code."""
+        return Owner.id_index == self._sealer.blind(owner if isinstance(owner, str) else owner.value)
+
     def _owner(self, session: Session, owner: OwnerId, *, create: bool) -> Owner | None:
-        holder = session.scalar(select(Owner).where(Owner.identifier == owner.value))
+        holder = session.scalar(select(Owner).where(self._is_owner(owner)))
         if holder is None and create:
             holder = Owner(identifier=owner.value, kind=owner.kind.value)
             session.add(holder)

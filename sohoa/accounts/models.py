@@ -4,29 +4,51 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, LargeBinary, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vault.models import Base, UTCDateTime, new_uuid, utcnow
+from vault.sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id
+
+#: The data key the accounts' personal data is sealed under (``vault.sealing``).
+ACCOUNTS_VAULT = "accounts"
 
 
-class Account(Base):
+class Account(SealedRow, Base):
     """A person who logs in (tài khoản). ``owner_identifier`` is the personal ID of a
     citizen or the tax code of the organisation a member acts for; ``agency_code`` the
-    agency of a staff account. Both are data, checked on every request."""
+    agency of a staff account. Both are data, checked on every request.
+
+    The person's name and the vault's ID are sealed (``vault.sealing``) under a data
+    key of the accounts; ``owner_index`` is the ID's blind index."""
 
     __tablename__ = "accounts"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
-    display_name: Mapped[str] = mapped_column(String(255))
     #: argon2id; None for an account that only logs in through the identity provider.
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    owner_identifier: Mapped[str | None] = mapped_column(String(14), index=True)
+    owner_index: Mapped[str | None] = mapped_column(String(40), index=True)
     agency_code: Mapped[str | None] = mapped_column(String(32))
     #: The identity provider's ``iss`` and ``sub`` for an account made by OIDC login.
     oidc_subject: Mapped[str | None] = mapped_column(String(512), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    display_name = SealedField("", shredded=SHREDDED)
+    owner_identifier: SealedField[str | None] = SealedField(None)
+
+    def sealing_vault(self, session: Session) -> str:
+        return ACCOUNTS_VAULT
+
+    def sealing_row(self) -> str:
+        return f"accounts:{new_row_id(self)}"
+
+    def before_sealing(self, sealer: RowSealer) -> None:
+        self.owner_index = sealer.blind(self.owner_identifier) if self.owner_identifier else None
+
+
+listen(Account)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,12 +65,13 @@ class AccountView:
     owner_identifier: str | None
     agency_code: str | None
     active: bool
+    #: The blind index of ``owner_identifier`` (``vault.sealing``).
+    owner_index: str | None = None
 
     @classmethod
-    def of(cls, row: Account | Row[*tuple[Any, ...]]) -> AccountView:
-        """From the entity, or from a row of ``_VIEW_COLUMNS`` (the per-request look-up)."""
+    def of(cls, row: Account) -> AccountView:
         return cls(row.id, row.username, Role(row.role), row.display_name,
-                   row.owner_identifier, row.agency_code, row.active)
+                   row.owner_identifier, row.agency_code, row.active, row.owner_index)
 
     @property
     def actor(self) -> str:
@@ -85,17 +86,15 @@ class AccountView:
 
     def viewer(self) -> Viewer:
         owners = frozenset({self.owner_identifier}) if self.owner_identifier else frozenset()
-        return Viewer(self.role, self.actor, owners=owners, agency=self.agency_code)
+        indexes = frozenset({self.owner_index}) if self.owner_index else frozenset()
+        return Viewer(self.role, self.actor, owners=owners, agency=self.agency_code,
+                      owner_indexes=indexes)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "username": mask_ids_in_text(self.username),
                 "role": self.role.value, "display_name": self.display_name,
                 "owner": self.owner_identifier, "agency": self.agency_code,
                 "active": self.active}
-
-
-_VIEW_COLUMNS = (Account.id, Account.username, Account.role, Account.display_name,
-                 Account.owner_identifier, Account.agency_code, Account.active)
 
 
 def _check_subject(subject: str) -> None:
@@ -189,6 +188,15 @@ class Accounts:
             row.active = active
             return AccountView.of(row)
 
+    def forget_owner(self, owner_index: str) -> int:
+        """After a vault is crypto-shredded: the accounts that held it lose the person's
+        sealed name and ID and are disabled; returns how many."""
+        with self._sessions() as session, session.begin():
+            rows = session.execute(update(Account).where(Account.owner_index == owner_index)
+                                   .values(sealed=None, owner_index=None, active=False))
+            assert isinstance(rows, CursorResult)
+            return int(rows.rowcount)
+
     def move_agency(self, sources: list[str], into: str) -> int:
         """Staff of merged units work for the unit they joined; returns how many moved."""
         with self._sessions() as session, session.begin():
@@ -207,8 +215,8 @@ class Accounts:
         if not usernames:
             return {}
         with self._sessions() as session:
-            return {u: n for u, n in session.execute(
-                select(Account.username, Account.display_name).where(
+            return {row.username: row.display_name for row in session.scalars(
+                select(Account).where(
                     Account.username.in_(sorted(usernames)), Account.role == Role.STAFF.value))}
 
     def find(self, username: str) -> AccountView:
@@ -325,9 +333,7 @@ class Accounts:
         """The active account a token names; InvalidToken otherwise."""
         account_id = self._signer.account_of(token)
         with self._reads() as session:
-            # Columns, not the entity: this runs on every request.
-            row = session.execute(select(*_VIEW_COLUMNS).where(
-                Account.id == account_id)).one_or_none()
-        if row is None or not row.active:
-            raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
-        return AccountView.of(row)
+            row = session.scalar(select(Account).where(Account.id == account_id))
+            if row is None or not row.active:
+                raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
+            return AccountView.of(row)

@@ -65,6 +65,10 @@ def shred(owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
         typer.confirm(f"Hủy vĩnh viễn khóa của kho {who.masked}? (cannot be undone)", abort=True)
     with calling(as_json) as services:
         documents = services.vault.shred(who, reason=reason, actor=CLI_ACTOR)
+        # Rows sealed under keys other than the vault's (accounts, jobs) are wiped instead.
+        index = services.vault.blind_index(who)
+        services.accounts.forget_owner(index)
+        services.jobs.store.forget_owner(index)
     if as_json:
         print_json({"shredded": True, "documents": documents})
     else:

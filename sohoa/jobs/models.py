@@ -13,10 +13,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vault.models import Base, UTCDateTime, new_uuid, utcnow
+from vault.sealing import SealedField, SealedRow, listen, new_row_id
+
+#: The data key jobs' params and results are sealed under (``vault.sealing``): they name
+#: owners and carry what was read from their papers.
+JOBS_VAULT = "jobs"
 
 
 class JobStatus(StrEnum):
@@ -29,7 +34,10 @@ class JobStatus(StrEnum):
 UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 
 
-class Job(Base):
+class Job(SealedRow, Base):
+    """A job; its params and result are sealed, and ``owner_index`` (the blind index of
+    the owner it works for) lets a crypto-shredding wipe them (``JobStore.forget_owner``)."""
+
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
@@ -40,15 +48,12 @@ class Job(Base):
     stage: Mapped[str | None] = mapped_column(String(32))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    owner_identifier: Mapped[str | None] = mapped_column(String(14))
+    owner_index: Mapped[str | None] = mapped_column(String(40), index=True)
     #: The account that asked for the job: only it sees the job and its result.
     requested_by: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: What the job works on, as JSON; staged inputs are named by blob key and SHA-256.
-    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: How many times a worker took the job (1 on the first run).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: The holder's claim: past this instant the job is handed to another worker.
@@ -57,3 +62,17 @@ class Job(Base):
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Which process holds the job (host:pid), for operators.
     worker: Mapped[str | None] = mapped_column(String(120))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    #: What the job works on, as JSON; staged inputs are named by blob key and SHA-256.
+    params: SealedField[dict[str, Any] | None] = SealedField(None)
+    result: SealedField[dict[str, Any] | None] = SealedField(None)
+
+    def sealing_vault(self, session: Session) -> str:
+        return JOBS_VAULT
+
+    def sealing_row(self) -> str:
+        return f"jobs:{new_row_id(self)}"
+
+
+listen(Job)

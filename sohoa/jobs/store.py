@@ -22,6 +22,7 @@ from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from vault.models import new_uuid
+from vault.sealing import sealer_of
 
 from .models import UNFINISHED, Job, JobStatus
 
@@ -40,7 +41,6 @@ class JobView:
     error_code: str | None
     error: str | None
     result: dict[str, Any] | None
-    owner_identifier: str | None
     requested_by: str | None
     created_at: datetime
     started_at: datetime | None
@@ -91,7 +91,9 @@ class JobStore:
                requested_by: str | None = None, lease: timedelta) -> JobView:
         with self._sessions() as session, session.begin():
             job = Job(id=job_id or new_uuid(), kind=kind, params=params, progress_total=total,
-                      owner_identifier=owner_identifier, requested_by=requested_by,
+                      owner_index=(sealer_of(session).blind(owner_identifier)
+                                   if owner_identifier else None),
+                      requested_by=requested_by,
                       attempts=0, lease_until=now() + lease, worker=WORKER_NAME)
             session.add(job)
             session.flush()
@@ -133,9 +135,24 @@ class JobStore:
                      progress_done=done, progress_total=total, stage=stage)
 
     def finish(self, job_id: str, result: dict[str, Any]) -> None:
-        self._update(job_id, Job.status == JobStatus.RUNNING.value,
-                     status=JobStatus.DONE.value, result=result, finished_at=now(),
-                     error_code=None, error=None, lease_until=None, retry_at=None)
+        with self._sessions() as session, session.begin():
+            job = session.scalar(select(Job).where(
+                Job.id == job_id, Job.status == JobStatus.RUNNING.value).with_for_update())
+            if job is None:
+                return
+            job.result = result  # sealed as the row is written (vault.sealing)
+            job.status, job.finished_at = JobStatus.DONE.value, now()
+            job.error_code = job.error = None
+            job.lease_until = job.retry_at = None
+
+    def forget_owner(self, owner_index: str) -> int:
+        """Wipe the params and results of the owner's jobs (a crypto-shredding: they name
+        the owner and carry what was read from their papers); returns how many."""
+        with self._sessions() as session, session.begin():
+            rows = session.execute(update(Job).where(Job.owner_index == owner_index)
+                                   .values(sealed=None))
+            assert isinstance(rows, CursorResult)
+            return int(rows.rowcount)
 
     def fail(self, job_id: str, code: str, message: str) -> None:
         self._update(job_id, Job.status.in_(UNFINISHED), status=JobStatus.FAILED.value,
@@ -190,7 +207,7 @@ def _view(job: Job) -> JobView:
     return JobView(
         id=job.id, kind=job.kind, status=job.status, progress_done=job.progress_done,
         progress_total=job.progress_total, stage=job.stage, error_code=job.error_code,
-        error=job.error, result=job.result, owner_identifier=job.owner_identifier,
+        error=job.error, result=job.result,
         requested_by=job.requested_by, created_at=job.created_at, started_at=job.started_at,
         finished_at=job.finished_at, attempts=job.attempts, retry_at=job.retry_at,
         params=job.params, lease_until=job.lease_until,

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from sohoa.cli import app
 from sohoa.services import Services
+from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account
 from vault import FileRole, NewFile, NotFound, Role, Viewer, parse_owner_id
 from vault.models import AuditEvent, AuditHead
@@ -122,7 +123,7 @@ def test_the_owner_reads_who_read_their_documents(services: Services,
     assert [e["access"] for e in log] == ["owner", "agency"]
     with pytest.raises(NotFound):
         services.vault.access_log(parse_owner_id("079199000111"),
-                                  viewer=Viewer(Role.CITIZEN, "c", owners=frozenset({CITIZEN})))
+                                  viewer=holder(services.vault, Role.CITIZEN, "c", CITIZEN))
 
 
 def test_no_personal_id_in_the_audit_trail(services: Services) -> None:

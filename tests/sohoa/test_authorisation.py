@@ -23,6 +23,7 @@ from sohoa.api import create_app
 from sohoa.jobs import Handler
 from sohoa.services import Services
 from tests.routes import served_routes
+from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account
 from vault import FileRole, NewFile, Role, Viewer, parse_owner_id
 from vault.access import access_to, visible_documents
@@ -391,8 +392,8 @@ def test_the_query_filter_and_the_single_record_check_agree(world: World) -> Non
     """``visible_documents`` (lists, search) and ``access_to`` (one read) are one rule."""
     services = world.services
     viewers = [
-        Viewer(Role.CITIZEN, "c", owners=frozenset({CITIZEN})),
-        Viewer(Role.ORGANISATION, "o", owners=frozenset({ORGANISATION})),
+        holder(services.vault, Role.CITIZEN, "c", CITIZEN),
+        holder(services.vault, Role.ORGANISATION, "o", ORGANISATION),
         Viewer(Role.STAFF, "s", agency=services.settings.agency_code),
         Viewer(Role.STAFF, "s", agency=AGENCY_B), Viewer(Role.ARCHIVIST, "a"),
         Viewer(Role.ADMIN, "x"), Viewer.system("sys")]

@@ -154,12 +154,12 @@ def test_a_completed_dossier_whose_result_left_the_vault_is_reported(
 
     # A fault moves the result out of the owner's vault: the service reports the dossier.
     make_account(services, "congdan2", Role.CITIZEN, owner="079199000111")
-    services.vault.file_document(
+    elsewhere = services.vault.file_document(
         owner=parse_owner_id("079199000111"), title="x", page_count=1, operator="x",
         scanned_at=datetime.now(UTC), actor="test",
         files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%x\n", "application/pdf", "x.pdf")])
     with services.sessions() as session, session.begin():
-        other = session.scalar(select(Document.owner_id).where(Document.title == "x"))
+        other = session.scalar(select(Document.owner_id).where(Document.id == elsewhere.id))
         session.execute(update(Document).where(
             Document.id == issued.json()["document"]["id"]).values(owner_id=other))
     missing = client.get("/api/v1/admin/dossiers/missing-results", headers=people["quantri"])

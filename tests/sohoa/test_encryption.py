@@ -186,7 +186,8 @@ def _vault_of(services: Services, owner: str) -> str:
     from vault.models import Owner
 
     with services.sessions() as session:
-        return session.scalar(select(Owner.vault_key).where(Owner.identifier == owner))  # type: ignore[return-value]
+        return session.scalar(select(Owner.vault_key).where(  # type: ignore[return-value]
+            Owner.id_index == services.vault.blind_index(parse_owner_id(owner))))
 
 
 def test_blobs_stored_before_encryption_are_sealed_in_place(

@@ -18,6 +18,7 @@ from sohoa.db import make_engine, migrate, session_factory
 from sohoa.errors import describe_error, is_transient
 from sohoa.jobs import Handler, Job, JobContext, JobPolicy, JobStatus, ThreadJobRunner
 from storage import StorageUnavailable
+from tests.sealing import install_sealer
 
 FAST = JobPolicy(lease=timedelta(seconds=2), queued_lease=timedelta(seconds=2), max_attempts=3,
                  first_delay=timedelta(milliseconds=50), max_delay=timedelta(milliseconds=200))
@@ -27,7 +28,9 @@ FAST = JobPolicy(lease=timedelta(seconds=2), queued_lease=timedelta(seconds=2), 
 def sessions(database_url: str) -> Any:
     engine = make_engine(database_url)
     migrate(engine)
-    yield session_factory(engine)
+    sessions = session_factory(engine)
+    install_sealer(sessions)
+    yield sessions
     engine.dispose()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from sohoa.db import alembic_config, make_engine, migrate, session_factory
 from storage import LocalBlobStore
+from tests.sealing import install_sealer
 from vault import Role, Vault, Viewer, parse_owner_id
 
 
@@ -65,11 +66,19 @@ def test_a_database_of_the_previous_release_upgrades_with_its_data(
                             "subject_id, details) VALUES (:at, 'cli:local', 'document.read', "
                             "'document', 'd1', :details)"),
                        {"at": at, "details": json.dumps({"n": n})})
-    migrate(engine)
-    vault = Vault(session_factory(engine), blobs)
+    sessions = session_factory(engine)
+    migrate(engine, install_sealer(sessions))
+    vault = Vault(sessions, blobs)
     # The document of the old release is still readable, by the agency that received it.
     staff = Viewer(Role.STAFF, "staff:a", agency="000.00.00.H00")
     assert vault.read_file("d1", "original", viewer=staff).data == scan
+    # Its record and its owner's ID were sealed on the way: no longer in clear in the rows.
+    assert vault.get_document("d1", viewer=staff).title == "Giấy khai sinh"
+    assert vault.get_document("d1", viewer=staff).owner == "001099012345"
+    with engine.connect() as db:
+        dump = repr([db.execute(text(f"SELECT * FROM {t}")).all()
+                     for t in ("owners", "documents")])
+    assert "001099012345" not in dump and "khai sinh" not in dump
     # Its old audit events were linked into the chain, and new ones continue it.
     report = vault.verify_audit()
     assert report.intact and report.events == 4

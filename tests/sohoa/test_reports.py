@@ -22,6 +22,7 @@ from sohoa.api import create_app
 from sohoa.cli.main import app
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
+from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account
 from vault import (
     DossierStatus,
@@ -174,7 +175,7 @@ def test_staff_see_their_own_agency_and_citizens_see_none(month_of_work: Service
     with pytest.raises(Forbidden):
         month_of_work.vault.digitisation_report(
             by_agency, month_of_work.indicators,
-            viewer=Viewer(Role.CITIZEN, "citizen:x", owners=frozenset({X})))
+            viewer=holder(month_of_work.vault, Role.CITIZEN, "citizen:x", X))
 
 
 def test_the_api_serves_json_and_csv_with_the_same_figures(month_of_work: Services) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from sohoa.db import make_engine, migrate, session_factory
 from storage import LocalBlobStore
+from tests.sealing import install_sealer
 from vault import NotFound, Vault, is_dossier_code, parse_owner_id
 
 
@@ -16,7 +17,9 @@ from vault import NotFound, Vault, is_dossier_code, parse_owner_id
 def vault(tmp_path: Path, database_url: str) -> Vault:
     engine = make_engine(database_url)
     migrate(engine)
-    v = Vault(session_factory(engine), LocalBlobStore(tmp_path / "blobs", url_secret=b"k"))
+    sessions = session_factory(engine)
+    install_sealer(sessions)
+    v = Vault(sessions, LocalBlobStore(tmp_path / "blobs", url_secret=b"k"))
     v.ensure_agency("000.00.31.H50", "UBND thành phố thử nghiệm")
     v.ensure_agency("000.00.48.H17", "UBND tỉnh thử nghiệm")
     return v
