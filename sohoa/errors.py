@@ -43,6 +43,7 @@ from vault import (
     ReuseReasonRequired,
     UnknownVariant,
     VaultError,
+    mask_ids_in_text,
 )
 
 from .accounts.limiter import TooManyAttempts
@@ -143,7 +144,14 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
-    """``(code, message)`` safe to show: domain messages as they are, others hidden."""
+    """``(code, message)`` safe to show: domain messages as they are, others hidden; any
+    ID the message repeats from the input (a dossier "code" typed as a personal ID, say)
+    is masked as in the logs, since answers end up in browsers, proxies and screenshots."""
+    code, message = _describe(exc)
+    return code, mask_ids_in_text(message)
+
+
+def _describe(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, DigitizeError | VaultError | BackupError | IdempotencyConflict
                   | BundleError | NotANode):
         return exc.code, str(exc)

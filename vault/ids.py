@@ -17,6 +17,8 @@ _PERSONAL_ID = re.compile(r"[0-9]{12}", re.ASCII)
 _TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?", re.ASCII)
 _DIGITS = re.compile(r"[0-9]", re.ASCII)
 
+_TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
 #: Digits 1–3 of a personal ID: the birth-registration province code (001–096,
 #: TT 07/2016/TT-BCA Appendix 1). 000 is never issued.
 PROVINCE_CODE_RANGE = range(1, 97)
@@ -65,6 +67,12 @@ def parse_owner_id(raw: str) -> OwnerId:
             )
         return OwnerId(text, OwnerKind.CITIZEN)
     if _TAX_CODE.fullmatch(text):
+        if not tax_check_digit_holds(text[:10]):
+            raise InvalidOwnerId(
+                "Mã số thuế không hợp lệ: chữ số thứ 10 (chữ số kiểm tra) không khớp với 9 chữ "
+                "số đầu; hãy kiểm tra lại từng chữ số, hoặc nhập đủ 12 chữ số nếu đây là số "
+                "định danh cá nhân (tax code: the check digit does not match; a personal ID "
+                "has 12 digits)")
         return OwnerId(text, OwnerKind.ORGANISATION)
     digits = len(_DIGITS.findall(text))
     if text.isdigit():
@@ -78,6 +86,12 @@ def parse_owner_id(raw: str) -> OwnerId:
         "Mã định danh không hợp lệ: chỉ gồm chữ số (và một dấu '-' cho mã số thuế đơn vị "
         "phụ thuộc) (owner ID may contain only digits, and one '-' in a branch tax code)"
     )
+
+
+def tax_check_digit_holds(code: str) -> bool:
+    """True when the tenth digit of a ten-digit tax code is its check digit."""
+    remainder = sum(w * int(d) for w, d in zip(_TAX_WEIGHTS, code[:9], strict=True)) % 11
+    return remainder != 0 and int(code[9]) == 10 - remainder
 
 
 def is_personal_id(value: str) -> bool:
@@ -103,8 +117,17 @@ def mask_id(value: str) -> str:
 
 
 _ID_IN_TEXT = re.compile(r"(?<!\d)(\d{10}-\d{3}|\d{9,13})(?!\d)")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 def mask_ids_in_text(text: str) -> str:
-    """Mask every run of 9–13 digits (IDs, tax codes) in free text such as a URL."""
-    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+    """Mask every run of 9–13 digits (IDs, tax codes) in free text such as a URL. A UUID
+    (a document's or job's id) is left whole, though its last group may be all digits:
+    operators need it to find the record, and it says nothing about a person."""
+    kept = [match.span() for match in _UUID.finditer(text)]
+
+    def mask(match: re.Match[str]) -> str:
+        inside = any(start <= match.start() and match.end() <= end for start, end in kept)
+        return match.group(0) if inside else mask_id(match.group(0))
+
+    return _ID_IN_TEXT.sub(mask, text)

@@ -79,7 +79,7 @@ def test_every_page_is_kept_on_a4_with_the_qr_first_and_the_sao_y_block_last(
 
 
 def test_labelled_qr_text_leaves_out_what_is_missing_and_reads_back() -> None:
-    data = PublicationData(None, None, "0101234567", "Giấy phép  xây\ndựng", "HT", WHEN,
+    data = PublicationData(None, None, "0101234565", "Giấy phép  xây\ndựng", "HT", WHEN,
                            valid_until=WHEN.date(), validity_scope="Tỉnh Bình Dương")
     text = data.text()
     assert "Mã hồ sơ" not in text and "Tra cứu" not in text

@@ -66,7 +66,7 @@ def test_a_disabled_account_loses_its_token_at_once(services: Services,
 def test_bad_accounts_are_refused_with_the_reason(services: Services) -> None:
     cases = [
         (dict(username="a", role=Role.CITIZEN, owner=CITIZEN), "tên đăng nhập"),
-        (dict(username="congdan", role=Role.CITIZEN, owner="0310123456"), "số định danh"),
+        (dict(username="congdan", role=Role.CITIZEN, owner="0310123467"), "số định danh"),
         (dict(username="congdan", role=Role.CITIZEN, owner="12345"), "12 chữ số"),
         (dict(username="canbo", role=Role.STAFF, agency="999.99.99.X99"), "cơ quan"),
         (dict(username="luutru", role=Role.ARCHIVIST, owner=CITIZEN), "kho dữ liệu"),

@@ -21,7 +21,7 @@ from tests.sohoa.bad_inputs import GOOD_OWNER, bad_cases
 from tests.sohoa.conftest import STAFF, Snapshot, login, make_account
 from vault import Role, parse_owner_id
 
-ORG = "0310123456"
+ORG = "0310123467"
 
 
 def _page(dpi: int = 300) -> bytes:
@@ -227,3 +227,11 @@ def test_digitise_into_s3_stores_verifiable_objects(
         assert all(GOOD_OWNER not in o.object_name for o in raw.list_objects(bucket, recursive=True))
     finally:
         services.close()
+
+
+def test_an_error_never_repeats_an_id_from_the_request(client: TestClient) -> None:
+    # Issue 25 item 7: a "dossier code" that is a personal ID is refused without echoing it.
+    response = client.get("/api/v1/dossiers/001099012345")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert "001099012345" not in response.text and "001*******45" in response.text

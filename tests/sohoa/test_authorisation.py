@@ -31,7 +31,7 @@ from vault.models import Document, Dossier
 
 AGENCY_B = "000.00.99.H99"
 CITIZEN, OTHER_CITIZEN, ARCHIVED_OWNER = "001099012345", "079199000111", "031088000222"
-ORGANISATION = "0310123456"
+ORGANISATION = "0310123467"
 ROLES = ("anonymous", "citizen", "organisation", "staff", "archivist", "admin")
 
 

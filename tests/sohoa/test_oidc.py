@@ -29,7 +29,7 @@ from tests.sohoa.conftest import make_account
 from vault import Role
 
 CITIZEN = "001099012345"
-TAX_CODE = "0312345678"
+TAX_CODE = "0312345673"
 LOGIN = "/api/v1/auth/oidc/login"
 
 

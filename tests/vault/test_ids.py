@@ -14,7 +14,7 @@ def test_twelve_digit_personal_id_is_a_citizen() -> None:
     assert owner.value == "001099012345"
 
 
-@pytest.mark.parametrize("raw", ["0310123456", "0310123456-001"])
+@pytest.mark.parametrize("raw", ["0310123467", "0310123467-001", "0100109106"])
 def test_tax_codes_of_ten_or_ten_dash_three_digits_are_organisations(raw: str) -> None:
     # REGULATIONS 9.B.20: ^\d{10}(-\d{3})?$
     assert parse_owner_id(raw).kind is OwnerKind.ORGANISATION
@@ -27,9 +27,14 @@ def test_tax_codes_of_ten_or_ten_dash_three_digits_are_organisations(raw: str) -
         ("0010990123456", "13 chữ số"),
         ("", "Thiếu"),
         ("00109901234A", "chỉ gồm chữ số"),
-        ("0310123456-01", "chỉ gồm chữ số"),
+        ("0310123467-01", "chỉ gồm chữ số"),
         ("000099012345", "mã tỉnh"),  # province code 000 is never issued
         ("097099012345", "mã tỉnh"),
+        # A mistyped digit of a tax code, and a personal ID cut to ten digits: the check
+        # digit does not hold, so no organisation vault is opened for either.
+        ("0310123456", "chữ số kiểm tra"),
+        ("0310123466-001", "chữ số kiểm tra"),
+        ("0790990123", "chữ số kiểm tra"),
     ],
 )
 def test_invalid_identifiers_are_refused_with_a_reason(raw: str, fragment: str) -> None:
@@ -43,4 +48,10 @@ def test_invalid_identifiers_are_refused_with_a_reason(raw: str, fragment: str) 
 def test_masking_hides_the_middle_of_an_id() -> None:
     assert mask_id("001099012345") == "001*******45"
     assert "001099012345" not in mask_ids_in_text("/api/v1/owners/001099012345/documents")
-    assert mask_ids_in_text("/api/v1/owners/0310123456-001/x") == "/api/v1/owners/031*********01/x"
+    assert mask_ids_in_text("/api/v1/owners/0310123467-001/x") == "/api/v1/owners/031*********01/x"
+
+
+def test_masking_leaves_uuids_whole() -> None:
+    # Issue 25 item 7: a document id whose last group is all digits stays findable in logs.
+    line = "document 1f3c2e9a-5b7d-4c1e-9a2b-123456789012 for 001099012345"
+    assert mask_ids_in_text(line) == "document 1f3c2e9a-5b7d-4c1e-9a2b-123456789012 for 001*******45"
