@@ -145,11 +145,6 @@ class RowSealer:
             return None
         return json.loads(open_sealed(key, f"row:{row}", stored[start + length:]))
 
-    @staticmethod
-    def vault_of(stored: bytes) -> str:
-        length = stored[len(MAGIC)]
-        return stored[len(MAGIC) + 1: len(MAGIC) + 1 + length].decode()
-
 
 def sealer_of(session: Session) -> RowSealer:
     sealer = session.info.get("sealer")
