@@ -48,10 +48,8 @@ class VaultKeyring:
         self._lock = threading.Lock()
 
     def key_for(self, vault: str) -> bytes:
-        with self._lock:
-            cached = self._cache.get(vault)
-            if cached and cached[1] > time.monotonic():
-                return cached[0]
+        if (cached := self._cached(vault)) is not None:
+            return cached
         key = self._load(vault) or self._create(vault)
         with self._lock:
             self._cache[vault] = (key, time.monotonic() + self._cache_seconds)
@@ -62,20 +60,12 @@ class VaultKeyring:
         while a flush is under way must not open a second connection, which SQLite would
         make wait for the first one's write lock. Opening (``create`` false) never makes
         a key: a vault without one has nothing sealed."""
-        with self._lock:
-            cached = self._cache.get(vault)
-            if cached and cached[1] > time.monotonic():
-                return cached[0]
-        row = connection.execute(select(VaultKey.kek_id, VaultKey.wrapped, VaultKey.shredded_at)
-                                 .where(VaultKey.vault == vault)).one_or_none()
-        if row is not None:
-            if row.wrapped is None:
-                raise VaultShredded(f"kho đã bị hủy khóa lúc {row.shredded_at}: không đọc được "
-                                    "dữ liệu nào của kho (the vault was crypto-shredded)")
-            key = self._keks.unwrap(WrappedKey(row.kek_id, row.wrapped))
-        elif not create:
-            raise DataKeyUnavailable(f"no data key for vault {vault}")
-        else:
+        if (cached := self._cached(vault)) is not None:
+            return cached
+        key = self._unwrapped(connection, vault)
+        if key is None:
+            if not create:
+                raise DataKeyUnavailable(f"no data key for vault {vault}")
             key = new_data_key()
             wrapped = self._keks.wrap(key)
             connection.execute(insert(VaultKey).values(
@@ -92,15 +82,25 @@ class VaultKeyring:
         return hmac.new(self.key_for(vault), b"blob-name:" + sha256.encode(),
                         hashlib.sha256).hexdigest()
 
+    def _cached(self, vault: str) -> bytes | None:
+        with self._lock:
+            cached = self._cache.get(vault)
+        return cached[0] if cached and cached[1] > time.monotonic() else None
+
+    def _unwrapped(self, connection: Connection, vault: str) -> bytes | None:
+        """The vault's key as stored, unwrapped; None if it has none; VaultShredded."""
+        row = connection.execute(select(VaultKey.kek_id, VaultKey.wrapped, VaultKey.shredded_at)
+                                 .where(VaultKey.vault == vault)).one_or_none()
+        if row is None:
+            return None
+        if row.wrapped is None:
+            raise VaultShredded(f"kho đã bị hủy khóa lúc {row.shredded_at}: không đọc được "
+                                "dữ liệu nào của kho (the vault was crypto-shredded)")
+        return self._keks.unwrap(WrappedKey(row.kek_id, row.wrapped))
+
     def _load(self, vault: str) -> bytes | None:
         with self._sessions() as session:
-            row = session.get(VaultKey, vault)
-            if row is None:
-                return None
-            if row.wrapped is None:
-                raise VaultShredded(f"kho đã bị hủy khóa lúc {row.shredded_at}: không đọc được "
-                                    "tài liệu nào của kho (the vault was crypto-shredded)")
-            return self._keks.unwrap(WrappedKey(row.kek_id, row.wrapped))
+            return self._unwrapped(session.connection(), vault)
 
     def _create(self, vault: str) -> bytes:
         key = new_data_key()

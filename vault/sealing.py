@@ -92,9 +92,17 @@ class SealedField(Generic[T]):
         flag_dirty(obj)
 
 
+_FIELDS: dict[type, dict[str, SealedField[Any]]] = {}
+
+
 def sealed_fields(cls: type) -> dict[str, SealedField[Any]]:
-    return {name: value for klass in reversed(cls.__mro__) for name, value in vars(klass).items()
+    """The model's sealed fields by name (looked up once per class)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = {
+            name: value for klass in reversed(cls.__mro__) for name, value in vars(klass).items()
             if isinstance(value, SealedField)}
+    return fields
 
 
 def plain_of(obj: object) -> dict[str, Any]:
@@ -146,6 +154,12 @@ class RowSealer:
         return json.loads(open_sealed(key, f"row:{row}", stored[start + length:]))
 
 
+def installed_sealer(factory: sessionmaker[Session]) -> RowSealer | None:
+    """The sealer ``RowSealer.install`` gave this factory's sessions, if any."""
+    sealer = factory.kw.get("info", {}).get("sealer")
+    return sealer if isinstance(sealer, RowSealer) else None
+
+
 def sealer_of(session: Session) -> RowSealer:
     sealer = session.info.get("sealer")
     if not isinstance(sealer, RowSealer):
@@ -194,7 +208,8 @@ def _on_refresh(target: SealedRow, context: Any, attrs: Any) -> None:
 
 
 def _seal_changed(session: Session, _context: Any, _instances: Any) -> None:
-    changed = [obj for obj in [*session.new, *session.identity_map.values()]
+    # A sealed field's setter flags its row dirty, so new and dirty rows are all to look at.
+    changed = [obj for obj in [*session.new, *session.dirty]
                if isinstance(obj, SealedRow) and obj.__dict__.get(_CHANGED)]
     if not changed:
         return

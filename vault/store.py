@@ -35,7 +35,7 @@ from .models import (
 )
 from .procedures import ProcedureCatalogue
 from .records import DocumentRecord, FileRecord
-from .sealing import RowSealer
+from .sealing import RowSealer, installed_sealer
 from .search import BlindIndex
 
 
@@ -59,8 +59,7 @@ class VaultStore:
         ``sealer`` seals the rows' personal data: by default the one installed on
         ``sessions``, else one made from the keyring and the search key and installed on
         both session factories."""
-        installed = sessions.kw.get("info", {}).get("sealer")
-        sealer = sealer or (installed if isinstance(installed, RowSealer) else None)
+        sealer = sealer or installed_sealer(sessions)
         if sealer is None:
             if keyring is None or search_key is None:
                 raise ValueError("the vault seals personal data in its rows: give it a sealer, "

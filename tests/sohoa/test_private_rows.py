@@ -22,8 +22,10 @@ from typer.testing import CliRunner
 
 from sohoa.cli import app
 from sohoa.services import Services
+from storage.encryption import LocalKeks
 from tests.inputs import image_bytes, text_page
 from tests.services import _as_postgres, _pg_bin
+from vault.keys import VaultKeyring
 from vault.sealing import RowSealer
 
 pytestmark = pytest.mark.ocr
@@ -112,7 +114,8 @@ def test_the_database_holds_no_personal_data_in_clear_and_shredding_takes_it_all
     assert shredded.exit_code == 0, shredded.output
     after = _every_sealed_value(services)
     assert {t for t, _ in before} >= {"owners", "documents", "jobs"}
-    fresh = RowSealer(services.vault_keys.__class__(services.sessions, services.vault_keys._keks),
+    keks, current = services.settings.key_encryption_keys()
+    fresh = RowSealer(VaultKeyring(services.sessions, LocalKeks(keks, current)),
                       services.settings.search_key_bytes())
     with services.engine.connect() as db:
         opened = [fresh.open(db, value, _row_of(db, table, value)) for table, value in after]
