@@ -22,8 +22,9 @@ from .errors import (
     UnsupportedFormat,
 )
 from .formats import ScanFormat, sniff
-from .intake import PageInfo, ScanFile, check_batch, check_file, safe_filename
+from .intake import ScanFile, check_batch, check_file, safe_filename
 from .limits import IntakeLimits, OcrSettings
+from .page_checks import PageInfo
 from .pipeline import DigitisedScan, Progress, digitise, validate
 
 __all__ = [

@@ -8,6 +8,16 @@ personal IDs.
 
 from __future__ import annotations
 
+import re
+
+#: How qpdf names the file it read from memory ("stream <_io.BytesIO object at 0x…>: ").
+_READER_NAME = re.compile(r"^(?:stream )?<[^>]*>:?\s*|\(?<_io\.[^>]*>\)?:?\s*")
+
+
+def parser_words(exc: BaseException) -> str:
+    """A parser's own message, without the memory addresses and buffer names it adds."""
+    return _READER_NAME.sub("", str(exc)).strip()[:300]
+
 
 class DigitizeError(Exception):
     """Base class: something about the input or the processing went wrong."""
@@ -59,6 +69,25 @@ class ActiveContent(IntakeError):
     """A PDF carrying scripts, launch actions, forms or attached files: never a scan."""
 
     code = "active_content"
+
+
+class PolyglotFile(IntakeError):
+    """A file that is also another format: a web page, a script or an archive."""
+
+    code = "polyglot_file"
+
+
+class PageTooSmall(IntakeError):
+    """A page smaller than any paper a counter scans (or a handful of pixels): no room
+    for the officer's stamp, nothing for OCR to read."""
+
+    code = "page_too_small"
+
+
+class BadPageBox(IntakeError):
+    """A PDF page whose box is empty, inverted, turned by a non-right angle or not a box."""
+
+    code = "bad_page_box"
 
 
 class PdfVersionTooOld(IntakeError):

@@ -17,7 +17,7 @@ from dataclasses import replace
 import pikepdf
 
 from .capture import CaptureLimits, CaptureReport, inspect_capture
-from .errors import CorruptFile, EncryptedPdf, TooManyPages
+from .errors import CorruptFile, EncryptedPdf, TooManyPages, parser_words
 from .intake import ScanFile, check_batch
 from .limits import IntakeLimits
 from .sandbox import SandboxLimits, run_isolated
@@ -88,7 +88,7 @@ def _in_child_walk_pdf(data: bytes, max_pages: int, name: str) -> int:
         raise EncryptedPdf("tệp PDF có mật khẩu (the PDF is password-protected)",
                            filename=name) from None
     except pikepdf.PdfError as exc:
-        raise CorruptFile(f"không đọc được tệp PDF (unreadable PDF): {exc}",
+        raise CorruptFile(f"không đọc được tệp PDF (unreadable PDF): {parser_words(exc)}",
                           filename=name) from None
     return pages
 

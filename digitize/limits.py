@@ -16,6 +16,10 @@ class IntakeLimits:
     max_page_pixels: int = 60_000_000
     min_dpi: float = 200.0
     min_pdf_version: str = "1.4"
+    #: A page's shorter side may not be shorter (a 3×4 cm ID photo passes; a stamp fits).
+    min_page_mm: float = 25.0
+    #: Nor its longer side longer: A0 is 1189 mm.
+    max_page_mm: float = 1300.0
 
 
 @dataclass(frozen=True)

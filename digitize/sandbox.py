@@ -7,9 +7,10 @@ object graph nested thousands deep can take a whole server with it. So every
 look inside such a file (intake checks, capture checks, separator sheets, the
 structure of a PDF before pyHanko reads it) runs in a child forked from a
 clean "forkserver" process that has already imported what the parsers need.
-The child limits its own memory (``RLIMIT_DATA``) and CPU time
-(``RLIMIT_CPU``) before touching the bytes; the parent kills it after the wall
-time. What happened comes back as a result, the child's own error (an
+The child limits its own address space (``RLIMIT_AS``) and CPU time
+(``RLIMIT_CPU``) before touching the bytes, and works in a private temporary
+folder that the parent removes whatever became of the child; the parent kills
+it after the wall time. What happened comes back as a result, the child's own error (an
 ``IntakeError`` naming the problem), or `ParseLimitExceeded` — never as a
 crash of the caller.
 
@@ -25,7 +26,9 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import resource
+import shutil
 import signal
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable
@@ -44,11 +47,17 @@ PRELOAD = ["digitize._exec.sandbox_preload"]
 
 @dataclass(frozen=True)
 class SandboxLimits:
-    """What one parse of one untrusted input may use; all are settings."""
+    """What one parse of one untrusted input may use; all are settings.
 
-    memory_mb: int = 2048
-    cpu_seconds: int = 120
-    wall_seconds: float = 180.0
+    Intake answers in the request, so its parse is held to what a person at a
+    counter can wait for: a bomb is refused within ``wall_seconds``.
+    """
+
+    #: The child's whole address space, code and libraries included (about 600 MB of
+    #: it is the preloaded parsers, so a parse has the rest).
+    memory_mb: int = 1024
+    cpu_seconds: int = 30
+    wall_seconds: float = 30.0
 
 
 class ParseLimitExceeded(IntakeError):
@@ -88,16 +97,21 @@ def run_isolated(function: Callable[..., T], *args: Any, limits: SandboxLimits) 
     """
     context = _forkserver()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, function, args, limits), daemon=True)
-    child.start()
-    sender.close()
+    scratch = tempfile.mkdtemp(prefix="sohoa-parse-")
+    child = context.Process(target=_child, args=(sender, function, args, limits, scratch),
+                            daemon=True)
     try:
+        child.start()
+        sender.close()
         message = _receive(receiver, limits.wall_seconds)
     finally:
         receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+        if child.pid is not None:
+            if child.is_alive():
+                child.kill()
+            child.join()
+        # Whatever the child wrote (a copy of the upload, decoded pages) goes with it.
+        shutil.rmtree(scratch, ignore_errors=True)
     if message is None:
         outcome = _how_it_died(child.exitcode)
         _remember(SandboxRun(0, outcome))
@@ -175,12 +189,12 @@ def _out_of_memory(text: str) -> bool:
 
 
 def _child(sender: multiprocessing.connection.Connection, function: Callable[..., Any],
-           args: tuple[Any, ...], limits: SandboxLimits) -> None:
+           args: tuple[Any, ...], limits: SandboxLimits, scratch: str) -> None:
     """In the child: limit ourselves, run, and send back one message."""
     memory = limits.memory_mb * 1024 * 1024
-    # RLIMIT_DATA counts what is really allocated (heap, private writable mappings);
-    # RLIMIT_AS would also count the address space that thread pools only reserve.
-    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = scratch
     cpu = max(1, int(limits.cpu_seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

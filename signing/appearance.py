@@ -116,9 +116,17 @@ class TextStamp:
 
     def box(self, page_box: Box) -> Box:
         width, height = self.size
-        inset_x, inset_y = CORNER_INSET
-        # A name too long for the page is shrunk to fit rather than cut off.
-        width = min(width, page_box.x2 - page_box.x1 - 2 * inset_x)
+        page_width = page_box.x2 - page_box.x1
+        # On a small page (a receipt, an ID photo) the insets shrink with it.
+        inset_x, inset_y = (min(inset, page_width / 20) for inset in CORNER_INSET)
+        # A name too long for the page is shrunk to fit rather than cut off: pyHanko
+        # scales the text down, but it needs room for the frame's own margins.
+        width = min(width, page_width - 2 * inset_x)
+        least = 2 * self.MARGIN[0] + 2 + (height if self.qr_text else 0) + 12
+        if width < least or height > page_box.y2 - page_box.y1 - 2 * inset_y:
+            raise BadSigningInput(
+                f"trang {page_width / POINTS_PER_MM:.0f} mm quá nhỏ để đặt dấu chữ ký số "
+                f"(the page is too small to carry the signature stamp)")
         top = page_box.y2 - inset_y
         left = (page_box.x1 + inset_x if self.corner is Corner.TOP_LEFT
                 else page_box.x2 - inset_x - width)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pikepdf
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import LayoutError
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
@@ -164,9 +165,14 @@ def sign_pdf(pdf: bytes, request: SignatureRequest, trust: TrustServices,
             stamp_style=request.appearance.style(), signing_time=signed_at,
         )
         with trust_service_errors(long_term=level.long_term):
-            pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_reservation(signer, level),
-                                appearance_text_params={
-                                    SIGNED_AT[2:-2]: iso_vietnam_time(signed_at)})
+            try:
+                pdf_signer.sign_pdf(writer, output=out,
+                                    bytes_reserved=_reservation(signer, level),
+                                    appearance_text_params={
+                                        SIGNED_AT[2:-2]: iso_vietnam_time(signed_at)})
+            except LayoutError as exc:
+                raise BadSigningInput(f"không đặt được hình chữ ký lên trang (the signature's "
+                                      f"appearance does not fit the page): {exc}") from None
     return out.getvalue()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import PurePath
 
 from signing import issued_request, sign_pdf
 from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile, Viewer
@@ -37,7 +36,7 @@ class ResultFields:
 
 
 def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: ResultFields, *,
-                 viewer: Viewer, filename: str = "ket-qua.pdf",
+                 viewer: Viewer,
                  signature_png: bytes | None = None) -> DocumentRecord:
     """Sign ``pdf`` as the agency's result of the dossier and file it into the owner's vault.
 
@@ -59,10 +58,9 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
         signed = sign_pdf(pdf, issued_request(
             services.agency_key(), services.stamp_font(), settings.agency_name,
             fields.number_symbol, settings.agency_signature_level), services.trust)
-    stem = PurePath(filename).stem or "ket-qua"
     files = [
-        NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf", f"{stem}.pdf"),
-        NewFile(FileRole.SIGNED.value, signed, "application/pdf", f"{stem}.signed.pdf",
+        NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf"),
+        NewFile(FileRole.SIGNED.value, signed, "application/pdf",
                 parent=(FileRole.ORIGINAL.value, 1)),
     ]
     record = {

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import PurePath
 from typing import Any
 
 from signing import (
@@ -82,10 +81,9 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
                                      settings.agency_name, settings.conversion_mark, copy_form,
                                      qr_text, settings.agency_signature_level)
     certified = sign_pdf(source.data, request, services.trust, now=now)
-    stem = PurePath(source.filename).stem.removesuffix(".signed")
     return services.vault.certify(
         document_id,
-        NewFile(FileRole.CERTIFIED.value, certified, "application/pdf", f"{stem}.certified.pdf",
+        NewFile(FileRole.CERTIFIED.value, certified, "application/pdf",
                 parent=(FileRole.SIGNED.value, 1)),
         _conversion(services, code, ConversionDirection.PAPER_TO_ELECTRONIC, now,
                     converter or settings.default_operator),

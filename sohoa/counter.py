@@ -277,19 +277,18 @@ def document_files(originals: list[Original], pdfa: bytes, signed: bytes,
     revision (pyHanko signs by incremental update) and a JPEG scan sits unchanged inside
     it, so those are recorded as byte ranges of it instead of second copies. A counter
     node's documents are filed at the centre through here too (``sohoa.sync``)."""
-    stem = PurePath(originals[0].name).stem or "scan"
     signed_ref = (FileRole.SIGNED.value, 1)
-    files = [NewFile(FileRole.SIGNED.value, signed, "application/pdf", f"{stem}.signed.pdf",
+    files = [NewFile(FileRole.SIGNED.value, signed, "application/pdf",
                      parent=(FileRole.PDFA.value, 1))]
-    files.append(NewFile(FileRole.PDFA.value, pdfa, "application/pdf", f"{stem}.pdfa.pdf",
+    files.append(NewFile(FileRole.PDFA.value, pdfa, "application/pdf",
                          parent=(FileRole.ORIGINAL.value, 1),
                          within=(signed_ref, 0) if signed.startswith(pdfa) else None))
     for index, scan in enumerate(originals, start=1):
         offset = signed.find(scan.data) if scan.media_type == ScanFormat.JPEG.value else -1
-        files.append(NewFile(FileRole.ORIGINAL.value, scan.data, scan.media_type, scan.name,
+        files.append(NewFile(FileRole.ORIGINAL.value, scan.data, scan.media_type,
                              part=index, within=(signed_ref, offset) if offset >= 0 else None))
     files.append(NewFile(FileRole.TEXT.value, text.encode("utf-8"),
-                         "text/plain; charset=utf-8", f"{stem}.txt",
+                         "text/plain; charset=utf-8",
                          parent=(FileRole.PDFA.value, 1)))
     # Rows are written sources first, so each parent exists before the files made from it.
     order = {FileRole.ORIGINAL.value: 0, FileRole.PDFA.value: 1, FileRole.SIGNED.value: 2}

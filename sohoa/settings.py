@@ -139,15 +139,19 @@ class Settings(BaseSettings):
     max_page_pixels: int = _LIMITS.max_page_pixels
     min_dpi: float = _LIMITS.min_dpi
     min_pdf_version: str = _LIMITS.min_pdf_version
+    min_page_mm: float = Field(default=_LIMITS.min_page_mm, gt=0)
+    max_page_mm: float = Field(default=_LIMITS.max_page_mm, gt=0)
     max_verify_pages: int = Field(default=5000, ge=1, description=(
         "Pages a PDF sent for signature verification may have"))
     # Every parse of an untrusted file runs in a child with these limits (digitize.sandbox).
-    parse_memory_mb: int = Field(default=_SANDBOX.memory_mb, ge=256, description=(
-        "Memory a child parsing an untrusted file may allocate (MB)"))
+    parse_memory_mb: int = Field(default=_SANDBOX.memory_mb, ge=768, description=(
+        "Address space of a child parsing an untrusted file, its preloaded parsers "
+        "included (MB)"))
     parse_cpu_seconds: int = Field(default=_SANDBOX.cpu_seconds, ge=1, description=(
         "CPU time a child parsing an untrusted file may use"))
-    parse_timeout_seconds: float = Field(default=_SANDBOX.wall_seconds, gt=0, description=(
-        "Wall time after which a parsing child is killed"))
+    intake_timeout: float = Field(default=_SANDBOX.wall_seconds, gt=0, description=(
+        "Wall time after which a child parsing an untrusted file is killed and the file "
+        "refused, in the request"))
 
     # OCR.
     ocr_language: str = _OCR.language
@@ -450,12 +454,13 @@ class Settings(BaseSettings):
             max_file_bytes=self.max_file_bytes, max_total_bytes=self.max_total_bytes,
             max_pages=self.max_pages, max_page_pixels=self.max_page_pixels,
             min_dpi=self.min_dpi, min_pdf_version=self.min_pdf_version,
+            min_page_mm=self.min_page_mm, max_page_mm=self.max_page_mm,
         )
 
     @cached_property
     def sandbox_limits(self) -> SandboxLimits:
         return SandboxLimits(memory_mb=self.parse_memory_mb, cpu_seconds=self.parse_cpu_seconds,
-                             wall_seconds=self.parse_timeout_seconds)
+                             wall_seconds=self.intake_timeout)
 
     @cached_property
     def ocr(self) -> OcrSettings:

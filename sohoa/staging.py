@@ -16,7 +16,8 @@ from typing import Any
 from digitize.capture import CaptureCode, CaptureProblem
 from digitize.formats import ScanFormat
 from digitize.idcard import CitizenCard
-from digitize.intake import PageInfo, ScanFile
+from digitize.intake import ScanFile
+from digitize.page_checks import PageInfo
 from storage import BlobStore
 from vault import Viewer, parse_owner_id
 

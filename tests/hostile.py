@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pikepdf
+from PIL import Image
 
 from tests.inputs import image_bytes, image_pdf, png_bomb, text_page
 
@@ -224,6 +226,62 @@ def many_frames_tiff(count: int = 10_000) -> bytes:
     return b"II*\x00" + struct.pack("<I", first_ifd) + b"\xff" * 64 + b"".join(ifds)
 
 
+def tiny_png(side: int = 40, dpi: int = 600) -> bytes:
+    """A page of ``side`` pixels square at ``dpi``: a couple of millimetres of paper."""
+    return image_bytes(Image.new("L", (side, side), "white"), "PNG", dpi)
+
+
+def tiff_page_loop() -> bytes:
+    """A real page whose chain of pages (IFDs) points back at its own first page."""
+    out = io.BytesIO()
+    text_page(200).save(out, format="TIFF", dpi=(200, 200), compression="packbits")
+    data = bytearray(out.getvalue())
+    (first,) = struct.unpack("<I", data[4:8])
+    (entries,) = struct.unpack("<H", data[first:first + 2])
+    at = first + 2 + 12 * entries
+    data[at:at + 4] = struct.pack("<I", first)
+    return bytes(data)
+
+
+def _page_box(box: list[float]) -> Callable[[pikepdf.Pdf], None]:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        pdf.pages[0].MediaBox = pikepdf.Array(box)
+    return edit
+
+
+def _page_key(key: str, value: object) -> Callable[[pikepdf.Pdf], None]:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        pdf.pages[0][key] = value
+    return edit
+
+
+def object_stream_lie() -> bytes:
+    """An object stream that claims two billion objects in eight bytes."""
+    objects = _page_objects(pdf_stream(b"q Q"))
+    return raw_pdf([*objects, pdf_stream(b"1 0 2 5 ", b"/Type /ObjStm /N 2000000000 /First 8")])
+
+
+def zip_archive(comment: bytes = b"") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("evil.sh", "#!/bin/sh\nrm -rf ~\n")
+        archive.comment = comment
+    return out.getvalue()
+
+
+def pdf_zip_in_comment() -> bytes:
+    """A PDF whose last bytes are a ZIP directory: its comment is the PDF's ``%%EOF``, so
+    both a PDF reader and an unzip tool open it."""
+    pdf = scan_pdf()
+    return pdf[:pdf.rfind(b"%%EOF")] + zip_archive(b"%%EOF\n")
+
+
+def jpeg_with_comment(comment: bytes) -> bytes:
+    """A real scan with ``comment`` in a COM segment right after the JPEG's start."""
+    jpeg = scan_jpeg()
+    return jpeg[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + jpeg[2:]
+
+
 def hostile_files() -> list[HostileFile]:
     """The corpus: every file an upload endpoint may meet, with its required answer."""
     pdf, jpeg = scan_pdf(), scan_jpeg()
@@ -284,11 +342,42 @@ def hostile_files() -> list[HostileFile]:
                     refused({"unsupported_format"})),
         HostileFile("gif", "scan.gif", image_bytes(text_page(200).convert("P"), "GIF", None),
                     415, refused({"unsupported_format"})),
-        # Accepted and processed: the bytes are a real scan whatever else they are.
+        HostileFile("tiny-page", "scan.png", tiny_png(), 422, refused({"page_too_small"})),
+        HostileFile("one-pixel", "dot.png", tiny_png(1, 300), 422, refused({"page_too_small"})),
+        HostileFile("tiff-page-loop", "scan.tif", tiff_page_loop(), 422,
+                    refused({"corrupt_file"})),
+        HostileFile("zero-media-box", "scan.pdf", edited_scan(_page_box([0, 0, 0, 0])), 422,
+                    refused({"bad_page_box"})),
+        HostileFile("inverted-media-box", "scan.pdf",
+                    edited_scan(_page_box([0, 0, -595, -842])), 422, refused({"bad_page_box"})),
+        HostileFile("rotated-45-degrees", "scan.pdf", edited_scan(_page_key("/Rotate", 45)),
+                    422, refused({"bad_page_box"})),
+        HostileFile("user-unit-giant", "scan.pdf",
+                    edited_scan(_page_key("/UserUnit", 75_000)), 413,
+                    refused({"image_too_large"})),
+        HostileFile("object-stream-lie", "scan.pdf", object_stream_lie(), 422,
+                    refused({"corrupt_file"})),
         HostileFile("html-pdf-polyglot", "scan.pdf",
-                    b"<html><script>alert(document.cookie)</script></html>\n" + pdf, 202),
-        HostileFile("png-zip-polyglot", "scan.png",
-                    png + b"PK\x03\x04" + b"\x00" * 26 + b"evil.sh", 422, refused({"corrupt_file"})),
+                    b"<html><script>alert(document.cookie)</script></html>\n" + pdf, 422,
+                    refused({"polyglot_file"})),
+        HostileFile("pdf-zip-polyglot", "scan.pdf", pdf + zip_archive(), 422,
+                    refused({"polyglot_file"})),
+        HostileFile("pdf-zip-in-eof-comment", "scan.pdf", pdf_zip_in_comment(), 422,
+                    refused({"polyglot_file"})),
+        HostileFile("pdf-after-a-byte-order-mark", "scan.pdf", b"\xef\xbb\xbf" + pdf, 422,
+                    refused({"polyglot_file"})),
+        HostileFile("png-zip-polyglot", "scan.png", png + zip_archive(), 422,
+                    refused({"polyglot_file"})),
+        HostileFile("jpeg-carrying-html", "scan.jpg",
+                    jpeg_with_comment(b"<html><body onload=alert(1)></body></html>"), 422,
+                    refused({"polyglot_file"})),
+        HostileFile("jpeg-carrying-pdf", "scan.jpg", jpeg_with_comment(pdf[:400]), 422,
+                    refused({"polyglot_file"})),
+        # Accepted and processed: what phones and cameras write is no polyglot.
+        HostileFile("jpeg-with-a-second-picture", "IMG_0001.jpg", jpeg + scan_jpeg()[:4096],
+                    202),
+        HostileFile("decomposed-vietnamese-name", "Quye\u0302\u0301t \u0111i\u0323nh.png",
+                    png, 202),
         HostileFile("pdf-named-jpg", "scan.jpg", pdf, 202),
         HostileFile("path-traversal-name", "../../../../etc/cron.d/sohoa.png", png, 202),
         HostileFile("control-characters-name", "a\x00\x1b[31m\t\u202egnp.exe" + "x" * 150

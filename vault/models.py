@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -26,11 +27,14 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
+from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column, relationship
 
 from .sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id, vault_of_owner
+from .text import clean_text
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -60,6 +64,23 @@ def new_uuid() -> str:
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON}
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _clean_text_columns(mapper: Mapper[Any], cls: type) -> None:
+    """Every text column of every model is cleaned when assigned (`vault.text`):
+    ``Text`` columns keep their line breaks, ``String`` columns are one line."""
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if isinstance(column.type, String) and not isinstance(column.type, SqlEnum):
+            multiline = isinstance(column.type, Text)
+            event.listen(getattr(cls, prop.key), "set", partial(_cleaned, multiline=multiline),
+                         retval=True)
+
+
+def _cleaned(_target: object, value: Any, _old: Any, _initiator: Any, *,
+             multiline: bool) -> Any:
+    return clean_text(value, multiline=multiline) if isinstance(value, str) else value
 
 
 class FileRole(StrEnum):
@@ -298,8 +319,8 @@ class Document(SealedRow, Base):
     title = SealedField("", shredded=SHREDDED)
     number_symbol: SealedField[str | None] = SealedField(None)
     issuing_body: SealedField[str | None] = SealedField(None)
-    summary: SealedField[str | None] = SealedField(None)
-    validity_scope: SealedField[str | None] = SealedField(None)
+    summary: SealedField[str | None] = SealedField(None, multiline=True)
+    validity_scope: SealedField[str | None] = SealedField(None, multiline=True)
     signer_name: SealedField[str | None] = SealedField(None)
     signer_position: SealedField[str | None] = SealedField(None)
     #: Mã kết quả số hóa: assigned once at CODED, never changed (REGULATIONS 9.A.11, 50).

@@ -83,12 +83,35 @@ class NewFile:
     role: str
     data: bytes
     media_type: str
-    filename: str
     part: int = 1
     parent: tuple[str, int] | None = None
     #: ((role, part), offset): these bytes sit at ``offset`` in that file, so they are not
     #: stored again. The caller must have checked the bytes are really there.
     within: tuple[tuple[str, int], int] | None = None
+
+    @property
+    def filename(self) -> str:
+        """The name it is stored and downloaded under: made from what the file is, never
+        from the uploader's name (which may hold a person's name or ID, or a misleading
+        extension such as ``scan.pdf_.html``)."""
+        return stored_filename(self.role, self.part, self.media_type)
+
+
+#: Download names per file role, in Vietnamese without marks (browsers and archives
+#: everywhere keep them intact).
+_ROLE_NAMES = {"original": "ban-quet", "pdfa": "ban-pdfa", "signed": "ban-so-hoa",
+               "text": "noi-dung", "certified": "ban-sao-dien-tu"}
+_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png",
+               "image/tiff": ".tif", "image/heic": ".heic", "text/plain": ".txt",
+               "application/json": ".json", "application/xml": ".xml"}
+
+
+def stored_filename(role: str, part: int, media_type: str) -> str:
+    """``ban-quet-2.jpg``: the role's name, the part where there may be several, and the
+    extension of the media type the file was sniffed as."""
+    stem = _ROLE_NAMES.get(role, role)
+    extension = _EXTENSIONS.get(media_type.split(";")[0].strip().lower(), ".bin")
+    return f"{stem}-{part}{extension}" if role == "original" else f"{stem}{extension}"
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,15 @@ import hmac
 import json
 import uuid
 from datetime import date, datetime
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_dirty
 
 from storage.encryption import DataKeyUnavailable, open_sealed, seal
+
+from .text import clean_text
 
 MAGIC = b"SR1"
 #: A shredded or unreadable value reads as this; the row's other columns stay usable.
@@ -62,8 +64,12 @@ class SealedField(Generic[T]):
     Reading it gives the value opened when the row was loaded; setting it marks the row
     so that the next flush seals the row's fields again."""
 
-    def __init__(self, default: T, *, shredded: T | None = None) -> None:
+    def __init__(self, default: T, *, shredded: T | None = None,
+                 multiline: bool = False) -> None:
         self.default = default
+        #: Text set here is cleaned as text columns are (`vault.text`), keeping line breaks
+        #: only when ``multiline``.
+        self.multiline = multiline
         #: What the field reads once the vault's key is destroyed.
         self.shredded = default if shredded is None else shredded
         self.name = ""
@@ -84,6 +90,8 @@ class SealedField(Generic[T]):
         return value
 
     def __set__(self, obj: object, value: T) -> None:
+        if isinstance(value, str):
+            value = cast(T, clean_text(value, multiline=self.multiline))
         plain = obj.__dict__.setdefault(_PLAIN, {})
         if self.name in plain and plain[self.name] == value:
             return

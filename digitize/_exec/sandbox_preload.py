@@ -12,9 +12,15 @@ This module is only ever imported in the forkserver process.
 
 from __future__ import annotations
 
-from multiprocessing import spawn
+import os
 
-import digitize.inspect  # noqa: F401 - imported for the children to inherit
+# Pools that reserve address space per thread, sized for a parse that needs one thread.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["OMP_NUM_THREADS"] = "1"
+
+from multiprocessing import spawn  # noqa: E402
+
+import digitize.inspect  # noqa: F401,E402 - imported for the children to inherit
 
 
 def _keep_main(*_args: object) -> None:

@@ -169,8 +169,7 @@ async def post_result(
                           valid_until=valid_until, signer_name=signer_name,
                           signer_position=signer_position)
     record = await run_in_threadpool(issue_result, services, dossier_code, data, fields,
-                                     viewer=account.viewer(),
-                                     filename=file.filename or "ket-qua.pdf")
+                                     viewer=account.viewer())
     return {"document": document_summary(record, services.vault.required_fields)}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,8 +85,20 @@ def serve(
 
     settings = Settings()
     configure_logging(settings.log_format)
+    exit_cleanly_on_sigterm()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 access_log=False, log_config=None)
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Let SIGTERM end the process as an exit, not a kill.
+
+    uvicorn shuts down gracefully on SIGTERM and then raises the signal again with the
+    handler it found at start; with the system's default that kills the process before
+    ``atexit`` runs, so the warm OCR workers and their temporary folders, and the
+    parsing sandbox's socket folder, would stay behind.
+    """
+    signal.signal(signal.SIGTERM, lambda number, _frame: sys.exit(128 + number))
 
 
 @app.command()

@@ -207,8 +207,7 @@ async def result(request: Request, code: str, account: StaffUser,
     fields = ResultFields(title=title, doc_type=doc_type, number_symbol=number_symbol,
                           valid_until=valid_until, signer_name=signer_name or None,
                           signer_position=signer_position or None)
-    await run_in_threadpool(issue_result, services, code, data, fields, viewer=account.viewer(),
-                            filename=file.filename or "ket-qua.pdf")
+    await run_in_threadpool(issue_result, services, code, data, fields, viewer=account.viewer())
     return _back(code, _("Đã ký số và lưu kết quả vào kho của công dân."))
 
 

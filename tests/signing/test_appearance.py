@@ -191,3 +191,24 @@ def test_bad_appearance_inputs_are_refused_with_their_reason(
     with pytest.raises(BadSigningInput, match="trang"):
         sign_pdf(scan, type(far)(**{**far.__dict__, "appearance": type(far.appearance)(
             **{**far.appearance.__dict__, "page": 5})}), trust)
+
+
+def _blank_pdf(width_mm: float, height_mm: float) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(width_mm * 72 / 25.4, height_mm * 72 / 25.4))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_the_stamp_fits_the_smallest_page_intake_accepts_and_refuses_smaller_by_name(
+        pki: DevPki, trust: TrustServices, font: Path) -> None:
+    """Intake accepts pages from 25 mm a side (a 3×4 cm photo); the stamp shrinks to fit
+    them. A smaller page is refused with a named error, never pyHanko's LayoutError."""
+    operator = operator_request(pki.key_source(pki.operator(OPERATOR)), font, OPERATOR,
+                                datetime(2026, 11, 24, 2, 15, 3, tzinfo=UTC))
+    signed = sign_pdf(_blank_pdf(25, 35), operator, trust)
+    assert verify_pdf(signed, trust).valid
+    for width_mm, height_mm in ((2, 2), (25, 8), (1.8, 300)):
+        with pytest.raises(BadSigningInput, match="quá nhỏ"):
+            sign_pdf(_blank_pdf(width_mm, height_mm), operator, trust)

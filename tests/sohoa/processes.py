@@ -11,6 +11,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,58 @@ def celery_system(data: Path, postgres: Postgres, redis_server: Redis,
         yield env
     finally:
         postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+class TreeMemory:
+    """The peak of the memory a process and all its descendants (a `sohoa` command with
+    its forkserver, parsing children, OCR workers and their forks) hold together,
+    sampled every ``interval`` seconds in a thread. Each process counts its proportional
+    set size (PSS): a page that forked processes share is counted once across them,
+    which summing their RSS would count once per process. A child living less than
+    ``interval`` may be missed; the parsing sandbox bounds those by its own limit."""
+
+    def __init__(self, root: int, interval: float = 0.05) -> None:
+        self.root, self.interval = root, interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak_kb = max(self.peak_kb, self.now_kb())
+
+    def now_kb(self) -> int:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    # After the command name (which may hold spaces): state, ppid, ...
+                    stat = (entry / "stat").read_text()
+                    parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue  # ended while we looked
+        tree, grown = {self.root}, True
+        while grown:
+            found = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= found
+            grown = bool(found)
+        return sum(_proportional_kb(pid) for pid in tree)
+
+
+def _proportional_kb(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
 
 
 class SohoaProcess:

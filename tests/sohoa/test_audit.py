@@ -28,8 +28,7 @@ def _file(services: Services, owner: str = CITIZEN) -> str:
         owner=parse_owner_id(owner), title="Giấy khai sinh", page_count=1,
         operator="Lê Thị Hoa", scanned_at=datetime.now(UTC), actor="test",
         agency_code=services.settings.agency_code,
-        files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%x\n", "application/pdf",
-                       "scan.pdf")]).id
+        files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%x\n", "application/pdf")]).id
 
 
 def _audit_verify(data_env: Path) -> tuple[int, dict[str, object]]:

@@ -57,7 +57,7 @@ def _file(services: Services, owner: str, agency: str, *, archived: bool = False
     record = services.vault.file_document(
         owner=who, title="Giấy khai sinh", page_count=1, operator="Lê Thị Hoa",
         scanned_at=datetime.now(UTC), actor="test", dossier_code=dossier, agency_code=agency,
-        files=[NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf", "scan.pdf")])
+        files=[NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf")])
     if archived:
         with services.sessions() as session, session.begin():
             session.execute(update(Dossier).where(Dossier.code == dossier)

@@ -60,8 +60,8 @@ def stored_document(services: Services, *, kind: str = "RESULT",
     filed = services.vault.file_document(
         owner=owner, title="Giấy khai sinh", page_count=1, operator="Lê Thị Hoa",
         scanned_at=scanned_at, actor="test", dossier_code=dossier, files=[
-            NewFile(FileRole.ORIGINAL.value, scan, "application/pdf", "scan.pdf"),
-            NewFile(FileRole.SIGNED.value, signed, "application/pdf", "scan.signed.pdf",
+            NewFile(FileRole.ORIGINAL.value, scan, "application/pdf"),
+            NewFile(FileRole.SIGNED.value, signed, "application/pdf",
                     parent=(FileRole.ORIGINAL.value, 1)),
         ])
     record.extract(services, filed, ["GIẤY KHAI SINH"], [0.9], actor="test")

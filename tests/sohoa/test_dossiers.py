@@ -36,7 +36,7 @@ def _vault_document(services: Services, doc_type: str, title: str, *,
     record = services.vault.file_document(
         owner=parse_owner_id(CITIZEN), title=title, page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
-        files=[NewFile(FileRole.ORIGINAL.value, body, "application/pdf", "scan.pdf")])
+        files=[NewFile(FileRole.ORIGINAL.value, body, "application/pdf")])
     with services.sessions() as session, session.begin():
         session.execute(update(Document).where(Document.id == record.id).values(
             doc_type=doc_type, status=DocumentStatus.STORED.value, valid_until=valid_until))
@@ -157,7 +157,7 @@ def test_a_completed_dossier_whose_result_left_the_vault_is_reported(
     elsewhere = services.vault.file_document(
         owner=parse_owner_id("079199000111"), title="x", page_count=1, operator="x",
         scanned_at=datetime.now(UTC), actor="test",
-        files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%x\n", "application/pdf", "x.pdf")])
+        files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%x\n", "application/pdf")])
     with services.sessions() as session, session.begin():
         other = session.scalar(select(Document.owner_id).where(Document.id == elsewhere.id))
         session.execute(update(Document).where(
@@ -197,8 +197,7 @@ def test_scanning_a_component_the_vault_holds_needs_a_written_reason(
     scanned = services.vault.file_document(
         owner=parse_owner_id(CITIZEN), title="CCCD quét lại", page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", dossier_code=code, agency_code=AGENCY,
-        files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%scan\n", "application/pdf",
-                       "s.pdf")]).id
+        files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%scan\n", "application/pdf")]).id
     url = f"/api/v1/dossiers/{code}/components/GTTT"
     assert client.post(url, headers=staff, json={"document": scanned}).status_code == 422
     reason = "Ảnh chân dung trong Kho không rõ"

@@ -72,9 +72,9 @@ def _file(vault: Vault, owner: str = CITIZEN) -> str:
     return vault.file_document(
         owner=parse_owner_id(owner), title="Giấy khai sinh", page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", files=[
-            NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf", "scan.pdf"),
+            NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf"),
             NewFile(FileRole.TEXT.value, f"GIẤY KHAI SINH {MARKER}".encode(), "text/plain",
-                    "scan.txt", parent=(FileRole.ORIGINAL.value, 1))]).id
+                    parent=(FileRole.ORIGINAL.value, 1))]).id
 
 
 def _objects(client: Minio, bucket: str) -> dict[str, bytes]:

@@ -59,7 +59,7 @@ def test_a_database_of_the_previous_release_upgrades_with_its_data(
         db.execute(text(
             "INSERT INTO file_versions (id, document_id, role, part, blob_key, sha256, size, "
             "media_type, filename, created_at) VALUES ('f1', 'd1', 'original', 1, :key, :sha, "
-            ":size, 'application/pdf', 'scan.pdf', :at)"),
+            ":size, 'application/pdf', 'CCCD 001099012345 Le Thi Hoa.pdf', :at)"),
             {"key": blob.key, "sha": blob.sha256, "size": len(scan), "at": at})
         for n in range(3):
             db.execute(text("INSERT INTO audit_events (at, actor, action, subject_type, "
@@ -71,13 +71,16 @@ def test_a_database_of_the_previous_release_upgrades_with_its_data(
     vault = Vault(sessions, blobs)
     # The document of the old release is still readable, by the agency that received it.
     staff = Viewer(Role.STAFF, "staff:a", agency="000.00.00.H00")
-    assert vault.read_file("d1", "original", viewer=staff).data == scan
+    stored = vault.read_file("d1", "original", viewer=staff)
+    assert stored.data == scan
+    # The uploader's file name (a name and an ID) gave way to one made from the role.
+    assert stored.filename == "ban-quet-1.pdf"
     # Its record and its owner's ID were sealed on the way: no longer in clear in the rows.
     assert vault.get_document("d1", viewer=staff).title == "Giấy khai sinh"
     assert vault.get_document("d1", viewer=staff).owner == "001099012345"
     with engine.connect() as db:
         dump = repr([db.execute(text(f"SELECT * FROM {t}")).all()
-                     for t in ("owners", "documents")])
+                     for t in ("owners", "documents", "file_versions")])
     assert "001099012345" not in dump and "khai sinh" not in dump
     # Its old audit events were linked into the chain, and new ones continue it.
     report = vault.verify_audit()

@@ -121,7 +121,7 @@ def test_steps_cannot_be_skipped_and_codes_count_per_prefix(services: Services) 
         return services.vault.file_document(
             owner=owner, title="Giấy khai sinh", page_count=1, operator="Cán bộ",
             scanned_at=datetime.now(UTC), actor="test",
-            files=[NewFile("original", b"%PDF-1.7 scan", "application/pdf", "gks.pdf")],
+            files=[NewFile("original", b"%PDF-1.7 scan", "application/pdf")],
         ).id
 
     record = DigitisationRecord(
@@ -152,7 +152,7 @@ def test_status_audit_never_holds_the_owner_id_in_clear(services: Services) -> N
     document = services.vault.file_document(
         owner=owner, title="Quyết định", page_count=1, operator="Cán bộ",
         scanned_at=datetime.now(UTC), actor="test",
-        files=[NewFile("original", b"%PDF-1.7 scan", "application/pdf", "qd.pdf")])
+        files=[NewFile("original", b"%PDF-1.7 scan", "application/pdf")])
     record = DigitisationRecord(
         doc_type_code="QD", doc_name="Quyết định số 1/2025/QĐ-UBND",
         number_symbol="1/2025/QĐ-UBND", issue_date=datetime(2025, 1, 2).date(),

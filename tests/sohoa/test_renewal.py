@@ -48,8 +48,8 @@ def _file_signed_document(services: Services) -> tuple[str, bytes]:
     record = services.vault.file_document(
         owner=parse_owner_id(OWNER), title="Bản sao", page_count=1, operator="Cán bộ",
         scanned_at=datetime.now(UTC), actor="test", files=[
-            NewFile(FileRole.ORIGINAL.value, scan, "application/pdf", "scan.pdf"),
-            NewFile(FileRole.SIGNED.value, signed, "application/pdf", "scan.signed.pdf",
+            NewFile(FileRole.ORIGINAL.value, scan, "application/pdf"),
+            NewFile(FileRole.SIGNED.value, signed, "application/pdf",
                     parent=(FileRole.ORIGINAL.value, 1)),
         ])
     return record.id, signed

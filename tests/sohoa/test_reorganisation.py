@@ -32,9 +32,9 @@ def _digitised(services: Services, owner: str, agency: str) -> tuple[str, str]:
         operator="Hoa", scanned_at=datetime.now(UTC), actor="test", dossier_code=code,
         agency_code=agency, files=[
             NewFile(FileRole.ORIGINAL.value, f"%PDF-1.4\n%{owner}\n".encode(),
-                    "application/pdf", "don.pdf"),
+                    "application/pdf"),
             NewFile(FileRole.TEXT.value, "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG".encode(),
-                    "text/plain; charset=utf-8", "don.txt")])
+                    "text/plain; charset=utf-8")])
     return code, document.id
 
 

@@ -62,7 +62,7 @@ def _stored(services: Services, owner: str, doc_type: str) -> None:
         owner=parse_owner_id(owner), title=doc_type, page_count=1, operator="Hoa",
         scanned_at=datetime(2025, 1, 6, 2, tzinfo=UTC), actor="staff:earlier",
         agency_code=A, files=[NewFile(FileRole.ORIGINAL.value, _pdf(doc_type),
-                                      "application/pdf", "scan.pdf")])
+                                      "application/pdf")])
     with services.sessions() as session, session.begin():
         session.execute(update(Document).where(Document.id == record.id).values(
             doc_type=doc_type, status=DocumentStatus.STORED.value))
@@ -74,10 +74,9 @@ def _scan(services: Services, code: str, owner: str, component: str, viewer: Vie
     record = services.vault.file_document(
         owner=parse_owner_id(owner), title=component, page_count=pages, operator="Cán bộ",
         scanned_at=at, actor=viewer.actor, dossier_code=code, agency_code=viewer.agency,
-        files=[NewFile(FileRole.ORIGINAL.value, _pdf(code + component), "application/pdf",
-                       "scan.pdf"),
+        files=[NewFile(FileRole.ORIGINAL.value, _pdf(code + component), "application/pdf"),
                NewFile(FileRole.SIGNED.value, _pdf(code + component + "signed"),
-                       "application/pdf", "signed.pdf")])
+                       "application/pdf")])
     with services.sessions() as session, session.begin():  # the pipeline's signing moment
         session.execute(update(FileVersion).where(
             FileVersion.document_id == record.id, FileVersion.role == FileRole.SIGNED.value)
@@ -97,8 +96,7 @@ def month_of_work(services: Services) -> Services:
     # paper (2 pages, signed 40 s later), files the result, completes on 12 March.
     d1 = vault.open_case(A, x, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10))).code
     _scan(services, d1, X, "XNTTHN", AN, _at(date(2026, 3, 10), 10), pages=2, signed_after=40)
-    vault.file_result(d1, files=[NewFile(FileRole.ORIGINAL.value, _pdf("kq"), "application/pdf",
-                                         "kq.pdf")],
+    vault.file_result(d1, files=[NewFile(FileRole.ORIGINAL.value, _pdf("kq"), "application/pdf")],
                       page_count=1, title="Giấy chứng nhận kết hôn", doc_type="GCNKH",
                       fields={}, viewer=AN)
     vault.transition(d1, DossierStatus.COMPLETED, viewer=AN, now=_at(date(2026, 3, 12)))

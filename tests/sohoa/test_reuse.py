@@ -28,7 +28,7 @@ def _setup(services: Services, client: TestClient) -> tuple[str, dict[str, str],
     document = services.vault.file_document(
         owner=parse_owner_id(CITIZEN), title="Giấy khai sinh", page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
-        files=[NewFile(FileRole.ORIGINAL.value, SCAN, "application/pdf", "scan.pdf")]).id
+        files=[NewFile(FileRole.ORIGINAL.value, SCAN, "application/pdf")]).id
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "canbo.b", Role.STAFF, agency=AGENCY_B)
     return document, login(client, "congdan"), login(client, "canbo.b")

@@ -27,9 +27,8 @@ def _file(services: Services, owner: str, title: str, body: str) -> str:
         owner=parse_owner_id(owner), title=title, page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
         files=[NewFile(FileRole.ORIGINAL.value, f"%PDF-1.4\n%{title}\n".encode(),
-                       "application/pdf", "s.pdf"),
-               NewFile(FileRole.TEXT.value, body.encode(), "text/plain; charset=utf-8",
-                       "s.txt")]).id
+                       "application/pdf"),
+               NewFile(FileRole.TEXT.value, body.encode(), "text/plain; charset=utf-8")]).id
 
 
 def test_search_folds_accents_and_shows_only_what_the_caller_may_see(
