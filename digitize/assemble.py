@@ -39,7 +39,7 @@ def assemble(files: list[ScanFile]) -> bytes:
 
 def _as_pdf(scan: ScanFile) -> bytes:
     if scan.format is ScanFormat.PDF:
-        return scan.data
+        return _unsigned_rendering(scan.data) if scan.signed else scan.data
     dpi = scan.layout_dpi or 300.0
     layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
     if scan.format is ScanFormat.HEIC:
@@ -57,6 +57,21 @@ def _as_pdf(scan: ScanFile) -> bytes:
         except Exception as exc:  # noqa: BLE001 - report any failure against the file
             raise CorruptFile(f"không chuyển được ảnh sang PDF (cannot convert image): {exc}",
                               filename=scan.name) from None
+
+
+def _unsigned_rendering(data: bytes) -> bytes:
+    """A signed PDF's pages as they look, without the signatures: every annotation's
+    appearance (the visible signature stamps included) drawn into its page, the form
+    and the permissions dictionary gone. OCRmyPDF refuses to touch a signed file, and
+    would break its signatures if told to; the original is stored unchanged beside."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.flatten_annotations("all")
+        for key in ("/AcroForm", "/Perms"):
+            if key in pdf.Root:
+                del pdf.Root[key]
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
 
 
 HEIC_JPEG_QUALITY = 92

@@ -52,6 +52,9 @@ class ScanFile:
     pages: tuple[PageInfo, ...]
     #: For images: the resolution to lay the pixels out at, so the page is 100 % scale.
     layout_dpi: float | None = None
+    #: A PDF that already carries signatures: kept as it is, validated, and OCR'd from
+    #: an unsigned rendering (`digitize.assemble`).
+    signed: bool = False
 
     @property
     def page_count(self) -> int:
@@ -89,7 +92,8 @@ def check_file(name: str, data: bytes, limits: IntakeLimits) -> ScanFile:
         )
     refuse_polyglot(name, data, kind)
     if kind is ScanFormat.PDF:
-        return ScanFile(name, data, kind, check_pdf(name, data, limits))
+        pages, signed = check_pdf(name, data, limits)
+        return ScanFile(name, data, kind, pages, signed=signed)
     return _check_image(name, data, kind, limits)
 
 

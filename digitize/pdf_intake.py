@@ -27,7 +27,9 @@ from .limits import IntakeLimits
 from .page_checks import PageInfo, check_page_size, require_dpi
 
 
-def check_pdf(name: str, data: bytes, limits: IntakeLimits) -> tuple[PageInfo, ...]:
+def check_pdf(name: str, data: bytes,
+              limits: IntakeLimits) -> tuple[tuple[PageInfo, ...], bool]:
+    """The pages of an acceptable PDF, and whether it carries signatures."""
     if b"%%EOF" not in data[-2048:]:
         raise CorruptFile(
             "tệp PDF bị cắt cụt hoặc hỏng: không có dấu kết thúc %%EOF "
@@ -44,6 +46,7 @@ def check_pdf(name: str, data: bytes, limits: IntakeLimits) -> tuple[PageInfo, .
                 )
             version = pdf.pdf_version
             page_count = len(pdf.pages)
+            signed = is_signed(pdf)
             if page_count <= limits.max_pages:
                 _check_page_boxes(name, pdf, limits)
                 _refuse_active_content(name, pdf)
@@ -67,7 +70,20 @@ def check_pdf(name: str, data: bytes, limits: IntakeLimits) -> tuple[PageInfo, .
             f"{page_count} trang vượt giới hạn {limits.max_pages} trang (too many pages)",
             filename=name,
         )
-    return tuple(_pdf_pages(name, data, limits))
+    return tuple(_pdf_pages(name, data, limits)), signed
+
+
+def is_signed(pdf: pikepdf.Pdf) -> bool:
+    """Whether the PDF says it holds signatures (``/SigFlags`` bit 1, as OCRmyPDF reads
+    it) or has a signature field with a value."""
+    form = pdf.Root.get("/AcroForm")
+    if not isinstance(form, pikepdf.Dictionary):
+        return False
+    if int(form.get("/SigFlags", 0)) & 1:
+        return True
+    fields = form.get("/Fields", pikepdf.Array())
+    return any(isinstance(f, pikepdf.Dictionary) and f.get("/FT") == "/Sig" and "/V" in f
+               for f in fields)
 
 
 #: Keys that make a PDF do something when opened; a scanner writes none of them.

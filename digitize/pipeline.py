@@ -118,8 +118,10 @@ def digitise(
         progress(0, pages, "ocr")
     working = assemble(scans)
     # A text layer we did not make is not trusted: OCR replaces it (OCRmyPDF's
-    # skip/redo modes need a Ghostscript newer than Debian 12's 10.0.0).
-    has_text = any(page.has_text for scan in scans for page in scan.pages)
+    # skip/redo modes need a Ghostscript newer than Debian 12's 10.0.0). A signed PDF's
+    # rendering has text of its own too: the signature stamps drawn into its pages.
+    has_text = any(page.has_text for scan in scans for page in scan.pages) or any(
+        scan.signed for scan in scans)
     pdfa, text, quality = ocr_to_pdfa(working, pages, settings, progress, replace_text=has_text)
     check_page_count(pdfa, pages)
     return DigitisedScan(tuple(scans), pdfa, text, pages, quality)

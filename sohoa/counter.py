@@ -36,6 +36,7 @@ from vault import (
 from . import record as records
 from .metrics import PAGES
 from .services import Services
+from .untrusted import input_signatures, recording_input_signatures
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             done.append(_finish_filed(services, earlier, group, batch, actor=actor))
             done_before += earlier.page_count
             continue
+        reports = input_signatures(list(group.files), services.settings, services.trust)
         result = digitise(list(group.files), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
         filed = services.vault.file_document(
@@ -207,6 +209,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,
             dossier_code=group.dossier, agency_code=batch.agency,
             page_quality=_with_capture_warnings(result, group.problems), intake_key=key,
+            finish=recording_input_signatures(reports),
         )
         if group.dossier and group.component:
             services.vault.attach(group.dossier, group.component, filed.id,

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    trusted_proxies: str = Field(default="", description=(
+        "Addresses or networks (comma-separated, e.g. '10.0.0.5,10.1.0.0/16') of the reverse "
+        "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; empty: none, "
+        "the peer's own address is the client's"))
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description=(
+        "Largest body of a request that uploads no file (JSON, forms); file uploads are "
+        "bounded by SOHOA_MAX_TOTAL_BYTES"))
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="Address citizens reach the service at: "
         "look-up URLs printed on paper copies, the development CRL",

@@ -41,6 +41,7 @@ def stage(blobs: BlobStore, batch: PreparedBatch, job_id: str) -> dict[str, Any]
             info = blobs.put(key, scan.data, content_type=scan.format.value)
             files.append({"blob": key, "sha256": info.sha256, "name": scan.name,
                           "format": scan.format.value, "layout_dpi": scan.layout_dpi,
+                          "signed": scan.signed,
                           "pages": [asdict(page) for page in scan.pages]})
         groups.append({
             "files": files, "dossier": group.dossier, "title": group.title,
@@ -64,7 +65,7 @@ def load(blobs: BlobStore, params: dict[str, Any]) -> PreparedBatch:
             ScanFile(name=f["name"], data=blobs.get(f["blob"], expected_sha256=f["sha256"]),
                      format=ScanFormat(f["format"]),
                      pages=tuple(PageInfo(**page) for page in f["pages"]),
-                     layout_dpi=f["layout_dpi"])
+                     layout_dpi=f["layout_dpi"], signed=f.get("signed", False))
             for f in group["files"])
         groups.append(PreparedGroup(
             files=files, dossier=group["dossier"], title=group["title"],

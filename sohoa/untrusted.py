@@ -7,9 +7,16 @@ bomb or a broken file is refused with a named error first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from digitize.errors import CorruptFile, EncryptedPdf
 from digitize.inspect import inspect_pdf
+from digitize.intake import ScanFile
 from signing import NotAPdf, TrustServices, VerificationReport, verify_pdf
+from vault.models import Document
 
 from .settings import Settings
 
@@ -27,3 +34,25 @@ def verify_untrusted(data: bytes, settings: Settings, trust: TrustServices) -> V
     """`verify_pdf` of bytes from outside, after the sandbox has parsed them."""
     checked_pdf_pages(data, settings, max_pages=settings.max_verify_pages)
     return verify_pdf(data, trust)
+
+
+def input_signatures(scans: list[ScanFile], settings: Settings,
+                     trust: TrustServices) -> list[dict[str, Any]]:
+    """The validation report of every signature the received originals carry, per part
+    (more and more papers arrive signed: VNeID, public CAs). A signature that does not
+    hold is reported, not refused: the citizen's file is what it is, and the officer
+    reads the report."""
+    return [{"part": part, **verify_untrusted(scan.data, settings, trust).as_dict()}
+            for part, scan in enumerate(scans, start=1) if scan.signed]
+
+
+def recording_input_signatures(
+        reports: list[dict[str, Any]]) -> Callable[[Session, Document], None] | None:
+    """A ``finish`` for `Vault.file_document` that stores ``reports`` with the document."""
+    if not reports:
+        return None
+
+    def finish(_session: Session, document: Document) -> None:
+        document.input_signatures = reports
+
+    return finish

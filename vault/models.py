@@ -327,6 +327,10 @@ class Document(SealedRow, Base):
     result_code: SealedField[str | None] = SealedField(None)
     #: Every extracted value with its confidence and method (OCR, QR or MANUAL).
     extraction: SealedField[list[dict[str, Any]]] = SealedField([])
+    #: The validation report of each signature the received file already carried (a
+    #: PDF signed through VNeID or by a public CA), per original part; signers' names
+    #: are personal data, so sealed.
+    input_signatures: SealedField[list[dict[str, Any]]] = SealedField([])
 
     def sealing_vault(self, session: Session) -> str:
         return vault_of_owner(session, self.__dict__.get("owner"), self.owner_id)

@@ -49,6 +49,9 @@ class DocumentRecord:
     procedure: str | None = None
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
+    #: Signatures the received originals carried, as validated when they came in:
+    #: ``{"part": n, **VerificationReport.as_dict()}`` per signed original.
+    input_signatures: list[dict[str, Any]] = field(default_factory=list)
 
     def expired(self, today: date) -> bool:
         """Past its validity: shown as expired, never attached as a valid paper (item 51)."""

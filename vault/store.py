@@ -235,4 +235,5 @@ class VaultStore:
             extraction_method=document.extraction_method,
             procedure=document.dossier.procedure if document.dossier else None,
             revoked_at=document.revoked_at, revocation_reason=document.revocation_reason,
+            input_signatures=list(document.input_signatures or []),
         )

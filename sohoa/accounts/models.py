@@ -52,3 +52,13 @@ class Account(SealedRow, Base):
 
 
 listen(Account)
+
+
+class RevokedToken(Base):
+    """A token given back before its end (đăng xuất): refused until it would have expired
+    anyway, then forgotten. Only the token's random id is kept."""
+
+    __tablename__ = "revoked_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

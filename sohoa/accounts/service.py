@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +23,7 @@ from vault.access import Role, Viewer
 from vault.models import Agency
 
 from .limiter import LoginLimiter
-from .models import Account
+from .models import Account, RevokedToken
 from .oidc import Identity
 from .passwords import check_password, hash_password, needs_rehash
 from .tokens import InvalidToken, IssuedToken, TokenSigner
@@ -330,10 +330,28 @@ class Accounts:
             return AccountView.of(row)
 
     def account_of(self, token: str) -> AccountView:
-        """The active account a token names; InvalidToken otherwise."""
-        account_id = self._signer.account_of(token)
+        """The active account a token names; InvalidToken otherwise (also once the token
+        was given back at logout)."""
+        claims = self._signer.claims_of(token)
         with self._reads() as session:
-            row = session.scalar(select(Account).where(Account.id == account_id))
+            if session.get(RevokedToken, claims.token_id) is not None:
+                raise InvalidToken("phiên đăng nhập đã kết thúc (the token was revoked at "
+                                   "logout)")
+            row = session.scalar(select(Account).where(Account.id == claims.account_id))
             if row is None or not row.active:
                 raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
             return AccountView.of(row)
+
+    def logout(self, token: str) -> None:
+        """Revoke ``token`` (the web session's or an API client's) for the rest of its life;
+        tokens that have expired since are forgotten on the way."""
+        claims = self._signer.claims_of(token)
+        now = datetime.now(UTC)
+        try:
+            with self._sessions() as session, session.begin():
+                session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
+                if session.get(RevokedToken, claims.token_id) is None:
+                    session.add(RevokedToken(token_id=claims.token_id,
+                                             expires_at=claims.expires_at))
+        except IntegrityError:
+            pass  # the same token logged out twice at once: revoked either way

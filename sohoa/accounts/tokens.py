@@ -1,8 +1,9 @@
 """Access tokens: signed (HS256), short-lived JWTs that name an account.
 
 A token carries the account id and its role only; everything else (which vault,
-which agency, whether the account is still active) is read from the database on
-each request, so disabling an account takes effect at once.
+which agency, whether the account is still active, whether this very token was
+given back at logout) is read from the database on each request, so disabling an
+account or logging out takes effect at once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ AUDIENCE = "sohoa-api"
 
 
 class InvalidToken(Exception):
-    """The token is missing, malformed, badly signed or expired."""
+    """The token is missing, malformed, badly signed, expired or revoked."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a valid token says: whose it is, its own id (to revoke it by), its end."""
+
+    account_id: str
+    token_id: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -39,16 +49,18 @@ class TokenSigner:
         moment = now or datetime.now(UTC)
         expires = moment + self._lifetime
         claims = {"sub": account_id, "role": role, "iat": moment, "exp": expires,
-                  "iss": self._issuer, "aud": AUDIENCE, "jti": secrets.token_hex(8)}
+                  "iss": self._issuer, "aud": AUDIENCE, "jti": secrets.token_hex(16)}
         return IssuedToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), expires)
 
-    def account_of(self, token: str) -> str:
-        """The account id a valid token names; InvalidToken otherwise."""
+    def claims_of(self, token: str) -> TokenClaims:
+        """What a validly signed, unexpired token says; InvalidToken otherwise."""
         try:
             claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], audience=AUDIENCE,
-                                issuer=self._issuer, options={"require": ["exp", "sub", "iat"]})
+                                issuer=self._issuer,
+                                options={"require": ["exp", "sub", "iat", "jti"]})
         except jwt.ExpiredSignatureError:
             raise InvalidToken("phiên đăng nhập đã hết hạn (the token has expired)") from None
         except jwt.InvalidTokenError:
             raise InvalidToken("mã truy cập không hợp lệ (invalid access token)") from None
-        return str(claims["sub"])
+        return TokenClaims(str(claims["sub"]), str(claims["jti"]),
+                           datetime.fromtimestamp(int(claims["exp"]), UTC))

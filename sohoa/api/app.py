@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from digitize.capture import CaptureRejected
 from vault import RecordIncomplete
@@ -33,8 +34,10 @@ from ..settings import Settings
 from ..sync.node import Syncer
 from .access_log import AccessLog
 from .admin_routes import router as admin_router
+from .api_docs import router as docs_router
 from .archive_routes import router as archive_router
 from .auth import router as auth_router
+from .body_limit import BodyLimit
 from .certify_routes import router as certify_router
 from .dossier_routes import router as dossier_router
 from .oidc_routes import router as oidc_router
@@ -76,12 +79,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if owned:
                 app.state.services.close()
 
+    configured = settings or (services.settings if services else Settings())
     app = FastAPI(
         title="sohoa",
         version=__version__,
         summary="Số hóa hồ sơ, ký số và kho dữ liệu điện tử — digitisation, signing and vault",
-        lifespan=lifespan,
+        lifespan=lifespan, docs_url=None, redoc_url=None,
     )
+    app.include_router(docs_router)
     app.include_router(auth_router)
     app.include_router(oidc_router)
     app.include_router(router)
@@ -96,7 +101,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     _install_error_handlers(app)
     app.add_middleware(AccessLog)
     app.add_middleware(RejectNul)
+    # Before anything reads a body (RejectNul buffers JSON), and inside the headers.
+    app.add_middleware(BodyLimit, upload_bytes=configured.max_total_bytes,
+                       other_bytes=configured.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    if configured.trusted_proxies.strip():
+        # Outermost: the access log and the login limiter see the client's address.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=configured.trusted_proxies)
     return app
 
 

@@ -119,6 +119,16 @@ def issue_token(request: Request,
     return Token(access_token=issued.token, expires_at=issued.expires_at.isoformat())
 
 
+@router.post("/api/v1/auth/logout", status_code=204)
+def logout(request: Request, _account: CurrentAccount,
+           token: Annotated[str | None, Depends(_bearer)]) -> Response:
+    """Give the bearer token back: refused from now on, wherever it was copied to (204).
+    The screens' "Đăng xuất" does the same for the session's token."""
+    assert token is not None  # current_account has checked it
+    services_of(request).accounts.logout(token)
+    return Response(status_code=204)
+
+
 @router.get("/api/v1/me")
 def me(account: CurrentAccount) -> dict[str, Any]:
     """The logged-in account: role, vault (personal ID or tax code) and agency."""

@@ -86,8 +86,10 @@ def serve(
     settings = Settings()
     configure_logging(settings.log_format)
     exit_cleanly_on_sigterm()
+    # Forwarded headers are the app's business (SOHOA_TRUSTED_PROXIES), not uvicorn's,
+    # which would otherwise believe them from any local peer.
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                access_log=False, log_config=None)
+                access_log=False, log_config=None, proxy_headers=False)
 
 
 def exit_cleanly_on_sigterm() -> None:

@@ -22,7 +22,12 @@ from .. import record as records
 from ..counter import Original, document_files
 from ..errors import BundleError, SignatureRefused
 from ..services import Services
-from ..untrusted import checked_pdf_pages, verify_untrusted
+from ..untrusted import (
+    checked_pdf_pages,
+    input_signatures,
+    recording_input_signatures,
+    verify_untrusted,
+)
 from .bundle import Bundle
 
 
@@ -54,7 +59,8 @@ def receive(services: Services, bundle: Bundle, *, account_id: str, viewer: View
         operator=bundle.operator, scanned_at=bundle.scanned_at,
         files=document_files(originals, bundle.pdfa, bundle.signed, bundle.text),
         actor=viewer.actor, agency_code=viewer.agency or settings.agency_code,
-        page_quality=bundle.page_quality, intake_key=key)
+        page_quality=bundle.page_quality, intake_key=key,
+        finish=recording_input_signatures(input_signatures(scans, settings, services.trust)))
     if filed.status == DocumentStatus.SCANNED:
         confidences = [page.get("confidence") for page in bundle.page_quality]
         filed = records.extract(services, filed, bundle.text.split("\f"), confidences,

@@ -17,7 +17,7 @@ from typing import Any
 import pypdfium2 as pdfium
 from fastapi.responses import Response
 
-from signing import NotAPdf, verify_pdf
+from signing import NotAPdf, SignatureReport, verify_pdf
 from vault import DocumentRecord, FileRole, Viewer
 
 from ..services import Services
@@ -41,6 +41,8 @@ class DocumentView:
     signatures: dict[str, Any] | None
     sha256: str
     variant: str
+    #: The signatures the received originals carried, as validated at intake.
+    input_signatures: list[dict[str, Any]] = field(default_factory=list)
 
 
 def best_variant(document: DocumentRecord) -> FileRole:
@@ -80,7 +82,14 @@ def view_document(services: Services, document_id: str, *, viewer: Viewer,
     signatures = (signature_summary(services, stored.data, stored.sha256)
                   if variant is FileRole.SIGNED else None)
     return DocumentView(document, pages, max(0, total - len(pages)), signatures,
-                        stored.sha256, variant.value)
+                        stored.sha256, variant.value,
+                        [_with_lines(report) for report in document.input_signatures])
+
+
+def _with_lines(report: dict[str, Any]) -> dict[str, Any]:
+    """A stored report as `signature_summary` gives one, each signature with its lines."""
+    return {**report, "signatures": [{**s, "lines": SignatureReport(**s).describe_vi()}
+                                     for s in report.get("signatures", [])]}
 
 
 def signature_summary(services: Services, pdf: bytes, sha256: str) -> dict[str, Any]:

@@ -18,14 +18,19 @@ refused request stores nothing.
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import time
 import unicodedata
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from signing import verify_pdf
+from signing import DevPki, dev_trust_services, operator_request, sign_pdf, verify_pdf
 from sohoa.services import build_services
 from sohoa.settings import Settings
 from tests.hostile import (
@@ -39,7 +44,7 @@ from tests.hostile import (
     raw_pdf,
     scan_pdf,
 )
-from tests.inputs import image_bytes, text_page
+from tests.inputs import first_page_text, image_bytes, text_page
 from tests.sohoa.bad_inputs import GOOD_OWNER
 from tests.sohoa.conftest import PASSWORD, STAFF, count_rows, make_account
 from tests.sohoa.processes import ApiServer, TreeMemory
@@ -260,6 +265,78 @@ def test_a_line_break_in_a_file_name_cannot_smuggle_headers_into_the_file(
     assert response.status_code in (400, 415, 422), response.text
     assert response.json()["error"]["message"]
     assert _document_count(services) == before
+
+
+def test_an_already_signed_pdf_is_kept_as_it_is_validated_and_digitised(
+    server: tuple[ApiServer, Any], client: httpx.Client, tmp_path: Path,
+) -> None:
+    """A paper signed through VNeID or by a public CA arrives as a signed PDF: its bytes
+    are the original, its signatures are validated and reported (a signature from a CA
+    we do not trust is reported as such, not refused), and the OCR'd PDF/A the operator
+    signs is made from an unsigned rendering of it."""
+    _, services = server
+    signed_here = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    trusted = sign_pdf(scan_pdf(), operator_request(
+        services.operator_key("Trần Thị Ký"), services.stamp_font(), "Trần Thị Ký",
+        signed_here), services.trust)
+    stranger = DevPki(tmp_path / "pki", agency_name="Cơ quan lạ")
+    untrusted = sign_pdf(scan_pdf(), operator_request(
+        stranger.key_source(stranger.operator("Người Lạ")), services.stamp_font(), "Người Lạ",
+        signed_here), dev_trust_services(stranger))
+    for data, signer, valid in ((trusted, "Trần Thị Ký", True), (untrusted, "Người Lạ", False)):
+        response = client.post("/api/v1/digitize", data={"owner": GOOD_OWNER},
+                               files=[("files", ("signed.pdf", data, "application/pdf"))])
+        assert response.status_code == 202, response.text
+        job = _wait_for(client, response.json()["job"]["id"])
+        assert job["status"] == "done", job.get("error")
+        document_id = job["result"]["documents"][0]["id"]
+        detail = client.get(f"/api/v1/documents/{document_id}").json()["document"]
+        (report,) = detail["input_signatures"]
+        assert report["part"] == 1 and report["valid"] is valid, report
+        assert signer in report["signatures"][0]["signer"]
+        # The original is the file as received, and its signature still holds.
+        original = client.get(f"/api/v1/documents/{document_id}/file",
+                              params={"variant": "original"}).content
+        assert original == data
+        path = tmp_path / "original.pdf"
+        path.write_bytes(original)
+        pdfsig = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+        assert "Signature is Valid" in pdfsig.stdout, pdfsig.stdout
+        # The copy the operator signed is searchable and carries the operator's signature.
+        copy = client.get(f"/api/v1/documents/{document_id}/file",
+                          params={"variant": "signed"}).content
+        assert verify_pdf(copy, services.trust).valid
+        assert "QUYẾT ĐỊNH" in first_page_text_of(copy, tmp_path)
+
+
+def first_page_text_of(pdf: bytes, folder: Path) -> str:
+    path = folder / "copy.pdf"
+    path.write_bytes(pdf)
+    return first_page_text(path)
+
+
+def test_a_200_megabyte_json_body_is_refused_before_it_is_read(
+    server: tuple[ApiServer, Any], client: httpx.Client,
+) -> None:
+    """The probe's record PUT took 167 s to answer 200 to a 200 MB JSON body. The limit
+    (SOHOA_MAX_BODY_BYTES) answers 413 on the declared length, having read a few KB."""
+    process, _ = server
+    token = client.headers["Authorization"]
+    head = (f"PUT /api/v1/documents/x/record HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {200 * 1024 * 1024}\r\n\r\n").encode()
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", process.port), timeout=30) as connection:
+        connection.sendall(head + b'{"summary": "' + b"A" * 65_536)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = connection.recv(65_536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"body_too_large" in answer
+    assert time.monotonic() - started < 10
 
 
 def test_impossible_dates_are_refused(client: httpx.Client) -> None:

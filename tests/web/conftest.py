@@ -10,6 +10,7 @@ network beyond package registries).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -34,6 +36,15 @@ from vault import DossierStatus, Role, Viewer, parse_owner_id
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "mat-khau-thu-nghiem-du-dai"
+
+
+def form_log_in(client: httpx.Client, username: str, password: str = PASSWORD) -> httpx.Response:
+    """Log in through the login form as a browser does: the form's CSRF token first."""
+    form = client.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form.text)
+    assert token, form.text
+    return client.post("/login", data={"username": username, "password": password,
+                                       "login_csrf": token.group(1)})
 CITIZEN_ID = "001099012345"
 AGENCY_A = ("000.00.31.H50", "UBND phường Bến Nghé")
 AGENCY_B = ("000.00.31.H51", "UBND phường Đa Kao")

@@ -21,11 +21,7 @@ from sohoa.api import create_app
 from sohoa.web.menus import home_of
 from tests.routes import served_routes
 from tests.web.a11y import markup_problems
-from tests.web.conftest import (
-    ACCOUNTS,
-    PASSWORD,
-    Site,
-)
+from tests.web.conftest import ACCOUNTS, Site, form_log_in
 from vault import Role
 
 pytestmark = pytest.mark.ocr
@@ -41,7 +37,7 @@ ALLOWED = {Role.STAFF: ("/counter", "/reports"), Role.CITIZEN: ("/vault",),
 def test_no_server_error_anywhere_a_role_can_reach(seeded: Site, username: str) -> None:
     role = ACCOUNTS[username][0]
     with httpx.Client(base_url=seeded.url, timeout=60) as client:
-        logged = client.post("/login", data={"username": username, "password": PASSWORD})
+        logged = form_log_in(client, username)
         assert logged.status_code == 303, logged.text
         start = home_of(role)
         seen, queue, failures = {start}, deque([start]), []
@@ -93,7 +89,7 @@ def test_every_screen_needs_a_login_and_the_right_role(seeded: Site) -> None:
     assert len(routes) > 30
     with httpx.Client(base_url=seeded.url, timeout=60) as anonymous, \
             httpx.Client(base_url=seeded.url, timeout=60) as citizen:
-        citizen.post("/login", data={"username": "congdan", "password": PASSWORD})
+        form_log_in(citizen, "congdan")
         for method, path in routes:
             url = re.sub(r"\{[^}]+\}", "1", path)
             answer = anonymous.request(method, url)

@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from tests.web.conftest import PASSWORD, Site
+from tests.web.conftest import Site, form_log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "sohoa/web/locale/en/LC_MESSAGES/messages.po"
@@ -45,7 +45,7 @@ def test_vietnamese_by_default_and_english_on_the_switch(site: Site) -> None:
         page = client.get("/login")
         assert '<html lang="en">' in page.text
         assert "Username" in page.text and "Tên đăng nhập" not in page.text
-        client.post("/login", data={"username": "congdan", "password": PASSWORD})
+        form_log_in(client, "congdan")
         vault = client.get("/vault")
         assert "My vault" in vault.text and "Access log" in vault.text
         client.post("/language", data={"language": "vi", "next": "/vault"})
