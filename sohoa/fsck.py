@@ -4,7 +4,8 @@ It checks the vault's blob store (files, their earlier contents, the scans
 staged for unfinished jobs) and the archive's (transferred packages, destruction
 records) with `vault.integrity`, and the jobs table: a job whose holder died is
 dispatched again (its handler is idempotent), one from before jobs kept their
-params is failed with a clear reason. It runs at start-up (quick: no blob is
+params is failed with a clear reason; a disposal interrupted after its record was
+stored is carried to its end. It runs at start-up (quick: no blob is
 read) and on demand (``--deep`` reads and hashes every blob).
 """
 
@@ -43,6 +44,9 @@ class JobsCheck:
 class FsckReport:
     stores: list[StoreCheck]
     jobs: JobsCheck
+    #: Disposals a crash had left half-done (record stored, destruction not finished),
+    #: finished now.
+    disposals: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -61,7 +65,7 @@ class FsckReport:
     def as_dict(self) -> dict[str, Any]:
         return {"clean": self.clean, "unresolved": len(self.unresolved),
                 "stores": [store.as_dict() for store in self.stores],
-                "jobs": self.jobs.as_dict()}
+                "jobs": self.jobs.as_dict(), "disposals_finished": self.disposals}
 
     def summary(self) -> str:
         counts: dict[str, int] = {}
@@ -71,7 +75,8 @@ class FsckReport:
         return (f"fsck: {sum(s.checked for s in self.stores)} blobs named by rows, "
                 f"{sum(s.read for s in self.stores)} read back; found {found}; "
                 f"{self.jobs.unfinished} unfinished job(s), {len(self.jobs.resumed)} resumed, "
-                f"{len(self.jobs.failed)} failed")
+                f"{len(self.jobs.failed)} failed; {len(self.disposals)} interrupted "
+                f"disposal(s) finished")
 
 
 def fsck(services: Services, *, deep: bool = False, repair: bool = True,
@@ -83,12 +88,14 @@ def fsck(services: Services, *, deep: bool = False, repair: bool = True,
     grace = timedelta(seconds=settings.fsck_grace_seconds)
     unfinished = services.jobs.store.unfinished()
     jobs = _jobs(services, unfinished, repair)
+    # Before the archive store is checked: a finished disposal leaves no orphans.
+    disposals = services.archives.finish_disposals() if repair else []
     vault = check_store("vault", services.blobs, [*file_expectations(services.sessions),
                                                    *_staged(unfinished)],
                         deep=deep, quarantine=repair, grace=grace, progress=progress)
     archive = check_store("archive", services.archives.store, _archived(services), deep=deep,
                           quarantine=False, grace=grace, progress=progress)
-    report = FsckReport([vault, archive], jobs)
+    report = FsckReport([vault, archive], jobs, disposals)
     for finding in report.findings:
         if finding.problem in (Problem.MISSING_BLOB, Problem.HASH_MISMATCH) and not finding.action:
             log.error("fsck: %s in the %s store: %s %s", finding.problem.value, finding.store,

@@ -59,6 +59,9 @@ class LegalHold(Base):
 
 class DisposalStatus(StrEnum):
     PROPOSED = "PROPOSED"  # on the review list (danh mục tài liệu hết giá trị)
+    #: Approved, its destruction record signed and stored; the package's key and objects
+    #: are being destroyed (``sohoa fsck`` finishes one a crash interrupted).
+    DESTROYING = "DESTROYING"
     DONE = "DONE"  # approved by a second person and carried out
     REJECTED = "REJECTED"
 

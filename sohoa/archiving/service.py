@@ -51,6 +51,7 @@ from storage.encryption import EncryptingBlobStore
 from vault import DossierRecord, Forbidden, InvalidTransition, NotFound, Role, Vault, Viewer
 from vault.archival import ArchivalDossier
 from vault.audit import audit
+from vault.counters import next_value
 from vault.dossiers import VIETNAM, local_day
 from vault.keys import VaultKeyring
 from vault.models import Dossier
@@ -413,11 +414,21 @@ class Archives:
 
     def approve_disposal(self, disposal_id: str, decision: str, *, viewer: Viewer,
                          now: datetime | None = None) -> dict[str, Any]:
-        """A second person approves on the head's ``decision``: the package's data key is
-        destroyed, its objects deleted, a tombstone kept and a signed record issued."""
+        """A second person approves on the head's ``decision``; the destruction follows.
+
+        In an order a crash cannot half-do: first the destruction record (biên bản hủy)
+        is numbered, signed and stored and the proposal marked DESTROYING, in one
+        transaction (a failure there, a TSA that does not answer, leaves everything as
+        it was); only then are the package's data key destroyed and its objects
+        deleted, each step one that can be done again; then DONE. Whatever was
+        destroyed, the record exists, and `finish_disposals` (run by ``sohoa fsck``)
+        completes an interrupted one."""
         _archivist(viewer)
         decision = _required(decision, "số quyết định hủy của thủ trưởng (the head's decision)")
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
+        # The records' data key exists before the transaction below takes the number: made
+        # inside it, its own transaction would wait on ours (SQLite has one writer).
+        self._keyring.key_for(RECORDS_VAULT)
         with self._unit() as session:
             proposal = _pending(session, disposal_id, lock=True)
             check_second_person(proposal.proposed_by, viewer.actor)
@@ -429,12 +440,13 @@ class Archives:
                 if locked is not None:
                     raise ArchiveRefused(f"hồ sơ {dossier.code}: đối tượng còn bị khóa đến "
                                          f"{locked:%d/%m/%Y} (still locked in storage)")
-            # The key first: from this moment every copy anywhere is unreadable.
-            self._keyring.shred(row.storage_vault)
-            for item in row.objects:
-                self.store.delete(item["key"])
             assert dossier.ended_at is not None
-            number = f"{moment.year}-{_count_done(session, moment.year) + 1:04d}/BBH"
+            # A sequence per year, taken in this transaction: two approvals at once get
+            # two numbers, and a failed one gives its number back.
+            year = moment.year
+            sequence = next_value(session, f"destruction-record:{year}",
+                                  partial(_count_done, session, year))
+            number = f"{year}-{sequence:04d}/BBH"
             record = DestructionRecord(
                 number=number, agency=dossier.agency.name, dossier_code=dossier.code,
                 file_code=row.file_code, title=row.title, maintenance=row.maintenance,
@@ -446,8 +458,9 @@ class Archives:
                            self._record_signature(), self._trust, now=moment)
             key = f"{RECORDS_VAULT}/{proposal.id}"
             info = self.store.put(key, pdf, content_type="application/pdf")
+            _disposal_step(disposal_id, "record stored")
             row.disposed_at = moment
-            proposal.status = DisposalStatus.DONE.value
+            proposal.status = DisposalStatus.DESTROYING.value
             proposal.decided_by, proposal.decided_at = viewer.actor, moment
             proposal.decision = decision[:255]
             proposal.record_key, proposal.record_sha256 = key, info.sha256
@@ -459,8 +472,44 @@ class Archives:
                 "files": [{k: o[k] for k in ("path", "sha256", "size")} for o in row.objects]}
             audit(session, viewer.actor, "archive.dispose", "dossier", dossier.code, {
                 "disposal": disposal_id, "record": number, "record_sha256": info.sha256})
-            return {"disposal": disposal_id, "record_number": number,
-                    "record_sha256": info.sha256, "tombstone": proposal.tombstone}
+        _disposal_step(disposal_id, "approved")
+        status = DisposalStatus.DESTROYING
+        try:
+            self._destroy(disposal_id)
+            status = DisposalStatus.DONE
+        except Exception:  # noqa: BLE001 - storage or keyring down: fsck finishes it
+            log.exception("disposal %s: approved and recorded; its destruction will be "
+                          "finished by 'sohoa fsck'", disposal_id)
+        return {"disposal": disposal_id, "status": status.value, "record_number": number,
+                "record_sha256": info.sha256, "tombstone": proposal.tombstone}
+
+    def finish_disposals(self) -> list[str]:
+        """Complete every disposal a crash left DESTROYING (its record is stored): the
+        key destroyed, the objects deleted, then DONE. Returns their ids."""
+        with self._sessions() as session:
+            waiting = list(session.scalars(select(Disposal.id).where(
+                Disposal.status == DisposalStatus.DESTROYING.value)))
+        for disposal_id in waiting:
+            log.warning("finishing the interrupted disposal %s", disposal_id)
+            self._destroy(disposal_id)
+        return waiting
+
+    def _destroy(self, disposal_id: str) -> None:
+        """The destruction proper, each step safe to repeat: the key first (from this
+        moment every copy anywhere is unreadable), then the objects, then DONE."""
+        with self._sessions() as session:
+            proposal = session.get_one(Disposal, disposal_id)
+            row = _transfer(session, session.get_one(Dossier, proposal.dossier_id).code)
+            storage_vault, keys = row.storage_vault, [o["key"] for o in row.objects]
+        self._keyring.shred(storage_vault)
+        _disposal_step(disposal_id, "key destroyed")
+        for key in keys:
+            self.store.delete(key)  # an object deleted before an interruption is no error
+            _disposal_step(disposal_id, "object deleted")
+        with self._unit() as session:
+            proposal = session.get_one(Disposal, disposal_id, with_for_update=True)
+            proposal.status = DisposalStatus.DONE.value
+        _disposal_step(disposal_id, "done")
 
     def disposals(self, *, viewer: Viewer, limit: int = 500) -> list[dict[str, Any]]:
         """Every proposal, newest first: pending ones for a second person to decide, done
@@ -581,11 +630,17 @@ def _standing_holds(session: Session, dossier_id: int) -> int:
 
 
 def _count_done(session: Session, year: int) -> int:
-    """Destruction records issued in ``year``: their numbers restart each 1 January."""
+    """Destruction records issued in ``year`` before their numbers had a sequence (which
+    starts from this count): numbers restart each 1 January."""
     start = datetime(year, 1, 1, tzinfo=UTC)
     return session.scalar(select(func.count()).select_from(Disposal).where(
-        Disposal.status == DisposalStatus.DONE.value, Disposal.decided_at >= start,
-        Disposal.decided_at < start.replace(year=year + 1))) or 0
+        Disposal.status.in_([DisposalStatus.DONE.value, DisposalStatus.DESTROYING.value]),
+        Disposal.decided_at >= start, Disposal.decided_at < start.replace(year=year + 1))) or 0
+
+
+def _disposal_step(disposal_id: str, step: str) -> None:
+    """Each step of a destruction is logged, so an operator sees where one stopped."""
+    log.info("disposal %s: %s", disposal_id, step, extra={"disposal_step": step})
 
 
 def _hander(history: Any) -> str:
