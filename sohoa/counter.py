@@ -29,6 +29,7 @@ from vault import (
     FileRole,
     NewFile,
     OwnerId,
+    OwnerKind,
     Viewer,
     parse_owner_id,
 )
@@ -82,6 +83,7 @@ def prepare(
     files: list[tuple[str, bytes]],
     *,
     owner: str,
+    owner_kind: OwnerKind | None = None,
     dossier: str | None = None,
     operator: str | None = None,
     each: bool = False,
@@ -102,7 +104,7 @@ def prepare(
     when the owner's vault already satisfies it, ``reuse_reason`` must say why the
     citizen is asked for the paper again (REGULATIONS 9.C.23, 56).
     """
-    owner_id = parse_owner_id(owner)
+    owner_id = parse_owner_id(owner, owner_kind)
     dossier = dossier or None
     if dossier:
         services.vault.check_dossier(dossier, owner_id, viewer=viewer)

@@ -49,15 +49,40 @@ class OwnerId:
         return mask_id(self.value)
 
 
-def parse_owner_id(raw: str) -> OwnerId:
+#: What each kind of owner is identified by, for messages.
+_EXPECTED = {
+    OwnerKind.CITIZEN: ("công dân: số định danh cá nhân phải có đúng 12 chữ số",
+                        "a citizen's personal ID has exactly 12 digits"),
+    OwnerKind.ORGANISATION: ("tổ chức: mã số thuế phải có 10 chữ số hoặc 10-3 chữ số",
+                             "an organisation's tax code has 10 or 10-3 digits"),
+}
+
+
+_SHAPES = {OwnerKind.CITIZEN: _PERSONAL_ID, OwnerKind.ORGANISATION: _TAX_CODE}
+
+
+def parse_owner_id(raw: str, kind: OwnerKind | None = None) -> OwnerId:
     """Validate ``raw`` as a personal ID (12 digits) or a tax code (10 or 10-3 digits).
 
-    The message names what is wrong in words a counter officer can act on; it
-    never repeats the identifier itself, since messages end up in logs.
+    With ``kind`` (the form said whose vault it is), a number of the other kind's
+    length is refused, never taken for the other kind: ten digits typed for a
+    citizen are a personal ID cut short, not a company. The message names what is
+    wrong in words a counter officer can act on; it never repeats the identifier
+    itself, since messages end up in logs.
     """
     text = (raw or "").strip()
     if not text:
         raise InvalidOwnerId("Thiếu mã định danh chủ sở hữu (owner ID is missing)")
+    if kind is not None and not _SHAPES[kind].fullmatch(text) \
+            and text.replace("-", "").isdigit():
+        vi, en = _EXPECTED[kind]
+        digits = len(_DIGITS.findall(text))
+        raise InvalidOwnerId(f"Mã định danh không khớp loại chủ sở hữu đã chọn — {vi}; đã "
+                             f"nhập {digits} chữ số ({en}; got {digits} digits)")
+    return _parse(text)
+
+
+def _parse(text: str) -> OwnerId:
     if _PERSONAL_ID.fullmatch(text):
         province = int(text[:3])
         if province not in PROVINCE_CODE_RANGE:

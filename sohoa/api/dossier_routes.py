@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from vault import DossierStatus, parse_owner_id
+from vault import DossierStatus, OwnerKind, parse_owner_id
 
 from ..casework import ResultFields, issue_result
 from ..presenters import document_summary
@@ -39,6 +39,9 @@ class NewDossier(BaseModel):
 
     owner: str = Field(min_length=10, max_length=14,
                        description="Personal ID (12 digits) or tax code of the applicant")
+    owner_kind: OwnerKind | None = Field(None, description=(
+        "'citizen' or 'organisation': the owner must then be of that kind's length, never "
+        "taken for the other; omitted: told apart by length"))
     procedure: str = Field(min_length=1, max_length=255,
                            description="Procedure code from the catalogue (or its name)")
     due_on: date | None = Field(None, description="Ngày hẹn trả kết quả")
@@ -52,7 +55,8 @@ def open_dossier(request: Request, body: NewDossier, account: Staff) -> dict[str
     services = services_of(request)
     viewer = account.viewer()
     dossier = services.vault.open_case(
-        viewer.agency or "", parse_owner_id(body.owner), procedure=body.procedure,
+        viewer.agency or "", parse_owner_id(body.owner, body.owner_kind),
+        procedure=body.procedure,
         viewer=viewer, due_on=body.due_on, reuse_days=services.settings.reuse_grant_days)
     return {"dossier": dossier.as_dict()}
 

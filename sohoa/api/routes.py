@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
 from digitize.separators import Separator, separator_sheet
-from vault import FileRole, parse_owner_id
+from vault import FileRole, OwnerKind, parse_owner_id
 
 from .. import certify, counter, job_kinds, record
 from ..health import readiness
@@ -76,6 +76,10 @@ async def digitize(
         description="Scans: PDF, JPEG, PNG, TIFF or HEIC, in page order")],
     owner: Annotated[str, Form(max_length=32,
                                description="Personal ID (12 digits) or tax code of the owner")],
+    owner_kind: Annotated[OwnerKind | None, Form(description=(
+        "Whose vault: 'citizen' (then owner must be a 12-digit personal ID) or "
+        "'organisation' (a tax code); a number of the other length is refused, never "
+        "taken for the other kind. Omitted: told apart by length"))] = None,
     dossier: Annotated[str | None, Form(
         max_length=64, description="Dossier code to link the documents to")] = None,
     operator: Annotated[str | None, Form(
@@ -106,7 +110,8 @@ async def digitize(
         received.append((upload.filename or "scan",
                          await read_upload(upload, limits.max_file_bytes)))
     batch = await run_in_threadpool(
-        counter.prepare, services, received, owner=owner, dossier=dossier,
+        counter.prepare, services, received, owner=owner, owner_kind=owner_kind,
+        dossier=dossier,
         operator=operator, each=each, title=title, split=split,
         declared_pages=declared_pages, force=force, component=component,
         reuse_reason=reuse_reason, viewer=account.viewer(),

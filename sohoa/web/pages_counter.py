@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from signing import ReceiptLine, ReceiptSlip, receipt_pdf
-from vault import DossierStatus, FileRole, parse_owner_id
+from vault import DossierStatus, FileRole, OwnerKind, parse_owner_id
 from vault.casework import NEXT
 from vault.dossiers import VIETNAM
 
@@ -59,11 +59,13 @@ def new_dossier(request: Request, _account: StaffUser) -> Response:
 def open_dossier(request: Request, account: StaffUser,
                  owner: Annotated[str, Form(max_length=20)],
                  procedure: Annotated[str, Form(max_length=255)],
+                 owner_kind: Annotated[OwnerKind, Form()] = OwnerKind.CITIZEN,
                  due_on: Annotated[date | None, Form()] = None) -> Response:
     services = services_of(request)
     viewer = account.viewer()
     dossier = services.vault.open_case(
-        viewer.agency or "", parse_owner_id(owner.strip()), procedure=procedure, viewer=viewer,
+        viewer.agency or "", parse_owner_id(owner.strip(), owner_kind), procedure=procedure,
+        viewer=viewer,
         due_on=due_on, reuse_days=services.settings.reuse_grant_days)
     return RedirectResponse(f"/counter/dossiers/{dossier.code}?opened=1", status_code=303)
 

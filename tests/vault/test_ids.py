@@ -55,3 +55,19 @@ def test_masking_leaves_uuids_whole() -> None:
     # Issue 25 item 7: a document id whose last group is all digits stays findable in logs.
     line = "document 1f3c2e9a-5b7d-4c1e-9a2b-123456789012 for 001099012345"
     assert mask_ids_in_text(line) == "document 1f3c2e9a-5b7d-4c1e-9a2b-123456789012 for 001*******45"
+
+
+@pytest.mark.parametrize(("raw", "kind", "fragment"), [
+    ("0010990123", OwnerKind.CITIZEN, "12 chữ số; đã nhập 10"),  # two digits short
+    ("0310123467", OwnerKind.CITIZEN, "12 chữ số; đã nhập 10"),  # a valid tax code, still
+    ("001099012345", OwnerKind.ORGANISATION, "mã số thuế"),
+])
+def test_a_number_of_the_wrong_length_for_the_chosen_kind_is_refused_not_reinterpreted(
+        raw: str, kind: OwnerKind, fragment: str) -> None:
+    # Issue 25, item 7: the form said whose vault; the number must be of that kind.
+    with pytest.raises(InvalidOwnerId, match=fragment) as refused:
+        parse_owner_id(raw, kind)
+    assert raw not in str(refused.value)
+    assert parse_owner_id("001099012345", OwnerKind.CITIZEN).kind is OwnerKind.CITIZEN
+    assert parse_owner_id("0310123467-001", OwnerKind.ORGANISATION).kind is (
+        OwnerKind.ORGANISATION)
