@@ -27,7 +27,9 @@ from .separators import BatchPart, part_files, split_batch
 def inspect_batch(files: list[tuple[str, bytes]], limits: IntakeLimits,
                   sandbox: SandboxLimits) -> list[ScanFile]:
     """`check_batch` in the sandbox: the accepted files, or the `IntakeError` naming why not."""
-    described = run_isolated(_in_child_check_batch, files, limits, limits=sandbox)
+    size = sum(len(data) for _, data in files)
+    described = run_isolated(_in_child_check_batch, files, limits,
+                             limits=sandbox.for_bytes(size))
     # The child sends back what it learned, not the bytes: the caller has them already.
     return [replace(scan, data=data) for scan, (_, data) in zip(described, files, strict=True)]
 
@@ -35,13 +37,18 @@ def inspect_batch(files: list[tuple[str, bytes]], limits: IntakeLimits,
 def split_isolated(scans: list[ScanFile],
                    sandbox: SandboxLimits) -> list[tuple[BatchPart, list[ScanFile]]]:
     """The batch cut at its separator sheets, each part with its files (see `split_batch`)."""
-    return run_isolated(_in_child_split, scans, limits=sandbox)
+    return run_isolated(_in_child_split, scans, limits=sandbox.for_pixels(_pixels(scans)))
 
 
 def capture_isolated(scans: list[ScanFile], limits: CaptureLimits, owner_id: str | None,
                      sandbox: SandboxLimits) -> CaptureReport:
     """`inspect_capture` of one document's pages in the sandbox."""
-    return run_isolated(_in_child_capture, scans, limits, owner_id, limits=sandbox)
+    return run_isolated(_in_child_capture, scans, limits, owner_id,
+                        limits=sandbox.for_pixels(_pixels(scans)))
+
+
+def _pixels(scans: list[ScanFile]) -> int:
+    return sum(page.width_px * page.height_px for scan in scans for page in scan.pages)
 
 
 def inspect_pdf(data: bytes, max_pages: int, sandbox: SandboxLimits,
@@ -52,7 +59,8 @@ def inspect_pdf(data: bytes, max_pages: int, sandbox: SandboxLimits,
     came from outside: an object stream that inflates to gigabytes, or objects
     nested beyond reason, fail here, in the sandbox.
     """
-    return run_isolated(_in_child_walk_pdf, data, max_pages, name, limits=sandbox)
+    return run_isolated(_in_child_walk_pdf, data, max_pages, name,
+                        limits=sandbox.for_bytes(len(data)))
 
 
 # -- in the child ------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
     if fields.doc_type not in services.catalogue:
         raise InvalidRecordValue(f"loại giấy tờ {fields.doc_type!r} không có trong danh mục "
                                  f"(document type not in the catalogue)")
-    pages = checked_pdf_pages(pdf, services.settings)
+    pages = checked_pdf_pages(pdf, services.settings, stored=True)
     settings = services.settings
     if signature_png is not None and settings.agency_seal_image is not None:
         signed = sign_document(services, pdf, SignOptions(

@@ -159,6 +159,12 @@ class Settings(BaseSettings):
     intake_timeout: float = Field(default=_SANDBOX.wall_seconds, gt=0, description=(
         "Wall time after which a child parsing an untrusted file is killed and the file "
         "refused, in the request"))
+    intake_seconds_per_mb: float = Field(default=_SANDBOX.seconds_per_mb, ge=0, description=(
+        "Parsing time allowed per MB of input beyond SOHOA_INTAKE_TIMEOUT, for large honest "
+        "batches (a bomb is small on the wire)"))
+    capture_seconds_per_megapixel: float = Field(
+        default=_SANDBOX.seconds_per_megapixel, ge=0, description=(
+            "Time allowed the capture checks and separator sheets per megapixel of pages"))
 
     # OCR.
     ocr_language: str = _OCR.language
@@ -467,7 +473,9 @@ class Settings(BaseSettings):
     @cached_property
     def sandbox_limits(self) -> SandboxLimits:
         return SandboxLimits(memory_mb=self.parse_memory_mb, cpu_seconds=self.parse_cpu_seconds,
-                             wall_seconds=self.intake_timeout)
+                             wall_seconds=self.intake_timeout,
+                             seconds_per_mb=self.intake_seconds_per_mb,
+                             seconds_per_megapixel=self.capture_seconds_per_megapixel)
 
     @cached_property
     def ocr(self) -> OcrSettings:

@@ -13,16 +13,23 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from digitize.errors import CorruptFile, EncryptedPdf
+from digitize.formats import ScanFormat
 from digitize.inspect import inspect_pdf
 from digitize.intake import ScanFile
+from digitize.polyglot import refuse_polyglot
 from signing import NotAPdf, TrustServices, VerificationReport, verify_pdf
 from vault.models import Document
 
 from .settings import Settings
 
 
-def checked_pdf_pages(data: bytes, settings: Settings, *, max_pages: int | None = None) -> int:
-    """The page count of a PDF that parsed within limits; `NotAPdf` if it is not one."""
+def checked_pdf_pages(data: bytes, settings: Settings, *, max_pages: int | None = None,
+                      stored: bool = False) -> int:
+    """The page count of a PDF that parsed within limits; `NotAPdf` if it is not one.
+    A PDF to be ``stored`` (and served back) must also be nothing but a PDF
+    (`digitize.polyglot`): `PolyglotFile` otherwise."""
+    if stored:
+        refuse_polyglot("tệp PDF", data, ScanFormat.PDF)
     limit = settings.max_pages if max_pages is None else max_pages
     try:
         return inspect_pdf(data, limit, settings.sandbox_limits)

@@ -130,6 +130,12 @@ def test_a_completed_dossier_whose_result_left_the_vault_is_reported(
     client, staff = anonymous, people["canbo"]
     card = services.vault.find_dossiers(viewer=Viewer.system("t"))[0].components[0]
     assert card.document_id is None
+    # A result is stored and served back: a PDF that is also a web page is refused.
+    polyglot = client.post(f"/api/v1/dossiers/{code}/results", headers=staff, data={
+        "title": "Trích lục khai sinh", "doc_type": "GKS", "number_symbol": "7/TLKS"},
+        files={"file": ("tl.pdf", b"<html><script>alert(1)</script>\n" + text_pdf("Trich luc"),
+                        "application/pdf")})
+    assert polyglot.status_code == 422 and polyglot.json()["error"]["code"] == "polyglot_file"
     issued = client.post(f"/api/v1/dossiers/{code}/results", headers=staff, data={
         "title": "Trích lục khai sinh", "doc_type": "GKS", "number_symbol": "7/TLKS"},
         files={"file": ("tl.pdf", text_pdf("Trich luc"), "application/pdf")})

@@ -56,6 +56,8 @@ pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftes
 
 #: The API process's resident memory may not pass this, whatever it is sent.
 SERVER_PEAK_MB = 600
+#: The default SOHOA_INTAKE_TIMEOUT: no file of the corpus may take longer to answer.
+INTAKE_TIMEOUT = 30
 #: Nor may the API with all its children (forkserver, parsing sandbox, OCR) together.
 TREE_PEAK_MB = 1024
 
@@ -127,10 +129,17 @@ def test_every_hostile_file_is_refused_with_a_4xx_or_processed_safely(
     process, services = server
     before = _document_count(services)
     answers: dict[str, tuple[int, dict[str, Any]]] = {}
+    took: dict[str, float] = {}
     for case in CORPUS:
+        started = time.monotonic()
         response = client.post("/api/v1/digitize", data={"owner": GOOD_OWNER},
                                files=[("files", (case.name, case.data, "application/pdf"))])
         answers[case.case] = (response.status_code, response.json())
+        took[case.case] = time.monotonic() - started
+    # Bombs included, every answer came within the intake timeout (SOHOA_INTAKE_TIMEOUT).
+    slowest = max(took, key=took.__getitem__)
+    print(f"slowest answer: {slowest} in {took[slowest]:.1f} s")
+    assert took[slowest] < INTAKE_TIMEOUT + 5, took
     wrong = {name: answer for (name, answer), case in zip(answers.items(), CORPUS, strict=True)
              if not _as_expected(case, *answer)}
     assert not wrong, wrong

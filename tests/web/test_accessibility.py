@@ -59,6 +59,8 @@ def test_a_counter_officer_receives_a_dossier_by_keyboard(browser: Browser,
             break
         page.keyboard.press("ArrowDown")
     assert page.locator("#procedure").input_value() == "TRICHLUC"
+    # Whose vault: one stop for the group, a citizen already chosen (arrows would change it).
+    stops += _tab_to(page, {"id": "kind-citizen"}, limit=1)
     stops += _tab_to(page, {"id": "owner"}, limit=1)
     page.keyboard.type(CITIZEN_ID)
     stops += _tab_to(page, {"tag": "button", "text": "Tiếp nhận"})
