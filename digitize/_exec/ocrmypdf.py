@@ -208,6 +208,9 @@ def _serve() -> int:
                 # 0.5. OCRmyPDF refuses the threshold without rotation.
                 rotate_pages_threshold=7.5 if request.rotate_pages else None,
                 optimize=request.optimize, force_ocr=request.force_ocr, progress_bar=True,
+                # One page at a time needs no pool of forked processes (each a copy of
+                # this one, 250 MB resident): the page runs in a thread of this worker.
+                use_threads=request.jobs == 1,
                 plugins=["digitize._exec.ocrmypdf_progress", "digitize._exec.ocr_plugin"],
             )
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises

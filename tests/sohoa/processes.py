@@ -56,14 +56,15 @@ def celery_system(data: Path, postgres: Postgres, redis_server: Redis,
 class TreeMemory:
     """The peak of the memory a process and all its descendants (a `sohoa` command with
     its forkserver, parsing children, OCR workers and their forks) hold together,
-    sampled every ``interval`` seconds in a thread. Each process counts its proportional
-    set size (PSS): a page that forked processes share is counted once across them,
-    which summing their RSS would count once per process. A child living less than
-    ``interval`` may be missed; the parsing sandbox bounds those by its own limit."""
+    sampled every ``interval`` seconds in a thread: the sum of their resident sets
+    (``peak_kb``), and of their proportional set sizes (``peak_pss_kb``), which counts a
+    page that forked processes share once across them rather than once per process. A
+    child living less than ``interval`` may be missed; the parsing sandbox bounds those
+    by its own limit."""
 
     def __init__(self, root: int, interval: float = 0.05) -> None:
         self.root, self.interval = root, interval
-        self.peak_kb = 0
+        self.peak_kb = self.peak_pss_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -74,9 +75,14 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(self.interval):
-            self.peak_kb = max(self.peak_kb, self.now_kb())
+            tree = self.tree()
+            self.peak_kb = max(self.peak_kb, sum(_memory_kb(pid, "status", "VmRSS:")
+                                                 for pid in tree))
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(
+                _memory_kb(pid, "smaps_rollup", "Pss:") for pid in tree))
 
-    def now_kb(self) -> int:
+    def tree(self) -> set[int]:
+        """The root's pid and its descendants' now."""
         parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -91,16 +97,17 @@ class TreeMemory:
             found = {pid for pid, parent in parents.items() if parent in tree} - tree
             tree |= found
             grown = bool(found)
-        return sum(_proportional_kb(pid) for pid in tree)
+        return tree
 
 
-def _proportional_kb(pid: int) -> int:
+def _memory_kb(pid: int, file: str, field: str) -> int:
+    """One memory figure (KiB) of a process from /proc; 0 once it has ended."""
     try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        text = Path(f"/proc/{pid}/{file}").read_text()
     except OSError:
         return 0
-    for line in rollup.splitlines():
-        if line.startswith("Pss:"):
+    for line in text.splitlines():
+        if line.startswith(field):
             return int(line.split()[1])
     return 0
 

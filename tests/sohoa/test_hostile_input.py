@@ -9,10 +9,9 @@ UTF-8 — and the form fields get oversized values, invalid IDs and dates.
 The bound stated and checked: the API process stays under `SERVER_PEAK_MB` of
 resident memory through the whole corpus, because every look inside a file
 happens in a child limited to 1 GiB of address space (``SOHOA_PARSE_MEMORY_MB``), and
-the whole process tree (API, forkserver, parsing children, OCR workers; memory shared
-by forks counted once) stays under
-`TREE_PEAK_MB`, sampled as it runs; the server answers /healthz afterwards, and a
-refused request stores nothing.
+the whole process tree (API, forkserver, parsing children, OCR workers) holds less
+than `TREE_PEAK_MB` (its PSS, sampled as it runs; summed RSS is printed too); the
+server answers /healthz afterwards, and a refused request stores nothing.
 """
 
 from __future__ import annotations
@@ -159,8 +158,11 @@ def test_every_hostile_file_is_refused_with_a_4xx_or_processed_safely(
     assert client.get("/healthz").status_code == 200
     print(f"API process peak RSS: {process.peak_rss_kb() / 1024:.0f} MB")
     assert process.peak_rss_kb() < SERVER_PEAK_MB * 1024, process.peak_rss_kb()
-    print(f"API process tree peak (PSS): {tree.peak_kb / 1024:.0f} MB")
-    assert tree.peak_kb < TREE_PEAK_MB * 1024, tree.peak_kb
+    print(f"API process tree peak: RSS summed {tree.peak_kb / 1024:.0f} MB, "
+          f"PSS {tree.peak_pss_kb / 1024:.0f} MB")
+    # The tree's memory is its PSS: summed RSS counts every shared library (OpenCV, qpdf,
+    # Python itself) once per process that maps it.
+    assert tree.peak_pss_kb < TREE_PEAK_MB * 1024, tree.peak_pss_kb
 
 
 def _as_expected(case: HostileFile, status: int, body: dict[str, Any]) -> bool:
@@ -399,7 +401,7 @@ def test_verification_parses_untrusted_pdfs_in_the_sandbox(
     else:
         assert response.json()["valid"] is False  # no signature: nothing to trust
     assert process.peak_rss_kb() < SERVER_PEAK_MB * 1024
-    assert tree.peak_kb < TREE_PEAK_MB * 1024, tree.peak_kb
+    assert tree.peak_pss_kb < TREE_PEAK_MB * 1024, tree.peak_pss_kb
 
 
 def test_the_server_logged_json_lines_without_ids_in_clear(
