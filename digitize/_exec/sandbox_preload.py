@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 
-# Pools that reserve address space per thread, sized for a parse that needs one thread.
+# No thread pools in a process that forks: threads do not survive a fork, and a pool's
+# locks held at that moment stay held in the child. A parse needs one thread anyway.
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 os.environ["OMP_NUM_THREADS"] = "1"
 
