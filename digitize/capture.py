@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from .errors import IntakeError
 from .idcard import CitizenCard, find_card
 from .intake import A4_INCHES, ScanFile
+from .ocr.tesseract import word_confidences
 from .page_images import PagePicture, page_pictures
 from .preprocess.blank import detect_blank
 from .preprocess.colour import suppress_coloured_ink
@@ -66,6 +67,9 @@ class CaptureLimits:
     dual_capture_similarity: float = 0.75
     require_colour: bool = False
     require_dual_capture: bool = False
+    #: A page below `min_sharpness` that Tesseract still reads this many words of, with
+    #: confidence, is only warned about: legible work is not refused.
+    min_readable_words: int = 20
 
 
 @dataclass(frozen=True)
@@ -183,10 +187,18 @@ def _check_page(number: int, picture: PagePicture, scans: list[ScanFile],
                                     f"trang {n}: trang trắng — giữ lại nếu bản giấy cũng trắng",
                                     blocking=False))
     elif (sharpness := _sharpness(grey, picture.dpi)) < limits.min_sharpness:
-        found.append(CaptureProblem(CaptureCode.BLURRY, n,
-                                    f"trang {n}: ảnh bị mờ (độ nét {sharpness:.1f} < "
-                                    f"{limits.min_sharpness:.1f}); hãy quét hoặc chụp lại",
-                                    blocking=True))
+        if _reads_well(grey, picture.dpi, limits):
+            # Faint or soft, yet OCR reads it: a warning, not a refusal (the measure of
+            # edges must not overrule what recognition manages on the same page).
+            found.append(CaptureProblem(CaptureCode.BLURRY, n,
+                                        f"trang {n}: ảnh hơi mờ hoặc nhạt (độ nét "
+                                        f"{sharpness:.1f}) nhưng vẫn đọc được; kiểm tra lại "
+                                        f"chữ nhận dạng", blocking=False))
+        else:
+            found.append(CaptureProblem(CaptureCode.BLURRY, n,
+                                        f"trang {n}: ảnh bị mờ (độ nét {sharpness:.1f} < "
+                                        f"{limits.min_sharpness:.1f}); hãy quét hoặc chụp lại",
+                                        blocking=True))
     effective = _effective_dpi(grey, info.width_px)
     if effective is not None and effective + 0.5 < limits.min_dpi:
         found.append(CaptureProblem(CaptureCode.LOW_DPI, n,
@@ -198,6 +210,14 @@ def _check_page(number: int, picture: PagePicture, scans: list[ScanFile],
                                     f"trang {n}: bản quét không phải ảnh màu; quy định yêu cầu "
                                     f"quét màu", blocking=limits.require_colour))
     return _Page(number, ink, float(pen.mean()), blank), found
+
+
+def _reads_well(grey: NDArray[np.uint8], dpi: float | None, limits: CaptureLimits) -> bool:
+    """Whether Tesseract reads the page with confidence: most of its words at 70 or more,
+    and enough of them to be text, not a few marks."""
+    confidences = word_confidences(grey, dpi=dpi or 150.0)
+    confident = sum(1 for c in confidences if c >= 70)
+    return confident >= limits.min_readable_words and confident >= 0.75 * len(confidences)
 
 
 def _sharpness(grey: NDArray[np.uint8], dpi: float | None) -> float:

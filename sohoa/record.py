@@ -54,9 +54,19 @@ def extract(services: Services, record: DocumentRecord, pages: Sequence[str],
     draft = _draft(extraction, record.title)
     extracted = services.vault.record_extraction(record.id, draft, extraction.as_list(),
                                                  actor=actor)
-    if _confident(extraction, draft, services, record.owner):
+    if _confident(extraction, draft, services, record.owner) and not _text_unread(record):
         return _save(services, extracted, draft, extraction, actor=actor)
     return extracted
+
+
+#: Page warnings after which a person must look before the record is stored: text the
+#: reading missed (`digitize.ocr.coverage`) or a page Tesseract ran out of time on.
+REVIEW_WARNINGS = frozenset({"unread_text", "ocr_timeout"})
+
+
+def _text_unread(record: DocumentRecord) -> bool:
+    return any(warning.get("code") in REVIEW_WARNINGS
+               for page in record.page_quality for warning in page.get("warnings", []))
 
 
 def save(services: Services, document_id: str, changes: Mapping[str, Any], *,

@@ -189,6 +189,10 @@ class Settings(BaseSettings):
     capture_dual_similarity: float = _CAPTURE.dual_capture_similarity
     capture_require_colour: bool = _CAPTURE.require_colour
     capture_require_dual: bool = _CAPTURE.require_dual_capture
+    capture_min_readable_words: int = Field(default=_CAPTURE.min_readable_words, ge=1,
+                                            description=(
+        "Words read with confidence that make a page below the sharpness threshold "
+        "legible: warned about, not refused"))
 
     # Field extraction and the digitisation record (REGULATIONS 9.A.9–12, 46–51).
     doc_types_file: Path | None = Field(
@@ -412,6 +416,7 @@ class Settings(BaseSettings):
             dual_capture_similarity=self.capture_dual_similarity,
             require_colour=self.capture_require_colour,
             require_dual_capture=self.capture_require_dual,
+            min_readable_words=self.capture_min_readable_words,
         )
 
     @property

@@ -32,6 +32,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf.hocrtransform.hocr_parser import HocrParser
@@ -49,10 +50,12 @@ from ..ocr import (
     read_hocr,
     tree_text,
 )
+from ..ocr.coverage import Coverage, coverage
 from ..ocr.quality import QualityThresholds
+from ..ocr.tesseract import confident_words
 from ..preprocess import detect_orientation, prepare
 from ..preprocess.orientation import WORK_SIZE as ORIENTATION_SIZE
-from ..preprocess.prepare import PrepareOptions
+from ..preprocess.prepare import PreparedPage, PrepareOptions
 from .page_image import decode, extract_page_image, with_jfif_density
 
 CONFIG_ENV = "SOHOA_OCR_CONFIG"
@@ -153,7 +156,12 @@ class SohoaTesseract(TesseractOcrEngine):
         gray = cv2.imread(str(input_file), cv2.IMREAD_GRAYSCALE)
         if gray is None:
             return OrientationConfidence(0, 0.0)
-        guess = detect_orientation(np.asarray(gray, dtype=np.uint8))
+        preview = np.asarray(gray, dtype=np.uint8)
+        guess = detect_orientation(preview)
+        if guess.turn and _reads_upright(preview, guess.turn):
+            # The ink's geometry says turned, reading says upright: the signals must not
+            # disagree before a page is turned (streaks and bands fool geometry).
+            return OrientationConfidence(0, 0.0)
         # OCRmyPDF wants the counter-clockwise correction; our `turn` is the scan's own turn.
         return OrientationConfidence((360 - guess.turn) % 360, guess.confidence * OSD_SCALE)
 
@@ -173,19 +181,22 @@ class SohoaTesseract(TesseractOcrEngine):
             pixels = pixels[..., :3]
         height, width = pixels.shape[:2]
         started = time.perf_counter()
-        prepared = prepare(np.asarray(pixels, dtype=np.uint8), dpi, config.prepare)
+        page = np.asarray(pixels, dtype=np.uint8)
+        prepared = prepare(page, dpi, config.prepare)
         prepared_at = time.perf_counter()
-        timed_out = False
-        try:
-            hocr = read_hocr(prepared.image, dpi=prepared.dpi, language=config.language,
-                             psm=config.psm, timeout=config.page_timeout)
-            hocr_path = Path(input_file).with_suffix(".sohoa.hocr")
-            hocr_path.write_bytes(hocr)
-            tree = order_national_header(HocrParser(hocr_path).parse())
-            tree = map_to_original(tree, prepared.transform, (float(width), float(height)), dpi)
-        except TesseractTimeout:
-            timed_out = True
+        reading = _read(prepared, config, Path(input_file))
+        if prepared.perspective_corrected:
+            # A warp crops: it must read better than the page as scanned to be kept.
+            as_scanned = prepare(page, dpi, replace(config.prepare, perspective=False))
+            other = _read(as_scanned, config, Path(input_file))
+            if other.score >= reading.score:
+                prepared, reading = as_scanned, other
+        timed_out = reading.tree is None
+        if reading.tree is None:
             tree = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height), dpi=dpi)
+        else:
+            tree = map_to_original(reading.tree, prepared.transform,
+                                   (float(width), float(height)), dpi)
         text = tree_text(tree)
         seconds = {"prepare": round(prepared_at - started, 3),
                    "ocr": round(time.perf_counter() - prepared_at, 3)}
@@ -196,10 +207,52 @@ class SohoaTesseract(TesseractOcrEngine):
             perspective_corrected=prepared.perspective_corrected, blank=prepared.blank.blank,
             ink_ratio=prepared.blank.ink_ratio, confidence=mean_confidence(tree),
             words=len(tree.words), timed_out=timed_out, seconds=seconds,
+            streaks_removed=prepared.streaks_removed,
+            unread_share=reading.coverage.unread_share, unread_where=reading.coverage.region_vi(),
         )
         quality = replace(quality, warnings=page_warnings(quality, config.thresholds))
         _record(f"page-{page_number + 1:04d}.json", quality.as_dict())
         return tree, text
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One reading of a prepared page: the words (in its pixels; None when Tesseract ran
+    out of time), how much of its ink they leave unread, and a score to compare
+    readings of the same page by."""
+
+    tree: OcrElement | None
+    coverage: Coverage
+    score: float
+
+
+def _read(prepared: PreparedPage, config: PageReaderConfig, source: Path) -> _Reading:
+    try:
+        hocr = read_hocr(prepared.image, dpi=prepared.dpi, language=config.language,
+                         psm=config.psm, timeout=config.page_timeout)
+    except TesseractTimeout:
+        return _Reading(None, Coverage(0.0), 0.0)
+    hocr_path = source.with_suffix(".sohoa.hocr")
+    hocr_path.write_bytes(hocr)
+    tree = order_national_header(HocrParser(hocr_path).parse())
+    found = coverage(prepared.image, tree)
+    # Confident characters read, less a share for the ink left unread.
+    score = sum((w.confidence or 0.0) * len(w.text.strip()) for w in tree.words)
+    return _Reading(tree, found, score * (1.0 - found.unread_share))
+
+
+def _reads_upright(preview: NDArray[np.uint8], turn: int) -> bool:
+    """Whether the preview reads at least as well as it is as turned back by `turn`:
+    then the page is upright whatever the ink's geometry says. A preview too small or
+    too poor to read either way says nothing (False)."""
+    # Doubled: at 1000 px a page's body text is too small for Tesseract to read well.
+    page = np.asarray(cv2.resize(preview, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC),
+                      dtype=np.uint8)
+    # np.rot90 turns counter-clockwise; the scan is turned `turn` counter-clockwise.
+    back = np.ascontiguousarray(np.rot90(page, k=-(turn // 90)))
+    dpi = max(page.shape) / 11.7  # as if the long side were an A4 page's
+    upright = confident_words(page, dpi=dpi)
+    return upright >= 5 and upright >= confident_words(back, dpi=dpi)
 
 
 def _rotation_of(pageno: int) -> int:

@@ -34,6 +34,13 @@ class PageQuality:
     confidence: float | None = None
     words: int = 0
     timed_out: bool = False
+    #: Long straight streaks (a copier's drum, rollers; ruled lines) were taken out of
+    #: the OCR input.
+    streaks_removed: bool = False
+    #: Share of the page's text-like ink no word read covers (`digitize.ocr.coverage`),
+    #: and where the largest such block is, in words.
+    unread_share: float = 0.0
+    unread_where: str = ""
     #: Seconds spent per stage on this page ("prepare", "ocr"): where the time goes.
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: tuple[PageWarning, ...] = field(default_factory=tuple)
@@ -56,6 +63,8 @@ class QualityThresholds:
     min_confidence: float = 0.80
     min_dpi: float = 200.0
     max_skew_deg: float = 3.0
+    #: Text-like ink left unread beyond this share sends the page to staff.
+    max_unread_share: float = 0.08
 
 
 def page_warnings(quality: PageQuality,
@@ -72,6 +81,12 @@ def page_warnings(quality: PageQuality,
     if quality.dpi and quality.dpi < limits.min_dpi:
         found.append(PageWarning("low_dpi", f"trang {n}: độ phân giải {quality.dpi:.0f} dpi "
                                             f"thấp hơn {limits.min_dpi:.0f} dpi"))
+    if quality.unread_share > limits.max_unread_share:
+        where = f" ({quality.unread_where})" if quality.unread_where else ""
+        found.append(PageWarning(
+            "unread_text", f"trang {n}: một vùng có chữ{where} không đọc được (khoảng "
+                           f"{quality.unread_share:.0%} lượng chữ trên trang); cần xem lại "
+                           f"bản quét và nội dung trước khi lưu"))
     if (not quality.blank and quality.confidence is not None
             and quality.confidence < limits.min_confidence):
         found.append(PageWarning("low_confidence",

@@ -1,8 +1,9 @@
 """The preprocessing pipeline: the stages composed for one page.
 
-colour ink → perspective → illumination → deskew → blank check. Geometry is
-fixed before tone so the illumination estimate sees the paper, and deskew runs
-on the flattened page, where the scanner lid and shadows no longer look like ink.
+colour ink → perspective → illumination → streaks → deskew → blank check.
+Geometry is fixed before tone so the illumination estimate sees the paper;
+streaks are found on the flattened page (where a shadow is no longer dark) and
+removed before deskew, whose line statistics they would otherwise dominate.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .geometry import Transform
 from .illumination import normalise_background
 from .perspective import find_page_quad, warp_to_quad
 from .skew import estimate_skew, rotate_image
+from .streaks import remove_streaks
 
 Gray = NDArray[np.uint8]
 
@@ -30,6 +32,8 @@ class PrepareOptions:
     suppress_colour: bool = True
     perspective: bool = True
     normalise: bool = True
+    #: Paint long straight lines (copier streaks, ruled lines) as paper in the OCR input.
+    remove_streaks: bool = True
     deskew: bool = True
     #: Tilts smaller than this are left alone: rotating costs time and blurs strokes.
     min_skew_deg: float = 0.15
@@ -51,6 +55,7 @@ class PreparedPage:
     perspective_corrected: bool
     colour: bool
     blank: BlankVerdict
+    streaks_removed: bool = False
 
 
 def prepare(pixels: NDArray[np.uint8], dpi: float, options: PrepareOptions | None = None) -> PreparedPage:
@@ -73,6 +78,9 @@ def prepare(pixels: NDArray[np.uint8], dpi: float, options: PrepareOptions | Non
         transform = transform.then(warp)
     if options.normalise:
         gray = normalise_background(gray, text_height_px=max(16, int(dpi * 0.2)))
+    streaks = False
+    if options.remove_streaks:
+        gray, streaks = remove_streaks(gray)
     skew = estimate_skew(gray, options.max_skew_deg) if options.deskew else 0.0
     if abs(skew) >= options.min_skew_deg:
         height, width = gray.shape
@@ -80,4 +88,5 @@ def prepare(pixels: NDArray[np.uint8], dpi: float, options: PrepareOptions | Non
         transform = transform.then(Transform.rotation(-skew, (width / 2, height / 2)))
     else:
         skew = 0.0
-    return PreparedPage(gray, transform, dpi, skew, quad is not None, colour, detect_blank(gray))
+    return PreparedPage(gray, transform, dpi, skew, quad is not None, colour, detect_blank(gray),
+                        streaks)

@@ -37,10 +37,18 @@ def test_page_count_differs_from_the_declared_count() -> None:
 
 
 def test_blurred_page_is_refused() -> None:
-    blurred = colour_page().filter(ImageFilter.GaussianBlur(3))
+    blurred = colour_page().filter(ImageFilter.GaussianBlur(5))
     problems = check_capture([scan(blurred)])
     assert [(p.code, p.page) for p in problems] == [(CaptureCode.BLURRY, 1)]
     assert blocking(problems)
+
+
+def test_a_soft_page_that_still_reads_is_warned_about_not_refused() -> None:
+    # Issue 26, item 6: the sharpness measure must agree with what OCR manages.
+    soft = colour_page().filter(ImageFilter.GaussianBlur(3))
+    problems = check_capture([scan(soft)])
+    assert [(p.code, p.page, p.blocking) for p in problems] == [(CaptureCode.BLURRY, 1, False)]
+    assert "vẫn đọc được" in problems[0].message
 
 
 def test_blank_page_is_flagged_not_refused() -> None:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sohoa.services import Services
+from tests.degraded import smudged
 from tests.inputs import image_bytes, text_page
 from tests.pages import document_page
 from vault import DigitisationRecord, InvalidTransition, NewFile, parse_owner_id
@@ -65,6 +66,21 @@ def test_a_complete_header_is_extracted_coded_and_stored_without_review(
     fields = {f["name"]: f for f in document["fields"]}
     assert 0.5 < fields["number_symbol"]["confidence"] <= 1
     assert fields["number_symbol"]["method"] == "OCR"
+
+
+@pytest.mark.ocr
+def test_a_page_with_text_left_unread_waits_for_staff_however_complete_its_header(
+    client: TestClient, services: Services
+) -> None:
+    # Issue 26, item 1: a page that lost text goes to review instead of being stored.
+    page = smudged(document_page(300, mode="RGB").image, 0.38, 0.56)  # the articles
+    filed = _digitise(client, services, image_bytes(page, "PNG", 300))
+    document = client.get(f"/api/v1/documents/{filed['id']}").json()["document"]
+    assert document["record"]["number_symbol"] == "95/2024/QĐ-UBND"  # the header was read …
+    warnings = [w["code"] for p in document["page_quality"] for w in p.get("warnings", [])]
+    assert "unread_text" in warnings
+    assert document["status"] == "EXTRACTED"  # … yet a person looks before it is stored
+    assert document["result_code"] is None
 
 
 @pytest.mark.ocr
