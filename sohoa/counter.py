@@ -72,6 +72,9 @@ class PreparedBatch:
     viewer: Viewer
     #: The officer's written reason for scanning components the vault already holds.
     reuse_reason: str | None = None
+    #: Documents of the batch left out for a blocking capture problem (each group's
+    #: problems): the others go on, these are scanned again.
+    refused: tuple[CaptureProblem, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -127,11 +130,11 @@ def prepare(
         if group.dossier and group.component:
             services.vault.check_upload(group.dossier, group.component, reuse_reason,
                                         viewer=viewer)
-    groups = _check_capture(services, groups, owner_id, declared_pages, force)
+    groups, refused = _check_capture(services, groups, owner_id, declared_pages, force)
     name = (operator or settings.default_operator).strip()[:120]
     agency = viewer.agency or settings.agency_code
     return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC), agency, viewer,
-                         reuse_reason)
+                         reuse_reason, refused)
 
 
 def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: str | None,
@@ -157,26 +160,40 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
 
 
 def _check_capture(services: Services, groups: list[PreparedGroup], owner: OwnerId,
-                   declared: int | None, force: bool) -> list[PreparedGroup]:
-    """Capture checks per document; refuse on a blocking problem unless the officer forces.
+                   declared: int | None, force: bool
+                   ) -> tuple[list[PreparedGroup], tuple[CaptureProblem, ...]]:
+    """Capture checks per document: the documents to make, and the blocking problems of
+    those left out.
 
-    A căn cước card in the scan is read here, while the citizen is at the desk,
-    and its ID is checked against the dossier owner's. The declared count is of
-    the whole stack of paper, so it is checked once against every content page.
+    A blocking problem refuses its own document, not the batch: when a stack of
+    papers becomes several documents (one per file, or per separator sheet), the
+    others go on and the response names what to scan again. When every document
+    is refused, or the whole stack's count differs from the declared one (which no
+    single document owns), the request is refused. ``force`` files everything as
+    it is. A căn cước card in the scan is read here, while the citizen is at the
+    desk, and its ID is checked against the dossier owner's.
     """
     limits, sandbox = services.settings.capture_limits, services.settings.sandbox_limits
-    problems: list[CaptureProblem] = []
-    checked = []
+    checked, refused = [], []
     for group in groups:
         report = capture_isolated(list(group.files), limits, owner.value, sandbox)
-        problems.extend(report.problems)
-        checked.append(replace(group, problems=tuple(report.problems), cards=tuple(report.cards)))
+        group = replace(group, problems=tuple(report.problems), cards=tuple(report.cards))
+        if blocking(report.problems) and not force:
+            refused.extend(_naming_file(group, report.problems))
+        else:
+            checked.append(group)
     total = sum(group.pages for group in groups)
-    if declared is not None and total != declared:
-        problems.insert(0, page_count_problem(total, declared))
-    if blocking(problems) and not force:
-        raise CaptureRejected(problems)
-    return checked
+    whole = [page_count_problem(total, declared)] if declared is not None and \
+        total != declared else []
+    if (whole and not force) or not checked:
+        raise CaptureRejected(whole + refused)
+    return checked, tuple(refused)
+
+
+def _naming_file(group: PreparedGroup, problems: list[CaptureProblem]) -> list[CaptureProblem]:
+    """A document's blocking problems, each saying which file it was, for the officer."""
+    names = ", ".join(scan.name for scan in group.files)
+    return [replace(p, message=f"{names}: {p.message}") for p in blocking(problems)]
 
 
 def run(services: Services, batch: PreparedBatch, *, actor: str,

@@ -119,7 +119,10 @@ async def digitize(
     job = await run_in_threadpool(job_kinds.submit_digitisation, services, batch,
                                   actor=account.actor, requested_by=account.id,
                                   idempotency_key=idempotency_key)
-    return JSONResponse({"job": job.as_dict()}, status_code=202,
+    # Documents of the batch refused for a blocking capture problem, to scan again; the
+    # others are in the job.
+    refused = [problem.as_dict() for problem in batch.refused]
+    return JSONResponse({"job": job.as_dict(), "refused": refused}, status_code=202,
                         headers={"Location": f"/api/v1/jobs/{job.id}"})
 
 

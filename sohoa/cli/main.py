@@ -128,9 +128,12 @@ def digitize(
         with page_progress(not as_json) as progress:
             records = counter.run(services, batch, actor=CLI_ACTOR, progress=progress)
     summaries = [document_summary(r, services.vault.required_fields) for r in records]
+    refused = [problem.as_dict() for problem in batch.refused]
     if as_json:
-        print_json({"documents": summaries})
+        print_json({"documents": summaries, "refused": refused})
         return
+    for problem in refused:
+        console.print(f"[red]Không lưu, cần quét lại[/]: {problem['message']}", highlight=False)
     for s in summaries:
         console.print(f"[green]Đã lưu[/] {s['id']}: {s['pages']} trang, "
                       f"{s['text_chars']} ký tự, SHA-256 {s['sha256'][:16]}…", highlight=False)

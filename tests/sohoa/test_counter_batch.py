@@ -54,7 +54,7 @@ def test_blocking_capture_problem_refuses_the_request_and_stores_nothing(
     client: TestClient, services: Services, snapshot: Snapshot
 ) -> None:
     before = snapshot()
-    blurred = document_page(200, mode="RGB").image.filter(ImageFilter.GaussianBlur(3))
+    blurred = document_page(200, mode="RGB").image.filter(ImageFilter.GaussianBlur(5))
     sharp = document_page(200, mode="RGB").image
     files = [("files", ("1.jpg", image_bytes(sharp, "JPEG", 200), "image/jpeg")),
              ("files", ("2.jpg", image_bytes(blurred, "JPEG", 200), "image/jpeg"))]
@@ -71,6 +71,25 @@ def test_blocking_capture_problem_refuses_the_request_and_stores_nothing(
     forced = client.post("/api/v1/digitize", files=files[:1],
                          data={"owner": OWNER, "declared_pages": "2", "force": "true"})
     assert forced.status_code == 202
+
+
+@pytest.mark.ocr
+def test_one_unreadable_document_of_a_batch_is_refused_alone(
+    client: TestClient, services: Services
+) -> None:
+    # Issue 26, item 6: a blocking problem refuses its own document, not the batch.
+    blurred = document_page(200, mode="RGB").image.filter(ImageFilter.GaussianBlur(5))
+    sharp = document_page(200, mode="RGB").image
+    files = [("files", ("don.jpg", image_bytes(sharp, "JPEG", 200), "image/jpeg")),
+             ("files", ("giay-mo.jpg", image_bytes(blurred, "JPEG", 200), "image/jpeg"))]
+    response = client.post("/api/v1/digitize", files=files, data={"owner": OWNER, "each": "true"})
+    assert response.status_code == 202, response.text
+    (refused,) = response.json()["refused"]
+    assert refused["code"] == "anh_mo" and refused["message"].startswith("giay-mo.jpg: ")
+    assert services.jobs.wait_idle(timeout=300)
+    job = client.get(f"/api/v1/jobs/{response.json()['job']['id']}").json()["job"]
+    assert job["status"] == "done", job
+    assert [d["pages"] for d in job["result"]["documents"]] == [1]
 
 
 def test_a_card_of_someone_else_is_caught_at_the_counter(
