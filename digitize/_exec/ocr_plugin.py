@@ -56,6 +56,7 @@ from ..ocr.tesseract import confident_words
 from ..preprocess import detect_orientation, prepare
 from ..preprocess.orientation import WORK_SIZE as ORIENTATION_SIZE
 from ..preprocess.prepare import PreparedPage, PrepareOptions
+from ..syllables import valid_share
 from .page_image import decode, extract_page_image, with_jfif_density
 
 CONFIG_ENV = "SOHOA_OCR_CONFIG"
@@ -236,9 +237,11 @@ def _read(prepared: PreparedPage, config: PageReaderConfig, source: Path) -> _Re
     hocr_path.write_bytes(hocr)
     tree = order_national_header(HocrParser(hocr_path).parse())
     found = coverage(prepared.image, tree)
-    # Confident characters read, less a share for the ink left unread.
-    score = sum((w.confidence or 0.0) * len(w.text.strip()) for w in tree.words)
-    return _Reading(tree, found, score * (1.0 - found.unread_share))
+    # Confident characters read, in the share that is valid Vietnamese, less a share for
+    # the ink left unread.
+    mass = sum((w.confidence or 0.0) * len(w.text.strip()) for w in tree.words)
+    valid = valid_share([w.text for w in tree.words])
+    return _Reading(tree, found, mass * valid * (1.0 - found.unread_share))
 
 
 def _reads_upright(preview: NDArray[np.uint8], turn: int) -> bool:
