@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ocrmypdf.models.ocr_element import OcrElement
 
-from ..preprocess._ink import downscale, straight_runs
+from ..preprocess._ink import downscale, ink_mask
 
 Gray = NDArray[np.uint8]
 
@@ -53,24 +53,11 @@ class Coverage:
 INK_CONTRAST = 35
 
 
-def _marks(small: Gray) -> NDArray[np.uint8]:
-    """Text-sized marks darker than the paper by `INK_CONTRAST`, crisp or faint."""
-    paper = float(np.median(small))
-    dark = np.asarray(np.where(small < paper - INK_CONTRAST, 255, 0), dtype=np.uint8)
-    dark = np.asarray(cv2.bitwise_and(dark, cv2.bitwise_not(straight_runs(dark))),
-                      dtype=np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    limit_h, limit_w = small.shape[0] * 0.05, small.shape[1] * 0.2
-    keep = (stats[:, cv2.CC_STAT_HEIGHT] <= limit_h) & (stats[:, cv2.CC_STAT_WIDTH] <= limit_w)
-    keep[0] = False
-    return np.asarray(keep[labels], dtype=np.uint8)
-
-
 def coverage(image: Gray, page: OcrElement) -> Coverage:
     """How much of ``image``'s text-like ink the words of ``page`` (in ``image`` pixels)
     leave unread."""
     small, factor = downscale(image, WORK_SIZE)
-    marks = _marks(small)
+    marks = ink_mask(small, contrast=INK_CONTRAST).astype(np.uint8)
     total = int(marks.sum())
     if total == 0:
         return Coverage(0.0)

@@ -19,7 +19,8 @@ def downscale(gray: Gray, longest: int) -> tuple[Gray, float]:
     return np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), dtype=np.uint8), factor
 
 
-def ink_mask(gray: Gray, *, max_blob_fraction: float = 0.05) -> NDArray[np.bool_]:
+def ink_mask(gray: Gray, *, max_blob_fraction: float = 0.05,
+             contrast: float | None = None) -> NDArray[np.bool_]:
     """Dark pixels that belong to text-sized marks (Otsu threshold, big blobs dropped).
 
     Scanner lids, copier edges and photos are large dark areas; they would outweigh
@@ -28,8 +29,15 @@ def ink_mask(gray: Gray, *, max_blob_fraction: float = 0.05) -> NDArray[np.bool_
     broken (a photocopier's drum and rollers draw them across the whole page): a
     dashed vertical streak is a column of text-sized marks, and would pass for a
     line of text turned sideways.
+
+    Ink is what Otsu's threshold finds, or, with ``contrast``, anything darker than the
+    paper (the median) by that much: faint and blurred letters too.
     """
-    binary = dark_pixels(gray)
+    if contrast is None:
+        binary = dark_pixels(gray)
+    else:
+        binary = np.asarray(np.where(gray < float(np.median(gray)) - contrast, 255, 0),
+                            dtype=np.uint8)
     binary = np.asarray(cv2.bitwise_and(binary, cv2.bitwise_not(straight_runs(binary))),
                         dtype=np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)

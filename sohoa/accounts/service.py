@@ -333,14 +333,18 @@ class Accounts:
         """The active account a token names; InvalidToken otherwise (also once the token
         was given back at logout)."""
         claims = self._signer.claims_of(token)
+        # One query on every request: the account, and whether this token was given back.
+        revoked = select(RevokedToken.token_id).where(
+            RevokedToken.token_id == claims.token_id).exists()
         with self._reads() as session:
-            if session.get(RevokedToken, claims.token_id) is not None:
+            found = session.execute(select(Account, revoked).where(
+                Account.id == claims.account_id)).one_or_none()
+            if found is not None and found[1]:
                 raise InvalidToken("phiên đăng nhập đã kết thúc (the token was revoked at "
                                    "logout)")
-            row = session.scalar(select(Account).where(Account.id == claims.account_id))
-            if row is None or not row.active:
+            if found is None or not found[0].active:
                 raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
-            return AccountView.of(row)
+            return AccountView.of(found[0])
 
     def logout(self, token: str) -> None:
         """Revoke ``token`` (the web session's or an API client's) for the rest of its life;

@@ -84,18 +84,12 @@ def _seal_rows(bind: sa.Connection) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('owners') as batch_op:
-        batch_op.add_column(sa.Column('id_index', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('sealed', sa.LargeBinary(), nullable=True))
-    with op.batch_alter_table('documents') as batch_op:
-        batch_op.add_column(sa.Column('result_code_index', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('sealed', sa.LargeBinary(), nullable=True))
-    with op.batch_alter_table('accounts') as batch_op:
-        batch_op.add_column(sa.Column('owner_index', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('sealed', sa.LargeBinary(), nullable=True))
-    with op.batch_alter_table('jobs') as batch_op:
-        batch_op.add_column(sa.Column('owner_index', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('sealed', sa.LargeBinary(), nullable=True))
+    # Each table gets its blind-index column and the column its sealed fields live in.
+    for table, index in (('owners', 'id_index'), ('documents', 'result_code_index'),
+                         ('accounts', 'owner_index'), ('jobs', 'owner_index')):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column(index, sa.String(length=40), nullable=True))
+            batch_op.add_column(sa.Column('sealed', sa.LargeBinary(), nullable=True))
 
     _seal_rows(op.get_bind())
 
