@@ -26,9 +26,16 @@ _NUCLEI = (
 )
 _FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
 _SYLLABLE = re.compile(
-    "(?:" + "|".join(_INITIALS) + ")?"
-    "(?:" + "|".join(sorted(_NUCLEI, key=len, reverse=True)) + ")"
-    "(?:" + "|".join(_FINALS) + ")?")
+    "(?P<initial>" + "|".join(_INITIALS) + ")?"
+    "(?P<nucleus>" + "|".join(sorted(_NUCLEI, key=len, reverse=True)) + ")"
+    "(?P<final>" + "|".join(_FINALS) + ")?")
+#: Vowels with a shape of their own: in a nucleus, the tone sits on one of them.
+_SHAPED = "ăâêôơư"
+#: Open nuclei whose tone may sit on either vowel, as old and new spelling differ
+#: ("hòa"/"hoà", "thúy"/"thuý"); elsewhere one place is right.
+_EITHER = {"oa", "oe", "uy"}
+#: Characters that never occur in Vietnamese but that OCR reads for ones that do.
+_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "ǎ": "ă", "Ǎ": "Ă"})
 
 
 def toneless(word: str) -> tuple[str, int]:
@@ -56,3 +63,57 @@ def valid_share(words: list[str]) -> float:
         judged += len(letters)
         valid += len(letters) if is_syllable(letters) else 0
     return valid / judged if judged else 1.0
+
+
+def _tone_places(nucleus: str, closed: bool) -> set[int]:
+    """Where, in `nucleus` (toneless, lower case), a tone mark may sit."""
+    shaped = [i for i, ch in enumerate(nucleus) if ch in _SHAPED]
+    if shaped:
+        return {shaped[-1]}  # ươ: on ơ
+    if len(nucleus) == 1:
+        return {0}
+    if len(nucleus) == 3 or closed:
+        return {1} if len(nucleus) == 3 else {len(nucleus) - 1}
+    return {0, 1} if nucleus in _EITHER else {0}
+
+
+def _place_tone(word: str) -> str:
+    """`word` with a tone mark that sits where no spelling puts it ("hoạ" is fine,
+    "tiêń" or "nguòi" are not) moved to its place; any other word unchanged."""
+    bare, tones = toneless(word)
+    match = _SYLLABLE.fullmatch(bare)
+    if tones != 1 or match is None:
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    tone = next(ch for ch in decomposed if ch in _TONES)
+    letters = [unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))]
+    # The letter the tone is on, counted in the toneless NFC word.
+    base = unicodedata.normalize("NFC", decomposed[:decomposed.index(tone)])
+    at = len(base) - 1
+    start = match.start("nucleus")
+    nucleus = match.group("nucleus")
+    places = {start + i for i in _tone_places(nucleus, bool(match.group("final")))}
+    if at in places:
+        return word
+    target = min(places)
+    plain = letters[0]
+    moved = plain[:target + 1] + tone + plain[target + 1:]
+    return unicodedata.normalize("NFC", moved)
+
+
+def normalise_word(word: str) -> str:
+    """A word as OCR read it, in Unicode NFC, with characters that Vietnamese never
+    uses but OCR confuses with its own ("Ð" for "Đ") replaced, and a tone mark that sits
+    where no spelling puts it moved to its place. A word that is not a possible
+    syllable once so mended is returned as it was: names and numbers are never
+    "corrected" into other words."""
+    nfc = unicodedata.normalize("NFC", word)
+    mended = nfc.translate(_LOOKALIKES)
+    core = mended.strip(".,;:!?()[]\"'“”‘’-–")
+    if not core.isalpha():
+        return mended if nfc != mended and not any(ch.isdigit() for ch in core) else nfc
+    lead = mended.index(core)
+    placed = _place_tone(core)
+    if not is_syllable(placed):
+        return nfc
+    return mended[:lead] + placed + mended[lead + len(core):]
