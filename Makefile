@@ -17,7 +17,7 @@ DEBS := tesseract-ocr tesseract-ocr-vie ghostscript qpdf jbig2dec unpaper pngqua
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps install lock lint typecheck bench clean screenshots messages
+.PHONY: run test deps install lock lint typecheck bench devset devset-lock bench-devset clean screenshots messages
 
 run: install
 	$(BIN)/sohoa serve
@@ -83,6 +83,33 @@ typecheck: install
 bench: install
 	$(BIN)/python bench/ocr_pipeline.py
 
+# The development set of pages we did not make (bench/devset): the public corpus's
+# texts in DejaVu Serif and FreeSerif, degraded by augraphy and albumentations, which
+# live in a virtualenv of their own, installed from their own lock.
+DEVSET_VENV := .venv-devset
+DEVSET_LOCK := bench/devset/requirements.lock
+DEVSET_OUT  ?= bench/out/devset
+
+$(DEVSET_VENV)/.installed: $(DEVSET_LOCK)
+	@dpkg-query -W -f='$${Status}' fonts-freefont-ttf 2>/dev/null | grep -q "install ok installed" || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-freefont-ttf fonts-dejavu-core; }
+	rm -rf $(DEVSET_VENV)
+	$(PYTHON) -m venv $(DEVSET_VENV)
+	$(DEVSET_VENV)/bin/pip install -q --require-hashes --no-deps -r $(DEVSET_LOCK)
+	touch $@
+
+devset: $(DEVSET_VENV)/.installed
+	$(DEVSET_VENV)/bin/python bench/devset/make_devset.py --out $(DEVSET_OUT)
+
+devset-lock:
+	test -x $(LOCK_TOOLS)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+	  $(LOCK_TOOLS)/bin/pip install -q uv==$(UV_VERSION); }
+	$(LOCK_TOOLS)/bin/uv pip compile bench/devset/requirements.in --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command "make devset-lock" --quiet -o $(DEVSET_LOCK)
+
+bench-devset: install devset
+	$(BIN)/python bench/ocr_devset.py --images $(DEVSET_OUT)/images
+
 # Screenshots of every main screen, taken by the browser journey test (docs/screenshots/).
 screenshots: install
 	SOHOA_SCREENSHOTS=$(CURDIR)/docs/screenshots OMP_THREAD_LIMIT=1 \
@@ -94,4 +121,4 @@ messages: install
 	$(BIN)/pybabel update -w 100 --no-fuzzy-matching -i $(VENV)/messages.pot -d sohoa/web/locale -l en
 
 clean:
-	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) $(DEVSET_VENV) .pytest_cache .mypy_cache .ruff_cache
