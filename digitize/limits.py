@@ -49,8 +49,16 @@ class OcrSettings:
     ocr_dpi: float = 200.0
     #: OCRmyPDF's optimisation level for the PDF/A (0 keeps the scan's own image streams).
     optimize: int = 0
+    #: Read the lines Tesseract is unsure of with a second engine (AsterNet) too, and
+    #: keep per line the better reading (`digitize.ocr.second_engine`).
+    second_engine: bool = False
+    #: Lines read with less confidence than this (or with invalid syllables) are re-read.
+    second_engine_below: float = 0.85
     #: Pages whose mean word confidence is below this get a "scan again" warning.
     min_confidence: float = 0.80
+    #: Pages whose expected character error rate (`digitize.ocr.estimate`) is above
+    #: this get a warning and go to review.
+    max_expected_cer: float = 0.05
     #: Memory each OCR process may allocate, OCRmyPDF's page workers and Tesseract alike
     #: (MB; 0: unlimited). A page that lied its way through intake (a JBIG2 stream
     #: decoding far beyond its stated size) stops there instead of starving the host.

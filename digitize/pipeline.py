@@ -63,7 +63,9 @@ def reader_config(settings: OcrSettings, quality_dir: Path) -> PageReaderConfig:
             normalise=settings.normalise_background, deskew=settings.deskew,
             ocr_dpi=settings.ocr_dpi,
         ),
-        thresholds=QualityThresholds(min_confidence=settings.min_confidence),
+        thresholds=QualityThresholds(min_confidence=settings.min_confidence,
+                                     max_expected_cer=settings.max_expected_cer),
+        second_engine=settings.second_engine, second_engine_below=settings.second_engine_below,
     )
 
 

@@ -60,8 +60,9 @@ def extract(services: Services, record: DocumentRecord, pages: Sequence[str],
 
 
 #: Page warnings after which a person must look before the record is stored: text the
-#: reading missed (`digitize.ocr.coverage`) or a page Tesseract ran out of time on.
-REVIEW_WARNINGS = frozenset({"unread_text", "ocr_timeout"})
+#: reading missed (`digitize.ocr.coverage`), a page Tesseract ran out of time on, or one
+#: whose reading is estimated to be often wrong (`digitize.ocr.estimate`).
+REVIEW_WARNINGS = frozenset({"unread_text", "ocr_timeout", "many_errors"})
 
 
 def _text_unread(record: DocumentRecord) -> bool:

@@ -180,6 +180,11 @@ class Settings(BaseSettings):
     ocr_dpi: float = _OCR.ocr_dpi
     ocr_optimize: int = _OCR.optimize
     ocr_min_confidence: float = _OCR.min_confidence
+    ocr_second_engine: bool = Field(default=_OCR.second_engine, description=(
+        "Read the lines Tesseract is unsure of with AsterNet too and keep the better line"))
+    ocr_second_engine_below: float = Field(default=_OCR.second_engine_below, ge=0, le=1)
+    ocr_max_expected_cer: float = Field(default=_OCR.max_expected_cer, ge=0, le=1, description=(
+        "Pages whose expected character error rate is above this go to review"))
     ocr_memory_mb: int = Field(default=_OCR.memory_mb, ge=0, description=(
         "Memory each OCR process may allocate (MB; 0: unlimited)"))
 
@@ -493,7 +498,9 @@ class Settings(BaseSettings):
             normalise_background=self.ocr_normalise_background,
             perspective=self.ocr_perspective, ocr_dpi=self.ocr_dpi,
             optimize=self.ocr_optimize, min_confidence=self.ocr_min_confidence,
-            memory_mb=self.ocr_memory_mb,
+            memory_mb=self.ocr_memory_mb, second_engine=self.ocr_second_engine,
+            second_engine_below=self.ocr_second_engine_below,
+            max_expected_cer=self.ocr_max_expected_cer,
         )
 
     def key_encryption_keys(self) -> tuple[dict[str, bytes], str]:

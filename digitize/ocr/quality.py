@@ -41,6 +41,13 @@ class PageQuality:
     #: and where the largest such block is, in words.
     unread_share: float = 0.0
     unread_where: str = ""
+    #: Share of the letters read that form valid Vietnamese syllables (1.0: all).
+    syllable_share: float = 1.0
+    #: Share of the characters read in words Tesseract was unsure of.
+    weak_share: float = 0.0
+    #: The character error rate to expect on this page (0–1), from the signals above
+    #: (`digitize.ocr.estimate`); None when nothing was read.
+    expected_cer: float | None = None
     #: Seconds spent per stage on this page ("prepare", "ocr"): where the time goes.
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: tuple[PageWarning, ...] = field(default_factory=tuple)
@@ -65,6 +72,8 @@ class QualityThresholds:
     max_skew_deg: float = 3.0
     #: Text-like ink left unread beyond this share sends the page to staff.
     max_unread_share: float = 0.08
+    #: Pages expected to have more character errors than this go to review.
+    max_expected_cer: float = 0.05
 
 
 def page_warnings(quality: PageQuality,
@@ -87,6 +96,11 @@ def page_warnings(quality: PageQuality,
             "unread_text", f"trang {n}: một vùng có chữ{where} không đọc được (khoảng "
                            f"{quality.unread_share:.0%} lượng chữ trên trang); cần xem lại "
                            f"bản quét và nội dung trước khi lưu"))
+    if quality.expected_cer is not None and quality.expected_cer > limits.max_expected_cer:
+        found.append(PageWarning(
+            "many_errors", f"trang {n}: chữ nhận dạng dự kiến sai khoảng "
+                           f"{quality.expected_cer:.0%} số ký tự; cần đối chiếu với bản quét "
+                           f"trước khi lưu"))
     if (not quality.blank and quality.confidence is not None
             and quality.confidence < limits.min_confidence):
         found.append(PageWarning("low_confidence",

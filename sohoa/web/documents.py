@@ -30,6 +30,8 @@ class PagePreview:
     image: str  # data: URL
     text: str
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: The share of characters the OCR is expected to have got wrong (0–1), if known.
+    expected_cer: float | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,10 @@ def view_document(services: Services, document_id: str, *, viewer: Viewer,
                 page = pdf[index]
                 image = page.render(scale=settings.web_preview_dpi / 72).to_pil()
                 text = page.get_textpage().get_text_range()
+                measured = quality.get(index + 1, {})
                 pages.append(PagePreview(index + 1, _jpeg(image), text.strip(),
-                                         quality.get(index + 1, {}).get("warnings", [])))
+                                         measured.get("warnings", []),
+                                         measured.get("expected_cer")))
         finally:
             pdf.close()
     else:

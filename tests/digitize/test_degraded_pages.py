@@ -11,7 +11,7 @@ import difflib
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from digitize import IntakeLimits, OcrSettings, digitise, validate
 from digitize.preprocess.perspective import find_page_quad
@@ -69,3 +69,28 @@ def test_a_page_that_loses_text_is_flagged_with_where_and_not_stored_as_read() -
     # The clean page raises no such warning: the check is not a constant.
     _, clean = _read(decision_page())
     assert clean.unread_share == 0 and not clean.warnings
+
+
+def test_faint_print_that_reads_is_not_called_blank() -> None:
+    # Low ink: the letters are a fifth as dark as they should be, too pale for the blank
+    # check's contrast test, but Tesseract reads them. A page called blank hides its
+    # low confidence from staff, so a page that reads is never blank.
+    pixels = np.asarray(decision_page()).astype(np.float32)
+    faint = Image.fromarray((255 - (255 - pixels) * 0.2).astype(np.uint8))
+    text, quality = _read(faint)
+    assert not quality.blank
+    assert "blank_page" not in [w.code for w in quality.warnings]
+    assert _cer(text) < 0.1, text
+
+
+def test_the_quality_estimate_follows_the_error_and_sends_a_poor_reading_to_review() -> None:
+    # Item 5: an estimate of the share of characters read wrong, from the reading itself.
+    # A blurred page still yields words, many of them wrong; staff must be told.
+    clean_text, clean = _read(decision_page())
+    blurred_text, blurred = _read(decision_page().filter(ImageFilter.GaussianBlur(3)))
+    assert _cer(clean_text) < 0.02 and clean.expected_cer is not None
+    assert clean.expected_cer < 0.02 and "many_errors" not in [w.code for w in clean.warnings]
+    assert _cer(blurred_text) > 0.05  # the warning below is true, not a false alarm
+    assert blurred.expected_cer is not None and blurred.expected_cer > 0.05
+    warning = next(w for w in blurred.warnings if w.code == "many_errors")
+    assert f"{blurred.expected_cer:.0%}" in warning.message

@@ -90,6 +90,8 @@ def _counter_receives_and_files(page: Page) -> str:
     texts = page.locator("section.page pre")
     expect(texts.nth(0)).to_contain_text(re.compile("TRÍCH L[ỤU]C", re.IGNORECASE))
     expect(texts.nth(2)).to_contain_text(re.compile("cam đoan", re.IGNORECASE))
+    # Issue 26, item 5: staff see each page's estimated error beside its text.
+    expect(page.locator("section.page .hint").first).to_contain_text("Ước tính")
     expect(page.locator(".signature summary")).to_contain_text("Chữ ký số hợp lệ")
     screenshot(page, "04-counter-review")
     page.get_by_label("Loại giấy tờ").select_option("TK")
