@@ -99,7 +99,7 @@ def main() -> int:
         if args.only and entry["id"] not in args.only.split(","):
             continue
         truth = DEVSET / "truth" / f"{entry['id']}.txt"
-        image = args.images / f"{entry['id']}.jpg"
+        image = args.images.resolve() / f"{entry['id']}.jpg"
         if not image.is_file():
             parser.error(f"no image {image}: run `make devset` first")
         pages.append({**entry, "image": str(image), "truth": str(truth),

@@ -41,6 +41,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+# augraphy's compiled loops draw random numbers on numba's threads, each with a state
+# of its own: one thread keeps the draws in a seeded order.
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
 import numpy as np
 from PIL import Image
 
@@ -148,6 +152,19 @@ def albumentations_pipeline(profile: str) -> Any:
     return A.Compose(steps, seed=None)
 
 
+def _seed_numba(seed: int) -> None:
+    """Seed the random state of numba's compiled functions (augraphy draws inside them),
+    which is its own and not numpy's."""
+    from numba import njit
+
+    @njit(cache=False)  # type: ignore[misc]
+    def seed_inside(value: int) -> None:
+        np.random.seed(value)
+        random.seed(value)
+
+    seed_inside(seed)
+
+
 def degrade(model: str, profile: str, page: Image.Image, seed: int) -> Image.Image:
     random.seed(seed)
     np.random.seed(seed)
@@ -156,6 +173,7 @@ def degrade(model: str, profile: str, page: Image.Image, seed: int) -> Image.Ima
     cv2.setRNGSeed(seed)
     bgr = cv2.cvtColor(np.asarray(page.convert("L")), cv2.COLOR_GRAY2BGR)
     if model == "augraphy":
+        _seed_numba(seed)
         out = augraphy_pipeline(profile)(bgr)
     else:
         pipeline = albumentations_pipeline(profile)

@@ -25,11 +25,11 @@ BANDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.96)
 #: Share of characters wrong in words of each band: valid syllables (or numbers and
 #: codes, which are not judged) and invalid ones. From `bench/fit_estimate.py`.
 CALIBRATION: Mapping[str, Sequence[float]] = {
-    "valid": (1.0, 1.0, 1.0, 0.2211, 0.1928, 0.0874, 0.0655, 0.0457, 0.0008, 0.0004),
+    "valid": (1.0, 1.0, 0.9, 0.1857, 0.1666, 0.0097, 0.0061, 0.0058, 0.0008, 0.0007),
     "invalid": (1.0, 1.0, 1.0, 1.0, 1.0, 0.2125, 0.2, 0.18, 0.18, 0.1728),
 }
 #: Share of the page's text lost per unit of unread share.
-LOST_PER_UNREAD = 0.5
+LOST_PER_UNREAD = 0.4
 
 _PUNCTUATION = ".,;:!?()[]\"'“”‘’-–"
 
