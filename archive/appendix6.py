@@ -16,6 +16,8 @@ from typing import Any
 
 from lxml import etree
 
+from kernel import DomainError
+
 NS = "urn:sohoa:nd30-2020:phu-luc-vi"
 _Q = f"{{{NS}}}"
 
@@ -208,8 +210,11 @@ def _file_code(parent: Any, meta: FileMetadata) -> None:
     etree.SubElement(code, _Q + "FileNotation").text = meta.FileNotation
 
 
-class MetadataError(ValueError):
+class MetadataError(DomainError):
     """The XML is not App. VI metadata as this module writes it."""
+
+    code = "invalid_archive_metadata"
+    http_status = 422
 
 
 def read_values(xml: bytes) -> tuple[dict[str, str], list[dict[str, str]]]:

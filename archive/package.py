@@ -28,17 +28,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from kernel import DomainError
+
 from . import appendix6, history, mets, premis
 from .appendix6 import FileMetadata
 from .bagwriter import TAG_MANIFEST, finish_bag
 from .content import DossierPackage, Event, HistoryEntry
 
 
-class PackageError(ValueError):
+class PackageError(DomainError):
     """A package cannot be written or read; the message says which file and why."""
+
+    code = "invalid_package"
+    http_status = 422
 
 
 class MetadataInvalid(PackageError):
+    code = "invalid_archive_metadata"
     def __init__(self, problems: list[appendix6.FieldProblem]) -> None:
         super().__init__("dữ liệu đặc tả không đạt Phụ lục VI (App. VI metadata invalid): "
                          + "; ".join(str(p) for p in problems))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from kernel import DomainError
+
 #: How qpdf names the file it read from memory ("stream <_io.BytesIO object at 0x…>: ").
 _READER_NAME = re.compile(r"^(?:stream )?<[^>]*>:?\s*|\(?<_io\.[^>]*>\)?:?\s*")
 
@@ -19,10 +21,11 @@ def parser_words(exc: BaseException) -> str:
     return _READER_NAME.sub("", str(exc)).strip()[:300]
 
 
-class DigitizeError(Exception):
+class DigitizeError(DomainError):
     """Base class: something about the input or the processing went wrong."""
 
     code = "digitize_error"
+    http_status = 500
 
     def __init__(self, message: str, *, filename: str | None = None) -> None:
         self.filename = filename
@@ -47,6 +50,7 @@ class IntakeError(DigitizeError):
     """The input is not an acceptable scan; nothing was stored."""
 
     code = "invalid_input"
+    http_status = 422
 
 
 class EmptyFile(IntakeError):
@@ -55,6 +59,7 @@ class EmptyFile(IntakeError):
 
 class UnsupportedFormat(IntakeError):
     code = "unsupported_format"
+    http_status = 415
 
 
 class CorruptFile(IntakeError):
@@ -100,16 +105,19 @@ class ResolutionTooLow(IntakeError):
 
 class FileTooLarge(IntakeError):
     code = "file_too_large"
+    http_status = 413
 
 
 class TooManyPages(IntakeError):
     code = "too_many_pages"
+    http_status = 413
 
 
 class ImageTooLarge(IntakeError):
     """Too many pixels: a decompression bomb, or a scan far beyond any counter's needs."""
 
     code = "image_too_large"
+    http_status = 413
 
 
 class OcrFailed(DigitizeError):

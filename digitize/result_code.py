@@ -15,6 +15,8 @@ import re
 import string
 from dataclasses import dataclass
 
+from kernel import DomainError
+
 from .vntext import clean, fold
 
 DEFAULT_TEMPLATE = "{owner_id}.{doc_type_code}.{distinguisher}.{NN}"
@@ -26,8 +28,11 @@ REQUIRED = ("owner_id", "doc_type_code", "NN")
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
-class BadTemplate(ValueError):
+class BadTemplate(DomainError):
     """The configured template cannot make lawful, unique codes."""
+
+    code = "invalid_result_code_template"
+    http_status = 500
 
 
 @dataclass(frozen=True)

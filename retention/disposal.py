@@ -15,11 +15,16 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from kernel import DomainError
+
 from .schedule import Retention
 
 
-class DisposalRefused(ValueError):
+class DisposalRefused(DomainError):
     """The dossier may not be destroyed (yet); the message says why."""
+
+    code = "disposal_refused"
+    http_status = 409
 
 
 def check_disposable(code: str, retention: Retention, work_ended: date, today: date, *,

@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from kernel import DomainError
+
 BUNDLED = Path(__file__).parent / "data" / "schedule.example.yaml"
 #: NĐ 30/2020 App. VI, file-level field 3 (Maintenance): String(30).
 MAINTENANCE_MAX = 30
@@ -32,8 +34,11 @@ TRANSFER_NOTICE = timedelta(days=30)
 DEFAULT_KEY = "*"
 
 
-class ScheduleError(ValueError):
+class ScheduleError(DomainError):
     """The schedule file cannot be used; the message names the file, the rule and why."""
+
+    code = "invalid_retention_schedule"
+    http_status = 500
 
 
 def add_years(day: date, years: int) -> date:

@@ -18,7 +18,7 @@ from .appearance import (
     operator_stamp,
     seal_over,
 )
-from .clock import VIETNAM_TIME, iso_vietnam_time, vietnam_time, vietnamese_date
+from .clock import iso_vietnam_time, vietnam_time, vietnamese_date
 from .errors import (
     BadSigningInput,
     CertificateRejected,
@@ -77,7 +77,6 @@ __all__ = [
     "parse_labelled",
     "vietnamese_date",
     "DEV_MARK",
-    "VIETNAM_TIME",
     "Appearance",
     "BadSigningInput",
     "Box",

@@ -21,6 +21,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import SigningError
+
 LIBERATION2_DIRS = (
     Path("/usr/share/fonts/truetype/liberation2"),
     Path("/usr/share/fonts/truetype/liberation"),
@@ -35,7 +37,7 @@ VIETNAMESE_TEXT = [
 BOLD_FONT_FILE = "LiberationSerif-Bold.ttf"
 
 
-class FontMissing(RuntimeError):
+class FontMissing(SigningError):
     """The stamp font is not installed (Debian package ``fonts-liberation2``)."""
 
 

@@ -35,6 +35,9 @@ from .errors import SigningError
 class KeyUnavailable(SigningError):
     """The key could not be opened: a missing file, a wrong passphrase or PIN, no token."""
 
+    code = "signing_key_unavailable"
+    http_status = 503
+
 
 class KeySource(Protocol):
     def open(self) -> AbstractContextManager[signers.Signer]:

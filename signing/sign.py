@@ -28,6 +28,8 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
 )
 
+from kernel import VIETNAM
+
 from .appearance import (
     SIGNED_AT,
     Appearance,
@@ -39,7 +41,7 @@ from .appearance import (
     operator_stamp,
     seal_over,
 )
-from .clock import VIETNAM_TIME, iso_vietnam_time
+from .clock import iso_vietnam_time
 from .errors import (
     BadSigningInput,
     CertificateRejected,
@@ -144,7 +146,7 @@ def sign_pdf(pdf: bytes, request: SignatureRequest, trust: TrustServices,
     if level.timestamped and trust.timestamper is None:
         raise TrustServiceUnavailable(f"mức {level} cần dịch vụ cấp dấu thời gian (TSA) nhưng chưa cấu hình "
                            f"(level {level} needs a timestamping authority; none configured)")
-    signed_at = (now or datetime.now(VIETNAM_TIME)).replace(microsecond=0)
+    signed_at = (now or datetime.now(VIETNAM)).replace(microsecond=0)
     names, page_box, page_index = _inspect(pdf, request.appearance.page)
     field_name = _free_name(request.field_name, names)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

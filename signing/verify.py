@@ -54,6 +54,8 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
+from kernel import DomainError
+
 from .clock import iso_vietnam_time
 from .trust import TrustServices
 
@@ -82,8 +84,11 @@ REVOCATION = {
 }
 
 
-class NotAPdf(ValueError):
+class NotAPdf(DomainError):
     """The bytes given to the verifier are not a readable PDF."""
+
+    code = "not_a_pdf"
+    http_status = 422
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from kernel import VIETNAM
 from signing import (
-    VIETNAM_TIME,
     BadSigningInput,
     CertificationBlock,
     ConversionData,
@@ -72,7 +72,7 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
     services.vault.authorise(document_id, viewer, Action.PROCESS)
     services.vault.check_issuable(document_id, certifying=True)
     source = _source(services, services.vault.get_document(document_id, viewer=viewer), viewer)
-    now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
+    now = datetime.now(VIETNAM).replace(microsecond=0)
     code = new_lookup_code()
     use_qr = settings.conversion_qr if qr is None else qr
     qr_text = ConversionData(settings.conversion_mark, now, settings.agency_name,
@@ -100,7 +100,7 @@ def print_copy(services: Services, document_id: str, *, converter: str | None = 
     document = services.vault.get_document(document_id, viewer=viewer)
     sheet = _formal_copy(services, formal) if formal else None
     source = _source(services, document, viewer)
-    now = datetime.now(VIETNAM_TIME).replace(microsecond=0)
+    now = datetime.now(VIETNAM).replace(microsecond=0)
     code = new_lookup_code()
     url = settings.lookup_url(code)
     converter = (converter or settings.default_operator).strip()[:255]
@@ -212,7 +212,7 @@ class LookupView:
 def lookup(services: Services, code: str, *, today: date | None = None) -> LookupView:
     """Resolve a look-up code; ``vault.NotFound`` when nobody issued it."""
     record = services.vault.lookup(code)
-    status = record.document.status(today or datetime.now(VIETNAM_TIME).date())
+    status = record.document.status(today or datetime.now(VIETNAM).date())
     return LookupView(record.conversion.code, status, record,
                       _signature_status(services, record.document))
 
@@ -233,7 +233,7 @@ def _signature_status(services: Services, document: DocumentStanding) -> dict[st
         "count": len(report.signatures), "valid": report.valid,
         "level": newest.level if newest else None,
         "organisation": newest.organisation if newest else None,
-        "sha256": stored.sha256, "checked_at": datetime.now(VIETNAM_TIME).isoformat(),
+        "sha256": stored.sha256, "checked_at": datetime.now(VIETNAM).isoformat(),
         "verdict_vi": report.verdict_vi(),
     }
     services.signature_cache.put(best.sha256, summary)
@@ -246,7 +246,7 @@ def registry_standing(services: Services, pdf: bytes) -> dict[str, Any]:
     standing = services.vault.standing_of_file(sha256_hex(pdf))
     if standing is None:
         return {"known": False}
-    status = standing.status(datetime.now(VIETNAM_TIME).date())
+    status = standing.status(datetime.now(VIETNAM).date())
     return {
         "known": True, "status": status, "status_vi": STATUS_VI[status],
         "revoked_at": standing.revoked_at.isoformat() if standing.revoked_at else None,

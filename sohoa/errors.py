@@ -1,78 +1,41 @@
-"""One table from domain errors to HTTP status and stable codes, for the API, CLI and jobs."""
+"""How errors reach people and programs: the API's status and JSON, the command line's
+exit code and message, the job runner's retry.
+
+Every error of ours carries its code, HTTP status, exit code and whether waiting may
+cure it (`kernel.errors.DomainError`); the few that are not ours are in one table
+below. Messages are shown as written, with any ID they repeat masked.
+"""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy.exc import OperationalError
 
-from archive import MetadataInvalid, PackageError
-from digitize import (
-    DigitizeError,
-    FileTooLarge,
-    ImageTooLarge,
-    IntakeError,
-    TooManyPages,
-    UnsupportedFormat,
-)
-from retention import DisposalRefused, ScheduleError
-from signing import (
-    BadSigningInput,
-    CertificateRejected,
-    FontMissing,
-    KeyUnavailable,
-    NotAPdf,
-    SigningError,
-    TrustServiceUnavailable,
-)
-from storage import BlobIntegrityError, RetentionLocked, StorageError, StorageUnavailable
-from storage.encryption import DataKeyUnavailable, VaultShredded
-from vault import (
-    AgencyCodeExpired,
-    AlreadyCertified,
-    CodeConflict,
-    DocumentRevoked,
-    DossierMismatch,
-    Forbidden,
-    IndicatorError,
-    InvalidOwnerId,
-    InvalidRecordValue,
-    InvalidTransition,
-    NotAnExtension,
-    NotAResult,
-    NotFound,
-    RecordIncomplete,
-    ReuseReasonRequired,
-    UnknownVariant,
-    VaultError,
-    mask_ids_in_text,
-)
-
-from .accounts.limiter import TooManyAttempts
-from .accounts.oidc import OidcError, OidcUnavailable
-from .accounts.service import (
-    AccountError,
-    AccountExists,
-    AccountNotFound,
-    IdentityNotLinked,
-    LoginFailed,
-)
+from kernel import DomainError
+from kernel.errors import ExitCode, exit_code_for
+from vault import mask_ids_in_text
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """A backup or a restore cannot go on (sohoa.backup); the message says why."""
 
     code = "backup_failed"
+    http_status = 500
 
 
-class IdempotencyConflict(Exception):
+class IdempotencyConflict(DomainError):
     """An Idempotency-Key already names a request with other content."""
 
     code = "idempotency_key_reused"
+    http_status = 409
 
 
-class BundleError(ValueError):
+class BundleError(DomainError):
     """A counter node's bundle the centre cannot file (sohoa.sync): the message says why."""
 
     code = "bad_bundle"
+    http_status = 422
 
 
 class SignatureRefused(BundleError):
@@ -81,133 +44,66 @@ class SignatureRefused(BundleError):
     code = "signature_invalid"
 
 
-class NotANode(Exception):
+class NotANode(DomainError):
     """This service is not a counter node: no centre is configured."""
 
     code = "not_a_node"
+    http_status = 404
 
+
+class Foreign(NamedTuple):
+    """How an error raised by a library is reported."""
+
+    code: str
+    http_status: int
+    message: str
+    transient: bool
+
+
+#: Errors that are not ours but are not our bugs either.
+FOREIGN: dict[type[Exception], Foreign] = {
+    OperationalError: Foreign("database_unavailable", 503, (
+        "Cơ sở dữ liệu tạm thời không truy cập được (the database is unavailable; try again)"),
+        transient=True),
+}
 
 #: What the API and the command line report as a refusal, never as an internal error.
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (
-    DigitizeError, VaultError, InvalidOwnerId, NotAPdf, StorageError, SigningError,
-    AccountError, LoginFailed, TooManyAttempts, OidcError, IdentityNotLinked, PackageError,
-    DisposalRefused, OperationalError, BackupError, IdempotencyConflict, BundleError,
-    NotANode)
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (DomainError, *FOREIGN)
 
 INTERNAL = ("internal_error", "Lỗi nội bộ; xem nhật ký máy chủ (internal error; see the server log)")
 
 
+def _foreign(exc: BaseException) -> Foreign | None:
+    return next((entry for kind, entry in FOREIGN.items() if isinstance(exc, kind)), None)
+
+
 def http_status(exc: BaseException) -> int:
     """The HTTP status an error answers with; 500 only for what is truly ours."""
-    if isinstance(exc, FileTooLarge | TooManyPages | ImageTooLarge):
-        return 413
-    if isinstance(exc, UnsupportedFormat):
-        return 415
-    if isinstance(exc, IntakeError | InvalidOwnerId | UnknownVariant | NotAPdf | RecordIncomplete
-                  | InvalidRecordValue | BadSigningInput | ReuseReasonRequired | PackageError
-                  | BundleError):
-        return 422
-    if isinstance(exc, RetentionLocked | DisposalRefused | IdempotencyConflict):
-        return 409
-    if isinstance(exc, LoginFailed):
-        return 401
-    if isinstance(exc, OidcUnavailable):
-        return 503
-    if isinstance(exc, OidcError):
-        return 400
-    if isinstance(exc, Forbidden | IdentityNotLinked):
-        return 403
-    if isinstance(exc, NotFound | AccountNotFound | NotANode):
-        return 404
-    if isinstance(exc, TooManyAttempts):
-        return 429
-    if isinstance(exc, VaultShredded):
-        return 410
-    if isinstance(exc, AccountExists):
-        return 409
-    if isinstance(exc, AccountError):
-        return 422
-    if isinstance(exc, DossierMismatch | InvalidTransition | CodeConflict | NotAnExtension
-                  | AlreadyCertified | DocumentRevoked | NotAResult | AgencyCodeExpired):
-        return 409
-    if isinstance(exc, StorageUnavailable | TrustServiceUnavailable | KeyUnavailable
-                  | CertificateRejected | DataKeyUnavailable | OperationalError):
-        return 503
-    return 500
+    if isinstance(exc, DomainError):
+        return exc.http_status
+    foreign = _foreign(exc)
+    return foreign.http_status if foreign else 500
+
+
+def exit_code(exc: BaseException) -> ExitCode:
+    """The command line's exit status for an error (`kernel.errors.ExitCode`)."""
+    return exc.exit_code if isinstance(exc, DomainError) else exit_code_for(http_status(exc))
 
 
 def is_transient(exc: BaseException) -> bool:
     """Whether waiting will likely cure the error: storage, database or a trust service
     away. A job that hits one is queued again with a growing delay, not failed."""
-    return isinstance(exc, StorageUnavailable | TrustServiceUnavailable | OperationalError
-                      | OidcUnavailable)
+    if isinstance(exc, DomainError):
+        return exc.transient
+    foreign = _foreign(exc)
+    return bool(foreign and foreign.transient)
 
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """``(code, message)`` safe to show: domain messages as they are, others hidden; any
     ID the message repeats from the input (a dossier "code" typed as a personal ID, say)
     is masked as in the logs, since answers end up in browsers, proxies and screenshots."""
-    code, message = _describe(exc)
-    return code, mask_ids_in_text(message)
-
-
-def _describe(exc: BaseException) -> tuple[str, str]:
-    if isinstance(exc, DigitizeError | VaultError | BackupError | IdempotencyConflict
-                  | BundleError | NotANode):
-        return exc.code, str(exc)
-    if isinstance(exc, InvalidOwnerId):
-        return "invalid_owner_id", str(exc)
-    if isinstance(exc, LoginFailed):
-        return "login_failed", str(exc)
-    if isinstance(exc, TooManyAttempts):
-        return "too_many_attempts", str(exc)
-    if isinstance(exc, OidcUnavailable):
-        return "identity_provider_unavailable", str(exc)
-    if isinstance(exc, OidcError):
-        return "oidc_login_failed", str(exc)
-    if isinstance(exc, IdentityNotLinked):
-        return "identity_not_linked", str(exc)
-    if isinstance(exc, AccountExists):
-        return "account_exists", str(exc)
-    if isinstance(exc, AccountNotFound):
-        return "not_found", str(exc)
-    if isinstance(exc, AccountError):
-        return "invalid_account", str(exc)
-    if isinstance(exc, NotAPdf):
-        return "not_a_pdf", str(exc)
-    if isinstance(exc, ScheduleError):
-        return "invalid_retention_schedule", str(exc)
-    if isinstance(exc, IndicatorError):
-        return "invalid_indicator_file", str(exc)
-    if isinstance(exc, MetadataInvalid):
-        return "invalid_archive_metadata", str(exc)
-    if isinstance(exc, PackageError):
-        return "invalid_package", str(exc)
-    if isinstance(exc, RetentionLocked):
-        return "retention_locked", str(exc)
-    if isinstance(exc, DisposalRefused):
-        return "disposal_refused", str(exc)
-    if isinstance(exc, VaultShredded):
-        return "vault_shredded", str(exc)
-    if isinstance(exc, DataKeyUnavailable):
-        return "data_key_unavailable", str(exc)
-    if isinstance(exc, BlobIntegrityError):
-        return "integrity_error", "Tệp lưu trữ không khớp mã băm (a stored file failed its check)"
-    if isinstance(exc, StorageUnavailable):
-        return "storage_unavailable", "Kho lưu trữ tạm thời không truy cập được (storage is unavailable)"
-    if isinstance(exc, BadSigningInput):
-        return "signing_input_invalid", str(exc)
-    if isinstance(exc, TrustServiceUnavailable):
-        return "trust_service_unavailable", str(exc)
-    if isinstance(exc, KeyUnavailable):
-        return "signing_key_unavailable", str(exc)
-    if isinstance(exc, CertificateRejected):
-        return "signing_certificate_rejected", str(exc)
-    if isinstance(exc, SigningError | FontMissing):
-        return "signing_failed", f"Không ký số được (signing failed): {exc}"
-    if isinstance(exc, StorageError):
-        return "storage_error", "Lỗi kho lưu trữ (storage error)"
-    if isinstance(exc, OperationalError):
-        return "database_unavailable", ("Cơ sở dữ liệu tạm thời không truy cập được "
-                                        "(the database is unavailable; try again)")
-    return INTERNAL
+    if isinstance(exc, DomainError):
+        return exc.code, mask_ids_in_text(exc.describe())
+    foreign = _foreign(exc)
+    return (foreign.code, foreign.message) if foreign else INTERNAL

@@ -58,7 +58,9 @@ class JobQueue(Collector):
         self.sessions = sessions
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from .jobs.models import Job  # here: the job runner itself reports to this module
+        from .jobs.models import (
+            Job,  # here: the job runner itself reports to this module
+        )
 
         family = GaugeMetricFamily("sohoa_jobs_in_table", "Jobs in the shared table by kind "
                                    "and status (queued ones are the backlog)",

@@ -16,7 +16,7 @@ from typing import Any
 from digitize.extract import Extraction, ExtractionMethod, extract_fields
 from digitize.idcard import CitizenCard
 from digitize.result_code import CodeTemplate
-from signing.clock import VIETNAM_TIME
+from kernel import VIETNAM
 from vault import (
     DigitisationRecord,
     DocumentRecord,
@@ -138,7 +138,7 @@ EARLIEST_ISSUE = date(1850, 1, 1)
 
 def _plausible(name: str, value: Any) -> None:
     """Staff's dates are checked against the calendar; OCR's are only drafts."""
-    today = datetime.now(VIETNAM_TIME).date()
+    today = datetime.now(VIETNAM).date()
     if name == "issue_date" and value is not None and not EARLIEST_ISSUE <= value <= today:
         raise InvalidRecordValue(
             f"issue_date: ngày ban hành phải từ {EARLIEST_ISSUE.year} đến hôm nay "

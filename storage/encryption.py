@@ -47,9 +47,16 @@ class DataKeyUnavailable(StorageError):
     """A key needed to open a blob is not there: a KEK not configured, or a data key
     that was destroyed (the vault was crypto-shredded)."""
 
+    code = "data_key_unavailable"
+    http_status = 503
+    public = None
+
 
 class VaultShredded(DataKeyUnavailable):
     """The vault's data key was destroyed: none of its blobs can be read, anywhere."""
+
+    code = "vault_shredded"
+    http_status = 410
 
 
 class SealBroken(BlobIntegrityError):

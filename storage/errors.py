@@ -7,9 +7,18 @@ the backend never changes the error handling above it.
 
 from __future__ import annotations
 
+from typing import ClassVar
 
-class StorageError(Exception):
+from kernel import DomainError
+
+
+class StorageError(DomainError):
     """Base class of every storage failure."""
+
+    code = "storage_error"
+    http_status = 500
+    #: The backend's own words may name hosts and keys: people see this instead.
+    public: ClassVar[str | None] = "Lỗi kho lưu trữ (storage error)"
 
 
 class BlobNotFound(StorageError):
@@ -26,6 +35,9 @@ class BlobIntegrityError(StorageError):
     Raised on read, never silently repaired: a mismatch means corruption or
     tampering and must be investigated (REGULATIONS 9.A.6).
     """
+
+    code = "integrity_error"
+    public = "Tệp lưu trữ không khớp mã băm (a stored file failed its check)"
 
     def __init__(self, key: str, expected: str, actual: str) -> None:
         super().__init__(
@@ -47,10 +59,19 @@ class PresignedUrlError(StorageError):
 class StorageUnavailable(StorageError):
     """The backend could not be reached or answered with a server error."""
 
+    code = "storage_unavailable"
+    http_status = 503
+    transient = True
+    public = "Kho lưu trữ tạm thời không truy cập được (storage is unavailable)"
+
 
 class RetentionLocked(StorageError):
     """The object is under a retention lock (S3 Object Lock, COMPLIANCE) and cannot be
     deleted or overwritten before ``until``, by anyone."""
+
+    code = "retention_locked"
+    http_status = 409
+    public = None
 
     def __init__(self, key: str, until: object = None) -> None:
         when = f" until {until}" if until else ""

@@ -45,7 +45,7 @@ from .ids import (
     parse_owner_id,
 )
 from .indicators import IndicatorError, IndicatorSet
-from .models import Base, ConversionDirection, DocumentStatus, DossierStatus, FileRole
+from .models import ConversionDirection, DocumentStatus, DossierStatus, FileRole
 from .procedures import Procedure, ProcedureCatalogue, ProcedureCatalogueError
 from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .service import Vault
@@ -83,7 +83,6 @@ __all__ = [
     "normalise_code",
     "LABELS",
     "REQUIRED_FIELDS",
-    "Base",
     "CodeConflict",
     "DigitisationRecord",
     "InvalidRecordValue",

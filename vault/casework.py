@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from kernel import local_day
+
 from .access import Role, Viewer, access_to, visible_dossiers
 from .audit import audit
 from .case_records import (
@@ -33,7 +35,7 @@ from .case_records import (
     notice_record,
 )
 from .counters import next_value
-from .dossiers import local_day, open_dossier
+from .dossiers import open_dossier
 from .errors import (
     AgencyCodeExpired,
     DossierMismatch,
@@ -217,8 +219,8 @@ class Casework(VaultStore):
                 return self._dossier_record(session, dossier)
             row = next((r for r in rows if r.document_id is None), None)
             if row is None:  # a second paper for a component, or one of a free-text procedure
-                row = DossierComponent(dossier_id=dossier.id, code=component[:64],
-                                       name=rows[0].name if rows else component[:255],
+                row = DossierComponent(dossier_id=dossier.id, code=component,
+                                       name=rows[0].name if rows else component,
                                        required=False)
                 session.add(row)
             _fill(row, document_id, source, why, viewer.actor)
@@ -334,7 +336,7 @@ class Casework(VaultStore):
         with self._unit() as session:
             dossier = self._case(session, code, viewer, work=True)
             _event(session, dossier, viewer.actor, "OPINION", text=mask_ids_in_text(body),
-                   official=name[:100], position=(_clean(position) or "")[:100] or None)
+                   official=name, position=_clean(position))
             audit(session, viewer.actor, "dossier.opinion", "dossier", code, {})
             session.flush()
             return self._dossier_record(session, dossier)

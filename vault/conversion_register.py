@@ -10,6 +10,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from kernel import local_day
 from storage import sha256_hex
 
 from .audit import audit
@@ -22,7 +23,6 @@ from .conversions import (
     next_copy_number,
     normalise_code,
 )
-from .dossiers import local_day
 from .errors import (
     AlreadyCertified,
     CodeConflict,
@@ -169,8 +169,8 @@ class ConversionRegister(VaultStore):
                 raise NotAResult("chỉ thu hồi kết quả giải quyết TTHC, không thu hồi thành phần "
                                  "hồ sơ (only a result is revoked, not a dossier component)")
             document.revoked_at = now or datetime.now(UTC)
-            document.revocation_reason = reason[:500]
-            document.revoked_by = actor[:255]
+            document.revocation_reason = reason
+            document.revoked_by = actor
             copies = session.scalar(select(func.count()).select_from(Conversion)
                                     .where(Conversion.document_id == document_id))
             audit(session, actor, "document.revoked", "document", document_id,
@@ -199,5 +199,5 @@ def _already_certified() -> AlreadyCertified:
 def _conversion_row(document_id: str, new: NewConversion, source_sha256: str) -> Conversion:
     return Conversion(
         code=new.code, document_id=document_id, direction=new.direction.value,
-        issued_at=new.issued_at, converter=new.converter[:255], agency_code=new.agency_code,
-        agency_name=new.agency_name[:255], source_sha256=source_sha256, copy_form=new.copy_form)
+        issued_at=new.issued_at, converter=new.converter, agency_code=new.agency_code,
+        agency_name=new.agency_name, source_sha256=source_sha256, copy_form=new.copy_form)

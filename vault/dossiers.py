@@ -9,22 +9,25 @@ database's unique constraint stands behind it.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from kernel import DomainError
 
 from .counters import next_value
 from .models import Agency, Dossier, Owner
 
 _CODE = re.compile(r"^(?P<agency>[A-Za-z0-9.]+)-(?P<day>\d{6})-(?P<seq>\d{4})$")
-#: The counter's clock: dates of receipt and of the end of the work are Vietnam dates.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 MAX_DAILY = 9999
 
 
-class DossierCodeExhausted(RuntimeError):
+class DossierCodeExhausted(DomainError):
     """An agency has received 9,999 dossiers today: the four-digit sequence is full."""
+
+    code = "dossier_codes_exhausted"
+    http_status = 409
 
 
 def format_code(agency_code: str, received_on: date, sequence: int) -> str:
@@ -55,7 +58,3 @@ def open_dossier(
     session.flush()
     return dossier
 
-
-def local_day(moment: datetime) -> date:
-    """The date as the counter sees it (receipt, end of the work): Vietnam time, not UTC."""
-    return moment.astimezone(VIETNAM).date()

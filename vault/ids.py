@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kernel import DomainError
+
 # ASCII digits only: \d alone also matches Arabic-Indic and other Unicode digits.
 _PERSONAL_ID = re.compile(r"[0-9]{12}", re.ASCII)
 _TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?", re.ASCII)
@@ -29,8 +31,11 @@ class OwnerKind(StrEnum):
     ORGANISATION = "organisation"
 
 
-class InvalidOwnerId(ValueError):
+class InvalidOwnerId(DomainError):
     """The identifier is neither a valid personal ID nor a valid tax code."""
+
+    code = "invalid_owner_id"
+    http_status = 422
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from kernel import DomainError
+
 BUNDLED = Path(__file__).parent / "data" / "qd766_group_iv.yaml"
 
 #: What the report counts (``vault.statistics``); formulas may name only these.
@@ -27,8 +29,11 @@ MEASURES = (
 )
 
 
-class IndicatorError(ValueError):
+class IndicatorError(DomainError):
     """The indicator file cannot be used; the message names the file, the entry and why."""
+
+    code = "invalid_indicator_file"
+    http_status = 500
 
 
 @dataclass(frozen=True)

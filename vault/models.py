@@ -8,10 +8,8 @@ logs would show it.
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -19,68 +17,18 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy import Enum as SqlEnum
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from kernel import Base, UTCDateTime, new_uuid, utcnow
 
 from .sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id, vault_of_owner
-from .text import clean_text
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite drops zones)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored: attach a time zone")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON}
-
-
-@event.listens_for(Base, "mapper_configured", propagate=True)
-def _clean_text_columns(mapper: Mapper[Any], cls: type) -> None:
-    """Every text column of every model is cleaned when assigned (`vault.text`):
-    ``Text`` columns keep their line breaks, ``String`` columns are one line."""
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if isinstance(column.type, String) and not isinstance(column.type, SqlEnum):
-            multiline = isinstance(column.type, Text)
-            event.listen(getattr(cls, prop.key), "set", partial(_cleaned, multiline=multiline),
-                         retval=True)
-
-
-def _cleaned(_target: object, value: Any, _old: Any, _initiator: Any, *,
-             multiline: bool) -> Any:
-    return clean_text(value, multiline=multiline) if isinstance(value, str) else value
 
 
 class FileRole(StrEnum):
@@ -316,13 +264,13 @@ class Document(SealedRow, Base):
         back_populates="document", order_by="FileVersion.created_at"
     )
 
-    title = SealedField("", shredded=SHREDDED)
-    number_symbol: SealedField[str | None] = SealedField(None)
-    issuing_body: SealedField[str | None] = SealedField(None)
-    summary: SealedField[str | None] = SealedField(None, multiline=True)
-    validity_scope: SealedField[str | None] = SealedField(None, multiline=True)
-    signer_name: SealedField[str | None] = SealedField(None)
-    signer_position: SealedField[str | None] = SealedField(None)
+    title = SealedField("", shredded=SHREDDED, length=500)
+    number_symbol: SealedField[str | None] = SealedField(None, length=64)
+    issuing_body: SealedField[str | None] = SealedField(None, length=200)
+    summary: SealedField[str | None] = SealedField(None, multiline=True, length=500)
+    validity_scope: SealedField[str | None] = SealedField(None, multiline=True, length=255)
+    signer_name: SealedField[str | None] = SealedField(None, length=100)
+    signer_position: SealedField[str | None] = SealedField(None, length=100)
     #: Mã kết quả số hóa: assigned once at CODED, never changed (REGULATIONS 9.A.11, 50).
     result_code: SealedField[str | None] = SealedField(None)
     #: Every extracted value with its confidence and method (OCR, QR or MANUAL).

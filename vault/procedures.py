@@ -16,11 +16,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kernel import DomainError
+
 from .errors import InvalidRecordValue, NotFound
 
 
-class ProcedureCatalogueError(ValueError):
+class ProcedureCatalogueError(DomainError):
     """The catalogue file cannot be used; the message names what is wrong."""
+
+    code = "invalid_procedure_catalogue"
+    http_status = 500
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,8 @@ from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_dirty
 
+from kernel import DomainError, clean_text, cut
 from storage.encryption import DataKeyUnavailable, open_sealed, seal
-
-from .text import clean_text
 
 MAGIC = b"SR1"
 #: A shredded or unreadable value reads as this; the row's other columns stay usable.
@@ -54,8 +53,11 @@ class KeysOnConnection(Protocol):
     def key_on(self, connection: Connection, vault: str, *, create: bool) -> bytes: ...
 
 
-class SealerMissing(RuntimeError):
+class SealerMissing(DomainError):
     """A sealed row was loaded or written through a session without a sealer."""
+
+    code = "sealer_missing"
+    http_status = 500
 
 
 class SealedField(Generic[T]):
@@ -65,11 +67,12 @@ class SealedField(Generic[T]):
     so that the next flush seals the row's fields again."""
 
     def __init__(self, default: T, *, shredded: T | None = None,
-                 multiline: bool = False) -> None:
+                 multiline: bool = False, length: int | None = None) -> None:
         self.default = default
-        #: Text set here is cleaned as text columns are (`vault.text`), keeping line breaks
-        #: only when ``multiline``.
+        #: Text set here is cleaned as text columns are (`kernel.tables`), keeping line
+        #: breaks only when ``multiline``, and cut to ``length`` when one is given.
         self.multiline = multiline
+        self.length = length
         #: What the field reads once the vault's key is destroyed.
         self.shredded = default if shredded is None else shredded
         self.name = ""
@@ -91,7 +94,8 @@ class SealedField(Generic[T]):
 
     def __set__(self, obj: object, value: T) -> None:
         if isinstance(value, str):
-            value = cast(T, clean_text(value, multiline=self.multiline))
+            cleaned = clean_text(value, multiline=self.multiline)
+            value = cast(T, cut(cleaned, self.length) if self.length else cleaned)
         plain = obj.__dict__.setdefault(_PLAIN, {})
         if self.name in plain and plain[self.name] == value:
             return

@@ -167,7 +167,7 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archiv
                     raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
             document = Document(
                 owner_id=holder.id, dossier_id=dossier_id, agency_id=agency_id,
-                doc_type=doc_type, title=title[:500],
+                doc_type=doc_type, title=title,
                 status=DocumentStatus.SCANNED.value, page_count=page_count,
                 text_chars=_text_chars(files),
                 operator_name=operator, scanned_at=scanned_at, page_quality=page_quality or [],
@@ -375,23 +375,23 @@ class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archiv
 
 def _apply(document: Document, record: DigitisationRecord) -> None:
     """Copy the record onto the row; doc_type_code and doc_name live in doc_type and title."""
-    document.doc_type = (record.doc_type_code or "unknown")[:64]
+    document.doc_type = record.doc_type_code or "unknown"
     if record.doc_name:
-        document.title = record.doc_name[:500]
+        document.title = record.doc_name
     document.kind = record.kind
-    document.number_symbol = _cut(record.number_symbol, 64)
+    document.number_symbol = _or_none(record.number_symbol)
     document.issue_date = record.issue_date
-    document.issuing_body = _cut(record.issuing_body, 200)
-    document.summary = _cut(record.summary, 500)
+    document.issuing_body = _or_none(record.issuing_body)
+    document.summary = _or_none(record.summary)
     document.valid_until = record.valid_until
-    document.validity_scope = _cut(record.validity_scope, 255)
-    document.signer_name = _cut(record.signer_name, 100)
-    document.signer_position = _cut(record.signer_position, 100)
+    document.validity_scope = _or_none(record.validity_scope)
+    document.signer_name = _or_none(record.signer_name)
+    document.signer_position = _or_none(record.signer_position)
 
 
-def _cut(value: str | None, size: int) -> str | None:
-    value = (value or "").strip()
-    return value[:size] or None
+def _or_none(value: str | None) -> str | None:
+    """Blank is no value; the field's length is kept by the model (`SealedField`)."""
+    return (value or "").strip() or None
 
 
 def _text_chars(files: list[NewFile]) -> int:

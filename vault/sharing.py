@@ -70,7 +70,7 @@ class Sharing(Casework):
                                      viewer.actor, None)
             self.attach_shared(session, dossier, documents, viewer.actor)
             grant = Grant(owner_id=holder.id, agency_id=agency.id, dossier_id=dossier.id,
-                          purpose=purpose[:500], created_at=moment, expires_at=expires_at,
+                          purpose=purpose, created_at=moment, expires_at=expires_at,
                           created_by=viewer.actor)
             session.add(grant)
             session.flush()

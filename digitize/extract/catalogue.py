@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from kernel import DomainError
+
 from ..vntext import clean, fold
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DomainError):
     """The document-type file cannot be used; the message names the entry."""
+
+    code = "invalid_catalogue"
+    http_status = 500
 
 
 @dataclass(frozen=True)

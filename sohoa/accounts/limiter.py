@@ -13,6 +13,8 @@ import threading
 import time
 from typing import Protocol
 
+from kernel import DomainError
+
 
 class Counter(Protocol):
     def hit(self, key: str, window: int) -> int:
@@ -84,7 +86,9 @@ class RedisCounter:
         self._redis.delete(key)
 
 
-class TooManyAttempts(Exception):
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    http_status = 429
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"quá nhiều lần đăng nhập sai, thử lại sau {retry_after} giây "
                          f"(too many failed logins; try again in {retry_after} s)")

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, LargeBinary, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from vault.models import Base, UTCDateTime, new_uuid, utcnow
+from kernel import Base, UTCDateTime, new_uuid, utcnow
 from vault.sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id
 
 #: The data key the accounts' personal data is sealed under (``vault.sealing``).
@@ -38,7 +38,7 @@ class Account(SealedRow, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
-    display_name = SealedField("", shredded=SHREDDED)
+    display_name = SealedField("", shredded=SHREDDED, length=255)
     owner_identifier: SealedField[str | None] = SealedField(None)
 
     def sealing_vault(self, session: Session) -> str:

@@ -30,6 +30,8 @@ from urllib.parse import urlencode
 import jwt
 import requests
 
+from kernel import DomainError
+
 STATE_AUDIENCE = "sohoa-oidc-state"
 #: Signature algorithms accepted for ID tokens: asymmetric only, so a token cannot be
 #: forged with the client secret or sent unsigned.
@@ -37,14 +39,21 @@ ID_TOKEN_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
                        "ES256", "ES384", "ES512", "EdDSA")
 
 
-class OidcError(Exception):
+class OidcError(DomainError):
     """The login cannot go on: a bad or stale callback, or a token that does not verify.
 
     The message says what was wrong in words a person at the counter can pass on."""
 
+    code = "oidc_login_failed"
+    http_status = 400
+
 
 class OidcUnavailable(OidcError):
     """The identity provider did not answer or answered nonsense; trying later may work."""
+
+    code = "identity_provider_unavailable"
+    http_status = 503
+    transient = True
 
 
 def _unreachable(exc: Exception) -> OidcUnavailable:

@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel import DomainError
 from vault import InvalidOwnerId, OwnerId, OwnerKind, mask_ids_in_text, parse_owner_id
 from vault.access import Role, Viewer
 from vault.models import Agency
@@ -35,25 +36,38 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 ACCOUNT_ROLES = (Role.CITIZEN, Role.ORGANISATION, Role.STAFF, Role.ARCHIVIST, Role.ADMIN)
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """An account cannot be made or changed as asked; the message says why."""
+
+    code = "invalid_account"
+    http_status = 422
 
 
 class AccountExists(AccountError):
+    code = "account_exists"
+    http_status = 409
     pass
 
 
 class AccountNotFound(AccountError):
+    code = "not_found"
+    http_status = 404
     pass
 
 
-class LoginFailed(Exception):
+class LoginFailed(DomainError):
     """Wrong username or password, or a disabled account: the caller is not told which."""
 
+    code = "login_failed"
+    http_status = 401
 
-class IdentityNotLinked(Exception):
+
+class IdentityNotLinked(DomainError):
     """The identity provider vouched for someone this service has no account for and
     cannot make one for (no personal ID or tax code in the answer)."""
+
+    code = "identity_not_linked"
+    http_status = 403
 
 
 @dataclass(frozen=True)
@@ -145,7 +159,7 @@ class Accounts:
             elif agency:
                 raise AccountError("chỉ tài khoản cán bộ gắn với cơ quan "
                                    "(only staff accounts belong to an agency)")
-            row = Account(username=username, role=role.value, display_name=display_name[:255],
+            row = Account(username=username, role=role.value, display_name=display_name,
                           password_hash=hash_password(password) if password else None,
                           owner_identifier=owner, agency_code=agency, oidc_subject=oidc_subject)
             session.add(row)
@@ -299,7 +313,7 @@ class Accounts:
             else Role.ORGANISATION
         digest = hashlib.sha256(identity.subject.encode()).hexdigest()[:20]
         row = Account(username=f"oidc.{digest}", role=role.value,
-                      display_name=(identity.name or role.value)[:255], password_hash=None,
+                      display_name=identity.name or role.value, password_hash=None,
                       owner_identifier=owner, oidc_subject=identity.subject)
         session.add(row)
         session.flush()

@@ -17,8 +17,8 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
+from kernel import local_day
 from vault import Role
-from vault.dossiers import local_day
 
 from ..accounts.service import AccountView
 from .auth import role_in, services_of

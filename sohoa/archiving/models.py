@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vault.models import Base, UTCDateTime, new_uuid, utcnow
+from kernel import Base, UTCDateTime, new_uuid, utcnow
 
 
 class ArchivalTransfer(Base):

@@ -34,9 +34,9 @@ from archive import premis as ev
 from archive.package import PayloadHook
 from archive.pdfcheck import PdfChecker, PdfItem
 from archive.validate import SIGNED_ROLES
+from kernel import local_day
 from retention import RetentionRule
 from vault.archival import ArchivalDocument, ArchivalDossier, ArchivalFile
-from vault.dossiers import local_day
 
 RECORD_FORMAT = "sohoa-archival-record/1"
 #: Roles kept as received (the original representation); every other is a derivative.

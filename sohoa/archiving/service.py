@@ -37,6 +37,7 @@ from archive import (
 )
 from archive.pdfcheck import PdfChecker, RememberingChecker
 from digitize.extract import DocTypeCatalogue
+from kernel import VIETNAM, local_day
 from retention import RetentionSchedule, add_years, transfer_due, transfer_notice_from
 from retention.disposal import (
     DestructionRecord,
@@ -52,7 +53,6 @@ from vault import DossierRecord, Forbidden, InvalidTransition, NotFound, Role, V
 from vault.archival import ArchivalDossier
 from vault.audit import audit
 from vault.counters import next_value
-from vault.dossiers import VIETNAM, local_day
 from vault.keys import VaultKeyring
 from vault.models import Dossier
 
@@ -409,7 +409,7 @@ class Archives:
             proposal = _pending(session, disposal_id)
             proposal.status = DisposalStatus.REJECTED.value
             proposal.decided_by, proposal.decided_at = viewer.actor, datetime.now(UTC)
-            proposal.decision = reason[:255]
+            proposal.decision = reason
             audit(session, viewer.actor, "archive.reject_disposal", "disposal", disposal_id, {})
 
     def approve_disposal(self, disposal_id: str, decision: str, *, viewer: Viewer,
@@ -462,7 +462,7 @@ class Archives:
             row.disposed_at = moment
             proposal.status = DisposalStatus.DESTROYING.value
             proposal.decided_by, proposal.decided_at = viewer.actor, moment
-            proposal.decision = decision[:255]
+            proposal.decision = decision
             proposal.record_key, proposal.record_sha256 = key, info.sha256
             proposal.tombstone = {
                 "dossier_code": dossier.code, "file_code": row.file_code,

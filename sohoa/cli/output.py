@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import describe_error
+from ..errors import describe_error, exit_code
 
 console = Console(stderr=True)
 
@@ -31,8 +31,10 @@ def answer(as_json: bool, data: Any, sentence: str) -> None:
         console.print(sentence, highlight=False)
 
 
-def fail(exc: BaseException, *, as_json: bool = False, exit_code: int = 2) -> NoReturn:
-    """Report a refused request or a failure, and exit non-zero."""
+def fail(exc: BaseException, *, as_json: bool = False) -> NoReturn:
+    """Report a refused request or a failure, and exit with the error's own status
+    (`kernel.errors.ExitCode`: 2 refused, 3 not found, 4 conflict, 5 forbidden, 6 try
+    again later)."""
     code, message = describe_error(exc)
     problems = [p.as_dict() for p in getattr(exc, "problems", [])]
     if as_json:
@@ -42,7 +44,7 @@ def fail(exc: BaseException, *, as_json: bool = False, exit_code: int = 2) -> No
         console.print(f"[bold red]Lỗi[/] ({code}): {message}", highlight=False)
         for problem in problems:
             console.print(f"  [yellow]{problem['code']}[/]: {problem['message']}", highlight=False)
-    raise typer.Exit(exit_code)
+    raise typer.Exit(exit_code(exc))
 
 
 @contextmanager

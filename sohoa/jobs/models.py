@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from vault.models import Base, UTCDateTime, new_uuid, utcnow
+from kernel import Base, UTCDateTime, new_uuid, utcnow
 from vault.sealing import SealedField, SealedRow, listen, new_row_id
 
 #: The data key jobs' params and results are sealed under (``vault.sealing``): they name

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from vault.models import new_uuid
+from kernel import new_uuid
 from vault.sealing import sealer_of
 
 from .models import UNFINISHED, Job, JobStatus

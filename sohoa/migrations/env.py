@@ -8,7 +8,8 @@ import sohoa.accounts.models  # noqa: F401 - registers the accounts table on the
 import sohoa.archiving.models  # noqa: F401 - registers the archive tables on the shared metadata
 import sohoa.jobs.models  # noqa: F401 - registers the jobs table on the shared metadata
 import sohoa.sync.models  # noqa: F401 - registers a node's outbox on the shared metadata
-from vault.models import Base
+import vault.models  # noqa: F401 - registers the vault's tables on the shared metadata
+from kernel import Base
 
 config = context.config
 target_metadata = Base.metadata

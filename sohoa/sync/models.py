@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vault.models import Base, UTCDateTime
+from kernel import Base, UTCDateTime
 
 
 class SentDocument(Base):

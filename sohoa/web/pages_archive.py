@@ -19,7 +19,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from vault.dossiers import local_day
+from kernel import local_day
 
 from .. import job_kinds
 from ..jobs import JobNotFound

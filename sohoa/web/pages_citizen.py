@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from kernel import local_day
 from vault import DocumentRecord, FileRole, InvalidRecordValue
-from vault.dossiers import local_day
 
 from ..accounts.service import AccountView
 from ..services import Services

@@ -16,10 +16,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from kernel import VIETNAM
 from signing import ReceiptLine, ReceiptSlip, receipt_pdf
 from vault import DossierStatus, FileRole, OwnerKind, parse_owner_id
 from vault.casework import NEXT
-from vault.dossiers import VIETNAM
 
 from .. import certify, counter, job_kinds, record
 from ..accounts.service import AccountView

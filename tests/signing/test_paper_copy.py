@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 
 from digitize.qr import read_qr
+from kernel import VIETNAM
 from signing import (
-    VIETNAM_TIME,
     BadSigningInput,
     CertificationBlock,
     ConversionData,
@@ -23,7 +23,7 @@ from signing import (
 )
 from tests.inputs import image_bytes, image_pdf, render_page, text_page
 
-WHEN = datetime(2026, 11, 24, 9, 15, 3, tzinfo=VIETNAM_TIME)
+WHEN = datetime(2026, 11, 24, 9, 15, 3, tzinfo=VIETNAM)
 BLOCK = CertificationBlock("Hệ thống số hóa sohoa", "001099012345.GKS.01", "7KQ2-M9XD-4TRB",
                            "https://sohoa.example.vn/v/7KQ2-M9XD-4TRB", "Trần Văn Bình", WHEN)
 PUBLICATION = PublicationData("000.00.00.H00-261124-0001", "1.001193", "001099012345",

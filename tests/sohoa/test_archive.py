@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from archive import PdfItem, open_package
 from archive.premis import PREMIS
+from kernel.errors import ExitCode
 from signing import DevPki, TrustServices, verify_pdf
 from sohoa.archiving.checks import PooledChecker
 from sohoa.archiving.models import ArchivalTransfer
@@ -200,7 +201,7 @@ def test_an_open_dossier_cannot_be_exported(services: Services, anonymous: TestC
     opened = anonymous.post("/api/v1/dossiers", headers=staff,
                             json={"owner": CITIZEN, "procedure": "TRICHLUC"}).json()
     result = _cli("archive", "export", opened["dossier"]["code"], "-o", str(tmp_path / "out"))
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.CONFLICT  # the request is right, the dossier's state is not
     assert "invalid_transition" in result.output
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
@@ -239,10 +240,10 @@ def test_an_invalid_package_is_not_imported(services: Services, anonymous: TestC
     written = services.archives.export(code, tmp_path / "out", viewer=ARCHIVIST)
     next((written.path / "data/representations/original/data").iterdir()).write_bytes(b"x")
     result = _cli("archive", "import", str(written.path), "--by", "luutru.an")
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.CONFLICT
     assert "the package is not valid" in _said(result)
     refused = _cli("archive", "import", str(written.path), "--by", "canbo")
-    assert refused.exit_code == 2 and "not an active archivist" in _said(refused)
+    assert refused.exit_code == 2 and "not an active archivist" in _said(refused)  # a bad --by
 
 
 # -- due list ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import vault.models
+import kernel
 
 revision = '0001'
 down_revision = None
@@ -26,13 +26,13 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=True),
     sa.Column('valid_to', sa.Date(), nullable=True),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('at', kernel.UTCDateTime(), nullable=False),
     sa.Column('actor', sa.String(length=255), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('subject_type', sa.String(length=32), nullable=False),
@@ -56,9 +56,9 @@ def upgrade() -> None:
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('result', sa.JSON(), nullable=True),
     sa.Column('owner_identifier', sa.String(length=14), nullable=True),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
-    sa.Column('started_at', vault.models.UTCDateTime(), nullable=True),
-    sa.Column('finished_at', vault.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
+    sa.Column('started_at', kernel.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', kernel.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('jobs', schema=None) as batch_op:
@@ -70,7 +70,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('display_name', sa.String(length=255), nullable=True),
     sa.Column('vault_key', sa.String(length=36), nullable=False),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('identifier'),
     sa.UniqueConstraint('vault_key')
@@ -83,7 +83,7 @@ def upgrade() -> None:
     sa.Column('received_on', sa.Date(), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('procedure', sa.String(length=255), nullable=True),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
     sa.ForeignKeyConstraint(['owner_id'], ['owners.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -103,8 +103,8 @@ def upgrade() -> None:
     sa.Column('page_count', sa.Integer(), nullable=False),
     sa.Column('text_chars', sa.Integer(), nullable=False),
     sa.Column('operator_name', sa.String(length=255), nullable=False),
-    sa.Column('scanned_at', vault.models.UTCDateTime(), nullable=False),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('scanned_at', kernel.UTCDateTime(), nullable=False),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
     sa.ForeignKeyConstraint(['owner_id'], ['owners.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.Column('media_type', sa.String(length=100), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('parent_id', sa.String(length=36), nullable=True),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ),
     sa.ForeignKeyConstraint(['parent_id'], ['file_versions.id'], ),
     sa.PrimaryKeyConstraint('id'),

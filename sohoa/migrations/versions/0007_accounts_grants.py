@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import vault.models
+import kernel
 
 revision = '0007'
 down_revision = '0006'
@@ -30,8 +30,8 @@ def upgrade() -> None:
     sa.Column('agency_code', sa.String(length=32), nullable=True),
     sa.Column('oidc_subject', sa.String(length=512), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
-    sa.Column('last_login_at', vault.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
+    sa.Column('last_login_at', kernel.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('oidc_subject'),
     sa.UniqueConstraint('username')
@@ -45,9 +45,9 @@ def upgrade() -> None:
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=True),
     sa.Column('purpose', sa.String(length=500), nullable=False),
-    sa.Column('created_at', vault.models.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', vault.models.UTCDateTime(), nullable=False),
-    sa.Column('revoked_at', vault.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', kernel.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', kernel.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', kernel.UTCDateTime(), nullable=True),
     sa.Column('created_by', sa.String(length=255), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
@@ -73,7 +73,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_grant_items_grant_id'), ['grant_id'], unique=False)
 
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('archived_at', vault.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('archived_at', kernel.UTCDateTime(), nullable=True))
 
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('requested_by', sa.String(length=36), nullable=True))

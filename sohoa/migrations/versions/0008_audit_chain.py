@@ -12,8 +12,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from kernel import UTCDateTime
 from vault.audit import GENESIS, event_hash
-from vault.models import UTCDateTime
 
 revision = '0008'
 down_revision = '0007'

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import vault.models
+import kernel
 
 revision = '0013'
 down_revision = '0012'
@@ -33,11 +33,11 @@ def upgrade() -> None:
     sa.Column('retain_until', sa.Date(), nullable=True),
     sa.Column('handed_over_by', sa.String(length=255), nullable=False),
     sa.Column('received_by', sa.String(length=255), nullable=False),
-    sa.Column('transferred_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('transferred_at', kernel.UTCDateTime(), nullable=False),
     sa.Column('storage_vault', sa.String(length=64), nullable=False),
     sa.Column('locked', sa.Boolean(), nullable=False),
     sa.Column('objects', sa.JSON(), nullable=False),
-    sa.Column('disposed_at', vault.models.UTCDateTime(), nullable=True),
+    sa.Column('disposed_at', kernel.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('dossier_code'),
@@ -50,9 +50,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('proposed_by', sa.String(length=255), nullable=False),
-    sa.Column('proposed_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('proposed_at', kernel.UTCDateTime(), nullable=False),
     sa.Column('decided_by', sa.String(length=255), nullable=True),
-    sa.Column('decided_at', vault.models.UTCDateTime(), nullable=True),
+    sa.Column('decided_at', kernel.UTCDateTime(), nullable=True),
     sa.Column('decision', sa.String(length=255), nullable=True),
     sa.Column('record_key', sa.String(length=255), nullable=True),
     sa.Column('record_sha256', sa.String(length=64), nullable=True),
@@ -68,9 +68,9 @@ def upgrade() -> None:
     sa.Column('dossier_id', sa.Integer(), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('placed_by', sa.String(length=255), nullable=False),
-    sa.Column('placed_at', vault.models.UTCDateTime(), nullable=False),
+    sa.Column('placed_at', kernel.UTCDateTime(), nullable=False),
     sa.Column('released_by', sa.String(length=255), nullable=True),
-    sa.Column('released_at', vault.models.UTCDateTime(), nullable=True),
+    sa.Column('released_at', kernel.UTCDateTime(), nullable=True),
     sa.Column('release_reason', sa.String(length=500), nullable=True),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -79,7 +79,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_legal_holds_dossier_id'), ['dossier_id'], unique=False)
 
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ended_at', vault.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('ended_at', kernel.UTCDateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_dossiers_ended_at'), ['ended_at'], unique=False)
     # Dossiers closed before this release: completed ones ended when completed, returned
     # ones when the RETURNED step was recorded.

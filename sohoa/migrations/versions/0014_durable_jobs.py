@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import vault.models
+import kernel
 
 revision = '0014'
 down_revision = '0013'
@@ -27,8 +27,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('params', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('attempts', sa.Integer(), nullable=False,
                                       server_default='0'))
-        batch_op.add_column(sa.Column('lease_until', vault.models.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('retry_at', vault.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('lease_until', kernel.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('retry_at', kernel.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('worker', sa.String(length=120), nullable=True))
         batch_op.create_index(batch_op.f('ix_jobs_lease_until'), ['lease_until'], unique=False)
 

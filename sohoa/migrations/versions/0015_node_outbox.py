@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import vault.models
+import kernel
 
 revision = '0015'
 down_revision = '0014'
@@ -23,9 +23,9 @@ def upgrade() -> None:
         'sync_outbox',
         sa.Column('document_id', sa.String(length=36), nullable=False),
         sa.Column('central_id', sa.String(length=36), nullable=True),
-        sa.Column('sent_at', vault.models.UTCDateTime(), nullable=True),
+        sa.Column('sent_at', kernel.UTCDateTime(), nullable=True),
         sa.Column('attempts', sa.Integer(), nullable=False),
-        sa.Column('next_try_at', vault.models.UTCDateTime(), nullable=True),
+        sa.Column('next_try_at', kernel.UTCDateTime(), nullable=True),
         sa.Column('error_code', sa.String(length=64), nullable=True),
         sa.Column('error', sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),

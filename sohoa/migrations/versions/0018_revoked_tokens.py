@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import vault.models
+import kernel
 
 revision = '0018'
 down_revision = '0017'
@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table(
         'revoked_tokens',
         sa.Column('token_id', sa.String(length=64), nullable=False),
-        sa.Column('expires_at', vault.models.UTCDateTime(), nullable=False),
+        sa.Column('expires_at', kernel.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint('token_id'),
     )
     with op.batch_alter_table('revoked_tokens', schema=None) as batch_op:

@@ -5,8 +5,8 @@ file name may carry control characters (a CR/LF that splits a header or a log li
 direction overrides (U+202E shows ``gnp.exe`` as ``exe.png``), zero-width characters
 that make two equal names differ, or Vietnamese in decomposed form (NFD, as macOS
 writes file names), which compares unequal to the same word typed on Windows. Every
-text column and sealed field is cleaned on assignment (`vault.models`), so whatever
-path a value comes by, it is stored one way.
+text column and sealed field is cleaned on assignment (`kernel.tables`), so whatever
+path a value comes by, it is stored one way; a column's length is kept the same way.
 """
 
 from __future__ import annotations
@@ -31,3 +31,15 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
             kept.append(ch)
     cleaned = "".join(kept)
     return cleaned if multiline else cleaned.strip()
+
+
+def cut(value: str, limit: int) -> str:
+    """``value`` cut to at most ``limit`` characters, never inside a letter and its marks
+    (NFC keeps Vietnamese letters whole; a cut after a combining mark's base would
+    leave the mark alone at the start of nothing)."""
+    if len(value) <= limit:
+        return value
+    end = limit
+    while end > 0 and unicodedata.combining(value[end]):
+        end -= 1
+    return value[:end].rstrip()
