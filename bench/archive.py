@@ -48,11 +48,12 @@ from sqlalchemy import update  # noqa: E402
 
 from archive.validate import SIGNED_ROLES  # noqa: E402
 from digitize import digitise, validate  # noqa: E402
+from kernel import Role, Viewer, parse_owner_id  # noqa: E402
 from signing import operator_request, sign_pdf  # noqa: E402
 from sohoa.counter import _files as document_files  # noqa: E402
 from sohoa.services import build_services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
-from vault import DossierStatus, NewFile, Role, Viewer, parse_owner_id  # noqa: E402
+from vault import DossierStatus, NewFile  # noqa: E402
 from vault.models import Dossier  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "public" / "images"

@@ -44,11 +44,12 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from kernel import Role, Viewer, parse_owner_id  # noqa: E402
 from sohoa.db import make_engine, migrate  # noqa: E402
 from sohoa.services import build_services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
 from tests.services import free_port, start_postgres, start_seaweed  # noqa: E402
-from vault import FileRole, NewFile, Role, Viewer, parse_owner_id  # noqa: E402
+from vault import FileRole, NewFile  # noqa: E402
 from vault.search import BlindIndex, words  # noqa: E402
 
 AGENCIES = [f"000.00.{n:02d}.H{n:02d}" for n in range(10, 20)]

@@ -1,15 +1,29 @@
 """The shared kernel: what every domain package shares and nothing more.
 
 Tables (the one declarative ``Base``, aware UTC datetimes, text cleaned and cut to its
-column on assignment), the Vietnam clock, text cleaning and the error base that
-carries a stable code, an HTTP status and an exit code. It imports nothing of ours,
-so any domain may import it without importing another domain.
+column on assignment), the Vietnam clock, text cleaning, the error base that carries a
+stable code, an HTTP status and an exit code, the owners' identifiers (who a vault
+belongs to, checked and masked the same way everywhere) and who is asking (``Role``,
+``Viewer``). It imports nothing of ours, so any domain may import it without importing
+another domain.
 """
 
 from .clock import VIETNAM, local_day, utcnow
-from .errors import DomainError
+from .errors import DomainError, ExitCode
+from .ids import (
+    InvalidOwnerId,
+    OwnerId,
+    OwnerKind,
+    is_personal_id,
+    is_tax_code,
+    mask_id,
+    mask_ids_in_text,
+    parse_owner_id,
+)
 from .tables import Base, UTCDateTime, new_uuid
 from .text import clean_text, cut
+from .viewer import Role, Viewer
 
-__all__ = ["VIETNAM", "Base", "DomainError", "UTCDateTime", "clean_text", "cut", "local_day",
-           "new_uuid", "utcnow"]
+__all__ = ["VIETNAM", "Base", "DomainError", "ExitCode", "InvalidOwnerId", "OwnerId", "OwnerKind",
+           "Role", "UTCDateTime", "Viewer", "clean_text", "cut", "is_personal_id", "is_tax_code",
+           "local_day", "mask_id", "mask_ids_in_text", "new_uuid", "parse_owner_id", "utcnow"]

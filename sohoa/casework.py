@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from kernel import Viewer
 from signing import issued_request, sign_pdf
-from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile, Viewer
+from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile
 
 from .services import Services
 from .signatures import SignAs, SignOptions, sign_document

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from kernel import VIETNAM
+from kernel import VIETNAM, Viewer
 from signing import (
     BadSigningInput,
     CertificationBlock,
@@ -42,7 +42,6 @@ from vault import (
     NewFile,
     NotFound,
     StoredFile,
-    Viewer,
     new_lookup_code,
 )
 from vault.access import Action

@@ -22,17 +22,9 @@ from digitize.capture import (
 from digitize.idcard import CitizenCard
 from digitize.inspect import capture_isolated, inspect_batch, split_isolated
 from digitize.separators import SeparatorMismatch
+from kernel import OwnerId, OwnerKind, Viewer, parse_owner_id
 from signing import operator_request, sign_pdf
-from vault import (
-    DocumentRecord,
-    DocumentStatus,
-    FileRole,
-    NewFile,
-    OwnerId,
-    OwnerKind,
-    Viewer,
-    parse_owner_id,
-)
+from vault import DocumentRecord, DocumentStatus, FileRole, NewFile
 
 from . import record as records
 from .metrics import PAGES

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from vault.sealing import RowSealer
+from storage.sealing import RowSealer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -12,9 +12,8 @@ from typing import NamedTuple
 
 from sqlalchemy.exc import OperationalError
 
-from kernel import DomainError
+from kernel import DomainError, mask_ids_in_text
 from kernel.errors import ExitCode, exit_code_for
-from vault import mask_ids_in_text
 
 
 class BackupError(DomainError):

@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from kernel import new_uuid
-from vault import Viewer
+from kernel import Viewer, new_uuid
 
 from . import counter, staging
 from .errors import IdempotencyConflict

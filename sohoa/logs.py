@@ -21,7 +21,7 @@ import warnings
 from datetime import UTC, datetime
 from typing import Literal
 
-from vault import mask_ids_in_text
+from kernel import mask_ids_in_text
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 

@@ -16,15 +16,8 @@ from typing import Any
 from digitize.extract import Extraction, ExtractionMethod, extract_fields
 from digitize.idcard import CitizenCard
 from digitize.result_code import CodeTemplate
-from kernel import VIETNAM
-from vault import (
-    DigitisationRecord,
-    DocumentRecord,
-    InvalidRecordValue,
-    Viewer,
-    is_personal_id,
-    is_tax_code,
-)
+from kernel import VIETNAM, Viewer, is_personal_id, is_tax_code
+from vault import DigitisationRecord, DocumentRecord, InvalidRecordValue
 from vault.access import Action
 
 from .services import Services

@@ -14,7 +14,8 @@ import io
 from datetime import date
 from typing import Any
 
-from vault import DigitisationReport, InvalidRecordValue, ReportQuery, ReportRow, Viewer
+from kernel import Viewer
+from vault import DigitisationReport, InvalidRecordValue, ReportQuery, ReportRow
 
 from .services import Services
 

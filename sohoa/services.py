@@ -7,6 +7,7 @@ it needs, so tests can build the same graph on a temporary folder or a real S3.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,10 @@ from pyhanko.sign.timestamps import TimeStamper
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
+from accounts.oidc import OidcLogin
+from accounts.service import Accounts
+from accounts.tokens import TokenSigner
 from digitize.extract import DocTypeCatalogue
 from digitize.result_code import CodeTemplate
 from retention import RetentionSchedule
@@ -33,14 +38,10 @@ from signing import (
 )
 from storage import S3Options, open_blob_store
 from storage.encryption import EncryptingBlobStore, LocalKeks
+from storage.sealing import RowSealer
 from vault import IndicatorSet, ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
-from vault.sealing import RowSealer
 
-from .accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
-from .accounts.oidc import OidcLogin
-from .accounts.service import Accounts
-from .accounts.tokens import TokenSigner
 from .archiving.service import Archives
 from .cache import TimedCache
 from .db import make_engine, migrate, read_session_factory, session_factory
@@ -141,7 +142,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
                  keys.describe() if keys else "development PKI (DEV ONLY)")
     services = Services(
         settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
-        trust, accounts(settings, sessions, reads), operator_keys, agency_keys,
+        trust, accounts(settings, sessions, vault.knows_agency, reads), operator_keys, agency_keys,
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
         indicators=indicators, signature_cache=TimedCache(settings.lookup_cache_seconds))
     services.archives = archives(services, keyring)
@@ -183,6 +184,7 @@ def archives(services: Services, keyring: VaultKeyring) -> Archives:
 
 
 def accounts(settings: Settings, sessions: sessionmaker[Session],
+             knows_agency: Callable[[str], bool],
              reads: sessionmaker[Session] | None = None) -> Accounts:
     counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
     limiter = LoginLimiter(counter, max_failures=settings.login_max_failures,
@@ -191,7 +193,7 @@ def accounts(settings: Settings, sessions: sessionmaker[Session],
     signer = TokenSigner(settings.token_secret_bytes(), timedelta(minutes=settings.token_minutes),
                          issuer=settings.public_url)
     return Accounts(sessions, signer, limiter, min_password_length=settings.password_min_length,
-                    reads=reads)
+                    knows_agency=knows_agency, reads=reads)
 
 
 def dev_pki(settings: Settings) -> DevPki:

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from accounts.oidc import OidcConfig
 from digitize import IntakeLimits, OcrSettings
 from digitize.capture import CaptureLimits
 from digitize.result_code import DEFAULT_TEMPLATE
@@ -24,7 +25,6 @@ from digitize.sandbox import SandboxLimits
 from signing import DEFAULT_CONVERSION_MARK, KeySource, PadesLevel, key_source_from_spec
 from vault import REQUIRED_FIELDS
 
-from .accounts.oidc import OidcConfig
 from .jobs import JobPolicy
 
 _LIMITS = IntakeLimits()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from kernel import Viewer
 from signing import (
     BadSigningInput,
     PadesLevel,
@@ -25,7 +26,7 @@ from signing import (
     result_requests,
     sign_pdf,
 )
-from vault import FileRole, Viewer
+from vault import FileRole
 
 from .services import Services
 

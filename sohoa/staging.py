@@ -18,8 +18,8 @@ from digitize.formats import ScanFormat
 from digitize.idcard import CitizenCard
 from digitize.intake import ScanFile
 from digitize.page_checks import PageInfo
+from kernel import Viewer, parse_owner_id
 from storage import BlobStore
-from vault import Viewer, parse_owner_id
 
 from .counter import PreparedBatch, PreparedGroup
 

@@ -28,12 +28,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashes() -> Iterator[None]:
     """argon2id at its lowest cost while testing: at the production cost (argon2-cffi's
-    defaults, sohoa.accounts.passwords) each hash and each login takes 0.16 s, and the
+    defaults, accounts.passwords) each hash and each login takes 0.16 s, and the
     suite makes and logs in to accounts by the thousand. Hashes keep their parameters,
     so a `sohoa serve` started by a test verifies them (and upgrades them at login)."""
     from argon2 import PasswordHasher
 
-    from sohoa.accounts import passwords
+    from accounts import passwords
 
     real = passwords._HASHER, passwords._DUMMY
     passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

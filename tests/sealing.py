@@ -1,4 +1,4 @@
-"""A row sealer for tests that build sessions by hand (``vault.sealing``)."""
+"""A row sealer for tests that build sessions by hand (``storage.sealing``)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import os
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel import Role, Viewer, parse_owner_id
 from storage.encryption import LocalKeks
-from vault import Role, Vault, Viewer, parse_owner_id
+from storage.sealing import RowSealer
+from vault import Vault
 from vault.keys import VaultKeyring
-from vault.sealing import RowSealer
 
 
 def install_sealer(sessions: sessionmaker[Session],

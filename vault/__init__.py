@@ -5,7 +5,7 @@ dossiers and the audit trail, behind one service (``Vault``) that the API, the
 CLI and the job workers share. Nothing is visible to everyone by default.
 """
 
-from .access import Access, AccessPath, Action, Role, Viewer
+from .access import Access, AccessPath, Action
 from .case_records import DossierRecord, NoticeRecord
 from .conversions import (
     ConversionRecord,
@@ -34,16 +34,6 @@ from .errors import (
     UnknownVariant,
     VaultError,
 )
-from .ids import (
-    InvalidOwnerId,
-    OwnerId,
-    OwnerKind,
-    is_personal_id,
-    is_tax_code,
-    mask_id,
-    mask_ids_in_text,
-    parse_owner_id,
-)
 from .indicators import IndicatorError, IndicatorSet
 from .models import ConversionDirection, DocumentStatus, DossierStatus, FileRole
 from .procedures import Procedure, ProcedureCatalogue, ProcedureCatalogueError
@@ -69,8 +59,6 @@ __all__ = [
     "AccessPath",
     "Action",
     "Forbidden",
-    "Role",
-    "Viewer",
     "AlreadyCertified",
     "ConversionDirection",
     "ConversionRecord",
@@ -94,20 +82,12 @@ __all__ = [
     "DossierMismatch",
     "FileRecord",
     "FileRole",
-    "InvalidOwnerId",
     "NewFile",
     "NotFound",
-    "OwnerId",
-    "OwnerKind",
     "StoredFile",
     "UnknownVariant",
     "Vault",
     "VaultError",
     "format_code",
     "is_dossier_code",
-    "is_personal_id",
-    "is_tax_code",
-    "mask_id",
-    "mask_ids_in_text",
-    "parse_owner_id",
 ]

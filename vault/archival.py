@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from kernel import OwnerId, Role, Viewer, parse_owner_id
 from storage import verify_bytes
 
-from .access import Role, Viewer
 from .audit import audit
 from .case_records import DossierRecord
 from .errors import CodeConflict, Forbidden, InvalidTransition, NotFound
-from .ids import OwnerId, parse_owner_id
 from .models import Agency, Document, Dossier, DossierComponent, DossierEvent, FileVersion
 from .records import DocumentRecord
 from .store import VaultStore

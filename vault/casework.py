@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from kernel import local_day
+from kernel import OwnerId, Role, Viewer, local_day, mask_ids_in_text, parse_owner_id
 
-from .access import Role, Viewer, access_to, visible_dossiers
+from .access import access_to, visible_dossiers
 from .audit import audit
 from .case_records import (
     DossierRecord,
@@ -45,7 +45,6 @@ from .errors import (
     NotFound,
     ReuseReasonRequired,
 )
-from .ids import OwnerId, mask_ids_in_text, parse_owner_id
 from .models import (
     Agency,
     Document,

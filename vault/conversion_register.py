@@ -10,7 +10,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from kernel import local_day
+from kernel import local_day, mask_ids_in_text
 from storage import sha256_hex
 
 from .audit import audit
@@ -32,7 +32,6 @@ from .errors import (
     NotAResult,
     NotFound,
 )
-from .ids import mask_ids_in_text
 from .models import (
     Conversion,
     Document,

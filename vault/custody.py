@@ -8,17 +8,15 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select, update
 
+from kernel import OwnerId, Viewer, mask_ids_in_text
+
 from . import search
-from .access import (
-    Viewer,
-)
 from .access_log import AccessRecord, reads_of
 from .audit import ChainReport, audit, check_chain
 from .errors import (
     InvalidRecordValue,
     NotFound,
 )
-from .ids import OwnerId, mask_ids_in_text
 from .models import (
     Document,
     FileHistory,

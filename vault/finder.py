@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from kernel import OwnerId, Viewer
+
 from . import search
-from .access import Viewer, visible_documents
+from .access import visible_documents
 from .errors import InvalidRecordValue
-from .ids import OwnerId
 from .models import Document, FileRole, FileVersion, Owner
 from .store import VaultStore
 

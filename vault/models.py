@@ -23,12 +23,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kernel import Base, UTCDateTime, new_uuid, utcnow
-
-from .sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id, vault_of_owner
+from storage.sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id
 
 
 class FileRole(StrEnum):
@@ -84,7 +84,7 @@ class Owner(SealedRow, Base):
     """A citizen or organisation (tổ chức, cá nhân) and their vault.
 
     The personal ID or tax code and the name are sealed under the vault's own data key
-    (``vault.sealing``); ``id_index`` is the ID's blind index, for look-ups."""
+    (``storage.sealing``); ``id_index`` is the ID's blind index, for look-ups."""
 
     __tablename__ = "owners"
     sealing_order = 0  # sealed before the documents of the same flush
@@ -218,7 +218,7 @@ class Document(SealedRow, Base):
 
     Everything read from the paper — the record's words and every extracted value —
     and the result code are sealed under the owner vault's data key
-    (``vault.sealing``); codes, dates, sizes and states stay in columns."""
+    (``storage.sealing``); codes, dates, sizes and states stay in columns."""
 
     __tablename__ = "documents"
 
@@ -242,7 +242,7 @@ class Document(SealedRow, Base):
     kind: Mapped[str] = mapped_column(String(16), default="COMPONENT")
     issue_date: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
-    #: The blind index of the result code (``vault.sealing``), for look-ups and uniqueness.
+    #: The blind index of the result code (``storage.sealing``), for look-ups and uniqueness.
     result_code_index: Mapped[str | None] = mapped_column(String(40), unique=True)
     #: OCR when every record value came from the page, MANUAL when staff keyed any.
     extraction_method: Mapped[str | None] = mapped_column(String(8))
@@ -464,3 +464,11 @@ class VaultKey(Base):
 
 
 listen(Owner, Document)
+
+
+def vault_of_owner(session: Session, owner: Any, owner_id: int | None) -> str:
+    """The vault name of an owner row given as loaded object or as primary key."""
+    if owner is not None:
+        return str(owner.vault_key)
+    vault = session.connection().execute(select(Owner.vault_key).where(Owner.id == owner_id))
+    return str(vault.scalar_one())

@@ -64,6 +64,11 @@ class Reorganisation(VaultStore):
             session.flush()
             return _agency_record(session, agency)
 
+    def knows_agency(self, code: str) -> bool:
+        """Whether an agency with this code exists (valid or not: history keeps old codes)."""
+        with self._sessions() as session:
+            return session.scalar(select(Agency.id).where(Agency.code == code)) is not None
+
     def agencies(self) -> list[AgencyRecord]:
         with self._sessions() as session:
             return [_agency_record(session, a)

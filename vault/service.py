@@ -17,15 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from kernel import OwnerId, Viewer, mask_ids_in_text
 from storage import BlobInfo, sha256_hex
 
-from .access import (
-    AccessPath,
-    Action,
-    Viewer,
-    visible_documents,
-    visible_dossiers,
-)
+from .access import AccessPath, Action, visible_documents, visible_dossiers
 from .archival import Archival
 from .audit import audit
 from .conversion_register import ConversionRegister
@@ -41,7 +36,6 @@ from .errors import (
     UnknownVariant,
 )
 from .finder import Finder
-from .ids import OwnerId, mask_ids_in_text
 from .models import (
     Agency,
     Counter,

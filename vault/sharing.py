@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .access import (
-    Viewer,
-)
+from kernel import OwnerId, Viewer, mask_ids_in_text
+
 from .audit import audit
 from .casework import Casework
 from .errors import (
@@ -23,7 +22,6 @@ from .grants import (
     shareable,
     shared_document,
 )
-from .ids import OwnerId, mask_ids_in_text
 from .models import (
     Grant,
     GrantItem,

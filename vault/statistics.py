@@ -32,9 +32,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from kernel import VIETNAM, local_day
+from kernel import VIETNAM, Role, Viewer, local_day
 
-from .access import Role, Viewer
 from .casework import RESULT_KIND
 from .errors import Forbidden, InvalidRecordValue
 from .indicators import MEASURES, GroupScore, IndicatorSet

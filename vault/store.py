@@ -10,21 +10,18 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
+from kernel import OwnerId, Viewer
 from storage import BlobStore, sha256_hex, verify_bytes
+from storage.sealing import RowSealer, installed_sealer
 
 from . import search
-from .access import (
-    AccessPath,
-    Viewer,
-    access_to,
-)
+from .access import AccessPath, access_to
 from .digitisation import REQUIRED_FIELDS, DigitisationRecord
 from .errors import (
     DossierMismatch,
     NotFound,
     VaultError,
 )
-from .ids import OwnerId
 from .keys import VaultKeyring
 from .models import (
     Document,
@@ -35,7 +32,6 @@ from .models import (
 )
 from .procedures import ProcedureCatalogue
 from .records import DocumentRecord, FileRecord
-from .sealing import RowSealer, installed_sealer
 from .search import BlindIndex
 
 
@@ -153,7 +149,7 @@ class VaultStore:
             return ""
 
     def blind_index(self, owner: OwnerId) -> str:
-        """The blind index rows of other packages find ``owner`` by (``vault.sealing``)."""
+        """The blind index rows of other packages find ``owner`` by (``storage.sealing``)."""
         return self._sealer.blind(owner.value)
 
     def _is_owner(self, owner: OwnerId | str) -> ColumnElement[bool]:

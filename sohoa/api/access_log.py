@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from vault import mask_ids_in_text
+from kernel import mask_ids_in_text
 
 from ..metrics import REQUEST_SECONDS, REQUESTS
 from .asgi import HttpMiddleware, Message, Receive, Scope, Send

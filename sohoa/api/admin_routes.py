@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from vault import Role
+from kernel import Role
 
 from .auth import Admin, services_of
 

@@ -20,12 +20,12 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from accounts.limiter import TooManyAttempts
+from accounts.service import LoginFailed
 from digitize.capture import CaptureRejected
 from vault import RecordIncomplete
 
 from .. import __version__, web
-from ..accounts.limiter import TooManyAttempts
-from ..accounts.service import LoginFailed
 from ..errors import DOMAIN_ERRORS, describe_error, http_status
 from ..fsck import fsck
 from ..metrics import ERRORS, watch_job_table

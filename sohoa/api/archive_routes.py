@@ -17,10 +17,9 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
-from kernel import local_day
-from vault import Role
+from accounts.service import AccountView
+from kernel import Role, local_day
 
-from ..accounts.service import AccountView
 from .auth import role_in, services_of
 
 router = APIRouter(prefix="/api/v1/archive", tags=["archive"])

@@ -15,10 +15,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from vault import Role, Viewer
+from accounts.service import AccountView
+from accounts.tokens import InvalidToken
+from kernel import Role, Viewer
 
-from ..accounts.service import AccountView
-from ..accounts.tokens import InvalidToken
 from ..services import Services
 
 TOKEN_URL = "/api/v1/auth/token"

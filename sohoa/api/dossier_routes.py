@@ -14,7 +14,8 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from vault import DossierStatus, OwnerKind, parse_owner_id
+from kernel import OwnerKind, parse_owner_id
+from vault import DossierStatus
 
 from ..casework import ResultFields, issue_result
 from ..presenters import document_summary

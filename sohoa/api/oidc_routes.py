@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from ..accounts.oidc import OidcLogin
+from accounts.oidc import OidcLogin
+
 from ..errors import DOMAIN_ERRORS, describe_error
 from .auth import Token, safe_next, services_of, start_session
 

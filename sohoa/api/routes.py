@@ -17,7 +17,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
 from digitize.separators import Separator, separator_sheet
-from vault import FileRole, OwnerKind, parse_owner_id
+from kernel import OwnerKind, parse_owner_id
+from vault import FileRole
 
 from .. import certify, counter, job_kinds, record
 from ..health import readiness

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from vault import Role
+from accounts.service import AccountView
+from kernel import Role
 
-from ..accounts.service import AccountView
 from ..presenters import document_summary
 from ..sync.bundle import parse_bundle
 from ..sync.outbox import Outbox

@@ -37,7 +37,7 @@ from archive import (
 )
 from archive.pdfcheck import PdfChecker, RememberingChecker
 from digitize.extract import DocTypeCatalogue
-from kernel import VIETNAM, local_day
+from kernel import VIETNAM, Role, Viewer, local_day
 from retention import RetentionSchedule, add_years, transfer_due, transfer_notice_from
 from retention.disposal import (
     DestructionRecord,
@@ -49,7 +49,7 @@ from retention.schedule import TRANSFER_NOTICE
 from signing import SignatureRequest, TrustServices, sign_pdf
 from storage import RetentionLocked
 from storage.encryption import EncryptingBlobStore
-from vault import DossierRecord, Forbidden, InvalidTransition, NotFound, Role, Vault, Viewer
+from vault import DossierRecord, Forbidden, InvalidTransition, NotFound, Vault
 from vault.archival import ArchivalDossier
 from vault.audit import audit
 from vault.counters import next_value

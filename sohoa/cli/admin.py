@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vault import Role
+from kernel import Role
 
 from .context import CLI_ACTOR, JsonOption, calling
 from .output import console, print_json

@@ -15,8 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kernel import local_day
-from vault import Role, Viewer
+from kernel import Role, Viewer, local_day
 
 from ..services import Services
 from .context import CLI, JsonOption, calling

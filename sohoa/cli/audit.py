@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kernel import parse_owner_id
 from signing import vietnam_time
-from vault import parse_owner_id
 
 from .context import CLI, JsonOption, calling
 from .output import console, print_json

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vault import Viewer
+from kernel import Viewer
 
 from ..errors import DOMAIN_ERRORS
 from ..services import Services, build_services

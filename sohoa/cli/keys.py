@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from vault import parse_owner_id
+from kernel import parse_owner_id
 
 from .context import CLI_ACTOR, JsonOption, calling
 from .output import console, counted_progress, print_json

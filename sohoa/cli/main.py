@@ -12,14 +12,9 @@ from rich.table import Table
 
 from digitize import DigitizeError
 from digitize.separators import Separator, separator_sheet
+from kernel import parse_owner_id
 from signing import NotAPdf, PadesLevel, SigningError, verify_pdf, vietnam_time
-from vault import (
-    LABELS,
-    DocumentRecord,
-    FileRole,
-    NotFound,
-    parse_owner_id,
-)
+from vault import LABELS, DocumentRecord, FileRole, NotFound
 
 from .. import certify, counter, record, signatures
 from ..logs import configure_logging

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vault import parse_owner_id
+from kernel import parse_owner_id
 
 from .context import CLI, JsonOption, calling
 from .output import console, counted_progress, print_json

@@ -17,9 +17,9 @@ from sqlalchemy import Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kernel import Base, UTCDateTime, new_uuid, utcnow
-from vault.sealing import SealedField, SealedRow, listen, new_row_id
+from storage.sealing import SealedField, SealedRow, listen, new_row_id
 
-#: The data key jobs' params and results are sealed under (``vault.sealing``): they name
+#: The data key jobs' params and results are sealed under (``storage.sealing``): they name
 #: owners and carry what was read from their papers.
 JOBS_VAULT = "jobs"
 

@@ -22,7 +22,7 @@ from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kernel import new_uuid
-from vault.sealing import sealer_of
+from storage.sealing import sealer_of
 
 from .models import UNFINISHED, Job, JobStatus
 
@@ -140,7 +140,7 @@ class JobStore:
                 Job.id == job_id, Job.status == JobStatus.RUNNING.value).with_for_update())
             if job is None:
                 return
-            job.result = result  # sealed as the row is written (vault.sealing)
+            job.result = result  # sealed as the row is written (storage.sealing)
             job.status, job.finished_at = JobStatus.DONE.value, now()
             job.error_code = job.error = None
             job.lease_until = job.retry_at = None

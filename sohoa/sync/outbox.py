@@ -15,7 +15,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from vault import FileRole, Viewer
+from kernel import Viewer
+from vault import FileRole
 from vault.models import Document
 
 from ..counter import Original

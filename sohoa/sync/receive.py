@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from digitize.inspect import inspect_batch
+from kernel import Viewer, parse_owner_id
 from signing import NotAPdf
-from vault import DocumentRecord, DocumentStatus, Viewer, parse_owner_id
+from vault import DocumentRecord, DocumentStatus
 
 from .. import record as records
 from ..counter import Original, document_files

@@ -17,8 +17,9 @@ from typing import Any
 import pypdfium2 as pdfium
 from fastapi.responses import Response
 
+from kernel import Viewer
 from signing import NotAPdf, SignatureReport, verify_pdf
-from vault import DocumentRecord, FileRole, Viewer
+from vault import DocumentRecord, FileRole
 
 from ..services import Services
 from .downloads import attachment

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from accounts.service import AccountView
 from digitize import FileTooLarge, IntakeError
 
-from ..accounts.service import AccountView
 from ..services import Services
 
 SCAN_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vault import Role
+from kernel import Role
 
 from .i18n import N_
 from .i18n import gettext as _

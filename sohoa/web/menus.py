@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from vault import Role
+from accounts.service import AccountView
+from kernel import Role
 
-from ..accounts.service import AccountView
 from .i18n import gettext as _
 
 

@@ -12,9 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from vault import Role
+from accounts.service import ACCOUNT_ROLES
+from kernel import Role
 
-from ..accounts.service import ACCOUNT_ROLES
 from ..services import Services
 from .i18n import gettext as _
 from .render import flash, render

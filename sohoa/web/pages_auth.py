@@ -10,8 +10,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from ..accounts.limiter import TooManyAttempts
-from ..accounts.service import LoginFailed
+from accounts.limiter import TooManyAttempts
+from accounts.service import LoginFailed
+
 from ..api.auth import SESSION_COOKIE, safe_next, start_session
 from . import i18n, session
 from .i18n import N_

@@ -13,10 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from accounts.service import AccountView
 from kernel import local_day
 from vault import DocumentRecord, FileRole, InvalidRecordValue
 
-from ..accounts.service import AccountView
 from ..services import Services
 from .documents import download, view_document
 from .forms import form_date

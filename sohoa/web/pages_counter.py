@@ -16,13 +16,13 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from kernel import VIETNAM
+from accounts.service import AccountView
+from kernel import VIETNAM, OwnerKind, parse_owner_id
 from signing import ReceiptLine, ReceiptSlip, receipt_pdf
-from vault import DossierStatus, FileRole, OwnerKind, parse_owner_id
+from vault import DossierStatus, FileRole
 from vault.casework import NEXT
 
 from .. import certify, counter, job_kinds, record
-from ..accounts.service import AccountView
 from ..api.uploads import read_upload
 from ..casework import ResultFields, issue_result
 from ..jobs import JobNotFound

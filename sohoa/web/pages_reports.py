@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kernel import local_day
-from vault import InvalidRecordValue, Role
+from kernel import Role, local_day
+from vault import InvalidRecordValue
 
 from .. import reports
 from .forms import form_date

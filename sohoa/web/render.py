@@ -18,8 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from kernel import VIETNAM
-from vault import Role, mask_id
+from kernel import VIETNAM, Role, mask_id
 
 from .. import __version__
 from ..sync.outbox import Outbox

@@ -17,10 +17,10 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from vault import Role
+from accounts.service import AccountView
+from accounts.tokens import InvalidToken
+from kernel import Role
 
-from ..accounts.service import AccountView
-from ..accounts.tokens import InvalidToken
 from ..api.auth import SESSION_COOKIE
 from ..services import Services
 

@@ -17,7 +17,7 @@ from digitize.extract import (
     ExtractionMethod,
     extract_fields,
 )
-from vault import is_personal_id, is_tax_code
+from kernel import is_personal_id, is_tax_code
 
 FIELDS_DIR = Path(__file__).parents[1] / "fixtures" / "fields"
 CATALOGUE = DocTypeCatalogue.load()

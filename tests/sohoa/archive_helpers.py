@@ -7,9 +7,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from kernel import Role, Viewer
 from sohoa.services import Services
 from tests.inputs import image_bytes, text_page, text_pdf
-from vault import DossierStatus, Role, Viewer
+from vault import DossierStatus
 
 CITIZEN = "001099012345"
 AGENCY = "000.00.31.H50"

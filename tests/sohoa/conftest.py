@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sohoa.accounts.service import AccountView
+from accounts.service import AccountView
+from kernel import Role, Viewer
 from sohoa.api import create_app
 from sohoa.jobs.models import Job
 from sohoa.services import Services, build_services, dev_pki
 from sohoa.settings import Settings
-from vault import Role, Viewer
 from vault.models import AuditEvent, Document, Dossier, FileVersion, Owner
 
 Snapshot = Callable[[], dict[str, Any]]

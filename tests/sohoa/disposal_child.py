@@ -8,9 +8,9 @@ import logging
 import os
 import sys
 
+from kernel import Role, Viewer
 from sohoa.services import build_services
 from sohoa.settings import Settings
-from vault import Role, Viewer
 
 KILLED = 137
 

@@ -11,15 +11,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from sohoa.accounts.limiter import LoginLimiter, RedisCounter, TooManyAttempts
-from sohoa.accounts.models import Account
-from sohoa.accounts.service import AccountError, LoginFailed
-from sohoa.accounts.tokens import InvalidToken, TokenSigner
+from accounts.limiter import LoginLimiter, RedisCounter, TooManyAttempts
+from accounts.models import Account
+from accounts.service import AccountError, LoginFailed
+from accounts.tokens import InvalidToken, TokenSigner
+from kernel import Role
 from sohoa.cli import app
 from sohoa.services import Services
 from tests.services import Redis
 from tests.sohoa.conftest import PASSWORD, login, make_account
-from vault import Role
 
 CITIZEN = "001099012345"
 

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
+from kernel import Role, parse_owner_id
 from signing import verify_pdf
 from sohoa.api import create_app
 from sohoa.services import Services, build_services
@@ -19,7 +20,6 @@ from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3
 from tests.sohoa.bad_inputs import GOOD_OWNER, bad_cases
 from tests.sohoa.conftest import STAFF, Snapshot, login, make_account
-from vault import Role, parse_owner_id
 
 ORG = "0310123467"
 

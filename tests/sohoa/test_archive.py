@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from archive import PdfItem, open_package
 from archive.premis import PREMIS
+from kernel import Role, Viewer
 from kernel.errors import ExitCode
 from signing import DevPki, TrustServices, verify_pdf
 from sohoa.archiving.checks import PooledChecker
@@ -31,7 +32,6 @@ from storage.encryption import VaultShredded
 from tests.services import SeaweedS3
 from tests.sohoa.archive_helpers import AGENCY, CITIZEN, closed_dossier, write_schedule
 from tests.sohoa.conftest import login, make_account
-from vault import Role, Viewer
 from vault.models import Dossier
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)

@@ -12,11 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, text, update
 from typer.testing import CliRunner
 
+from kernel import Role, Viewer, parse_owner_id
 from sohoa.cli import app
 from sohoa.services import Services
 from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account
-from vault import FileRole, NewFile, NotFound, Role, Viewer, parse_owner_id
+from vault import FileRole, NewFile, NotFound
 from vault.models import AuditEvent, AuditHead
 
 CITIZEN = "001099012345"

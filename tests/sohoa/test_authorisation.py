@@ -19,13 +19,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from kernel import Role, Viewer, parse_owner_id
 from sohoa.api import create_app
 from sohoa.jobs import Handler
 from sohoa.services import Services
 from tests.routes import served_routes
 from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account
-from vault import FileRole, NewFile, Role, Viewer, parse_owner_id
+from vault import FileRole, NewFile
 from vault.access import access_to, visible_documents
 from vault.models import Document, Dossier
 

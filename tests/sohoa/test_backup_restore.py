@@ -21,6 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from kernel import Role, parse_owner_id
 from signing import verify_pdf
 from sohoa.api import create_app
 from sohoa.cli.main import app as cli
@@ -30,7 +31,6 @@ from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3
 from tests.sohoa.conftest import STAFF, SYSTEM, login, make_account
 from tests.waiting import wait_until
-from vault import Role, parse_owner_id
 from vault.audit import check_chain
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from kernel import Role
 from sohoa.api import create_app
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
@@ -23,7 +24,6 @@ from tests.services import Postgres, Redis
 from tests.sohoa.conftest import STAFF, login, make_account
 from tests.sohoa.processes import Worker, celery_system
 from tests.waiting import wait_until
-from vault import Role
 from vault.models import Document
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)

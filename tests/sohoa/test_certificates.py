@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from digitize.qr import read_qr
+from kernel import parse_owner_id
 from signing import operator_request, parse_labelled, sign_pdf, verify_pdf
 from sohoa import certify, record
 from sohoa.cli import app
@@ -35,7 +36,6 @@ from vault import (
     NotAResult,
     new_lookup_code,
     normalise_code,
-    parse_owner_id,
 )
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)

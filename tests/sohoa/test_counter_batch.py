@@ -6,12 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import ImageFilter
 
+from kernel import parse_owner_id
 from sohoa.services import Services
 from tests.digitize import test_separators as batches
 from tests.inputs import image_bytes
 from tests.pages import CARD_HOLDER, card_on_a4, citizen_card_front, document_page
 from tests.sohoa.conftest import Snapshot
-from vault import parse_owner_id
 
 OWNER = "001099012345"
 

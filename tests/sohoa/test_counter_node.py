@@ -25,6 +25,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from kernel import Role, parse_owner_id
 from signing import verify_pdf
 from sohoa.services import build_services
 from sohoa.settings import Settings
@@ -37,7 +38,6 @@ from tests.services import free_port
 from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
 from tests.sohoa.processes import SOHOA, ApiServer
 from tests.waiting import wait_until
-from vault import Role, parse_owner_id
 from vault.models import Document
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)

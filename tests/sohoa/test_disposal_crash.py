@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from kernel import Role, Viewer
 from signing import verify_pdf
 from sohoa.archiving.models import ArchivalTransfer, Disposal
 from sohoa.fsck import fsck
@@ -24,7 +25,6 @@ from storage import BlobNotFound
 from tests.sohoa.archive_helpers import AGENCY, CITIZEN, closed_dossier, write_schedule
 from tests.sohoa.conftest import login, make_account
 from tests.sohoa.disposal_child import KILLED
-from vault import Role, Viewer
 from vault.models import Dossier, VaultKey
 
 pytestmark = pytest.mark.slow

@@ -15,13 +15,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
+from kernel import Role, Viewer, parse_owner_id
 from signing import verify_pdf
 from sohoa.counter import prepare
 from sohoa.jobs.models import Job
 from sohoa.services import Services
 from tests.inputs import text_pdf
 from tests.sohoa.conftest import count_rows, login, make_account
-from vault import FileRole, NewFile, ReuseReasonRequired, Role, Viewer, parse_owner_id
+from vault import FileRole, NewFile, ReuseReasonRequired
 from vault.models import AuditEvent, Document, DocumentStatus, DossierEvent
 
 CITIZEN = "001099012345"

@@ -21,12 +21,13 @@ import pytest
 from minio import Minio
 from minio.commonconfig import CopySource
 
+from kernel import Viewer, parse_owner_id
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from storage import S3BlobStore
 from storage.encryption import DataKeyUnavailable, EncryptingBlobStore, SealBroken, VaultShredded
 from tests.services import SeaweedS3
-from vault import FileRole, NewFile, Vault, Viewer, parse_owner_id
+from vault import FileRole, NewFile, Vault
 
 pytestmark = pytest.mark.s3
 

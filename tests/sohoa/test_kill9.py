@@ -25,6 +25,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from kernel import Role
 from signing import verify_pdf
 from sohoa.fsck import fsck
 from sohoa.services import build_services
@@ -34,7 +35,6 @@ from tests.services import Postgres, Redis, SeaweedS3
 from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
 from tests.sohoa.processes import ApiServer, Worker, celery_system
 from tests.waiting import wait_until
-from vault import Role
 from vault.integrity import Problem
 from vault.models import Document
 

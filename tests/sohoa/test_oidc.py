@@ -20,13 +20,13 @@ from fastapi.testclient import TestClient
 from oidc_provider_mock import run_server_in_thread
 from typer.testing import CliRunner
 
+from kernel import Role
 from sohoa.api import create_app
 from sohoa.cli import app as cli
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from tests.services import free_port
 from tests.sohoa.conftest import make_account
-from vault import Role
 
 CITIZEN = "001099012345"
 TAX_CODE = "0312345673"

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kernel import Role, parse_owner_id
 from sohoa.services import Services
 from tests.sohoa.conftest import login, make_account
-from vault import Role, parse_owner_id
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
 

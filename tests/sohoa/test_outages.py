@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from kernel import Role, Viewer
 from signing import verify_pdf
 from sohoa.api import create_app
 from sohoa.fsck import fsck
@@ -28,7 +29,7 @@ from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3, start_seaweed
 from tests.sohoa.conftest import STAFF, login, make_account
-from vault import FileRole, Role, Viewer
+from vault import FileRole
 from vault.models import Document
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)

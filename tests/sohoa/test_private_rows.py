@@ -23,10 +23,10 @@ from typer.testing import CliRunner
 from sohoa.cli import app
 from sohoa.services import Services
 from storage.encryption import LocalKeks
+from storage.sealing import RowSealer
 from tests.inputs import image_bytes, text_page
 from tests.services import _as_postgres, _pg_bin
 from vault.keys import VaultKeyring
-from vault.sealing import RowSealer
 
 pytestmark = pytest.mark.ocr
 
@@ -125,7 +125,7 @@ def test_the_database_holds_no_personal_data_in_clear_and_shredding_takes_it_all
 
 
 def _row_of(db: object, table: str, value: bytes) -> str:
-    """The associated data a sealed value was bound to (``vault.sealing``): its row."""
+    """The associated data a sealed value was bound to (``storage.sealing``): its row."""
     key = {"owners": "vault_key"}.get(table, "id")
     row = db.execute(text(f"SELECT {key} FROM {table} WHERE sealed = :v"),  # type: ignore[attr-defined]
                      {"v": value}).scalar_one()

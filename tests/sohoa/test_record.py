@@ -13,11 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from kernel import parse_owner_id
 from sohoa.services import Services
 from tests.degraded import smudged
 from tests.inputs import image_bytes, text_page
 from tests.pages import document_page
-from vault import DigitisationRecord, InvalidTransition, NewFile, parse_owner_id
+from vault import DigitisationRecord, InvalidTransition, NewFile
 from vault.models import AuditEvent
 
 OWNER = "079212345678"

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from kernel import parse_owner_id
 from signing import PadesLevel, copy_request, dev_trust_services, sign_pdf, verify_pdf
 from sohoa.cli import app
 from sohoa.services import Services, build_services
@@ -22,7 +23,7 @@ from sohoa.settings import Settings
 from tests.inputs import image_bytes, image_pdf, text_page
 from tests.pki import TestPki
 from tests.sohoa.conftest import SYSTEM
-from vault import FileRole, NewFile, NotAnExtension, parse_owner_id
+from vault import FileRole, NewFile, NotAnExtension
 from vault.models import AuditEvent, FileHistory
 
 OWNER = "001099012345"

@@ -18,24 +18,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from typer.testing import CliRunner
 
+from kernel import Role, Viewer, parse_owner_id
 from sohoa.api import create_app
 from sohoa.cli.main import app
 from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account
-from vault import (
-    DossierStatus,
-    FileRole,
-    Forbidden,
-    IndicatorError,
-    IndicatorSet,
-    NewFile,
-    ReportQuery,
-    Role,
-    Viewer,
-    parse_owner_id,
-)
+from vault import DossierStatus, FileRole, Forbidden, IndicatorError, IndicatorSet, NewFile, ReportQuery
 from vault.models import Document, DocumentStatus, FileVersion
 from vault.statistics import working_days
 

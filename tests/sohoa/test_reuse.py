@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
+from kernel import Role, Viewer, parse_owner_id
 from sohoa.services import Services
 from tests.sohoa.conftest import count_rows, login, make_account
-from vault import FileRole, NewFile, Role, Viewer, parse_owner_id
+from vault import FileRole, NewFile
 from vault.models import Dossier, Grant
 
 CITIZEN = "001099012345"

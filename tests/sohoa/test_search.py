@@ -14,9 +14,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from kernel import Role, Viewer, parse_owner_id
 from sohoa.services import Services
 from tests.sohoa.conftest import login, make_account
-from vault import FileRole, NewFile, Role, Viewer, parse_owner_id
+from vault import FileRole, NewFile
 
 CITIZEN, OTHER = "001099012345", "079199000111"
 MARKER = "Huỳnh Đức Thịnh"

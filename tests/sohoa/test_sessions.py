@@ -8,11 +8,11 @@ import re
 
 from fastapi.testclient import TestClient
 
+from kernel import Role
 from sohoa.api import create_app
 from sohoa.api.security_headers import CONTENT_SECURITY_POLICY
 from sohoa.services import Services
 from tests.sohoa.conftest import PASSWORD, STAFF, login, make_account
-from vault import Role
 
 
 def test_logout_revokes_the_api_token_everywhere_it_was_copied(

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from kernel import Role
 from sohoa.cli import app
 from sohoa.services import Services
 from sohoa.sync.bundle import Bundle
@@ -24,7 +25,6 @@ from sohoa.sync.outbox import read_bundle
 from tests.inputs import image_bytes, text_page
 from tests.sohoa.conftest import STAFF, SYSTEM, Snapshot, login, make_account
 from tests.sohoa.test_sync_link import BUNDLE
-from vault import Role
 
 OWNER = "001099012345"
 NODE = "diem-mot-cua-1"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from kernel import parse_owner_id
 from sohoa.db import make_engine, migrate, session_factory
 from storage import LocalBlobStore
 from tests.sealing import install_sealer
-from vault import NotFound, Vault, is_dossier_code, parse_owner_id
+from vault import NotFound, Vault, is_dossier_code
 
 
 @pytest.fixture

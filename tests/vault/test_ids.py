@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vault import InvalidOwnerId, OwnerKind, mask_id, mask_ids_in_text, parse_owner_id
+from kernel import InvalidOwnerId, OwnerKind, mask_id, mask_ids_in_text, parse_owner_id
 
 
 def test_twelve_digit_personal_id_is_a_citizen() -> None:

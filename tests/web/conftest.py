@@ -25,6 +25,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from kernel import Role, Viewer, parse_owner_id
 from sohoa import counter
 from sohoa.api import create_app
 from sohoa.casework import ResultFields, issue_result
@@ -32,7 +33,7 @@ from sohoa.services import Services, build_services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page, text_pdf
 from tests.sohoa.archive_helpers import write_schedule
-from vault import DossierStatus, Role, Viewer, parse_owner_id
+from vault import DossierStatus
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "mat-khau-thu-nghiem-du-dai"

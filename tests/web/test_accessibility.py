@@ -13,9 +13,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from kernel import Role
 from tests.web.a11y import contrast_problems, markup_problems
 from tests.web.conftest import ACCOUNTS, CITIZEN_ID, Site, log_in, new_page, screenshot
-from vault import Role
 
 pytestmark = pytest.mark.ocr
 

@@ -17,12 +17,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
+from kernel import Role
 from sohoa.api import create_app
 from sohoa.web.menus import home_of
 from tests.routes import served_routes
 from tests.web.a11y import markup_problems
 from tests.web.conftest import ACCOUNTS, Site, form_log_in
-from vault import Role
 
 pytestmark = pytest.mark.ocr
 

@@ -1,4 +1,4 @@
-"""personal data in rows sealed: owners, documents, accounts, jobs (vault.sealing)
+"""personal data in rows sealed: owners, documents, accounts, jobs (storage.sealing)
 
 The clear columns are read, sealed under their vault's data key with the sealer the
 service passes in (``sohoa.db.migrate``), and dropped; IDs and result codes keep a

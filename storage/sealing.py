@@ -5,7 +5,7 @@ person: an owner's personal ID or tax code and name, a document's record (title,
 number and symbol, issuing body, summary, signer, validity, every extracted value)
 and its result code, which carries the owner's ID by law (REGULATIONS 50). Each such
 row keeps them in one ``sealed`` column: JSON under AES-256-GCM with the data key of
-the owner's vault (``vault.keys``), the row's identity as associated data, so a
+the owner's vault (``vault.keys``, through ``KeysOnConnection``), the row's identity as associated data, so a
 sealed value copied into another row does not open. Crypto-shredding a vault
 (``sohoa keys shred``) therefore takes its rows' personal data with its files.
 
@@ -32,12 +32,13 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_dirty
 
 from kernel import DomainError, clean_text, cut
-from storage.encryption import DataKeyUnavailable, open_sealed, seal
+
+from .encryption import DataKeyUnavailable, open_sealed, seal
 
 MAGIC = b"SR1"
 #: A shredded or unreadable value reads as this; the row's other columns stay usable.
@@ -252,13 +253,3 @@ def new_row_id(obj: object, attribute: str = "id") -> str:
         current = str(uuid.uuid4())
         setattr(obj, attribute, current)
     return str(current)
-
-
-def vault_of_owner(session: Session, owner: Any, owner_id: int | None) -> str:
-    """The vault name of an owner row given as loaded object or as primary key."""
-    from .models import Owner  # noqa: PLC0415 - models imports this module
-
-    if owner is not None:
-        return str(owner.vault_key)
-    vault = session.connection().execute(select(Owner.vault_key).where(Owner.id == owner_id))
-    return str(vault.scalar_one())

@@ -8,9 +8,9 @@ from sqlalchemy import Boolean, LargeBinary, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kernel import Base, UTCDateTime, new_uuid, utcnow
-from vault.sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id
+from storage.sealing import SHREDDED, RowSealer, SealedField, SealedRow, listen, new_row_id
 
-#: The data key the accounts' personal data is sealed under (``vault.sealing``).
+#: The data key the accounts' personal data is sealed under (``storage.sealing``).
 ACCOUNTS_VAULT = "accounts"
 
 
@@ -19,7 +19,7 @@ class Account(SealedRow, Base):
     citizen or the tax code of the organisation a member acts for; ``agency_code`` the
     agency of a staff account. Both are data, checked on every request.
 
-    The person's name and the vault's ID are sealed (``vault.sealing``) under a data
+    The person's name and the vault's ID are sealed (``storage.sealing``) under a data
     key of the accounts; ``owner_index`` is the ID's blind index."""
 
     __tablename__ = "accounts"

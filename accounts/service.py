@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +19,16 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kernel import DomainError
-from vault import InvalidOwnerId, OwnerId, OwnerKind, mask_ids_in_text, parse_owner_id
-from vault.access import Role, Viewer
-from vault.models import Agency
+from kernel import (
+    DomainError,
+    InvalidOwnerId,
+    OwnerId,
+    OwnerKind,
+    Role,
+    Viewer,
+    mask_ids_in_text,
+    parse_owner_id,
+)
 
 from .limiter import LoginLimiter
 from .models import Account, RevokedToken
@@ -79,7 +86,7 @@ class AccountView:
     owner_identifier: str | None
     agency_code: str | None
     active: bool
-    #: The blind index of ``owner_identifier`` (``vault.sealing``).
+    #: The blind index of ``owner_identifier`` (``storage.sealing``).
     owner_index: str | None = None
 
     @classmethod
@@ -121,8 +128,11 @@ def _check_subject(subject: str) -> None:
 class Accounts:
     def __init__(self, sessions: sessionmaker[Session], signer: TokenSigner,
                  limiter: LoginLimiter, *, min_password_length: int,
+                 knows_agency: Callable[[str], bool],
                  reads: sessionmaker[Session] | None = None) -> None:
         self._sessions = sessions
+        #: Whether an agency code exists: agencies are the vault's, staff belong to one.
+        self._knows_agency = knows_agency
         #: Autocommit sessions for the look-up every request makes (``sohoa.db``).
         self._reads = reads or sessions
         self._signer = signer
@@ -150,15 +160,14 @@ class Accounts:
         owner = self._owner_for(role, owner)
         if oidc_subject is not None:
             _check_subject(oidc_subject)
+        if role is Role.STAFF:
+            if not agency or not self._knows_agency(agency):
+                raise AccountError(f"cán bộ phải thuộc một cơ quan có trong hệ thống; không "
+                                   f"có cơ quan {agency!r} (staff need a known agency)")
+        elif agency:
+            raise AccountError("chỉ tài khoản cán bộ gắn với cơ quan "
+                               "(only staff accounts belong to an agency)")
         with self._sessions() as session, session.begin():
-            if role is Role.STAFF:
-                if not agency or session.scalar(
-                        select(Agency.id).where(Agency.code == agency)) is None:
-                    raise AccountError(f"cán bộ phải thuộc một cơ quan có trong hệ thống; không "
-                                       f"có cơ quan {agency!r} (staff need a known agency)")
-            elif agency:
-                raise AccountError("chỉ tài khoản cán bộ gắn với cơ quan "
-                                   "(only staff accounts belong to an agency)")
             row = Account(username=username, role=role.value, display_name=display_name,
                           password_hash=hash_password(password) if password else None,
                           owner_identifier=owner, agency_code=agency, oidc_subject=oidc_subject)
