@@ -16,11 +16,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from minio import Minio
+
+from tests.waiting import wait_until
 
 
 def free_port(low: int = 20000, high: int = 45000) -> int:
@@ -117,22 +118,27 @@ def _wait_ready(server: SeaweedS3, timeout: float) -> None:
     import io
 
     client = server.client()
-    deadline = time.monotonic() + timeout
-    last_error: Exception | None = None
-    while time.monotonic() < deadline:
+    last_error: list[Exception] = []
+
+    def stored_a_probe() -> bool:
         if server.process.poll() is not None:
             raise RuntimeError(f"weed exited early; see {server.log_path}")
         try:
             if not client.bucket_exists("readiness"):
                 client.make_bucket("readiness")
             client.put_object("readiness", "probe", io.BytesIO(b"ok"), 2)
-            return
+            return True
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
-            last_error = exc
-            time.sleep(0.3)
-    server.stop()
-    raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {last_error}; "
-                       f"see {server.log_path}")
+            last_error[:] = [exc]
+            return False
+
+    try:
+        wait_until(stored_a_probe, timeout=timeout, what=lambda: (
+            f"SeaweedFS to store a blob ({last_error[0] if last_error else 'no answer'}; "
+            f"see {server.log_path})"))
+    except BaseException:
+        server.stop()
+        raise
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------
@@ -226,14 +232,18 @@ def start_redis(workdir: Path, *, timeout: float = 30.0) -> Redis:
          "--appendonly", "no", "--dir", str(workdir)],
         stdout=(workdir / "redis.log").open("wb"), stderr=subprocess.STDOUT)
     server = Redis(port, process)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"redis-server exited early; see {workdir / 'redis.log'}")
         try:
-            if redis.Redis.from_url(server.url).ping():
-                return server
+            return bool(redis.Redis.from_url(server.url).ping())
         except redis.ConnectionError:
-            time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"Redis not ready after {timeout}s")
+            return False
+
+    try:
+        wait_until(answers, timeout=timeout, what="Redis to answer a PING", every=0.1)
+    except BaseException:
+        server.stop()
+        raise
+    return server

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 
 from tests.conftest import TEMPLATE_DATABASE
 from tests.services import Postgres, Redis, free_port
+from tests.waiting import wait_until
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
 
@@ -157,16 +157,16 @@ class ApiServer(SohoaProcess):
         self.port = port or free_port()
         super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env, log)
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
             if self.process.poll() is not None:
                 raise AssertionError(f"sohoa serve exited: {log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
+                return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
             except httpx.HTTPError:
-                time.sleep(0.2)
-        raise AssertionError(f"sohoa serve not ready in {timeout} s")
+                return False
+
+        wait_until(healthy, timeout=timeout, what="sohoa serve to answer /healthz", every=0.2)
 
     def client(self, headers: dict[str, str] | None = None) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers=headers or {}, timeout=300)

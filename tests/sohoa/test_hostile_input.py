@@ -22,6 +22,7 @@ import subprocess
 import time
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kernel import Role
 from signing import DevPki, dev_trust_services, operator_request, sign_pdf, verify_pdf
 from sohoa.services import build_services
 from sohoa.settings import Settings
@@ -48,7 +50,6 @@ from tests.sohoa.bad_inputs import GOOD_OWNER
 from tests.sohoa.conftest import PASSWORD, STAFF, count_rows, make_account
 from tests.sohoa.processes import ApiServer, TreeMemory
 from tests.waiting import wait_until
-from vault import Role
 from vault.models import Document
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
@@ -63,9 +64,9 @@ TREE_PEAK_MB = 1024
 CORPUS = hostile_files()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiServer, Any]]:
-    folder = tmp_path_factory.mktemp("hostile")
+@contextmanager
+def _serving(folder: Path) -> Iterator[tuple[ApiServer, Any]]:
+    """A `sohoa serve` of its own, with its own database, blobs and temp folder."""
     (folder / "tmp").mkdir()
     env = {"SOHOA_DATA_DIR": str(folder / "data"),
            "SOHOA_DATABASE_URL": f"sqlite:///{folder / 'sohoa.db'}",
@@ -84,6 +85,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiServer
             services.close()
 
 
+def _staff_client(process: ApiServer) -> httpx.Client:
+    with process.client() as anonymous:
+        token = anonymous.post("/api/v1/auth/token", data={"username": STAFF,
+                                                           "password": PASSWORD})
+        assert token.status_code == 200, token.text
+    return process.client({"Authorization": f"Bearer {token.json()['access_token']}"})
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiServer, Any]]:
+    with _serving(tmp_path_factory.mktemp("hostile")) as serving:
+        yield serving
+
+
 @pytest.fixture(scope="module")
 def tree(server: tuple[ApiServer, Any]) -> Iterator[TreeMemory]:
     """The API's whole process tree, sampled from before the first hostile request."""
@@ -95,12 +110,7 @@ def tree(server: tuple[ApiServer, Any]) -> Iterator[TreeMemory]:
 
 @pytest.fixture(scope="module")
 def client(server: tuple[ApiServer, Any]) -> Iterator[httpx.Client]:
-    process, _ = server
-    with process.client() as anonymous:
-        token = anonymous.post("/api/v1/auth/token", data={"username": STAFF,
-                                                           "password": PASSWORD})
-        assert token.status_code == 200, token.text
-    with process.client({"Authorization": f"Bearer {token.json()['access_token']}"}) as http:
+    with _staff_client(server[0]) as http:
         yield http
 
 
@@ -163,6 +173,15 @@ def test_every_hostile_file_is_refused_with_a_4xx_or_processed_safely(
     # The tree's memory is its PSS: summed RSS counts every shared library (OpenCV, qpdf,
     # Python itself) once per process that maps it.
     assert tree.peak_pss_kb < TREE_PEAK_MB * 1024, tree.peak_pss_kb
+    # Every hostile request was logged as a JSON line, uvicorn's own included, and the
+    # owner's ID the requests carried appears nowhere in clear.
+    client.get(f"/api/v1/owners/{GOOD_OWNER}/documents")
+    lines = [line for line in process.log.read_text(encoding="utf-8").splitlines() if line]
+    assert len(lines) > len(CORPUS)
+    for line in lines:
+        entry = json.loads(line)
+        assert {"time", "level", "logger", "message"} <= set(entry)
+    assert GOOD_OWNER not in process.log.read_text(encoding="utf-8")
 
 
 def _as_expected(case: HostileFile, status: int, body: dict[str, Any]) -> bool:
@@ -404,26 +423,26 @@ def test_verification_parses_untrusted_pdfs_in_the_sandbox(
     assert tree.peak_pss_kb < TREE_PEAK_MB * 1024, tree.peak_pss_kb
 
 
-def test_the_server_logged_json_lines_without_ids_in_clear(
-    server: tuple[ApiServer, Any], client: httpx.Client,
-) -> None:
-    """Run last in this module: every hostile request above has been logged by now."""
-    process, _ = server
-    client.get(f"/api/v1/owners/{GOOD_OWNER}/documents")
-    lines = [line for line in process.log.read_text(encoding="utf-8").splitlines() if line]
-    assert len(lines) > len(CORPUS)
-    for line in lines:
-        entry = json.loads(line)  # every line, uvicorn's own included
-        assert {"time", "level", "logger", "message"} <= set(entry)
-    assert GOOD_OWNER not in process.log.read_text(encoding="utf-8")
-
-
 def test_nothing_is_left_in_the_temp_folder_after_shutdown(
-    server: tuple[ApiServer, Any],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """Run after every other test here: uploads copied to temp for a parse (some killed
-    at their limits), OCR work folders and multiprocessing's own are all gone."""
-    process, _ = server
-    process.stop()
-    temp = process.log.parent / "tmp"
-    assert sorted(p.name for p in temp.iterdir()) == []
+    # A server of its own, sent one file of each answer the corpus expects (an accepted
+    # scan read by OCR; a refused, an oversized, an unsupported and an invalid one, some
+    # of them parsing children killed at their limits): once it stops, the uploads copied
+    # to temp for a parse, OCR work folders and multiprocessing's own are all gone.
+    sample = {case.status: case for case in reversed(CORPUS)}
+    bombs = [case for case in CORPUS if "bomb" in case.case][:2]
+    # A short folder name: multiprocessing's forkserver socket lives in TMPDIR, and a
+    # Unix socket's path may not pass 107 bytes.
+    folder = tmp_path_factory.mktemp("tmpcheck")
+    with _serving(folder) as (process, _), _staff_client(process) as http:
+        accepted = []
+        for case in [*sample.values(), *bombs]:
+            answer = http.post("/api/v1/digitize", data={"owner": GOOD_OWNER},
+                               files=[("files", (case.name, case.data, "application/pdf"))])
+            assert answer.status_code == case.status, (case.case, answer.text)
+            if answer.status_code == 202:
+                accepted.append(answer.json()["job"]["id"])
+        assert accepted and all(_wait_for(http, job)["status"] == "done" for job in accepted)
+        process.stop()
+    assert sorted(p.name for p in (folder / "tmp").iterdir()) == []

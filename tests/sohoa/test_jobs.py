@@ -19,6 +19,7 @@ from sohoa.errors import describe_error, is_transient
 from sohoa.jobs import Handler, Job, JobContext, JobPolicy, JobStatus, ThreadJobRunner
 from storage import StorageUnavailable
 from tests.sealing import install_sealer
+from tests.waiting import wait_until
 
 FAST = JobPolicy(lease=timedelta(seconds=2), queued_lease=timedelta(seconds=2), max_attempts=3,
                  first_delay=timedelta(milliseconds=50), max_delay=timedelta(milliseconds=200))
@@ -78,11 +79,8 @@ def test_a_job_waiting_to_retry_says_why_in_its_status(sessions: Any) -> None:
 
         jobs.register("away", Handler(away))
         job = jobs.submit("away", {})
-        for _ in range(100):
-            view = jobs.get(job.id)
-            if view.retrying:
-                break
-            threading.Event().wait(0.05)
+        view = wait_until(lambda: (v := jobs.get(job.id)).retrying and v, timeout=5,
+                          what="the job to be queued again", every=0.05)
         shown = view.as_dict()
         assert shown["status"] == "queued"
         assert shown["retry"]["attempt"] == 1

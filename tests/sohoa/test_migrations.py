@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import text
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
+from kernel import Role, Viewer, parse_owner_id
 from sohoa.db import alembic_config, make_engine, migrate, session_factory
 from storage import LocalBlobStore
 from tests.sealing import install_sealer
-from vault import Role, Vault, Viewer, parse_owner_id
+from vault import Vault
 
 
 def test_migrations_match_the_models(empty_database_url: str) -> None:
@@ -23,9 +25,26 @@ def test_migrations_match_the_models(empty_database_url: str) -> None:
 
 
 def test_migrating_twice_is_harmless(empty_database_url: str) -> None:
+    # Every command and every process start migrates: the second run must change
+    # nothing, neither the revision nor a table nor a row already there.
     engine = make_engine(empty_database_url)
     migrate(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO agencies (code, name, valid_from, created_at) "
+                                "VALUES ('000.00.99.H99', 'UBND thử', '2026-01-01', '2026-01-01 00:00:00')"))
+
+    def state() -> tuple[object, ...]:
+        with engine.connect() as connection:
+            revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
+            agencies = connection.execute(text("SELECT code, name FROM agencies")).all()
+        tables = sorted(inspect(engine).get_table_names())
+        return revision, tables, agencies
+
+    before = state()
     migrate(engine)
+    assert state() == before
+    assert before[0] == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert ("000.00.99.H99", "UBND thử") in before[2]
 
 
 #: The schema of the last release before accounts, the audit chain and counters (issue 4).
