@@ -46,7 +46,7 @@ import httpx  # noqa: E402
 
 from kernel import Role, Viewer, parse_owner_id  # noqa: E402
 from sohoa.db import make_engine, migrate  # noqa: E402
-from sohoa.services import build_services  # noqa: E402
+from sohoa.runtime import build_services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
 from tests.services import free_port, start_postgres, start_seaweed  # noqa: E402
 from vault import FileRole, NewFile  # noqa: E402

@@ -8,6 +8,8 @@ belongs to, checked and masked the same way everywhere) and who is asking (``Rol
 another domain.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .clock import VIETNAM, local_day, utcnow
 from .errors import DomainError, ExitCode
 from .ids import (
@@ -20,9 +22,23 @@ from .ids import (
     mask_ids_in_text,
     parse_owner_id,
 )
-from .tables import Base, UTCDateTime, new_uuid
 from .text import clean_text, cut
 from .viewer import Role, Viewer
+
+if TYPE_CHECKING:
+    from .tables import Base, UTCDateTime, new_uuid
+
+#: Loaded on first use: SQLAlchemy takes a quarter of a second to import, and a command
+#: that only prints its help, or a worker that never opens a table, should not pay it.
+_TABLES = frozenset({"Base", "UTCDateTime", "new_uuid"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TABLES:
+        from . import tables
+
+        return getattr(tables, name)
+    raise AttributeError(f"module 'kernel' has no attribute {name!r}")
 
 __all__ = ["VIETNAM", "Base", "DomainError", "ExitCode", "InvalidOwnerId", "OwnerId", "OwnerKind",
            "Role", "UTCDateTime", "Viewer", "clean_text", "cut", "is_personal_id", "is_tax_code",

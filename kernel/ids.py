@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kernel import DomainError
+from .errors import DomainError
 
 # ASCII digits only: \d alone also matches Arabic-Indic and other Unicode digits.
 _PERSONAL_ID = re.compile(r"[0-9]{12}", re.ASCII)

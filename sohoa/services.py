@@ -97,8 +97,9 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings | None = None, *, start_jobs: bool = True) -> Services:
-    settings = settings or Settings()
+def assemble_services(settings: Settings) -> Services:
+    """The whole graph, with no job kind registered and no job started: what runs it
+    (`sohoa.runtime.build_services`) adds both."""
     settings.data_path.mkdir(parents=True, exist_ok=True)
     # Configuration errors stop the service here, before anything is stored.
     catalogue = DocTypeCatalogue.load(settings.doc_types_file)
@@ -146,11 +147,6 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
         indicators=indicators, signature_cache=TimedCache(settings.lookup_cache_seconds))
     services.archives = archives(services, keyring)
-    # The job kinds run the use cases above, which need the whole graph.
-    from .job_kinds import register_all  # noqa: PLC0415 - job_kinds imports this module
-    register_all(services)
-    if start_jobs:
-        jobs.start()
     return services
 
 

@@ -29,7 +29,8 @@ from .. import __version__, web
 from ..errors import DOMAIN_ERRORS, describe_error, http_status
 from ..fsck import fsck
 from ..metrics import ERRORS, watch_job_table
-from ..services import Services, build_services
+from ..runtime import build_services
+from ..services import Services
 from ..settings import Settings
 from ..sync.node import Syncer
 from .access_log import AccessLog

@@ -35,7 +35,8 @@ from storage import BlobStore, open_blob_store
 from ..db import make_engine
 from ..errors import BackupError
 from ..fsck import FsckReport, fsck
-from ..services import Services, build_services, s3_options
+from ..runtime import build_services
+from ..services import Services, s3_options
 from ..settings import Settings
 from .tables import dump_database, load_database
 

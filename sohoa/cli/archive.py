@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from kernel import Role, Viewer, local_day
 
-from ..services import Services
 from .context import CLI, JsonOption, calling
 from .output import answer, console, counted_progress, print_json
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 archive_app = typer.Typer(help="Lưu trữ hồ sơ: nộp lưu, kiểm tra gói, phong tỏa, hủy "
                           "(archiving: transfer, validation, holds, disposal).",

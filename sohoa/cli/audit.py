@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from kernel import parse_owner_id
-from signing import vietnam_time
 
 from .context import CLI, JsonOption, calling
 from .output import console, print_json
@@ -37,6 +36,8 @@ def access_log(owner: Annotated[str, typer.Argument(help="Personal ID or tax cod
                limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
                as_json: JsonOption = False) -> None:
     """Ai đã đọc tài liệu của chủ kho (who read the owner's documents), newest first."""
+    from signing import vietnam_time
+
     with calling(as_json) as services:
         reads = services.vault.access_log(parse_owner_id(owner), viewer=CLI, limit=limit)
     if as_json:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kernel import Viewer
 
-from ..errors import DOMAIN_ERRORS
-from ..services import Services, build_services
-from ..settings import Settings
 from .output import fail
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 CLI_ACTOR = "cli:local"
 #: The command line runs on the server, as its operators: it sees what the service sees.
@@ -24,7 +24,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for program
 
 @contextmanager
 def calling(as_json: bool = False) -> Iterator[Services]:
-    """The services for one command: a refused request is reported and exits non-zero."""
+    """The services for one command: a refused request is reported and exits non-zero.
+
+    The service graph is imported here, not at the top: ``sohoa --help`` and a command
+    that fails on its arguments never load it."""
+    from ..errors import DOMAIN_ERRORS
+    from ..runtime import build_services
+    from ..settings import Settings
+
     services = build_services(Settings(), start_jobs=False)
     try:
         yield services

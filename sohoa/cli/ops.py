@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import socket
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from ..errors import DOMAIN_ERRORS
-from ..fsck import FsckReport
-from ..fsck import fsck as run_fsck
-from ..logs import configure_logging
-from ..services import build_services
-from ..settings import Settings
 from .context import JsonOption, calling
 from .output import console, counted_progress, fail, print_json
+
+if TYPE_CHECKING:
+    from ..fsck import FsckReport
 
 
 def worker(
@@ -30,6 +27,9 @@ def worker(
     database, storage and settings as the service.
     """
     from ..jobs.celery_backend import celery_app, register_task
+    from ..logs import configure_logging
+    from ..runtime import build_services
+    from ..settings import Settings
 
     settings = Settings()
     if settings.job_backend != "celery":
@@ -63,6 +63,8 @@ def fsck(
     put back, abandoned jobs are resumed; rows without blobs and hash mismatches are
     reported. Exits 1 when something needs a person.
     """
+    from ..fsck import fsck as run_fsck
+
     reading = counted_progress(deep and not as_json, "Đọc lại tệp")
     with calling(as_json) as services, reading as progress:
         report = run_fsck(services, deep=deep, repair=not report_only, progress=progress)
@@ -117,6 +119,8 @@ def restore(
     """
     from ..backup import open_target
     from ..backup import restore as run_restore
+    from ..errors import DOMAIN_ERRORS
+    from ..settings import Settings
 
     settings = Settings()
     copying = counted_progress(not as_json, "Phục hồi tệp")

@@ -6,13 +6,12 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from ..errors import describe_error, exit_code
 
 console = Console(stderr=True)
 
@@ -35,6 +34,8 @@ def fail(exc: BaseException, *, as_json: bool = False) -> NoReturn:
     """Report a refused request or a failure, and exit with the error's own status
     (`kernel.errors.ExitCode`: 2 refused, 3 not found, 4 conflict, 5 forbidden, 6 try
     again later)."""
+    from ..errors import describe_error, exit_code
+
     code, message = describe_error(exc)
     problems = [p.as_dict() for p in getattr(exc, "problems", [])]
     if as_json:
@@ -45,6 +46,15 @@ def fail(exc: BaseException, *, as_json: bool = False) -> NoReturn:
         for problem in problems:
             console.print(f"  [yellow]{problem['code']}[/]: {problem['message']}", highlight=False)
     raise typer.Exit(exit_code(exc))
+
+
+def read_input(path: Path) -> bytes:
+    """A file named on the command line; a clear message and exit 2 when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        console.print(f"[bold red]Lỗi[/]: không đọc được {path} (cannot read): {exc.strerror}")
+        raise typer.Exit(2) from None
 
 
 @contextmanager

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .. import reports
 from .context import CLI, JsonOption, calling
 from .output import console, print_json
 
@@ -32,6 +31,8 @@ def digitisation(
     as_json: JsonOption = False,
 ) -> None:
     """Số hóa theo kỳ và nhóm chỉ số IV QĐ 766 (digitisation figures and group IV)."""
+    from .. import reports
+
     with calling(as_json) as services:
         report = reports.digitisation_report(
             services, since=since.date(), until=until.date(), by=reports.parse_grouping(by),

@@ -8,9 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from retention import RetentionSchedule, ScheduleError
-
-from ..settings import Settings
 from .context import JsonOption
 from .output import console, fail, print_json
 
@@ -26,6 +23,10 @@ def show_schedule(
     as_json: JsonOption = False,
 ) -> None:
     """Kiểm tra và in bảng thời hạn bảo quản (check and print the retention schedule)."""
+    from retention import RetentionSchedule, ScheduleError
+
+    from ..settings import Settings
+
     try:
         schedule = RetentionSchedule.load(file or Settings().retention_file)
     except ScheduleError as exc:

@@ -96,7 +96,7 @@ def test_the_service_signs_operator_scans_with_the_configured_token(
     pki: DevPki, softhsm: Token, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Which key signs is configuration: SOHOA_OPERATOR_KEY points at the token.
-    from sohoa.services import build_services
+    from sohoa.runtime import build_services
     from sohoa.settings import Settings
 
     monkeypatch.setenv("SOHOA_OPERATOR_KEY",
@@ -115,7 +115,7 @@ def test_the_service_signs_operator_scans_with_the_configured_token(
 
 
 def test_a_malformed_key_setting_stops_the_service_with_a_clear_message(tmp_path: Path) -> None:
-    from sohoa.services import build_services
+    from sohoa.runtime import build_services
     from sohoa.settings import Settings
 
     with pytest.raises(ValueError, match="token"):

@@ -15,7 +15,8 @@ from accounts.service import AccountView
 from kernel import Role, Viewer
 from sohoa.api import create_app
 from sohoa.jobs.models import Job
-from sohoa.services import Services, build_services, dev_pki
+from sohoa.runtime import build_services
+from sohoa.services import Services, dev_pki
 from sohoa.settings import Settings
 from vault.models import AuditEvent, Document, Dossier, FileVersion, Owner
 

@@ -9,7 +9,7 @@ import os
 import sys
 
 from kernel import Role, Viewer
-from sohoa.services import build_services
+from sohoa.runtime import build_services
 from sohoa.settings import Settings
 
 KILLED = 137

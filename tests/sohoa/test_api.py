@@ -14,7 +14,8 @@ from sqlalchemy.exc import OperationalError
 from kernel import Role, parse_owner_id
 from signing import verify_pdf
 from sohoa.api import create_app
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3

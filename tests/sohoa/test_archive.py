@@ -25,7 +25,8 @@ from signing import DevPki, TrustServices, verify_pdf
 from sohoa.archiving.checks import PooledChecker
 from sohoa.archiving.models import ArchivalTransfer
 from sohoa.cli.main import app as cli
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from storage import BlobNotFound, RetentionLocked
 from storage.encryption import VaultShredded

@@ -25,7 +25,8 @@ from kernel import Role, parse_owner_id
 from signing import verify_pdf
 from sohoa.api import create_app
 from sohoa.cli.main import app as cli
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3

@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from kernel import Role
 from sohoa.api import create_app
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis

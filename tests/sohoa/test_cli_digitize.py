@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from typer.testing import CliRunner
 
 from sohoa.cli import app
-from sohoa.services import build_services
+from sohoa.runtime import build_services
 from sohoa.settings import Settings
 from tests.conftest import FIXTURES
 from tests.inputs import first_page_text

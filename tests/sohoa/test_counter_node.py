@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from kernel import Role, parse_owner_id
 from signing import verify_pdf
-from sohoa.services import build_services
+from sohoa.runtime import build_services
 from sohoa.settings import Settings
 from sohoa.sync.models import SentDocument
 from sohoa.sync.outbox import Outbox, read_bundle

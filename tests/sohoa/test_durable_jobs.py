@@ -20,7 +20,8 @@ from sohoa import counter
 from sohoa.cli import app as cli
 from sohoa.fsck import fsck
 from sohoa.jobs import Job, JobStatus
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from storage import StorageUnavailable
 from tests.inputs import image_bytes, text_page

@@ -22,7 +22,8 @@ from minio import Minio
 from minio.commonconfig import CopySource
 
 from kernel import Viewer, parse_owner_id
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from storage import S3BlobStore
 from storage.encryption import DataKeyUnavailable, EncryptingBlobStore, SealBroken, VaultShredded

@@ -32,7 +32,7 @@ import pytest
 
 from kernel import Role
 from signing import DevPki, dev_trust_services, operator_request, sign_pdf, verify_pdf
-from sohoa.services import build_services
+from sohoa.runtime import build_services
 from sohoa.settings import Settings
 from tests.hostile import (
     HostileFile,

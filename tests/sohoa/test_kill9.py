@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from kernel import Role
 from signing import verify_pdf
 from sohoa.fsck import fsck
-from sohoa.services import build_services
+from sohoa.runtime import build_services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis, SeaweedS3

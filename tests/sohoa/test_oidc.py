@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 from kernel import Role
 from sohoa.api import create_app
 from sohoa.cli import app as cli
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.services import free_port
 from tests.sohoa.conftest import make_account

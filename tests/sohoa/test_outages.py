@@ -24,7 +24,8 @@ from kernel import Role, Viewer
 from signing import verify_pdf
 from sohoa.api import create_app
 from sohoa.fsck import fsck
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3, start_seaweed

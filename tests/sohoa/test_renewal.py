@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from kernel import parse_owner_id
 from signing import PadesLevel, copy_request, dev_trust_services, sign_pdf, verify_pdf
 from sohoa.cli import app
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, image_pdf, text_page
 from tests.pki import TestPki

@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from kernel import Role, Viewer, parse_owner_id
 from sohoa.api import create_app
 from sohoa.cli.main import app
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account

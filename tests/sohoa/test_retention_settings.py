@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from retention import ScheduleError
-from sohoa.services import build_services
+from sohoa.runtime import build_services
 from sohoa.settings import Settings
 
 

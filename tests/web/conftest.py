@@ -29,7 +29,8 @@ from kernel import Role, Viewer, parse_owner_id
 from sohoa import counter
 from sohoa.api import create_app
 from sohoa.casework import ResultFields, issue_result
-from sohoa.services import Services, build_services
+from sohoa.runtime import build_services
+from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page, text_pdf
 from tests.sohoa.archive_helpers import write_schedule
