@@ -11,11 +11,10 @@ from rich.table import Table
 
 from kernel import Role
 
-from .context import CLI_ACTOR, JsonOption, calling
+from .context import CLI_ACTOR, JsonOption, calling, commands
 from .output import console, print_json
 
-admin_app = typer.Typer(help="Quản trị: cơ quan và tài khoản (agencies and accounts).",
-                        no_args_is_help=True)
+admin_app = commands("Quản trị: cơ quan và tài khoản (agencies and accounts).")
 
 PASSWORD_ENV = "SOHOA_NEW_PASSWORD"
 

@@ -17,15 +17,14 @@ from rich.table import Table
 
 from kernel import Role, Viewer, local_day
 
-from .context import CLI, JsonOption, calling
+from .context import CLI, JsonOption, calling, commands
 from .output import answer, console, counted_progress, print_json
 
 if TYPE_CHECKING:
     from ..services import Services
 
-archive_app = typer.Typer(help="Lưu trữ hồ sơ: nộp lưu, kiểm tra gói, phong tỏa, hủy "
-                          "(archiving: transfer, validation, holds, disposal).",
-                          no_args_is_help=True)
+archive_app = commands("Lưu trữ hồ sơ: nộp lưu, kiểm tra gói, phong tỏa, hủy "
+                          "(archiving: transfer, validation, holds, disposal).")
 
 ByOption = Annotated[str, typer.Option("--by", help="The archivist's account name")]
 STATES = {"overdue": "[red]quá hạn[/]", "due_soon": "[yellow]sắp đến hạn[/]",

@@ -9,10 +9,10 @@ from rich.table import Table
 
 from kernel import parse_owner_id
 
-from .context import CLI, JsonOption, calling
+from .context import CLI, JsonOption, calling, commands
 from .output import console, print_json
 
-audit_app = typer.Typer(help="Nhật ký kiểm toán (the audit trail).", no_args_is_help=True)
+audit_app = commands("Nhật ký kiểm toán (the audit trail).")
 
 
 @audit_app.command("verify")

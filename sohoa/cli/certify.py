@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from .context import CLI, JsonOption, calling
+from .context import CLI, JsonOption, calling, commands
 from .output import console, print_json
 
-certify_app = typer.Typer(help="Chứng nhận chuyển đổi giấy ↔ điện tử (conversion certificates).",
-                          no_args_is_help=True)
-lookup_app = typer.Typer()
+certify_app = commands("Chứng nhận chuyển đổi giấy ↔ điện tử (conversion certificates).")
+lookup_app = commands()
 
 
 @certify_app.command("copy")

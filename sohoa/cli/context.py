@@ -22,6 +22,15 @@ CLI = Viewer.system(CLI_ACTOR)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
 
 
+def commands(help: str | None = None) -> typer.Typer:
+    """A group of commands as every group here is made: plain help text, as click writes
+    it. Typer's boxed help imports rich's Markdown renderer (a tenth of a second on
+    every ``--help``) and draws boxes that logs and screen readers render poorly; a group
+    with a ``help`` is a sub-command that shows its help when called bare."""
+    return typer.Typer(help=help, rich_markup_mode=None, no_args_is_help=help is not None,
+                       pretty_exceptions_enable=False)
+
+
 @contextmanager
 def calling(as_json: bool = False) -> Iterator[Services]:
     """The services for one command: a refused request is reported and exits non-zero.

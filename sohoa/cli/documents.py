@@ -14,7 +14,7 @@ from rich.table import Table
 
 from kernel import parse_owner_id
 
-from .context import CLI, CLI_ACTOR, JsonOption, calling
+from .context import CLI, CLI_ACTOR, JsonOption, calling, commands
 from .output import console, page_progress, print_json, read_input
 
 if TYPE_CHECKING:
@@ -33,9 +33,8 @@ class Variant(StrEnum):
     TEXT = "text"
     CERTIFIED = "certified"
 
-documents_app = typer.Typer()
-vault_app = typer.Typer(help="Kho dữ liệu của tổ chức, cá nhân (the owner's vault).",
-                        no_args_is_help=True)
+documents_app = commands()
+vault_app = commands("Kho dữ liệu của tổ chức, cá nhân (the owner's vault).")
 
 
 @documents_app.command("digitize")

@@ -10,10 +10,10 @@ from rich.table import Table
 
 from kernel import parse_owner_id
 
-from .context import CLI, CLI_ACTOR, JsonOption, calling
+from .context import CLI, CLI_ACTOR, JsonOption, calling, commands
 from .output import console, print_json
 
-dossier_app = typer.Typer(help="Hồ sơ thủ tục hành chính (dossiers).", no_args_is_help=True)
+dossier_app = commands("Hồ sơ thủ tục hành chính (dossiers).")
 
 
 @dossier_app.command("open")

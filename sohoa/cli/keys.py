@@ -8,10 +8,10 @@ import typer
 
 from kernel import parse_owner_id
 
-from .context import CLI_ACTOR, JsonOption, calling
+from .context import CLI_ACTOR, JsonOption, calling, commands
 from .output import console, counted_progress, print_json
 
-keys_app = typer.Typer(help="Khóa mã hóa kho dữ liệu (encryption keys).", no_args_is_help=True)
+keys_app = commands("Khóa mã hóa kho dữ liệu (encryption keys).")
 
 
 @keys_app.command("status")

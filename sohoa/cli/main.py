@@ -12,6 +12,7 @@ from .admin import admin_app
 from .archive import archive_app
 from .audit import audit_app
 from .certify import certify_app, lookup_app
+from .context import commands
 from .documents import documents_app, vault_app
 from .dossiers import dossier_app
 from .keys import keys_app
@@ -21,12 +22,10 @@ from .retention import retention_app
 from .search import search_app
 from .sign import sign_app, signing_app
 
-app = typer.Typer(
-    help="sohoa — số hóa hồ sơ, ký số và kho dữ liệu điện tử (digitisation, signing, vault).",
-    no_args_is_help=True, pretty_exceptions_enable=False,
-)
-for commands in (documents_app, sign_app, lookup_app):
-    app.add_typer(commands)  # their commands at the top: sohoa digitize, sign, verify, lookup
+app = commands(
+    "sohoa — số hóa hồ sơ, ký số và kho dữ liệu điện tử (digitisation, signing, vault).")
+for top_level in (documents_app, sign_app, lookup_app):
+    app.add_typer(top_level)  # their commands at the top: sohoa digitize, sign, verify, lookup
 app.add_typer(vault_app, name="vault")
 app.add_typer(certify_app, name="certify")
 app.add_typer(signing_app, name="signing")

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .context import CLI, JsonOption, calling
+from .context import CLI, JsonOption, calling, commands
 from .output import console, print_json
 
-report_app = typer.Typer(help="Báo cáo (reports).", no_args_is_help=True)
+report_app = commands("Báo cáo (reports).")
 
 
 def _rate(value: float | None) -> str:

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .context import JsonOption
+from .context import JsonOption, commands
 from .output import console, fail, print_json
 
-retention_app = typer.Typer(help="Thời hạn bảo quản (retention schedules).",
-                            no_args_is_help=True)
+retention_app = commands("Thời hạn bảo quản (retention schedules).")
 
 
 @retention_app.command("schedule")

@@ -9,10 +9,10 @@ from rich.table import Table
 
 from kernel import parse_owner_id
 
-from .context import CLI, JsonOption, calling
+from .context import CLI, JsonOption, calling, commands
 from .output import console, counted_progress, print_json
 
-search_app = typer.Typer(help="Tìm kiếm tài liệu (full-text search).", no_args_is_help=True)
+search_app = commands("Tìm kiếm tài liệu (full-text search).")
 
 
 @search_app.command("query")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .context import JsonOption, calling
+from .context import JsonOption, calling, commands
 from .output import console, counted_progress, fail, print_json, read_input
 
 
@@ -20,8 +20,8 @@ class SignAs(StrEnum):
     AGENCY = "agency"
     RESULT = "result"
 
-sign_app = typer.Typer()
-signing_app = typer.Typer(help="Chữ ký số (signatures).", no_args_is_help=True)
+sign_app = commands()
+signing_app = commands("Chữ ký số (signatures).")
 
 
 @sign_app.command("sign")
