@@ -54,11 +54,17 @@ class DomainError(Exception):
     exit_code: ClassVar[ExitCode] = ExitCode.REFUSED
     transient: ClassVar[bool] = False
     public: ClassVar[str | None] = None
+    _exit_from_status: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        if "exit_code" not in cls.__dict__:
+        # The exit code follows the status, unless this class or one above it (below
+        # DomainError) chose one in its own body.
+        chosen = any("exit_code" in vars(c) and not vars(c).get("_exit_from_status", False)
+                     for c in cls.__mro__ if c is not DomainError and issubclass(c, DomainError))
+        if not chosen:
             cls.exit_code = exit_code_for(cls.http_status)
+            cls._exit_from_status = True
 
     def describe(self) -> str:
         """The message safe to show to whoever made the request."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy.orm import configure_mappers
 
 from kernel import clean_text, cut
-from kernel.errors import DomainError, ExitCode
 from vault.models import Agency, Document
 
 NFD = "Quye\u0302\u0301t \u0111i\u0323nh"  # "Quyết định" as macOS writes file names
@@ -48,23 +47,3 @@ def test_text_is_cut_to_its_column_or_sealed_field_without_splitting_a_letter() 
     # NFD text that reaches `cut` directly never loses a base letter's marks halfway.
     assert cut("ae\u0302\u0301", 3) == "a"
     assert cut("Quyết", 10) == "Quyết"
-
-
-class _Held(DomainError):
-    code = "held"
-    http_status = 409
-
-
-class _Away(DomainError):
-    code = "away"
-    http_status = 503
-    transient = True
-    public = "Dịch vụ tạm thời không truy cập được"
-
-
-def test_an_error_class_says_its_code_status_and_exit_code_in_one_place() -> None:
-    assert (_Held.code, _Held.http_status, _Held.exit_code) == ("held", 409, ExitCode.CONFLICT)
-    assert _Away.exit_code == ExitCode.UNAVAILABLE
-    # What is shown: the error's own words, unless the class hides internals.
-    assert _Held("đang bị giữ").describe() == "đang bị giữ"
-    assert _Away("connection refused at 10.0.0.5").describe() == _Away.public
