@@ -1,17 +1,19 @@
 """Retention (thời hạn bảo quản): schedules, due dates, disposal rules and records.
 
 The schedule says how long each kind of dossier is kept and when it is due at the
-archive; ``disposal`` says when one may be destroyed and writes the destruction
-record. Nothing here may bypass a hold: the rules take the hold count as input.
+archive; ``holds`` keeps the legal holds and says whether a dossier may be destroyed
+today, counting its standing holds itself; ``disposal`` holds the rule and writes the
+destruction record.
 """
 
+from . import holds
 from .disposal import (
     DestructionRecord,
     DisposalRefused,
-    check_disposable,
     check_second_person,
     destruction_record_pdf,
 )
+from .holds import HoldNotFound, LegalHold, disposable_on
 from .schedule import (
     BUNDLED,
     MAINTENANCE_MAX,
@@ -27,7 +29,10 @@ from .schedule import (
 __all__ = [
     "DestructionRecord",
     "DisposalRefused",
-    "check_disposable",
+    "HoldNotFound",
+    "LegalHold",
+    "disposable_on",
+    "holds",
     "check_second_person",
     "destruction_record_pdf",
     "BUNDLED",

@@ -27,9 +27,10 @@ class DisposalRefused(DomainError):
     http_status = 409
 
 
-def check_disposable(code: str, retention: Retention, work_ended: date, today: date, *,
-                     holds: int) -> date:
-    """The day destruction became allowed; DisposalRefused when it is not allowed today."""
+def disposal_rule(code: str, retention: Retention, work_ended: date, today: date, *,
+                  holds: int) -> date:
+    """The rule itself, for ``holds`` standing holds. Callers ask `holds.disposable_on`,
+    which counts the holds; this stays apart so the rule can be read and tested alone."""
     due = retention.disposal_from(work_ended)
     if due is None:
         raise DisposalRefused(f"hồ sơ {code} bảo quản vĩnh viễn: không được hủy "

@@ -1,4 +1,5 @@
-"""Rows of the archive: transfers (nộp lưu), legal holds, disposals (hủy tài liệu)."""
+"""Rows of the archive: transfers (nộp lưu) and disposals (hủy tài liệu); holds are
+retention's (`retention.holds`)."""
 
 from __future__ import annotations
 
@@ -40,21 +41,6 @@ class ArchivalTransfer(Base):
     #: Every object of the package: path in the package, storage key, SHA-256, size.
     objects: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     disposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class LegalHold(Base):
-    """A hold (lệnh phong tỏa / tạm dừng hủy) that blocks disposal while it stands."""
-
-    __tablename__ = "legal_holds"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(500))
-    placed_by: Mapped[str] = mapped_column(String(255))
-    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    released_by: Mapped[str | None] = mapped_column(String(255))
-    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    release_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class DisposalStatus(StrEnum):

@@ -38,13 +38,15 @@ from archive import (
 from archive.pdfcheck import PdfChecker, RememberingChecker
 from digitize.extract import DocTypeCatalogue
 from kernel import VIETNAM, Role, Viewer, local_day
-from retention import RetentionSchedule, add_years, transfer_due, transfer_notice_from
-from retention.disposal import (
-    DestructionRecord,
-    check_disposable,
-    check_second_person,
-    destruction_record_pdf,
+from retention import (
+    RetentionSchedule,
+    add_years,
+    disposable_on,
+    holds,
+    transfer_due,
+    transfer_notice_from,
 )
+from retention.disposal import DestructionRecord, check_second_person, destruction_record_pdf
 from retention.schedule import TRANSFER_NOTICE
 from signing import SignatureRequest, TrustServices, sign_pdf
 from storage import RetentionLocked
@@ -57,7 +59,7 @@ from vault.keys import VaultKeyring
 from vault.models import Dossier
 
 from .checks import PooledChecker, offline, signature_problems
-from .models import ArchivalTransfer, Disposal, DisposalStatus, LegalHold
+from .models import ArchivalTransfer, Disposal, DisposalStatus
 from .packaging import RECORD_FORMAT, PackagingContext, build_package, signature_events
 
 log = logging.getLogger(__name__)
@@ -330,10 +332,8 @@ class Archives:
         _archivist(viewer)
         reason = _required(reason, "lý do phong tỏa (a reason for the hold)")
         with self._unit() as session:
-            hold = LegalHold(dossier_id=_dossier_id(session, code), reason=reason,
-                             placed_by=viewer.actor, placed_at=datetime.now(UTC))
-            session.add(hold)
-            session.flush()
+            hold = holds.place(session, _dossier_id(session, code), reason, by=viewer.actor,
+                               at=datetime.now(UTC))
             audit(session, viewer.actor, "archive.hold", "dossier", code, {"hold": hold.id})
             return hold.id
 
@@ -341,12 +341,7 @@ class Archives:
         _archivist(viewer)
         reason = _required(reason, "lý do gỡ phong tỏa (a reason for the release)")
         with self._unit() as session:
-            hold = session.get(LegalHold, hold_id, with_for_update=True)
-            if hold is None or hold.released_at is not None:
-                raise NotFound(f"không có lệnh phong tỏa {hold_id} đang hiệu lực "
-                               "(no standing hold)")
-            hold.released_at, hold.released_by = datetime.now(UTC), viewer.actor
-            hold.release_reason = reason
+            hold = holds.release(session, hold_id, reason, by=viewer.actor, at=datetime.now(UTC))
             code = session.get_one(Dossier, hold.dossier_id).code
             audit(session, viewer.actor, "archive.release_hold", "dossier", code,
                   {"hold": hold_id})
@@ -354,8 +349,7 @@ class Archives:
     def holds(self, code: str, *, viewer: Viewer) -> list[dict[str, Any]]:
         _archivist(viewer)
         with self._sessions() as session:
-            rows = session.scalars(select(LegalHold).where(
-                LegalHold.dossier_id == _dossier_id(session, code)).order_by(LegalHold.id))
+            rows = holds.holds_on(session, _dossier_id(session, code))
             return [{"id": h.id, "reason": h.reason, "placed_by": h.placed_by,
                      "placed_at": h.placed_at.isoformat(), "released_by": h.released_by,
                      "released_at": h.released_at.isoformat() if h.released_at else None,
@@ -378,7 +372,7 @@ class Archives:
                     Disposal.dossier_id == row.dossier_id,
                     Disposal.status == DisposalStatus.PROPOSED.value))
                 out.append({**TransferRecord.of(row).as_dict(),
-                            "holds": _standing_holds(session, row.dossier_id),
+                            "holds": holds.standing(session, row.dossier_id),
                             "proposal": pending})
         return out
 
@@ -540,8 +534,8 @@ class Archives:
         dossier = session.get_one(Dossier, row.dossier_id)
         assert dossier.ended_at is not None
         rule = self.schedule.for_procedure(dossier.procedure)
-        return check_disposable(row.dossier_code, rule.retention, local_day(dossier.ended_at),
-                                today, holds=_standing_holds(session, row.dossier_id))
+        return disposable_on(session, row.dossier_id, row.dossier_code, rule.retention,
+                             local_day(dossier.ended_at), today)
 
     @contextmanager
     def _unit(self) -> Iterator[Session]:
@@ -622,11 +616,6 @@ def _pending(session: Session, disposal_id: str, *, lock: bool = False) -> Dispo
         raise NotFound(f"không có đề nghị hủy {disposal_id} đang chờ duyệt "
                        "(no pending proposal)")
     return proposal
-
-
-def _standing_holds(session: Session, dossier_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(LegalHold).where(
-        LegalHold.dossier_id == dossier_id, LegalHold.released_at.is_(None))) or 0
 
 
 def _count_done(session: Session, year: int) -> int:

@@ -13,10 +13,10 @@ from retention import (
     DestructionRecord,
     DisposalRefused,
     Retention,
-    check_disposable,
     check_second_person,
     destruction_record_pdf,
 )
+from retention.disposal import disposal_rule
 from signing.fonts import find_source_font
 
 ENDED = date(2020, 2, 29)
@@ -25,21 +25,21 @@ ENDED = date(2020, 2, 29)
 def test_a_permanent_dossier_is_never_destroyed() -> None:
     # REGULATIONS 9.D.34
     with pytest.raises(DisposalRefused, match="permanently"):
-        check_disposable("H50-1", Retention(None), ENDED, date(2200, 1, 1), holds=0)
+        disposal_rule("H50-1", Retention(None), ENDED, date(2200, 1, 1), holds=0)
 
 
 def test_destruction_waits_for_the_whole_retention_period() -> None:
     # REGULATIONS 9.D.34: five years from 29 February 2020 end on 28 February 2025.
     five = Retention(5)
     with pytest.raises(DisposalRefused, match="2025-02-28"):
-        check_disposable("H50-1", five, ENDED, date(2025, 2, 27), holds=0)
-    assert check_disposable("H50-1", five, ENDED, date(2025, 2, 28), holds=0) == date(2025, 2, 28)
+        disposal_rule("H50-1", five, ENDED, date(2025, 2, 27), holds=0)
+    assert disposal_rule("H50-1", five, ENDED, date(2025, 2, 28), holds=0) == date(2025, 2, 28)
 
 
 def test_a_hold_blocks_destruction_even_after_the_period() -> None:
     # REGULATIONS 9.D.35
     with pytest.raises(DisposalRefused, match="legal hold"):
-        check_disposable("H50-1", Retention(5), ENDED, date(2030, 1, 1), holds=1)
+        disposal_rule("H50-1", Retention(5), ENDED, date(2030, 1, 1), holds=1)
 
 
 def test_the_proposer_cannot_approve_their_own_proposal() -> None:
