@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 
 from kernel import Role, Viewer
 
-from .models import Agency, Document, Dossier, Grant, GrantItem, Owner
+from .grants import Grant, GrantItem
+from .models import Agency, Document, Dossier, Owner
 
 
 class Access(StrEnum):

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Document, Owner
+from .audit import AuditEvent
+from .models import Document, Owner
 
 
 @dataclass(frozen=True)

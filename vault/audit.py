@@ -24,10 +24,44 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, BigInteger, Integer, String, Text, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import AuditEvent, AuditHead
+from kernel import Base, UTCDateTime, utcnow
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when. Details never hold an ID in clear.
+
+    Events form one hash chain (``vault.audit``): each carries its place ``seq``, the
+    previous event's hash and its own, so a changed, removed or inserted row breaks the
+    chain where it happened (REGULATIONS 9.D.35).
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(64), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditHead(Base):
+    """The end of the audit chain: one row, locked by each transaction as it commits."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
 
 GENESIS = "0" * 64
 _PENDING = "sohoa_audit_pending"

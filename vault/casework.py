@@ -45,6 +45,7 @@ from .errors import (
     NotFound,
     ReuseReasonRequired,
 )
+from .grants import Grant, GrantItem
 from .models import (
     Agency,
     Document,
@@ -53,8 +54,6 @@ from .models import (
     DossierComponent,
     DossierEvent,
     DossierStatus,
-    Grant,
-    GrantItem,
     Notice,
     Owner,
 )

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, String, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Counter
+from kernel import Base
+
+
+class Counter(Base):
+    """A named counter advanced under a row lock (``vault.counters``)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
 
 
 def next_value(session: Session, name: str, current: Callable[[], int]) -> int:

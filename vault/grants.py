@@ -14,11 +14,53 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+
+from kernel import Base, UTCDateTime, new_uuid, utcnow
 
 from .errors import DocumentRevoked, InvalidRecordValue, NotFound
-from .models import Agency, Document, Grant, GrantItem, Owner
+from .models import Agency, Document, Dossier, Owner
+
+
+class Grant(Base):
+    """The owner's consent for an agency to read some vault documents (REGULATIONS 9.C.23).
+
+    Made when the owner confirms an application that reuses documents from the vault;
+    it names the agency, the dossier, the purpose and an expiry, and the owner can
+    revoke it at any time. Staff read through it and every read is logged with it.
+    """
+
+    __tablename__ = "grants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(255))
+
+    owner: Mapped[Owner] = relationship()
+    agency: Mapped[Agency] = relationship()
+    dossier: Mapped[Dossier | None] = relationship()
+    items: Mapped[list[GrantItem]] = relationship(back_populates="grant")
+
+
+class GrantItem(Base):
+    """One document a grant covers."""
+
+    __tablename__ = "grant_items"
+    __table_args__ = (UniqueConstraint("grant_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_id: Mapped[str] = mapped_column(ForeignKey("grants.id"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+
+    grant: Mapped[Grant] = relationship(back_populates="items")
+    document: Mapped[Document] = relationship()
 
 
 @dataclass(frozen=True)

@@ -21,19 +21,25 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, LargeBinary, String, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from storage.encryption import (
-    DataKeyUnavailable,
-    KeyEncryptionKeys,
-    VaultShredded,
-    WrappedKey,
-    new_data_key,
-)
+from kernel import Base, UTCDateTime, utcnow
+from storage.encryption import DataKeyUnavailable, KeyEncryptionKeys, VaultShredded, WrappedKey, new_data_key
 
-from .models import VaultKey
+
+class VaultKey(Base):
+    """A vault's data key, wrapped by a key-encryption key (``vault.keys``). ``wrapped`` is
+    None once the vault is crypto-shredded."""
+
+    __tablename__ = "vault_keys"
+
+    vault: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kek_id: Mapped[str] = mapped_column(String(64))
+    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class VaultKeyring:

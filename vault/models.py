@@ -1,4 +1,6 @@
-"""Database rows of the vault: owners, agencies, dossiers, documents, file versions, audit.
+"""Database rows of the vault: owners, agencies, dossiers, documents, file versions,
+conversions. Rows with one owner module live there: grants (`vault.grants`), the audit
+trail (`vault.audit`), data keys (`vault.keys`), counters (`vault.counters`).
 
 Ids exposed to clients are random UUIDs, so that nobody can walk the vault by
 counting. Owners carry a separate random ``vault_key`` used in blob keys: the
@@ -366,101 +368,6 @@ class Conversion(Base):
     copy_symbol: Mapped[str | None] = mapped_column(String(64))
 
     document: Mapped[Document] = relationship()
-
-
-class AuditEvent(Base):
-    """Who did what to which record, and when. Details never hold an ID in clear.
-
-    Events form one hash chain (``vault.audit``): each carries its place ``seq``, the
-    previous event's hash and its own, so a changed, removed or inserted row breaks the
-    chain where it happened (REGULATIONS 9.D.35).
-    """
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(255))
-    action: Mapped[str] = mapped_column(String(64))
-    subject_type: Mapped[str] = mapped_column(String(32))
-    subject_id: Mapped[str] = mapped_column(String(64), index=True)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    note: Mapped[str | None] = mapped_column(Text)
-
-
-class Grant(Base):
-    """The owner's consent for an agency to read some vault documents (REGULATIONS 9.C.23).
-
-    Made when the owner confirms an application that reuses documents from the vault;
-    it names the agency, the dossier, the purpose and an expiry, and the owner can
-    revoke it at any time. Staff read through it and every read is logged with it.
-    """
-
-    __tablename__ = "grants"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
-    purpose: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by: Mapped[str] = mapped_column(String(255))
-
-    owner: Mapped[Owner] = relationship()
-    agency: Mapped[Agency] = relationship()
-    dossier: Mapped[Dossier | None] = relationship()
-    items: Mapped[list[GrantItem]] = relationship(back_populates="grant")
-
-
-class GrantItem(Base):
-    """One document a grant covers."""
-
-    __tablename__ = "grant_items"
-    __table_args__ = (UniqueConstraint("grant_id", "document_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    grant_id: Mapped[str] = mapped_column(ForeignKey("grants.id"), index=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
-
-    grant: Mapped[Grant] = relationship(back_populates="items")
-    document: Mapped[Document] = relationship()
-
-
-class AuditHead(Base):
-    """The end of the audit chain: one row, locked by each transaction as it commits."""
-
-    __tablename__ = "audit_head"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger)
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-class Counter(Base):
-    """A named counter advanced under a row lock (``vault.counters``)."""
-
-    __tablename__ = "counters"
-
-    name: Mapped[str] = mapped_column(String(128), primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger)
-
-
-class VaultKey(Base):
-    """A vault's data key, wrapped by a key-encryption key (``vault.keys``). ``wrapped`` is
-    None once the vault is crypto-shredded."""
-
-    __tablename__ = "vault_keys"
-
-    vault: Mapped[str] = mapped_column(String(36), primary_key=True)
-    kek_id: Mapped[str] = mapped_column(String(64))
-    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 listen(Owner, Document)

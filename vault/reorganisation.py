@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from .audit import audit
 from .errors import CodeConflict, InvalidRecordValue, NotFound
-from .models import Agency, Document, Dossier, DossierEvent, Grant
+from .grants import Grant
+from .models import Agency, Document, Dossier, DossierEvent
 from .records import AgencyRecord
 from .store import VaultStore
 

@@ -24,7 +24,7 @@ from .access import AccessPath, Action, visible_documents, visible_dossiers
 from .archival import Archival
 from .audit import audit
 from .conversion_register import ConversionRegister
-from .counters import next_value
+from .counters import Counter, next_value
 from .custody import Custody
 from .digitisation import DigitisationRecord, check_complete, check_transition
 from .errors import (
@@ -36,17 +36,7 @@ from .errors import (
     UnknownVariant,
 )
 from .finder import Finder
-from .models import (
-    Agency,
-    Counter,
-    Document,
-    DocumentStatus,
-    Dossier,
-    FileHistory,
-    FileRole,
-    FileVersion,
-    Owner,
-)
+from .models import Agency, Document, DocumentStatus, Dossier, FileHistory, FileRole, FileVersion, Owner
 from .records import DocumentRecord, FileRecord, NewFile, StoredFile
 from .reorganisation import Reorganisation
 from .sharing import Sharing

@@ -14,6 +14,8 @@ from .errors import (
     NotFound,
 )
 from .grants import (
+    Grant,
+    GrantItem,
     GrantRecord,
     SharedDocument,
     agency_named,
@@ -22,11 +24,7 @@ from .grants import (
     shareable,
     shared_document,
 )
-from .models import (
-    Grant,
-    GrantItem,
-    Owner,
-)
+from .models import Owner
 
 
 class Sharing(Casework):

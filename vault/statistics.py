@@ -34,12 +34,12 @@ from sqlalchemy.orm import Session, aliased
 
 from kernel import VIETNAM, Role, Viewer, local_day
 
+from .audit import AuditEvent
 from .casework import RESULT_KIND
 from .errors import Forbidden, InvalidRecordValue
 from .indicators import MEASURES, GroupScore, IndicatorSet
 from .models import (
     Agency,
-    AuditEvent,
     Document,
     Dossier,
     DossierComponent,

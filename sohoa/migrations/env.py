@@ -9,7 +9,7 @@ import retention.holds  # noqa: F401 - registers the legal holds on the shared m
 import sohoa.archiving.models  # noqa: F401 - registers the archive tables on the shared metadata
 import sohoa.jobs.models  # noqa: F401 - registers the jobs table on the shared metadata
 import sohoa.sync.models  # noqa: F401 - registers a node's outbox on the shared metadata
-import vault.models  # noqa: F401 - registers the vault's tables on the shared metadata
+import vault  # noqa: F401 - registers the vault's tables (models, grants, audit, keys, counters)
 from kernel import Base
 
 config = context.config

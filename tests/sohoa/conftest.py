@@ -18,7 +18,8 @@ from sohoa.jobs.models import Job
 from sohoa.runtime import build_services
 from sohoa.services import Services, dev_pki
 from sohoa.settings import Settings
-from vault.models import AuditEvent, Document, Dossier, FileVersion, Owner
+from vault.audit import AuditEvent
+from vault.models import Document, Dossier, FileVersion, Owner
 
 Snapshot = Callable[[], dict[str, Any]]
 

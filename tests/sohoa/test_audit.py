@@ -18,7 +18,7 @@ from sohoa.services import Services
 from tests.sealing import holder
 from tests.sohoa.conftest import login, make_account
 from vault import FileRole, NewFile, NotFound
-from vault.models import AuditEvent, AuditHead
+from vault.audit import AuditEvent, AuditHead
 
 CITIZEN = "001099012345"
 runner = CliRunner()

@@ -25,7 +25,8 @@ from storage import BlobNotFound
 from tests.sohoa.archive_helpers import AGENCY, CITIZEN, closed_dossier, write_schedule
 from tests.sohoa.conftest import login, make_account
 from tests.sohoa.disposal_child import KILLED
-from vault.models import Dossier, VaultKey
+from vault.keys import VaultKey
+from vault.models import Dossier
 
 pytestmark = pytest.mark.slow
 

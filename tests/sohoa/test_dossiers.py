@@ -23,7 +23,8 @@ from sohoa.services import Services
 from tests.inputs import text_pdf
 from tests.sohoa.conftest import count_rows, login, make_account
 from vault import FileRole, NewFile, ReuseReasonRequired
-from vault.models import AuditEvent, Document, DocumentStatus, DossierEvent
+from vault.audit import AuditEvent
+from vault.models import Document, DocumentStatus, DossierEvent
 
 CITIZEN = "001099012345"
 AGENCY = "000.00.31.H50"

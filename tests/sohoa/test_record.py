@@ -19,7 +19,7 @@ from tests.degraded import smudged
 from tests.inputs import image_bytes, text_page
 from tests.pages import document_page
 from vault import DigitisationRecord, InvalidTransition, NewFile
-from vault.models import AuditEvent
+from vault.audit import AuditEvent
 
 OWNER = "079212345678"
 

@@ -25,7 +25,8 @@ from tests.inputs import image_bytes, image_pdf, text_page
 from tests.pki import TestPki
 from tests.sohoa.conftest import SYSTEM
 from vault import FileRole, NewFile, NotAnExtension
-from vault.models import AuditEvent, FileHistory
+from vault.audit import AuditEvent
+from vault.models import FileHistory
 
 OWNER = "001099012345"
 

@@ -17,7 +17,8 @@ from kernel import Role, Viewer, parse_owner_id
 from sohoa.services import Services
 from tests.sohoa.conftest import count_rows, login, make_account
 from vault import FileRole, NewFile
-from vault.models import Dossier, Grant
+from vault.grants import Grant
+from vault.models import Dossier
 
 CITIZEN = "001099012345"
 AGENCY_B = "000.00.99.H99"
