@@ -26,20 +26,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEVSET = ROOT / "bench" / "devset"
-
-
-def levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def read_page(image: str) -> dict[str, Any]:
@@ -87,7 +79,7 @@ def main() -> int:
         words = [(text, confidence) for text, confidence in reading["words"]]
         read = "".join("".join(text for text, _ in words).split())
         rows[page["model"]].append({
-            "id": page["id"], "cer": levenshtein(truth, read) / max(1, len(truth)),
+            "id": page["id"], "cer": Levenshtein.distance(truth, read) / max(1, len(truth)),
             "words": words, "unread": reading["quality"]["unread_share"]})
 
     calibration, lost = fit(rows["augraphy"], estimate)

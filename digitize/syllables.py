@@ -52,13 +52,29 @@ def is_syllable(word: str) -> bool:
     return tones <= 1 and _SYLLABLE.fullmatch(bare) is not None
 
 
+#: Punctuation a word read may carry around its letters.
+_PUNCTUATION = ".,;:!?()[]\"'“”‘’-–"
+
+
+def judged_letters(word: str) -> str | None:
+    """The letters of a word that syllable validity judges: the word without its
+    punctuation, if it is made only of letters; None for numbers, codes and marks."""
+    letters = word.strip(_PUNCTUATION)
+    return letters if letters and letters.isalpha() else None
+
+
+def passes(word: str) -> bool:
+    """Whether a word read is a valid syllable, or one that is not judged."""
+    letters = judged_letters(word)
+    return letters is None or is_syllable(letters)
+
+
 def valid_share(words: list[str]) -> float:
     """The share of the letters, in words made only of letters, that are in valid
     syllables; 1.0 when there are no such words (numbers and codes are not judged)."""
     judged = valid = 0
     for word in words:
-        letters = word.strip(".,;:!?()[]\"'“”‘’-–")
-        if not letters or not letters.isalpha():
+        if (letters := judged_letters(word)) is None:
             continue
         judged += len(letters)
         valid += len(letters) if is_syllable(letters) else 0

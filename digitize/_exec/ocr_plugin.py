@@ -300,10 +300,9 @@ def _better(other: _Reading, first: _Reading) -> bool:
     Vietnamese, and not by reading less of it. (The unread share is not compared: each
     is measured on its own preparation's ink.) The powers were chosen on the tuning half
     of the development set and checked on the other (`bench/ocr_devset.py`)."""
-    most = max(other.chars, first.chars, 1)
 
     def looks(reading: _Reading) -> float:
-        return reading.confidence ** 2 * reading.valid_share ** 4 * reading.chars / most
+        return reading.confidence ** 2 * reading.valid_share ** 4 * reading.chars
 
     return looks(other) > looks(first)
 

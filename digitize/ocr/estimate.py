@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..syllables import is_syllable
+from ..syllables import passes
 
 #: Lower edges of the confidence bands (Tesseract's word confidence, 0–1).
 BANDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.96)
@@ -30,9 +30,6 @@ CALIBRATION: Mapping[str, Sequence[float]] = {
 }
 #: Share of the page's text lost per unit of unread share.
 LOST_PER_UNREAD = 0.4
-
-_PUNCTUATION = ".,;:!?()[]\"'“”‘’-–"
-
 
 def band_of(confidence: float) -> int:
     """The index of the band `confidence` falls in."""
@@ -50,9 +47,7 @@ def estimate(words: Iterable[tuple[str, float]], unread_share: float, *,
     with `unread_share` of its text-like ink left unread."""
     chars = wrong = 0.0
     for text, confidence in words:
-        letters = text.strip(_PUNCTUATION)
-        valid = not letters.isalpha() or is_syllable(letters)
-        rates = calibration["valid" if valid else "invalid"]
+        rates = calibration["valid" if passes(text) else "invalid"]
         chars += len(text)
         wrong += len(text) * rates[band_of(confidence)]
     if not chars:
