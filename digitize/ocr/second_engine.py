@@ -27,6 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 
+from kernel import DomainError
+
 from ..syllables import valid_share
 
 HEIGHT = 32
@@ -34,8 +36,11 @@ HEIGHT = 32
 MAX_WIDTH = 1024
 
 
-class SecondEngineMissing(RuntimeError):
+class SecondEngineMissing(DomainError):
     """The second engine was asked for but its model is not installed."""
+
+    code = "second_engine_missing"
+    http_status = 500
 
 
 @dataclass(frozen=True)
