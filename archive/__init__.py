@@ -3,10 +3,11 @@
 A dossier leaves for the archive as a BagIt bag laid out after E-ARK CSIP, with
 METS, PREMIS and the NĐ 30/2020 App. VI metadata (TT 13/2023/TT-BNV). This package
 knows packages only: the composition layer (``sohoa.archiving``) gathers dossiers
-from the vault into ``DossierPackage`` records and records the transfers. It never
-deletes anything.
+from the vault into ``DossierPackage`` records; ``transfers`` keeps the record of each
+package handed over. It never deletes anything.
 """
 
+from . import transfers
 from .appendix6 import (
     DocumentMetadata,
     FieldProblem,
@@ -37,6 +38,7 @@ from .pdfcheck import PdfChecker, PdfItem, PdfVerdict, RememberingChecker, Signa
 from .validate import ValidationReport, validate_package
 
 __all__ = [
+    "transfers",
     "ORIGINAL",
     "PRESERVATION",
     "Agent",

@@ -2,11 +2,11 @@
 
 The schedule says how long each kind of dossier is kept and when it is due at the
 archive; ``holds`` keeps the legal holds and says whether a dossier may be destroyed
-today, counting its standing holds itself; ``disposal`` holds the rule and writes the
-destruction record.
+today, counting its standing holds itself; ``disposals`` keeps the proposals and
+their tombstones; ``disposal`` holds the rule and writes the destruction record.
 """
 
-from . import holds
+from . import disposals, holds
 from .disposal import (
     DestructionRecord,
     DisposalRefused,
@@ -32,6 +32,7 @@ __all__ = [
     "HoldNotFound",
     "LegalHold",
     "disposable_on",
+    "disposals",
     "holds",
     "check_second_person",
     "destruction_record_pdf",

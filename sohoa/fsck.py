@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
+from archive import transfers
+from retention import disposals
 from vault.integrity import Expected, Finding, Problem, Progress, StoreCheck, check_store
 from vault.integrity import vault_expectations as file_expectations
 
-from .archiving.models import ArchivalTransfer, Disposal
 from .jobs import JobView
 from .services import Services
 
@@ -89,11 +88,11 @@ def fsck(services: Services, *, deep: bool = False, repair: bool = True,
     unfinished = services.jobs.store.unfinished()
     jobs = _jobs(services, unfinished, repair)
     # Before the archive store is checked: a finished disposal leaves no orphans.
-    disposals = services.archives.finish_disposals() if repair else []
+    disposals = services.disposals.finish_interrupted() if repair else []
     vault = check_store("vault", services.blobs, [*file_expectations(services.sessions),
                                                    *_staged(unfinished)],
                         deep=deep, quarantine=repair, grace=grace, progress=progress)
-    archive = check_store("archive", services.archives.store, _archived(services), deep=deep,
+    archive = check_store("archive", services.disposals.store, _archived(services), deep=deep,
                           quarantine=False, grace=grace, progress=progress)
     report = FsckReport([vault, archive], jobs, disposals)
     for finding in report.findings:
@@ -114,12 +113,10 @@ def _staged(unfinished: list[JobView]) -> list[Expected]:
 
 def _archived(services: Services) -> list[Expected]:
     with services.sessions() as session:
-        transfers = session.scalars(select(ArchivalTransfer)
-                                    .where(ArchivalTransfer.disposed_at.is_(None))).all()
-        records = session.execute(select(Disposal.record_key, Disposal.record_sha256)
-                                  .where(Disposal.record_key.is_not(None))).all()
-    expected = [Expected(o["key"], o["sha256"]) for t in transfers for o in t.objects]
-    expected.extend(Expected(key, sha256) for key, sha256 in records if key)
+        kept = transfers.kept(session)
+        records = disposals.records_kept(session)
+    expected = [Expected(o["key"], o["sha256"]) for t in kept for o in t.objects]
+    expected.extend(Expected(key, sha256) for key, sha256 in records)
     return expected
 
 

@@ -42,7 +42,8 @@ from storage.sealing import RowSealer
 from vault import IndicatorSet, ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
 
-from .archiving.service import Archives
+from .archiving.disposals import Disposals, RecordSigning
+from .archiving.transfers import Archives
 from .cache import TimedCache
 from .db import make_engine, migrate, read_session_factory, session_factory
 from .errors import describe_error, is_transient
@@ -76,8 +77,10 @@ class Services:
     retention: RetentionSchedule = field(default_factory=RetentionSchedule.load)
     #: The QĐ 766 group IV formulas the reports score with; checked at start-up.
     indicators: IndicatorSet = field(default_factory=IndicatorSet.load)
-    #: The archive's work: due list, packages, transfers, holds, disposal (issue 6).
+    #: The archive's transfer desk: due list, packages, transfers, restore, import.
     archives: Archives = field(init=False)
+    #: The archive's disposal desk: holds, the review list, proposals, destruction.
+    disposals: Disposals = field(init=False)
     #: Signature checks shown on the public look-up page, by file SHA-256.
     signature_cache: TimedCache[dict[str, Any]] = field(default_factory=lambda: TimedCache(600))
 
@@ -146,7 +149,7 @@ def assemble_services(settings: Settings) -> Services:
         trust, accounts(settings, sessions, vault.knows_agency, reads), operator_keys, agency_keys,
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
         indicators=indicators, signature_cache=TimedCache(settings.lookup_cache_seconds))
-    services.archives = archives(services, keyring)
+    services.archives, services.disposals = archive_desks(services, keyring)
     return services
 
 
@@ -162,21 +165,26 @@ def job_runner(settings: Settings, sessions: sessionmaker[Session]) -> JobRunner
     return ThreadJobRunner(sessions, workers=settings.job_workers, **common)
 
 
-def archives(services: Services, keyring: VaultKeyring) -> Archives:
-    """The archive, on its own storage (locked objects, where S3 Object Lock is there)."""
+def archive_desks(services: Services, keyring: VaultKeyring) -> tuple[Archives, Disposals]:
+    """The archive's two desks, on its own storage (locked objects, where S3 Object Lock
+    is there)."""
     settings = services.settings
     store = EncryptingBlobStore(open_blob_store(
         settings.resolved_archive_storage_url, url_secret=settings.url_secret_bytes(),
         s3=s3_options(settings), object_lock=True), keyring)
-    return Archives(
+    transfers = Archives(
         vault=services.vault, sessions=services.sessions, schedule=services.retention,
-        catalogue=services.catalogue, store=store, keyring=keyring, trust=services.trust,
+        catalogue=services.catalogue, store=store, trust=services.trust,
         rights=settings.archive_rights, language=settings.archive_language,
         permanent_lock_years=settings.archive_permanent_lock_years,
-        record_signature=lambda: issued_request(
-            services.agency_key(), services.stamp_font(), settings.agency_name,
-            "Biên bản hủy tài liệu"),
-        font=services.stamp_font, workers=settings.archive_workers)
+        workers=settings.archive_workers)
+    signing = RecordSigning(
+        request=lambda: issued_request(services.agency_key(), services.stamp_font(),
+                                       settings.agency_name, "Biên bản hủy tài liệu"),
+        trust=services.trust, font=services.stamp_font)
+    disposals = Disposals(sessions=services.sessions, schedule=services.retention, store=store,
+                          keyring=keyring, signing=signing)
+    return transfers, disposals
 
 
 def accounts(settings: Settings, sessions: sessionmaker[Session],

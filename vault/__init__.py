@@ -16,7 +16,7 @@ from .conversions import (
     normalise_code,
 )
 from .digitisation import LABELS, REQUIRED_FIELDS, DigitisationRecord
-from .dossiers import format_code, is_dossier_code
+from .dossiers import DossierRef, dossier_codes, dossier_ref, format_code, is_dossier_code
 from .errors import (
     AgencyCodeExpired,
     AlreadyCertified,
@@ -49,6 +49,9 @@ __all__ = [
     "ReportRow",
     "AgencyCodeExpired",
     "DossierRecord",
+    "DossierRef",
+    "dossier_codes",
+    "dossier_ref",
     "DossierStatus",
     "NoticeRecord",
     "Procedure",

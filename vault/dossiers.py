@@ -9,7 +9,9 @@ database's unique constraint stands behind it.
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from kernel import DomainError
 
 from .counters import next_value
+from .errors import NotFound
 from .models import Agency, Dossier, Owner
 
 _CODE = re.compile(r"^(?P<agency>[A-Za-z0-9.]+)-(?P<day>\d{6})-(?P<seq>\d{4})$")
@@ -58,3 +61,37 @@ def open_dossier(
     session.flush()
     return dossier
 
+
+
+@dataclass(frozen=True)
+class DossierRef:
+    """What another room needs of a dossier it refers to (a hold, a transfer, a
+    disposal): its id and code, its procedure, the agency now responsible, when its
+    work ended."""
+
+    id: int
+    code: str
+    procedure: str | None
+    agency_name: str
+    ended_at: datetime | None
+
+
+def dossier_ref(session: Session, *, code: str | None = None,
+                dossier_id: int | None = None) -> DossierRef:
+    """The dossier named by ``code`` or by ``dossier_id``; NotFound when none is."""
+    query = select(Dossier).where(Dossier.code == code if code is not None
+                                  else Dossier.id == dossier_id)
+    dossier = session.scalar(query)
+    if dossier is None:
+        raise NotFound(f"không tìm thấy hồ sơ {code or dossier_id} (no such dossier)")
+    return DossierRef(dossier.id, dossier.code, dossier.procedure, dossier.agency.name,
+                      dossier.ended_at)
+
+
+def dossier_codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """The codes of the dossiers ``ids``."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Dossier.id, Dossier.code).where(Dossier.id.in_(wanted)))
+    return {dossier_id: code for dossier_id, code in rows}

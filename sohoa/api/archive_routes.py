@@ -110,21 +110,21 @@ class Reason(BaseModel):
 def place_hold(request: Request, dossier_code: str, body: Reason,
                account: Archivist) -> dict[str, Any]:
     """A legal hold (phong tỏa): the dossier cannot be destroyed while it stands."""
-    hold = services_of(request).archives.place_hold(dossier_code, body.reason,
+    hold = services_of(request).disposals.place_hold(dossier_code, body.reason,
                                                     viewer=account.viewer())
     return {"hold": hold}
 
 
 @router.get("/dossiers/{dossier_code}/holds")
 def list_holds(request: Request, dossier_code: str, account: Archivist) -> dict[str, Any]:
-    return {"holds": services_of(request).archives.holds(dossier_code,
+    return {"holds": services_of(request).disposals.holds(dossier_code,
                                                          viewer=account.viewer())}
 
 
 @router.post("/holds/{hold_id}/release")
 def release_hold(request: Request, hold_id: int, body: Reason,
                  account: Archivist) -> dict[str, Any]:
-    services_of(request).archives.release_hold(hold_id, body.reason, viewer=account.viewer())
+    services_of(request).disposals.release_hold(hold_id, body.reason, viewer=account.viewer())
     return {"hold": hold_id, "released": True}
 
 
@@ -132,7 +132,7 @@ def release_hold(request: Request, hold_id: int, body: Reason,
 def disposal_review(request: Request, account: Archivist) -> dict[str, Any]:
     """Transferred dossiers whose retention has run: what an archivist reviews for
     destruction, with their holds and pending proposals."""
-    return {"items": services_of(request).archives.review_list(viewer=account.viewer(),
+    return {"items": services_of(request).disposals.review_list(viewer=account.viewer(),
                                                                today=local_day(_today()))}
 
 
@@ -146,7 +146,7 @@ class NewDisposal(BaseModel):
 @router.post("/disposals", status_code=201)
 def propose_disposal(request: Request, body: NewDisposal, account: Archivist) -> dict[str, Any]:
     """Propose destroying a dossier; 409 when it is permanent, held, or not yet due."""
-    proposal = services_of(request).archives.propose_disposal(body.dossier, body.reason,
+    proposal = services_of(request).disposals.propose(body.dossier, body.reason,
                                                               viewer=account.viewer())
     return {"disposal": proposal}
 
@@ -162,14 +162,14 @@ class Decision(BaseModel):
 def approve_disposal(request: Request, disposal_id: str, body: Decision,
                      account: Archivist) -> dict[str, Any]:
     """A second archivist approves: the content is destroyed and a signed record issued."""
-    return services_of(request).archives.approve_disposal(disposal_id, body.decision,
+    return services_of(request).disposals.approve(disposal_id, body.decision,
                                                           viewer=account.viewer())
 
 
 @router.post("/disposals/{disposal_id}/rejection")
 def reject_disposal(request: Request, disposal_id: str, body: Reason,
                     account: Archivist) -> dict[str, Any]:
-    services_of(request).archives.reject_disposal(disposal_id, body.reason,
+    services_of(request).disposals.reject(disposal_id, body.reason,
                                                   viewer=account.viewer())
     return {"disposal": disposal_id, "rejected": True}
 
@@ -178,6 +178,6 @@ def reject_disposal(request: Request, disposal_id: str, body: Reason,
             responses={200: {"content": {"application/pdf": {}},
                              "description": "The signed destruction record (biên bản hủy)"}})
 def destruction_record(request: Request, disposal_id: str, account: Archivist) -> Response:
-    pdf = services_of(request).archives.destruction_record(disposal_id, viewer=account.viewer())
+    pdf = services_of(request).disposals.destruction_record(disposal_id, viewer=account.viewer())
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="bien-ban-huy-{disposal_id}.pdf"'})

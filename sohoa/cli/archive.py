@@ -186,7 +186,7 @@ def hold(code: Annotated[str, typer.Argument(help="Dossier code")],
          by: ByOption, as_json: JsonOption = False) -> None:
     """Phong tỏa hồ sơ: không được hủy cho đến khi gỡ (legal hold)."""
     with calling(as_json) as services:
-        hold_id = services.archives.place_hold(code, reason, viewer=_archivist(services, by))
+        hold_id = services.disposals.place_hold(code, reason, viewer=_archivist(services, by))
     answer(as_json, {"dossier": code, "hold": hold_id},
            f"Đã phong tỏa {code} (lệnh số {hold_id}).")
 
@@ -197,7 +197,7 @@ def release(hold_id: Annotated[int, typer.Argument(help="Hold number")],
             as_json: JsonOption = False) -> None:
     """Gỡ phong tỏa."""
     with calling(as_json) as services:
-        services.archives.release_hold(hold_id, reason, viewer=_archivist(services, by))
+        services.disposals.release_hold(hold_id, reason, viewer=_archivist(services, by))
     answer(as_json, {"hold": hold_id, "released": True},
            f"Đã gỡ lệnh phong tỏa {hold_id}.")
 
@@ -207,7 +207,7 @@ def holds(code: Annotated[str, typer.Argument(help="Dossier code")], by: ByOptio
           as_json: JsonOption = False) -> None:
     """Các lệnh phong tỏa của một hồ sơ."""
     with calling(as_json) as services:
-        rows = services.archives.holds(code, viewer=_archivist(services, by))
+        rows = services.disposals.holds(code, viewer=_archivist(services, by))
     if as_json:
         print_json(rows)
         return
@@ -222,7 +222,7 @@ def holds(code: Annotated[str, typer.Argument(help="Dossier code")], by: ByOptio
 def review(by: ByOption, as_json: JsonOption = False) -> None:
     """Danh mục hồ sơ hết thời hạn bảo quản, để xét hủy."""
     with calling(as_json) as services:
-        rows = services.archives.review_list(viewer=_archivist(services, by),
+        rows = services.disposals.review_list(viewer=_archivist(services, by),
                                              today=local_day(_today()))
     if as_json:
         print_json(rows)
@@ -240,7 +240,7 @@ def propose(code: Annotated[str, typer.Argument(help="Dossier code")],
             as_json: JsonOption = False) -> None:
     """Đề nghị hủy một hồ sơ hết thời hạn (người thứ hai phê duyệt)."""
     with calling(as_json) as services:
-        proposal = services.archives.propose_disposal(code, reason,
+        proposal = services.disposals.propose(code, reason,
                                                       viewer=_archivist(services, by))
     answer(as_json, {"dossier": code, "disposal": proposal},
            f"Đề nghị hủy {code}: số {proposal}; chờ người thứ hai phê duyệt.")
@@ -252,7 +252,7 @@ def reject(disposal: Annotated[str, typer.Argument(help="Proposal number")],
            as_json: JsonOption = False) -> None:
     """Không duyệt một đề nghị hủy."""
     with calling(as_json) as services:
-        services.archives.reject_disposal(disposal, reason, viewer=_archivist(services, by))
+        services.disposals.reject(disposal, reason, viewer=_archivist(services, by))
     answer(as_json, {"disposal": disposal, "rejected": True},
            f"Đã từ chối đề nghị hủy {disposal}.")
 
@@ -269,7 +269,7 @@ def approve(disposal: Annotated[str, typer.Argument(help="Proposal number")],
         typer.confirm(f"Hủy vĩnh viễn hồ sơ của đề nghị {disposal}? (cannot be undone)",
                       abort=True)
     with calling(as_json) as services:
-        done = services.archives.approve_disposal(disposal, decision,
+        done = services.disposals.approve(disposal, decision,
                                                   viewer=_archivist(services, by))
     answer(as_json, done,
            f"Đã hủy {done['tombstone']['dossier_code']}; biên bản số "
@@ -282,7 +282,7 @@ def record(disposal: Annotated[str, typer.Argument(help="Proposal number")],
            by: ByOption) -> None:
     """Lưu biên bản hủy (PDF có ký số) ra tệp."""
     with calling() as services:
-        pdf = services.archives.destruction_record(disposal, viewer=_archivist(services, by))
+        pdf = services.disposals.destruction_record(disposal, viewer=_archivist(services, by))
     try:
         out.write_bytes(pdf)
     except OSError as exc:

@@ -109,14 +109,14 @@ async def transfer(request: Request, account: ArchivistUser,
 
 @router.get("/dossiers/{code}/holds")
 def holds(request: Request, code: str, account: ArchivistUser) -> Response:
-    found = services_of(request).archives.holds(code, viewer=account.viewer())
+    found = services_of(request).disposals.holds(code, viewer=account.viewer())
     return render(request, "archive/holds.html", code=code, holds=found)
 
 
 @router.post("/dossiers/{code}/holds")
 def place_hold(request: Request, code: str, account: ArchivistUser,
                reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
-    services_of(request).archives.place_hold(code, reason, viewer=account.viewer())
+    services_of(request).disposals.place_hold(code, reason, viewer=account.viewer())
     return flash(RedirectResponse(f"/archive/dossiers/{code}/holds", status_code=303),
                  _("Đã phong tỏa hồ sơ: không thể hủy cho đến khi gỡ phong tỏa."))
 
@@ -125,7 +125,7 @@ def place_hold(request: Request, code: str, account: ArchivistUser,
 def release_hold(request: Request, hold_id: int, account: ArchivistUser,
                  code: Annotated[str, Form(max_length=64)],
                  reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
-    services_of(request).archives.release_hold(hold_id, reason, viewer=account.viewer())
+    services_of(request).disposals.release_hold(hold_id, reason, viewer=account.viewer())
     return flash(RedirectResponse(f"/archive/dossiers/{code}/holds", status_code=303),
                  _("Đã gỡ phong tỏa."))
 
@@ -135,16 +135,16 @@ def disposals(request: Request, account: ArchivistUser) -> Response:
     services = services_of(request)
     viewer = account.viewer()
     return render(request, "archive/disposals.html",
-                  review=services.archives.review_list(viewer=viewer,
+                  review=services.disposals.review_list(viewer=viewer,
                                                        today=local_day(datetime.now(UTC))),
-                  disposals=services.archives.disposals(viewer=viewer))
+                  disposals=services.disposals.listing(viewer=viewer))
 
 
 @router.post("/disposals")
 def propose(request: Request, account: ArchivistUser,
             code: Annotated[str, Form(min_length=1, max_length=64)],
             reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
-    services_of(request).archives.propose_disposal(code, reason, viewer=account.viewer())
+    services_of(request).disposals.propose(code, reason, viewer=account.viewer())
     return flash(RedirectResponse("/archive/disposals", status_code=303),
                  _("Đã đề nghị hủy; cần một lưu trữ viên khác duyệt."))
 
@@ -153,7 +153,7 @@ def propose(request: Request, account: ArchivistUser,
 async def approve(request: Request, disposal_id: str, account: ArchivistUser,
                   decision: Annotated[str, Form(min_length=1, max_length=255)]) -> Response:
     services = services_of(request)
-    done = await run_in_threadpool(services.archives.approve_disposal, disposal_id, decision,
+    done = await run_in_threadpool(services.disposals.approve, disposal_id, decision,
                                    viewer=account.viewer())
     return flash(RedirectResponse("/archive/disposals", status_code=303),
                  _("Đã hủy tài liệu; biên bản số %(number)s.", number=done["record_number"]))
@@ -162,14 +162,14 @@ async def approve(request: Request, disposal_id: str, account: ArchivistUser,
 @router.post("/disposals/{disposal_id}/rejection")
 def reject(request: Request, disposal_id: str, account: ArchivistUser,
            reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
-    services_of(request).archives.reject_disposal(disposal_id, reason, viewer=account.viewer())
+    services_of(request).disposals.reject(disposal_id, reason, viewer=account.viewer())
     return flash(RedirectResponse("/archive/disposals", status_code=303),
                  _("Đã từ chối đề nghị hủy."))
 
 
 @router.get("/disposals/{disposal_id}/record.pdf")
 def record(request: Request, disposal_id: str, account: ArchivistUser) -> Response:
-    pdf = services_of(request).archives.destruction_record(disposal_id, viewer=account.viewer())
+    pdf = services_of(request).disposals.destruction_record(disposal_id, viewer=account.viewer())
     return attachment(pdf, f"bien-ban-huy-{disposal_id}.pdf", inline=True)
 
 

@@ -1,6 +1,6 @@
 """Run as ``python -m tests.sohoa.disposal_child DISPOSAL STEP``: approve a disposal as
 the second archivist and die (SIGKILL's exit, no clean-up) the moment the service logs
-``STEP`` of it (`sohoa.archiving.service._disposal_step`) — a power cut at that step."""
+``STEP`` of it (`sohoa.archiving.disposals._step`) — a power cut at that step."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ class DieAt(logging.Handler):
 
 def main() -> None:
     disposal, step = sys.argv[1], sys.argv[2]
-    logger = logging.getLogger("sohoa.archiving.service")
+    logger = logging.getLogger("sohoa.archiving.disposals")
     logger.setLevel(logging.INFO)
     logger.addHandler(DieAt(step))
     services = build_services(Settings())
-    services.archives.approve_disposal(disposal, "QĐ 7/QĐ-UBND",
+    services.disposals.approve(disposal, "QĐ 7/QĐ-UBND",
                                        viewer=Viewer(Role.ARCHIVIST, "archivist:luutru.binh"))
     os._exit(0)
 

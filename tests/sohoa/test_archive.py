@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from archive import PdfItem, open_package
 from archive.premis import PREMIS
+from archive.transfers import ArchivalTransfer
 from kernel import Role, Viewer
 from kernel.errors import ExitCode
 from signing import DevPki, TrustServices, verify_pdf
 from sohoa.archiving.checks import PooledChecker
-from sohoa.archiving.models import ArchivalTransfer
 from sohoa.cli.main import app as cli
 from sohoa.runtime import build_services
 from sohoa.services import Services

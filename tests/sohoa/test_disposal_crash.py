@@ -16,9 +16,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from archive.transfers import ArchivalTransfer
 from kernel import Role, Viewer
+from retention.disposals import Disposal
 from signing import verify_pdf
-from sohoa.archiving.models import ArchivalTransfer, Disposal
 from sohoa.fsck import fsck
 from sohoa.services import Services
 from storage import BlobNotFound
@@ -53,7 +54,7 @@ def _disposal_ready(services: Services, anonymous: TestClient,
         session.execute(update(Dossier).where(Dossier.code == code).values(
             ended_at=ended, received_on=(ended - timedelta(days=10)).date()))
     services.archives.transfer(code, viewer=FIRST)
-    disposal = services.archives.propose_disposal(code, "Hết thời hạn bảo quản", viewer=FIRST)
+    disposal = services.disposals.propose(code, "Hết thời hạn bảo quản", viewer=FIRST)
     with services.sessions() as session:
         transfer = session.scalars(select(ArchivalTransfer)
                                    .where(ArchivalTransfer.dossier_code == code)).one()
@@ -108,7 +109,7 @@ def test_a_disposal_killed_at_any_step_has_its_record_and_fsck_finishes_it(
             0 < _left(services, transfer) < objects), step
         if recorded:
             # The record is there, signed, whatever happened after it.
-            record = services.archives.destruction_record(disposal, viewer=FIRST)
+            record = services.disposals.destruction_record(disposal, viewer=FIRST)
             assert verify_pdf(record, services.trust).valid, step
         report = fsck(services)
         assert report.disposals == ([disposal] if recorded else []), step
@@ -119,7 +120,7 @@ def test_a_disposal_killed_at_any_step_has_its_record_and_fsck_finishes_it(
         else:
             # Nothing was done: the proposal waits, and approving it again works.
             assert row.status == "PROPOSED" and _readable(services, transfer), step
-            done = services.archives.approve_disposal(
+            done = services.disposals.approve(
                 disposal, "QĐ 7/QĐ-UBND", viewer=Viewer(Role.ARCHIVIST, "archivist:luutru.binh"))
             assert done["status"] == "DONE", step
     # Every record took its own number, the one killed before storing it none.

@@ -145,7 +145,7 @@ def _seed(site: Site) -> None:
         owner, AGENCY_B[0], [document.id], procedure="DKKH", purpose="Đăng ký kết hôn",
         expires_at=datetime.now(UTC) + timedelta(days=30), viewer=citizen)
     services.archives.transfer(opened.code, viewer=ARCHIVIST)
-    services.archives.place_hold(opened.code, "Thanh tra năm 2026", viewer=ARCHIVIST)
+    services.disposals.place_hold(opened.code, "Thanh tra năm 2026", viewer=ARCHIVIST)
     scanner = site.data / "scanner" / "canbo.an"
     scanner.mkdir(parents=True, exist_ok=True)
     (scanner / "may-quet-001.png").write_bytes(page)
