@@ -88,6 +88,11 @@ def record(session: Session, **fields: Any) -> ArchivalTransfer:
     return row
 
 
+def mark_disposed(row: ArchivalTransfer, at: datetime) -> None:
+    """The package's objects are being destroyed: the record stays, saying when."""
+    row.disposed_at = at
+
+
 def of_dossier(session: Session, code: str, *, lock: bool = False) -> ArchivalTransfer | None:
     """The transfer record of dossier ``code``, if it was transferred (locked for update
     when the caller is about to change it)."""

@@ -86,9 +86,9 @@ def make_dossiers(services: Any, made: list[tuple[str, int, list[NewFile]]],
     codes = []
     for number in range(count):
         owner = parse_owner_id(f"0010990{number:05d}")
-        code = services.vault.open_dossier(AGENCY, owner, procedure="TRICHLUC", actor="bench")
+        code = services.vault.intake.open_dossier(AGENCY, owner, procedure="TRICHLUC", actor="bench")
         for title, pages, files in (made[number % len(made)], made[(number + 1) % len(made)]):
-            services.vault.file_document(
+            services.vault.filing.file_document(
                 owner=owner, title=title, page_count=pages, operator=OPERATOR,
                 scanned_at=datetime.now(UTC), files=files, actor="bench", dossier_code=code,
                 agency_code=AGENCY, doc_type="QD")
@@ -150,7 +150,7 @@ def main() -> int:
     try:
         services = build_services(Settings(data_dir=work / "data"), start_jobs=False)
         try:
-            services.vault.add_agency(AGENCY, "UBND phường Bến Nghé", actor="bench")
+            services.vault.agencies.add_agency(AGENCY, "UBND phường Bến Nghé", actor="bench")
             made_at = time.perf_counter()
             made = templates(services, args.templates)
             codes = make_dossiers(services, made, args.dossiers)

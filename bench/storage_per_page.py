@@ -68,7 +68,7 @@ def run_set(pages: list[tuple[dict, bytes]], work: Path, corpus: Path, manifest:
                                     force=True)
             (record,) = counter.run(services, batch, actor="bench")
             every_file += sum(f.size for f in record.files)
-            text = services.vault.read_file(record.id, "text", actor="bench").data
+            text = services.vault.documents.read_file(record.id, "text", actor="bench").data
             (texts / f"{page['id']}.txt").write_bytes(text)
         stored = sum(info.size for info in services.blobs.list())
     finally:

@@ -80,7 +80,7 @@ def throughput(services: Any, client: Any, files: list[bytes]) -> dict[str, Any]
         client.put_object("raw", f"f{n}", io.BytesIO(data), len(data))
         timings["raw_up"] += time.perf_counter() - start
         start = time.perf_counter()
-        record = services.vault.file_document(
+        record = services.vault.filing.file_document(
             owner=owner, title=f"Tệp {n}", page_count=1, operator="bench",
             scanned_at=datetime.now(UTC), actor="bench",
             files=[NewFile(FileRole.ORIGINAL.value, data, "image/jpeg", f"f{n}.jpg")])
@@ -94,7 +94,7 @@ def throughput(services: Any, client: Any, files: list[bytes]) -> dict[str, Any]
         response.release_conn()
         timings["raw_down"] += time.perf_counter() - start
         start = time.perf_counter()
-        stored = services.vault.read_file(document, "original", viewer=SYSTEM)
+        stored = services.vault.documents.read_file(document, "original", viewer=SYSTEM)
         timings["down"] += time.perf_counter() - start
         assert stored.data == raw == files[n]
     total = sum(len(f) for f in files)
@@ -241,7 +241,7 @@ def main() -> None:
         settings = Settings()
         services = build_services(settings)
         for code in AGENCIES:
-            services.vault.add_agency(code, f"Cơ quan {code}", actor="bench")
+            services.vault.agencies.add_agency(code, f"Cơ quan {code}", actor="bench")
         rng = random.Random(7)
         files = [rng.randbytes(int(args.mib * 2**20)) for _ in range(args.files)]
         report: dict[str, Any] = {"benchmark": "vault", "machine": f"{os.cpu_count()} cores",

@@ -46,7 +46,7 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
     original and the signed one beside it.
     """
     vault = services.vault
-    vault.check_case_work(dossier_code, viewer=viewer)
+    vault.casework.check_case_work(dossier_code, viewer=viewer)
     if fields.doc_type not in services.catalogue:
         raise InvalidRecordValue(f"loại giấy tờ {fields.doc_type!r} không có trong danh mục "
                                  f"(document type not in the catalogue)")
@@ -71,6 +71,6 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
         "summary": fields.summary, "signer_name": fields.signer_name,
         "signer_position": fields.signer_position, "extraction_method": "MANUAL",
     }
-    return vault.file_result(dossier_code, files=files, page_count=pages,
+    return vault.casework.file_result(dossier_code, files=files, page_count=pages,
                              title=fields.title, doc_type=fields.doc_type, fields=record,
                              viewer=viewer)

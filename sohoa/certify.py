@@ -68,9 +68,9 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
                  viewer: Viewer) -> ConversionRecord:
     """Sign the document's digitised file as the agency's certified electronic copy."""
     settings = services.settings
-    services.vault.authorise(document_id, viewer, Action.PROCESS)
-    services.vault.check_issuable(document_id, certifying=True)
-    source = _source(services, services.vault.get_document(document_id, viewer=viewer), viewer)
+    services.vault.documents.authorise(document_id, viewer, Action.PROCESS)
+    services.vault.conversions.check_issuable(document_id, certifying=True)
+    source = _source(services, services.vault.documents.get_document(document_id, viewer=viewer), viewer)
     now = datetime.now(VIETNAM).replace(microsecond=0)
     code = new_lookup_code()
     use_qr = settings.conversion_qr if qr is None else qr
@@ -80,7 +80,7 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
                                      settings.agency_name, settings.conversion_mark, copy_form,
                                      qr_text, settings.agency_signature_level)
     certified = sign_pdf(source.data, request, services.trust, now=now)
-    return services.vault.certify(
+    return services.vault.conversions.certify(
         document_id,
         NewFile(FileRole.CERTIFIED.value, certified, "application/pdf",
                 parent=(FileRole.SIGNED.value, 1)),
@@ -94,9 +94,9 @@ def print_copy(services: Services, document_id: str, *, converter: str | None = 
                viewer: Viewer) -> tuple[ConversionRecord, bytes]:
     """The printable paper copy of the document's best electronic file, and its record."""
     settings = services.settings
-    services.vault.authorise(document_id, viewer, Action.PROCESS)
-    services.vault.check_issuable(document_id)
-    document = services.vault.get_document(document_id, viewer=viewer)
+    services.vault.documents.authorise(document_id, viewer, Action.PROCESS)
+    services.vault.conversions.check_issuable(document_id)
+    document = services.vault.documents.get_document(document_id, viewer=viewer)
     sheet = _formal_copy(services, formal) if formal else None
     source = _source(services, document, viewer)
     now = datetime.now(VIETNAM).replace(microsecond=0)
@@ -111,7 +111,7 @@ def print_copy(services: Services, document_id: str, *, converter: str | None = 
         numbered = replace(sheet, copy_symbol=conversion.copy_symbol or "") if sheet else None
         return paper_copy(source.data, qr_text, block, numbered)
 
-    return services.vault.issue_copy(
+    return services.vault.conversions.issue_copy(
         document_id,
         _conversion(services, code, ConversionDirection.ELECTRONIC_TO_PAPER, now, converter,
                     copy_form=sheet.copy_form if sheet else None),
@@ -158,7 +158,7 @@ def _best_file(document: DocumentRecord) -> FileRecord:
 
 
 def _source(services: Services, document: DocumentRecord, viewer: Viewer) -> StoredFile:
-    return services.vault.read_file(document.id, _best_file(document).role, viewer=viewer,
+    return services.vault.documents.read_file(document.id, _best_file(document).role, viewer=viewer,
                                     purpose="chuyển đổi (conversion)")
 
 
@@ -210,7 +210,7 @@ class LookupView:
 
 def lookup(services: Services, code: str, *, today: date | None = None) -> LookupView:
     """Resolve a look-up code; ``vault.NotFound`` when nobody issued it."""
-    record = services.vault.lookup(code)
+    record = services.vault.conversions.lookup(code)
     status = record.document.status(today or datetime.now(VIETNAM).date())
     return LookupView(record.conversion.code, status, record,
                       _signature_status(services, record.document))
@@ -220,11 +220,11 @@ def _signature_status(services: Services, document: DocumentStanding) -> dict[st
     """The signatures of the document's best file, checked at most once per cache period:
     the look-up page is public, and a full validation per visit would let anyone keep the
     server busy."""
-    best = _best_file(services.vault.get_document(document.document_id, viewer=LOOKUP_VIEWER))
+    best = _best_file(services.vault.documents.get_document(document.document_id, viewer=LOOKUP_VIEWER))
     cached = services.signature_cache.get(best.sha256)
     if cached is not None:
         return cached
-    stored = services.vault.read_file(document.document_id, best.role, viewer=LOOKUP_VIEWER,
+    stored = services.vault.documents.read_file(document.document_id, best.role, viewer=LOOKUP_VIEWER,
                                       purpose="tra cứu công khai (public look-up)")
     report = verify_pdf(stored.data, services.trust)
     newest = report.signatures[-1] if report.signatures else None
@@ -242,7 +242,7 @@ def _signature_status(services: Services, document: DocumentStanding) -> dict[st
 def registry_standing(services: Services, pdf: bytes) -> dict[str, Any]:
     """What the vault knows of an uploaded file: a revoked or expired result is invalid
     whatever its signatures say (9.C.25)."""
-    standing = services.vault.standing_of_file(sha256_hex(pdf))
+    standing = services.vault.conversions.standing_of_file(sha256_hex(pdf))
     if standing is None:
         return {"known": False}
     status = standing.status(datetime.now(VIETNAM).date())

@@ -102,7 +102,7 @@ def prepare(
     owner_id = parse_owner_id(owner, owner_kind)
     dossier = dossier or None
     if dossier:
-        services.vault.check_dossier(dossier, owner_id, viewer=viewer)
+        services.vault.intake.check_dossier(dossier, owner_id, viewer=viewer)
     # Every look inside the files happens in the parsing sandbox (digitize.inspect).
     settings = services.settings
     scans = inspect_batch(files, settings.intake_limits, settings.sandbox_limits)
@@ -120,7 +120,7 @@ def prepare(
         groups = [replace(group, component=component) for group in groups]
     for group in groups:
         if group.dossier and group.component:
-            services.vault.check_upload(group.dossier, group.component, reuse_reason,
+            services.vault.intake.check_upload(group.dossier, group.component, reuse_reason,
                                         viewer=viewer)
     groups, refused = _check_capture(services, groups, owner_id, declared_pages, force)
     name = (operator or settings.default_operator).strip()[:120]
@@ -140,7 +140,7 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
                 f"tờ phân tách ghi hồ sơ {sheet.dossier}, không phải hồ sơ {dossier} đang quét "
                 f"(a separator sheet names another dossier)")
         if sheet is not None and not dossier:
-            services.vault.check_dossier(sheet.dossier, owner, viewer=viewer)
+            services.vault.intake.check_dossier(sheet.dossier, owner, viewer=viewer)
         name = (sheet.label or sheet.component) if sheet else title
         groups.append(PreparedGroup(tuple(files),
                                     sheet.dossier if sheet else dossier, name,
@@ -206,7 +206,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
                 progress(offset + done, total, stage)
 
         key = f"{intake_key}:{index}" if intake_key else None
-        earlier = services.vault.filed_under(key) if key else None
+        earlier = services.vault.filing.filed_under(key) if key else None
         if earlier is not None:
             done.append(_finish_filed(services, earlier, group, batch, actor=actor))
             done_before += earlier.page_count
@@ -214,7 +214,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
         reports = input_signatures(list(group.files), services.settings, services.trust)
         result = digitise(list(group.files), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
-        filed = services.vault.file_document(
+        filed = services.vault.filing.file_document(
             owner=batch.owner, title=group.title or _title(group.files),
             page_count=result.page_count, operator=batch.operator,
             scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,
@@ -223,7 +223,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
             finish=recording_input_signatures(reports),
         )
         if group.dossier and group.component:
-            services.vault.attach(group.dossier, group.component, filed.id,
+            services.vault.intake.attach(group.dossier, group.component, filed.id,
                                   viewer=batch.viewer, reason=batch.reuse_reason)
         if filed.status == DocumentStatus.SCANNED:
             filed = records.extract(services, filed, result.page_texts,
@@ -242,11 +242,11 @@ def _finish_filed(services: Services, filed: DocumentRecord, group: PreparedGrou
     """The steps after filing, for a document an interrupted run filed: attaching is
     idempotent, and fields are read from the stored text if that had not happened."""
     if group.dossier and group.component:
-        services.vault.attach(group.dossier, group.component, filed.id,
+        services.vault.intake.attach(group.dossier, group.component, filed.id,
                               viewer=batch.viewer, reason=batch.reuse_reason)
     if filed.status != DocumentStatus.SCANNED:
         return filed
-    text = services.vault.read_file(filed.id, FileRole.TEXT.value,
+    text = services.vault.documents.read_file(filed.id, FileRole.TEXT.value,
                                     viewer=Viewer.system(actor), purpose="resume digitisation")
     confidences = [page.get("confidence") for page in filed.page_quality]
     return records.extract(services, filed, text.data.decode("utf-8").split("\f"), confidences,

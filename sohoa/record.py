@@ -45,7 +45,7 @@ def extract(services: Services, record: DocumentRecord, pages: Sequence[str],
     if doc_name:
         extraction = extraction.corrected("doc_name", doc_name)
     draft = _draft(extraction, record.title)
-    extracted = services.vault.record_extraction(record.id, draft, extraction.as_list(),
+    extracted = services.vault.filing.record_extraction(record.id, draft, extraction.as_list(),
                                                  actor=actor)
     if _confident(extraction, draft, services, record.owner) and not _text_unread(record):
         return _save(services, extracted, draft, extraction, actor=actor)
@@ -66,8 +66,8 @@ def _text_unread(record: DocumentRecord) -> bool:
 def save(services: Services, document_id: str, changes: Mapping[str, Any], *,
          viewer: Viewer) -> DocumentRecord:
     """Apply staff's values over the current record and store it; refused while incomplete."""
-    services.vault.authorise(document_id, viewer, Action.PROCESS)
-    current = services.vault.get_document(document_id, viewer=viewer)
+    services.vault.documents.authorise(document_id, viewer, Action.PROCESS)
+    current = services.vault.documents.get_document(document_id, viewer=viewer)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidRecordValue(f"trường không có trong bản ghi (unknown fields): {', '.join(unknown)}")
@@ -98,7 +98,7 @@ def _save(services: Services, document: DocumentRecord, record: DigitisationReco
     )
     keyed = any(f.method is ExtractionMethod.MANUAL for f in extraction.fields
                 if f.name in FROM_EXTRACTION.values())
-    return services.vault.save_record(
+    return services.vault.filing.save_record(
         document.id, record, code_prefix=prefix, make_code=CodeTemplate.code,
         extraction=extraction.as_list(), method="MANUAL" if keyed else "OCR", actor=actor,
     )

@@ -34,7 +34,7 @@ def digitisation_report(services: Services, *, since: date, until: date, by: tup
     if query.days > longest:
         raise InvalidRecordValue(f"một báo cáo tối đa {longest} ngày, kỳ này {query.days} ngày "
                                  f"(a report covers at most {longest} days)")
-    return services.vault.digitisation_report(query, services.indicators, viewer=viewer)
+    return services.vault.statistics.digitisation_report(query, services.indicators, viewer=viewer)
 
 
 def officer_names(services: Services, report: DigitisationReport) -> dict[str, str]:

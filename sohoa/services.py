@@ -137,7 +137,7 @@ def assemble_services(settings: Settings) -> Services:
     vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring,
                   procedures=ProcedureCatalogue.load(settings.procedures_file),
                   search_key=settings.search_key_bytes(), reads=reads, sealer=sealer)
-    vault.ensure_agency(settings.agency_code, settings.agency_name)
+    vault.agencies.ensure_agency(settings.agency_code, settings.agency_name)
     jobs = job_runner(settings, sessions)
     pki = dev_pki(settings)
     trust = trust_services(settings, pki)
@@ -146,7 +146,7 @@ def assemble_services(settings: Settings) -> Services:
                  keys.describe() if keys else "development PKI (DEV ONLY)")
     services = Services(
         settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
-        trust, accounts(settings, sessions, vault.knows_agency, reads), operator_keys, agency_keys,
+        trust, accounts(settings, sessions, vault.agencies.knows_agency, reads), operator_keys, agency_keys,
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
         indicators=indicators, signature_cache=TimedCache(settings.lookup_cache_seconds))
     services.archives, services.disposals = archive_desks(services, keyring)

@@ -100,7 +100,7 @@ def renew_timestamps(services: Services, within_days: float, *, now: datetime | 
     unverifiable within ``within_days`` (its TSA certificate expires), as an append-only
     update of the file with an audit event (issue 4 item 6)."""
     horizon = (now or datetime.now(UTC)) + timedelta(days=within_days)
-    documents = services.vault.documents_with(FileRole.SIGNED)
+    documents = services.vault.filing.documents_with(FileRole.SIGNED)
     report = RenewalReport(checked=len(documents))
     for index, document_id in enumerate(documents, start=1):
         try:
@@ -115,7 +115,7 @@ def renew_timestamps(services: Services, within_days: float, *, now: datetime | 
 
 def _renew(services: Services, document_id: str, horizon: datetime) -> bool:
     """Renew one signed file if its protection ends before ``horizon``; True if renewed."""
-    data = services.vault.read_file(document_id, FileRole.SIGNED.value,
+    data = services.vault.documents.read_file(document_id, FileRole.SIGNED.value,
                                     viewer=Viewer.system(REFRESH_ACTOR),
                                     purpose="gia hạn chữ ký (LTA renewal)").data
     until = protected_until(data)
@@ -127,6 +127,6 @@ def _renew(services: Services, document_id: str, horizon: datetime) -> bool:
         raise SigningError(f"dấu thời gian mới không kéo dài hiệu lực ({after}); chứng thư của "
                            f"TSA cần được gia hạn (the new timestamp does not extend "
                            f"protection: the TSA certificate needs renewing)")
-    services.vault.extend_file(document_id, FileRole.SIGNED, renewed, reason="lta_renewal",
+    services.vault.filing.extend_file(document_id, FileRole.SIGNED, renewed, reason="lta_renewal",
                                actor=REFRESH_ACTOR)
     return True

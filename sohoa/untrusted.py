@@ -8,7 +8,7 @@ bomb or a broken file is refused with a named error first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -18,9 +18,11 @@ from digitize.inspect import inspect_pdf
 from digitize.intake import ScanFile
 from digitize.polyglot import refuse_polyglot
 from signing import NotAPdf, TrustServices, VerificationReport, verify_pdf
-from vault.models import Document
 
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from vault.models import Document
 
 
 def checked_pdf_pages(data: bytes, settings: Settings, *, max_pages: int | None = None,

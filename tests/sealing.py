@@ -25,4 +25,4 @@ def install_sealer(sessions: sessionmaker[Session],
 def holder(vault: Vault, role: Role, actor: str, identifier: str) -> Viewer:
     """A citizen or organisation member holding the vault of ``identifier``."""
     return Viewer(role, actor, owners=frozenset({identifier}),
-                  owner_indexes=frozenset({vault.blind_index(parse_owner_id(identifier))}))
+                  owner_indexes=frozenset({vault.custody.blind_index(parse_owner_id(identifier))}))

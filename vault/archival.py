@@ -23,6 +23,7 @@ from storage import verify_bytes
 
 from .audit import audit
 from .case_records import DossierRecord
+from .case_rows import dossier_record_of
 from .errors import CodeConflict, Forbidden, InvalidTransition, NotFound
 from .models import Agency, Document, Dossier, DossierComponent, DossierEvent, FileVersion
 from .records import DocumentRecord
@@ -83,8 +84,6 @@ class ArchivalDossier:
 class Archival(VaultStore):
     """Closed dossiers for the archive."""
 
-    _dossier_record: Callable[[Session, Dossier], DossierRecord]
-
     def ended_dossiers(self, *, viewer: Viewer, ended_before: datetime | None = None,
                        include_archived: bool = False, limit: int = 500,
                        offset: int = 0) -> list[EndedDossier]:
@@ -127,7 +126,7 @@ class Archival(VaultStore):
                 "documents": len(documents), "role": viewer.role.value})
             last = _LastBlob(self._verified_blob)
             return ArchivalDossier(
-                self._dossier_record(session, dossier), dossier.agency.name,
+                dossier_record_of(session, dossier), dossier.agency.name,
                 dossier.owner.kind, dossier.owner.display_name, dossier.ended_at,
                 tuple(ArchivalDocument(self._record_of(d), self._files(d, last),
                                        component_of.get(d.id),
@@ -197,7 +196,7 @@ class Archival(VaultStore):
                 "documents": len(record["documents"]), "new": len(record["documents"])
                 - len(present)})
             session.flush()
-            return self._dossier_record(session, dossier)
+            return dossier_record_of(session, dossier)
 
     def _restored_dossier(self, session: Session, data: dict[str, Any],
                           owner: OwnerId) -> Dossier:

@@ -70,7 +70,7 @@ class Reorganisation(VaultStore):
         with self._sessions() as session:
             return session.scalar(select(Agency.id).where(Agency.code == code)) is not None
 
-    def agencies(self) -> list[AgencyRecord]:
+    def listing(self) -> list[AgencyRecord]:
         with self._sessions() as session:
             return [_agency_record(session, a)
                     for a in session.scalars(select(Agency).order_by(Agency.code))]

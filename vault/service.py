@@ -1,389 +1,68 @@
-"""The vault service (kho dữ liệu điện tử của tổ chức, cá nhân): the one API every caller uses.
+"""The vault service (kho dữ liệu điện tử của tổ chức, cá nhân): one object callers are
+handed, made of the areas of the work.
 
-CLI, HTTP API, UI and job workers all call these methods, so a rule lives in
-one place. Writes are crash-safe in the order the house rules set: blobs first
-(each hash recorded by the store), then all rows in one transaction; a crash in
-between leaves orphan blobs for ``fsck`` to report, never a row without its blob.
+CLI, HTTP API, UI and job workers call the areas through it, so a rule lives in one
+place: ``filing`` stores documents and takes their records to STORED, ``documents``
+reads them behind the access rule, ``intake`` receives dossiers, ``casework`` moves
+them along and files results, ``sharing`` keeps the owner's consents, ``conversions``
+the certified copies and their register, ``custody`` the audit chain, access log and
+keys, ``agencies`` the agencies and their mergers, ``finder`` the search,
+``archival`` what the archive takes, ``statistics`` the reports. Each area is a class
+of its own over the same state (`store.VaultState`); none inherits from another.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from sqlalchemy.orm import Session, sessionmaker
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from storage import BlobStore
+from storage.sealing import RowSealer
 
-from kernel import OwnerId, Viewer, mask_ids_in_text
-from storage import BlobInfo, sha256_hex
-
-from .access import AccessPath, Action, visible_documents, visible_dossiers
 from .archival import Archival
-from .audit import audit
+from .casework import Casework
 from .conversion_register import ConversionRegister
-from .counters import Counter, next_value
 from .custody import Custody
-from .digitisation import DigitisationRecord, check_complete, check_transition
-from .errors import (
-    CodeConflict,
-    Forbidden,
-    InvalidTransition,
-    NotAnExtension,
-    NotFound,
-    UnknownVariant,
-)
+from .digitisation import REQUIRED_FIELDS
+from .filing import Filing
 from .finder import Finder
-from .models import Agency, Document, DocumentStatus, Dossier, FileHistory, FileRole, FileVersion, Owner
-from .records import DocumentRecord, FileRecord, NewFile, StoredFile
+from .intake import Intake
+from .keys import VaultKeyring
+from .procedures import ProcedureCatalogue
+from .reading import Reading
 from .reorganisation import Reorganisation
 from .sharing import Sharing
 from .statistics import Statistics
-
-log = logging.getLogger(__name__)
-
-
-class Vault(ConversionRegister, Sharing, Custody, Reorganisation, Finder, Archival, Statistics):
-    """Owners, their documents and files; dossier casework, conversions, sharing and custody
-    come from the parts it is made of (``casework``, ``conversion_register``, ``sharing``,
-    ``custody``, ``reorganisation``, ``finder``, ``archival``, ``statistics``)."""
-
-    # -- dossiers -------------------------------------------------------------------------
-    def open_dossier(
-        self, agency_code: str, owner: OwnerId, *, procedure: str | None = None,
-        actor: str, now: datetime | None = None,
-    ) -> str:
-        """Receive a dossier for ``owner`` at ``agency_code`` on the server's authority (the
-        command line); returns its new code. Staff go through ``open_case``."""
-        return self.open_case(agency_code, owner, procedure=procedure,
-                              viewer=Viewer.system(actor), now=now).code
-
-    def check_dossier(self, code: str, owner: OwnerId, *, viewer: Viewer) -> None:
-        """Raise unless dossier ``code`` exists, ``viewer`` may see it and it belongs to
-        ``owner``."""
-        with self._sessions() as session:
-            if session.scalar(select(Dossier.id).where(
-                    Dossier.code == code, visible_dossiers(viewer))) is None:
-                raise NotFound(f"không tìm thấy hồ sơ {code} (no dossier {code})")
-            holder = self._owner(session, owner, create=False)
-            self._dossier_for(session, code, holder.id if holder else None)
-
-    # -- filing -------------------------------------------------------------------------
-    def file_document(
-        self,
-        *,
-        owner: OwnerId,
-        title: str,
-        page_count: int,
-        operator: str,
-        scanned_at: datetime,
-        files: list[NewFile],
-        actor: str,
-        dossier_code: str | None = None,
-        agency_code: str | None = None,
-        doc_type: str = "unknown",
-        page_quality: list[dict[str, Any]] | None = None,
-        finish: Callable[[Session, Document], None] | None = None,
-        intake_key: str | None = None,
-    ) -> DocumentRecord:
-        """Store a digitised document and its files in ``owner``'s vault; ``agency_code``
-        is the agency that digitised it (its staff keep the record). ``finish`` completes
-        the row in the same transaction (an issued result's code and record).
-
-        ``intake_key`` names the request (a job's group, a counter node's batch part):
-        filing again under the same key returns the document filed the first time, so
-        a retried or replayed request never makes a second one."""
-        if not any(f.role == FileRole.ORIGINAL for f in files):
-            raise ValueError("a document is filed with its original scan")
-        if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
-            return earlier
-        try:
-            return self._file(owner=owner, title=title, page_count=page_count,
-                              operator=operator, scanned_at=scanned_at, files=files,
-                              actor=actor, dossier_code=dossier_code,
-                              agency_code=agency_code, doc_type=doc_type,
-                              page_quality=page_quality, finish=finish, intake_key=intake_key)
-        except IntegrityError:
-            # Another run of the same request filed it a moment ago: theirs stands.
-            if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
-                return earlier
-            raise
-
-    def filed_under(self, intake_key: str) -> DocumentRecord | None:
-        """The document filed under ``intake_key``, if a run of that request got so far."""
-        with self._sessions() as session:
-            document_id = session.scalar(select(Document.id)
-                                         .where(Document.intake_key == intake_key))
-            return None if document_id is None else self._record(session, document_id)
-
-    def _file(self, *, owner: OwnerId, title: str, page_count: int, operator: str,
-              scanned_at: datetime, files: list[NewFile], actor: str,
-              dossier_code: str | None, agency_code: str | None, doc_type: str,
-              page_quality: list[dict[str, Any]] | None,
-              finish: Callable[[Session, Document], None] | None,
-              intake_key: str | None) -> DocumentRecord:
-        with self._sessions() as session:
-            holder = self._owner(session, owner, create=False)
-            vault_key = holder.vault_key if holder else None
-        if vault_key is None:
-            vault_key = self._create_owner(owner)
-        # Blobs first: each put records and returns the SHA-256 before any row exists.
-        # A file found inside another (the scan's JPEG inside the signed PDF, the PDF/A
-        # as the signed file's first revision) is stored once, as a byte range of it.
-        infos: dict[tuple[str, int], BlobInfo] = {}
-        for new in files:
-            if new.within is None:
-                key = self._blob_key(vault_key, new.data)
-                infos[(new.role, new.part)] = self._blobs.put(key, new.data,
-                                                              content_type=new.media_type)
-        with self._unit() as session:
-            holder = self._owner(session, owner, create=False)
-            assert holder is not None
-            dossier_id = None
-            if dossier_code is not None:
-                dossier_id = self._dossier_for(session, dossier_code, holder.id)
-            agency_id = None
-            if agency_code is not None:
-                agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code))
-                if agency_id is None:
-                    raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
-            document = Document(
-                owner_id=holder.id, dossier_id=dossier_id, agency_id=agency_id,
-                doc_type=doc_type, title=title,
-                status=DocumentStatus.SCANNED.value, page_count=page_count,
-                text_chars=_text_chars(files),
-                operator_name=operator, scanned_at=scanned_at, page_quality=page_quality or [],
-                intake_key=intake_key,
-            )
-            session.add(document)
-            session.flush()
-            by_ref: dict[tuple[str, int], FileVersion] = {}
-            for new in files:
-                parent = by_ref[new.parent] if new.parent else None
-                blob = infos[new.within[0] if new.within else (new.role, new.part)]
-                version = FileVersion(
-                    document_id=document.id, role=new.role, part=new.part, blob_key=blob.key,
-                    sha256=sha256_hex(new.data) if new.within else blob.sha256,
-                    size=len(new.data), media_type=new.media_type, filename=new.filename,
-                    parent_id=parent.id if parent else None,
-                    offset=new.within[1] if new.within else None,
-                )
-                session.add(version)
-                session.flush()
-                by_ref[(new.role, new.part)] = version
-            for new in files:
-                if new.within is not None:
-                    by_ref[(new.role, new.part)].within_id = by_ref[new.within[0]].id
-            if finish is not None:
-                finish(session, document)
-            session.flush()
-            self._reindex(session, document, next(
-                (f.data.decode("utf-8", "replace") for f in files if f.role == FileRole.TEXT),
-                ""))
-            audit(session, actor, "document.filed", "document", document.id, {
-                "pages": page_count, "dossier": dossier_code,
-                "files": [f"{n.role}:{n.part}" for n in files],
-            })
-            session.flush()
-            record = self._record(session, document.id)
-        log.info("filed document %s (%d pages) for owner %s", record.id, page_count, owner.masked)
-        return record
-
-    # -- the digitisation record and its four steps ---------------------------------------
-    def record_extraction(self, document_id: str, draft: DigitisationRecord,
-                          extraction: list[dict[str, Any]], *, actor: str) -> DocumentRecord:
-        """SCANNED → EXTRACTED: keep what was read, and fill the record as a draft."""
-        with self._unit() as session:
-            document = self._document(session, document_id)
-            self._advance(session, document, DocumentStatus.EXTRACTED, actor)
-            _apply(document, draft)
-            document.extraction = extraction
-            document.extraction_method = "OCR"
-            session.flush()
-            self._reindex(session, document)
-            return self._record(session, document_id)
-
-    def save_record(
-        self, document_id: str, record: DigitisationRecord, *, code_prefix: str,
-        make_code: Callable[[str, int], str], extraction: list[dict[str, Any]],
-        method: str, actor: str,
-    ) -> DocumentRecord:
-        """Confirm the record: refused while a required field is empty (REGULATIONS 46).
-
-        The first save gives the result code (EXTRACTED → CODED) and stores the
-        record (CODED → STORED). Later saves correct the fields; the code stays.
-        """
-        with self._unit() as session:
-            document = self._document(session, document_id)
-            check_complete(record, self.required_fields, document.owner.identifier)
-            status = DocumentStatus(document.status)
-            if status not in (DocumentStatus.EXTRACTED, DocumentStatus.STORED):
-                raise InvalidTransition(
-                    f"tài liệu đang ở bước {status.value}: chưa bóc tách xong "
-                    f"(the document is {status.value}; extract before saving its record)"
-                )
-            _apply(document, record)
-            document.extraction = extraction
-            document.extraction_method = method
-            if status is DocumentStatus.EXTRACTED:
-                document.result_code = self._free_code(session, code_prefix, make_code)
-                self._advance(session, document, DocumentStatus.CODED, actor)
-                self._advance(session, document, DocumentStatus.STORED, actor)
-            else:
-                audit(session, actor, "document.record_corrected", "document",
-                            document_id, {"method": method})
-            try:
-                session.flush()
-            except IntegrityError:
-                raise CodeConflict("mã kết quả số hóa bị trùng, hãy lưu lại "
-                                   "(result code taken at the same moment; save again)") from None
-            self._reindex(session, document)
-            return self._record(session, document_id)
-
-    def _advance(self, session: Session, document: Document, target: DocumentStatus,
-                 actor: str) -> None:
-        check_transition(document.status, target)
-        audit(session, actor, "document.status", "document", document.id,
-                    {"from": document.status, "to": target.value,
-                     "result_code": mask_ids_in_text(document.result_code or "") or None})
-        document.status = target.value
-
-    def _free_code(self, session: Session, prefix: str,
-                   make_code: Callable[[str, int], str]) -> str:
-        """The next result code under ``prefix``. Codes are sealed, so the database cannot
-        count them by prefix: a counter named by the prefix's blind index does, and codes
-        found taken (issued before the counter existed) are stepped over."""
-        counter = f"result-code:{self._sealer.blind(prefix)}"
-        start = next_value(session, counter, lambda: 0)
-        for sequence in range(start, start + 1000):
-            code = make_code(prefix, sequence)
-            if session.scalar(select(Document.id).where(
-                    Document.result_code_index == self._sealer.blind(code))) is None:
-                if sequence != start:
-                    session.execute(update(Counter).where(Counter.name == counter)
-                                    .values(value=sequence))
-                return code
-        raise CodeConflict(f"hết số thứ tự cho mã {mask_ids_in_text(prefix)} "
-                           f"(no free code under this prefix)")
-
-    # -- reading ------------------------------------------------------------------------
-    def list_documents(self, owner: OwnerId, *, viewer: Viewer) -> list[DocumentRecord]:
-        """The documents of ``owner``'s vault that ``viewer`` may see, newest first."""
-        with self._reads() as session:
-            documents = session.scalars(self._loaded(
-                select(Document).join(Owner, Owner.id == Document.owner_id)
-                .where(self._is_owner(owner), visible_documents(viewer))
-                .order_by(Document.created_at.desc(), Document.id)))
-            return [self._record_of(d) for d in documents]
-
-    def get_document(self, document_id: str, *, viewer: Viewer) -> DocumentRecord:
-        """The document; one ``viewer`` may not see answers as not found."""
-        with self._reads() as session:
-            # One query: the document, what access turns on and its (few) file rows.
-            document, _ = self._visible(
-                session, select(Document).options(joinedload(Document.versions)), document_id,
-                viewer)
-            return self._record_of(document)
-
-    def authorise(self, document_id: str, viewer: Viewer, action: Action) -> AccessPath:
-        """How ``viewer`` reaches the document; NotFound if they cannot see it, Forbidden if
-        they can but may not do ``action`` (checked before slow work such as signing)."""
-        with self._sessions() as session:
-            path = self._access(session, document_id, viewer)
-        if not path.permits(action):
-            raise Forbidden("chỉ cơ quan tiếp nhận hồ sơ mới xử lý tài liệu này "
-                            "(only the agency that received the dossier may do this)")
-        return path
-
-    def read_file(self, document_id: str, variant: str, *, viewer: Viewer, part: int = 1,
-                  purpose: str | None = None) -> StoredFile:
-        """The verified bytes of one variant. Every read goes into the access log with who,
-        which agency, by which right (owner, dossier, grant, archive) and why."""
-        try:
-            role = FileRole(variant)
-        except ValueError:
-            known = ", ".join(r.value for r in FileRole)
-            raise UnknownVariant(f"unknown variant {variant!r}: use one of {known}") from None
-        with self._unit() as session:
-            path = self._access(session, document_id, viewer)
-            version = self._version(session, document_id, role, part)
-            data = self._bytes(session, version)
-            audit(session, viewer.actor, "document.read", "document", document_id, {
-                "variant": role.value, "part": part, "access": path.access.value,
-                "grant": path.grant_id, "agency": viewer.agency,
-                "purpose": mask_ids_in_text(purpose)[:200] if purpose else None})
-            return StoredFile(data, version.media_type, version.filename, version.sha256)
-
-    def documents_with(self, role: FileRole) -> list[str]:
-        """Ids of every document that has a ``role`` file, oldest first."""
-        with self._sessions() as session:
-            return list(session.scalars(
-                select(Document.id).join(FileVersion, FileVersion.document_id == Document.id)
-                .where(FileVersion.role == role.value).order_by(Document.created_at)
-                .distinct()))
-
-    def extend_file(self, document_id: str, role: FileRole, data: bytes, *, reason: str,
-                    actor: str, part: int = 1) -> FileRecord:
-        """Replace a file by a longer one that starts with all of it — a PDF after an
-        incremental update — keeping the earlier content in the file's history."""
-        with self._sessions() as session:
-            document = session.get(Document, document_id)
-            if document is None:
-                raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")
-            version = self._version(session, document_id, role, part)
-            old = self._bytes(session, version)
-            vault_key = document.owner.vault_key
-        if len(data) <= len(old) or not data.startswith(old):
-            raise NotAnExtension(f"tệp mới không nối tiếp tệp {role.value} hiện có (the new "
-                                 f"content does not extend the stored {role.value} file)")
-        blob = self._blobs.put(self._blob_key(vault_key, data), data,
-                               content_type=version.media_type)
-        with self._unit() as session:
-            version = self._version(session, document_id, role, part)
-            if version.sha256 != sha256_hex(old):
-                raise NotAnExtension("tệp đã được cập nhật đồng thời (the file changed meanwhile)")
-            session.add(FileHistory(file_version_id=version.id, blob_key=version.blob_key,
-                                    sha256=version.sha256, size=version.size, reason=reason))
-            version.blob_key, version.sha256, version.size = blob.key, blob.sha256, len(data)
-            audit(session, actor, "document.file_extended", "document", document_id, {
-                "role": role.value, "part": part, "reason": reason,
-                "from_sha256": sha256_hex(old), "to_sha256": blob.sha256,
-            })
-            session.flush()
-            return self._file_record(version)
+from .store import vault_state
 
 
+class Vault:
+    """The areas of the vault, built once over one state."""
 
-
-def _apply(document: Document, record: DigitisationRecord) -> None:
-    """Copy the record onto the row; doc_type_code and doc_name live in doc_type and title."""
-    document.doc_type = record.doc_type_code or "unknown"
-    if record.doc_name:
-        document.title = record.doc_name
-    document.kind = record.kind
-    document.number_symbol = _or_none(record.number_symbol)
-    document.issue_date = record.issue_date
-    document.issuing_body = _or_none(record.issuing_body)
-    document.summary = _or_none(record.summary)
-    document.valid_until = record.valid_until
-    document.validity_scope = _or_none(record.validity_scope)
-    document.signer_name = _or_none(record.signer_name)
-    document.signer_position = _or_none(record.signer_position)
-
-
-def _or_none(value: str | None) -> str | None:
-    """Blank is no value; the field's length is kept by the model (`SealedField`)."""
-    return (value or "").strip() or None
-
-
-def _text_chars(files: list[NewFile]) -> int:
-    """Characters of recognised text, page breaks and blank space not counted."""
-    text = next((f for f in files if f.role == FileRole.TEXT), None)
-    if text is None:
-        return 0
-    return sum(1 for ch in text.data.decode("utf-8", "replace") if not ch.isspace())
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
+                 required_fields: tuple[str, ...] = REQUIRED_FIELDS,
+                 keyring: VaultKeyring | None = None,
+                 procedures: ProcedureCatalogue | None = None,
+                 search_key: bytes | None = None,
+                 reads: sessionmaker[Session] | None = None,
+                 sealer: RowSealer | None = None) -> None:
+        """See `store.vault_state` for what each part is for."""
+        state = vault_state(sessions, blobs, required_fields=required_fields, keyring=keyring,
+                            procedures=procedures, search_key=search_key, reads=reads,
+                            sealer=sealer)
+        self.filing = Filing(state)
+        self.documents = Reading(state)
+        self.intake = Intake(state)
+        self.casework = Casework(state, filing=self.filing)
+        self.sharing = Sharing(state, intake=self.intake)
+        self.conversions = ConversionRegister(state)
+        self.custody = Custody(state)
+        self.agencies = Reorganisation(state)
+        self.finder = Finder(state)
+        self.archival = Archival(state)
+        self.statistics = Statistics(state)
+        #: The procedure catalogue and the record's required fields, which screens show.
+        self.procedures = state.procedures
+        self.required_fields = state.required_fields
 
 
 __all__ = ["Vault"]

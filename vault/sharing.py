@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from kernel import OwnerId, Viewer, mask_ids_in_text
 
 from .audit import audit
-from .casework import Casework
 from .errors import (
     InvalidRecordValue,
     NotFound,
@@ -24,11 +23,18 @@ from .grants import (
     shareable,
     shared_document,
 )
+from .intake import Intake
 from .models import Owner
+from .store import VaultState, VaultStore
 
 
-class Sharing(Casework):
+class Sharing(VaultStore):
     """Preview, apply with documents, list and revoke grants."""
+
+    def __init__(self, state: VaultState, *, intake: Intake) -> None:
+        super().__init__(state)
+        #: Applying with documents opens a dossier as the counter does.
+        self._intake = intake
 
     # -- reuse with consent (REGULATIONS 9.C.23) -------------------------------------------
     def preview_share(self, owner: OwnerId, agency_code: str, document_ids: list[str], *,
@@ -62,9 +68,9 @@ class Sharing(Casework):
             if holder is None:
                 raise NotFound("kho chưa có tài liệu nào (the vault is empty)")
             documents = shareable(session, holder, document_ids)
-            dossier, _ = self._start(session, agency, holder, moment, procedure,
+            dossier, _ = self._intake.start(session, agency, holder, moment, procedure,
                                      viewer.actor, None)
-            self.attach_shared(session, dossier, documents, viewer.actor)
+            self._intake.attach_shared(session, dossier, documents, viewer.actor)
             grant = Grant(owner_id=holder.id, agency_id=agency.id, dossier_id=dossier.id,
                           purpose=purpose, created_at=moment, expires_at=expires_at,
                           created_by=viewer.actor)

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, aliased
 from kernel import VIETNAM, Role, Viewer, local_day
 
 from .audit import AuditEvent
-from .casework import RESULT_KIND
+from .case_rows import RESULT_KIND
 from .errors import Forbidden, InvalidRecordValue
 from .indicators import MEASURES, GroupScore, IndicatorSet
 from .models import (

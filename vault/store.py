@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
@@ -35,42 +36,67 @@ from .records import DocumentRecord, FileRecord
 from .search import BlindIndex
 
 
+@dataclass(frozen=True)
+class VaultState:
+    """What every area of the vault works with: sessions (and the read-only ones for the
+    hot read paths), the blob store, the keyring, the row sealer, the procedure
+    catalogue, the fields a record needs and the blind search index."""
+
+    sessions: sessionmaker[Session]
+    reads: sessionmaker[Session]
+    blobs: BlobStore
+    keyring: VaultKeyring | None
+    sealer: RowSealer
+    required_fields: tuple[str, ...]
+    procedures: ProcedureCatalogue
+    index: BlindIndex | None
+
+
+def vault_state(sessions: sessionmaker[Session], blobs: BlobStore, *,
+                required_fields: tuple[str, ...] = REQUIRED_FIELDS,
+                keyring: VaultKeyring | None = None,
+                procedures: ProcedureCatalogue | None = None,
+                search_key: bytes | None = None,
+                reads: sessionmaker[Session] | None = None,
+                sealer: RowSealer | None = None) -> VaultState:
+    """``blobs`` is normally an ``EncryptingBlobStore`` over ``keyring``; without a
+    keyring, blob names are the content's SHA-256 (tests of the plain stores).
+
+    ``reads`` serves the hot read paths (get, list, search): sessions in autocommit,
+    which spare a server database the BEGIN and ROLLBACK round trips around reads
+    that change nothing. Default: ``sessions``.
+
+    ``sealer`` seals the rows' personal data: by default the one installed on
+    ``sessions``, else one made from the keyring and the search key and installed on
+    both session factories."""
+    sealer = sealer or installed_sealer(sessions)
+    if sealer is None:
+        if keyring is None or search_key is None:
+            raise ValueError("the vault seals personal data in its rows: give it a sealer, "
+                             "or a keyring and a search key")
+        sealer = RowSealer(keyring, search_key)
+        sealer.install(sessions, *([reads] if reads else []))
+    return VaultState(sessions, reads or sessions, blobs, keyring, sealer, required_fields,
+                      procedures or ProcedureCatalogue.load(),
+                      BlindIndex(search_key) if search_key else None)
+
+
 class VaultStore:
-    """The state and helpers behind ``Vault``; each area of the service extends it."""
+    """The helpers every area of the vault builds on (an owner, a document, a file's
+    bytes, the index), over the state they share. Each area extends it and is one part
+    of the ``Vault`` facade."""
 
-    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
-                 required_fields: tuple[str, ...] = REQUIRED_FIELDS,
-                 keyring: VaultKeyring | None = None,
-                 procedures: ProcedureCatalogue | None = None,
-                 search_key: bytes | None = None,
-                 reads: sessionmaker[Session] | None = None,
-                 sealer: RowSealer | None = None) -> None:
-        """``blobs`` is normally an ``EncryptingBlobStore`` over ``keyring``; without a
-        keyring, blob names are the content's SHA-256 (tests of the plain stores).
-
-        ``reads`` serves the hot read paths (get, list, search): sessions in autocommit,
-        which spare a server database the BEGIN and ROLLBACK round trips around reads
-        that change nothing. Default: ``sessions``.
-
-        ``sealer`` seals the rows' personal data: by default the one installed on
-        ``sessions``, else one made from the keyring and the search key and installed on
-        both session factories."""
-        sealer = sealer or installed_sealer(sessions)
-        if sealer is None:
-            if keyring is None or search_key is None:
-                raise ValueError("the vault seals personal data in its rows: give it a sealer, "
-                                 "or a keyring and a search key")
-            sealer = RowSealer(keyring, search_key)
-            sealer.install(sessions, *([reads] if reads else []))
-        self._sealer = sealer
-        self._sessions = sessions
-        self._reads = reads or sessions
-        self._blobs = blobs
-        self._keyring = keyring
-        self.required_fields = required_fields
-        self.procedures = procedures or ProcedureCatalogue.load()
+    def __init__(self, state: VaultState) -> None:
+        self._state = state
+        self._sealer = state.sealer
+        self._sessions = state.sessions
+        self._reads = state.reads
+        self._blobs = state.blobs
+        self._keyring = state.keyring
+        self.required_fields = state.required_fields
+        self.procedures = state.procedures
         #: Blind tokens for the search index; None leaves documents unindexed.
-        self._index = BlindIndex(search_key) if search_key else None
+        self._index = state.index
 
     @contextmanager
     def _unit(self) -> Iterator[Session]:

@@ -28,7 +28,7 @@ class NewAgency(BaseModel):
 @router.post("/agencies", status_code=201)
 def create_agency(request: Request, body: NewAgency, account: Admin) -> dict[str, Any]:
     """Add an agency; its code is data with validity dates, never an owner's key."""
-    agency = services_of(request).vault.add_agency(
+    agency = services_of(request).vault.agencies.add_agency(
         body.code, body.name, valid_from=body.valid_from, valid_to=body.valid_to,
         actor=account.actor)
     return {"agency": agency.as_dict()}
@@ -36,7 +36,7 @@ def create_agency(request: Request, body: NewAgency, account: Admin) -> dict[str
 
 @router.get("/agencies")
 def list_agencies(request: Request, _account: Admin) -> dict[str, Any]:
-    return {"agencies": [a.as_dict() for a in services_of(request).vault.agencies()]}
+    return {"agencies": [a.as_dict() for a in services_of(request).vault.agencies.listing()]}
 
 
 class NewAccount(BaseModel):
@@ -82,4 +82,4 @@ def set_account_state(request: Request, username: str, body: AccountState,
 def dossiers_missing_results(request: Request, _account: Admin) -> dict[str, Any]:
     """Completed dossiers whose result is not in the owner's vault: each is an error to put
     right, since results always land in the vault (REGULATIONS 9.C.24)."""
-    return {"dossiers": services_of(request).vault.results_missing()}
+    return {"dossiers": services_of(request).vault.casework.results_missing()}

@@ -103,19 +103,19 @@ def revoke(request: Request, document_id: str, body: RevocationRequest,
     """Revoke a result (REGULATIONS 9.C.25): it stays stored, and from now on the look-up
     page and verification report it and every copy of it as invalid."""
     services = _services(request)
-    services.vault.authorise(document_id, account.viewer(), Action.PROCESS)
-    document = services.vault.revoke(document_id, body.reason, actor=account.actor)
+    services.vault.documents.authorise(document_id, account.viewer(), Action.PROCESS)
+    document = services.vault.conversions.revoke(document_id, body.reason, actor=account.actor)
     return {"document": document.as_dict(),
             "copies": [conversion_summary(c, services.settings)
-                       for c in services.vault.conversions_of(document_id)]}
+                       for c in services.vault.conversions.conversions_of(document_id)]}
 
 
 @router.get("/api/v1/documents/{document_id}/conversions", tags=["certificates"])
 def conversions(request: Request, document_id: str, viewer: CurrentViewer) -> dict[str, Any]:
     services = _services(request)
-    services.vault.authorise(document_id, viewer, Action.READ)
+    services.vault.documents.authorise(document_id, viewer, Action.READ)
     return {"conversions": [conversion_summary(c, services.settings)
-                            for c in services.vault.conversions_of(document_id)]}
+                            for c in services.vault.conversions.conversions_of(document_id)]}
 
 
 @router.get("/api/v1/lookup/{code}", tags=["look-up"])

@@ -55,7 +55,7 @@ def open_dossier(request: Request, body: NewDossier, account: Staff) -> dict[str
     owner is told and can revoke); ``missing_components`` is what is left to scan."""
     services = services_of(request)
     viewer = account.viewer()
-    dossier = services.vault.open_case(
+    dossier = services.vault.intake.open_case(
         viewer.agency or "", parse_owner_id(body.owner, body.owner_kind),
         procedure=body.procedure,
         viewer=viewer, due_on=body.due_on, reuse_days=services.settings.reuse_grant_days)
@@ -71,7 +71,7 @@ def list_dossiers(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """The dossiers the caller may see, newest first."""
-    found = services_of(request).vault.find_dossiers(viewer=viewer, status=status, code=code,
+    found = services_of(request).vault.casework.find_dossiers(viewer=viewer, status=status, code=code,
                                                      limit=limit, offset=offset)
     return {"dossiers": [d.as_dict() for d in found]}
 
@@ -79,7 +79,7 @@ def list_dossiers(
 @router.get("/api/v1/dossiers/{dossier_code}")
 def get_dossier(request: Request, dossier_code: str, viewer: CurrentViewer) -> dict[str, Any]:
     """Components, history with officials' opinions, and results."""
-    return {"dossier": services_of(request).vault.dossier(dossier_code, viewer=viewer).as_dict()}
+    return {"dossier": services_of(request).vault.casework.dossier(dossier_code, viewer=viewer).as_dict()}
 
 
 class Transition(BaseModel):
@@ -97,7 +97,7 @@ def transition(request: Request, dossier_code: str, body: Transition,
                account: Staff) -> dict[str, Any]:
     """Move the dossier on. Asking for more documents, parking and returning need a reason
     code and a notice; completing needs every required component and a result."""
-    dossier = services_of(request).vault.transition(
+    dossier = services_of(request).vault.casework.transition(
         dossier_code, body.to, viewer=account.viewer(), reason_code=body.reason_code,
         notice=body.notice)
     return {"dossier": dossier.as_dict()}
@@ -114,7 +114,7 @@ class Amendment(BaseModel):
 def amend(request: Request, dossier_code: str, body: Amendment,
           account: Staff) -> dict[str, Any]:
     """Move the promised date, with the reason; the history keeps both dates."""
-    dossier = services_of(request).vault.amend(dossier_code, due_on=body.due_on,
+    dossier = services_of(request).vault.casework.amend(dossier_code, due_on=body.due_on,
                                                reason=body.reason, viewer=account.viewer())
     return {"dossier": dossier.as_dict()}
 
@@ -131,7 +131,7 @@ class Opinion(BaseModel):
 def add_opinion(request: Request, dossier_code: str, body: Opinion,
                 account: Staff) -> dict[str, Any]:
     """An official's opinion on the dossier, kept with it for the archive."""
-    dossier = services_of(request).vault.add_opinion(
+    dossier = services_of(request).vault.casework.add_opinion(
         dossier_code, text=body.text, official=body.official, position=body.position,
         viewer=account.viewer())
     return {"dossier": dossier.as_dict()}
@@ -149,7 +149,7 @@ class Attachment(BaseModel):
 def attach(request: Request, dossier_code: str, component: str, body: Attachment,
            account: Staff) -> dict[str, Any]:
     """Record which document satisfies a component."""
-    dossier = services_of(request).vault.attach(dossier_code, component, body.document,
+    dossier = services_of(request).vault.intake.attach(dossier_code, component, body.document,
                                                 viewer=account.viewer(), reason=body.reason)
     return {"dossier": dossier.as_dict()}
 
@@ -183,6 +183,6 @@ def my_notices(request: Request, account: OwnerAccount,
                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """What the caller was told about their dossiers: requests for more documents, stops,
     returns with their reasons, results, reuse of their vault documents."""
-    notices = services_of(request).vault.notices(account.vault_owner(),
+    notices = services_of(request).vault.casework.notices(account.vault_owner(),
                                                  viewer=account.viewer(), limit=limit)
     return {"notices": [n.as_dict() for n in notices]}

@@ -39,7 +39,7 @@ def preview(request: Request, body: ShareRequest, account: OwnerAccount) -> dict
     """Exactly what the agency will be able to read if the application is confirmed: each
     document with the files and their SHA-256. Nothing is stored."""
     services = services_of(request)
-    shared = services.vault.preview_share(account.vault_owner(), body.agency,
+    shared = services.vault.sharing.preview_share(account.vault_owner(), body.agency,
                                           body.documents, viewer=account.viewer())
     return {"agency": body.agency, "documents": [d.as_dict() for d in shared]}
 
@@ -54,7 +54,7 @@ def apply(request: Request, body: Application, account: OwnerAccount) -> dict[st
     if days > settings.grant_max_days:
         raise InvalidRecordValue(f"chia sẻ tối đa {settings.grant_max_days} ngày "
                                  f"(at most {settings.grant_max_days} days)")
-    grant = services.vault.apply_with_documents(
+    grant = services.vault.sharing.apply_with_documents(
         account.vault_owner(), body.agency, body.documents,
         procedure=body.procedure, purpose=body.purpose,
         expires_at=datetime.now(UTC) + timedelta(days=days), viewer=account.viewer())
@@ -64,7 +64,7 @@ def apply(request: Request, body: Application, account: OwnerAccount) -> dict[st
 @router.get("/api/v1/me/grants")
 def my_grants(request: Request, account: OwnerAccount) -> dict[str, Any]:
     """Every grant the caller made: live, expired or revoked, with what each covers."""
-    grants = services_of(request).vault.grants_of(account.vault_owner(),
+    grants = services_of(request).vault.sharing.grants_of(account.vault_owner(),
                                                   viewer=account.viewer())
     return {"grants": [g.as_dict() for g in grants]}
 
@@ -72,5 +72,5 @@ def my_grants(request: Request, account: OwnerAccount) -> dict[str, Any]:
 @router.post("/api/v1/grants/{grant_id}/revocation")
 def revoke_grant(request: Request, grant_id: str, account: OwnerAccount) -> dict[str, Any]:
     """Withdraw consent: the agency's next read answers 404."""
-    grant = services_of(request).vault.revoke_grant(grant_id, viewer=account.viewer())
+    grant = services_of(request).vault.sharing.revoke_grant(grant_id, viewer=account.viewer())
     return {"grant": grant.as_dict()}

@@ -162,7 +162,7 @@ def separator_sheet_pdf(
 ) -> Response:
     """A printable separator sheet: put it in front of the component in the feeder."""
     services = _services(request)
-    services.vault.check_dossier(dossier_code, parse_owner_id(owner), viewer=account.viewer())
+    services.vault.intake.check_dossier(dossier_code, parse_owner_id(owner), viewer=account.viewer())
     pdf = separator_sheet(Separator(dossier_code, component, label))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{_ascii(f"to-phan-tach-{component}.pdf")}"'})
@@ -183,7 +183,7 @@ def list_documents(request: Request, owner_id: str, viewer: CurrentViewer) -> di
     the agency's dossiers or shared with it for staff; 404 when that is none at all."""
     owner = parse_owner_id(owner_id)
     services = _services(request)
-    records = services.vault.list_documents(owner, viewer=viewer)
+    records = services.vault.documents.list_documents(owner, viewer=viewer)
     if not records and not viewer.holds(owner.value):
         raise HTTPException(404, "không tìm thấy kho dữ liệu (no such vault)")
     return {"documents": [document_summary(r, services.vault.required_fields) for r in records]}
@@ -201,7 +201,7 @@ def search(
 ) -> dict[str, Any]:
     """Documents whose OCR text or metadata hold every word ("quyet dinh" finds "quyết
     định"), among those the caller may see; newest first."""
-    hits = _services(request).vault.search(
+    hits = _services(request).vault.finder.search(
         q, viewer=viewer, owner=parse_owner_id(owner) if owner else None, doc_type=doc_type,
         limit=limit, offset=offset)
     return {"hits": [h.as_dict() for h in hits]}
@@ -215,7 +215,7 @@ def access_log(
 ) -> dict[str, Any]:
     """Every read of the caller's documents, newest first: who, which agency, by which
     right (owner, agency, grant, archive), which grant, when and why (REGULATIONS 9.D.35)."""
-    reads = _services(request).vault.access_log(
+    reads = _services(request).vault.custody.access_log(
         account.vault_owner(), viewer=account.viewer(), limit=limit,
         offset=offset)
     return {"reads": [r.as_dict() for r in reads]}
@@ -224,7 +224,7 @@ def access_log(
 @router.get("/api/v1/documents/{document_id}", tags=["vault"])
 def get_document(request: Request, document_id: str, viewer: CurrentViewer) -> dict[str, Any]:
     services = _services(request)
-    document = services.vault.get_document(document_id, viewer=viewer)
+    document = services.vault.documents.get_document(document_id, viewer=viewer)
     return {"document": document.as_dict(),
             "record": digitisation_record(document, services.vault.required_fields)}
 
@@ -274,7 +274,7 @@ def get_document_file(
         "Why the file is read; shown to the owner in their access log"))] = None,
 ) -> Response:
     """One file of a document, verified against its SHA-256; the read is logged."""
-    stored = _services(request).vault.read_file(document_id, variant.value, part=part,
+    stored = _services(request).vault.documents.read_file(document_id, variant.value, part=part,
                                                  viewer=viewer, purpose=purpose)
     return Response(
         stored.data, media_type=stored.media_type,

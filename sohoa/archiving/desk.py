@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import transfers
-from archive.transfers import ArchivalTransfer
 from kernel import Role, Viewer, clean_text
 from vault import Forbidden, InvalidTransition, dossier_ref
+
+if TYPE_CHECKING:
+    from archive.transfers import ArchivalTransfer
 
 
 class ArchiveRefused(InvalidTransition):

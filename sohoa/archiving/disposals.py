@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import transfers
-from archive.transfers import ArchivalTransfer, TransferRecord
+from archive.transfers import TransferRecord
 from kernel import Viewer, local_day
 from retention import RetentionSchedule, disposable_on, disposals, holds
 from retention.disposal import DestructionRecord, check_second_person, destruction_record_pdf
@@ -34,6 +34,9 @@ from vault.counters import next_value
 from vault.keys import VaultKeyring
 
 from .desk import ArchiveRefused, require_archivist, required, transferred, unit
+
+if TYPE_CHECKING:
+    from archive.transfers import ArchivalTransfer
 
 log = logging.getLogger(__name__)
 #: Destruction records are kept in archival storage under a key of their own, never shredded.
@@ -154,7 +157,7 @@ class Disposals:
             key = f"{RECORDS_VAULT}/{proposal.id}"
             info = self.store.put(key, pdf, content_type="application/pdf")
             _step(disposal_id, "record stored")
-            row.disposed_at = moment
+            transfers.mark_disposed(row, moment)
             tombstone = _tombstone(dossier, row, record.number)
             disposals.begin_destruction(proposal, by=viewer.actor, at=moment, decision=decision,
                                         record_key=key, record_sha256=info.sha256,

@@ -110,7 +110,7 @@ class Archives:
             # transfer_notice_from(ended) <= today  ⇔  ended <= today + notice − 1 year
             latest_end = _ended_by_for_notice(today)
             cutoff = datetime.combine(latest_end + timedelta(days=1), time(), tzinfo=VIETNAM)
-        rows = self.vault.ended_dossiers(viewer=viewer, ended_before=cutoff, limit=limit)
+        rows = self.vault.archival.ended_dossiers(viewer=viewer, ended_before=cutoff, limit=limit)
         items = []
         for row in rows:
             ended = local_day(row.ended_at)
@@ -154,7 +154,7 @@ class Archives:
         """Write and validate, the checks here or in ``pooled``'s workers; the PREMIS
         validation events and the validation share their verdicts, so each signed file
         is checked once."""
-        dossier = self.vault.archival_dossier(code, viewer=viewer)
+        dossier = self.vault.archival.archival_dossier(code, viewer=viewer)
         procedure = self.vault.procedures.find(dossier.dossier.procedure or "")
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         context = PackagingContext(
@@ -215,7 +215,7 @@ class Archives:
                 "checksum": written.checksum, "files": written.files, "locked": locked,
                 "retain_until": disposal.isoformat() if disposal else "permanent"})
             record = TransferRecord.of(row)
-        self.vault.mark_archived(code, moment, viewer=viewer)
+        self.vault.archival.mark_archived(code, moment, viewer=viewer)
         return record
 
     def _store_package(self, root: Path, storage_vault: str,
@@ -268,7 +268,7 @@ class Archives:
         if opened.record.get("format") != RECORD_FORMAT:
             raise PackageError(f"{path}: không phải gói do sohoa tạo ({RECORD_FORMAT}); "
                                "chưa hỗ trợ nhập (not a sohoa package)")
-        return self.vault.restore_dossier(opened.record, opened.read, viewer=viewer)
+        return self.vault.archival.restore_dossier(opened.record, opened.read, viewer=viewer)
 
 
 def _ended_by_for_notice(today: date) -> date:

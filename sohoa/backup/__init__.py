@@ -141,7 +141,7 @@ def restore(settings: Settings, source: BlobStore, *, snapshot: str | None = Non
         blobs[name] = _bring_back(source, f"{name}/", store, expected, progress)
     services = build_services(settings, start_jobs=False)
     try:
-        indexed = services.vault.reindex()
+        indexed = services.vault.finder.reindex()
         checked = fsck(services, deep=True, repair=False)
     finally:
         services.close()

@@ -38,7 +38,7 @@ def add_agency(
 ) -> None:
     """Thêm cơ quan (add an agency)."""
     with calling(as_json) as services:
-        agency = services.vault.add_agency(
+        agency = services.vault.agencies.add_agency(
             code, name, valid_from=_day(valid_from), valid_to=_day(valid_to), actor=CLI_ACTOR)
     if as_json:
         print_json({"agency": agency.as_dict()})
@@ -58,7 +58,7 @@ def merge(
     day = _day(on)
     assert day is not None
     with calling(as_json) as services:
-        report = services.vault.merge_agencies(sources, into, on=day, actor=CLI_ACTOR)
+        report = services.vault.agencies.merge_agencies(sources, into, on=day, actor=CLI_ACTOR)
         staff = services.accounts.move_agency(sources, into)
     if as_json:
         print_json({"merge": report.as_dict() | {"staff": staff}})

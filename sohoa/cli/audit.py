@@ -19,7 +19,7 @@ audit_app = commands("Nhật ký kiểm toán (the audit trail).")
 def verify(as_json: JsonOption = False) -> None:
     """Kiểm tra chuỗi băm của nhật ký (check the audit trail's hash chain); exit 1 if broken."""
     with calling(as_json) as services:
-        report = services.vault.verify_audit()
+        report = services.vault.custody.verify_audit()
     if as_json:
         print_json(report.as_dict())
     elif report.intact:
@@ -39,7 +39,7 @@ def access_log(owner: Annotated[str, typer.Argument(help="Personal ID or tax cod
     from signing import vietnam_time
 
     with calling(as_json) as services:
-        reads = services.vault.access_log(parse_owner_id(owner), viewer=CLI, limit=limit)
+        reads = services.vault.custody.access_log(parse_owner_id(owner), viewer=CLI, limit=limit)
     if as_json:
         print_json({"reads": [r.as_dict() for r in reads]})
         return

@@ -35,7 +35,7 @@ def certify_copy(
         conversion = certify.certify_copy(services, doc_id, converter=converter,
                                           copy_form=copy_form, qr=qr, viewer=CLI)
         if output:
-            output.write_bytes(services.vault.read_file(doc_id, FileRole.CERTIFIED.value,
+            output.write_bytes(services.vault.documents.read_file(doc_id, FileRole.CERTIFIED.value,
                                                         viewer=CLI).data)
         shown = conversion_summary(conversion, services.settings)
     if as_json:

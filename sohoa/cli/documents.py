@@ -100,7 +100,7 @@ def vault_ls(owner: Annotated[str, typer.Argument(help="Personal ID or tax code"
     from ..presenters import document_summary
 
     with calling(as_json) as services:
-        records = services.vault.list_documents(parse_owner_id(owner), viewer=CLI)
+        records = services.vault.documents.list_documents(parse_owner_id(owner), viewer=CLI)
     if as_json:
         print_json({"documents": [document_summary(r, services.vault.required_fields)
                                   for r in records]})
@@ -148,7 +148,7 @@ def _owned(services: Services, doc_id: str, owner: str) -> DocumentRecord:
     """The document, if it is in ``owner``'s vault: a mistyped ID finds nothing."""
     from vault import NotFound
 
-    document = services.vault.get_document(doc_id, viewer=CLI)
+    document = services.vault.documents.get_document(doc_id, viewer=CLI)
     if document.owner != parse_owner_id(owner).value:
         raise NotFound(f"không tìm thấy tài liệu {doc_id} trong kho này (no such document in "
                        "this vault)")
@@ -173,7 +173,7 @@ def vault_get(
     """Tải một tệp của tài liệu (download a document's file)."""
     with calling() as services:
         _owned(services, doc_id, owner)
-        stored = services.vault.read_file(doc_id, variant.value, part=part, viewer=CLI)
+        stored = services.vault.documents.read_file(doc_id, variant.value, part=part, viewer=CLI)
     output.write_bytes(stored.data)
     console.print(f"Đã ghi {output} ({len(stored.data):,} byte, SHA-256 {stored.sha256[:16]}…)",
                   highlight=False)
@@ -187,8 +187,8 @@ def vault_revoke(
 ) -> None:
     """Thu hồi kết quả giải quyết TTHC (revoke a result; all its copies become invalid)."""
     with calling(as_json) as services:
-        document = services.vault.revoke(doc_id, reason, actor=CLI_ACTOR)
-        copies = services.vault.conversions_of(doc_id)
+        document = services.vault.conversions.revoke(doc_id, reason, actor=CLI_ACTOR)
+        copies = services.vault.conversions.conversions_of(doc_id)
     if as_json:
         print_json({"document": {"id": document.id,
                                  "revoked_at": document.revoked_at.isoformat()

@@ -25,7 +25,7 @@ def dossier_open(
 ) -> None:
     """Tiếp nhận hồ sơ mới và cấp mã hồ sơ (receive a dossier; prints its code)."""
     with calling(as_json) as services:
-        code = services.vault.open_dossier(
+        code = services.vault.intake.open_dossier(
             agency or services.settings.agency_code, parse_owner_id(owner),
             procedure=procedure, actor=CLI_ACTOR,
         )
@@ -40,7 +40,7 @@ def dossier_show(code: Annotated[str, typer.Argument(help="Dossier code")],
                  as_json: JsonOption = False) -> None:
     """Xem hồ sơ: thành phần, quá trình xử lý, kết quả (components, history, results)."""
     with calling(as_json) as services:
-        dossier = services.vault.dossier(code, viewer=CLI)
+        dossier = services.vault.casework.dossier(code, viewer=CLI)
     if as_json:
         print_json({"dossier": dossier.as_dict()})
         return
@@ -60,7 +60,7 @@ def dossier_show(code: Annotated[str, typer.Argument(help="Dossier code")],
 def dossier_check(as_json: JsonOption = False) -> None:
     """Hồ sơ đã có kết quả mà kết quả không nằm trong Kho của người nộp (exit 1 if any)."""
     with calling(as_json) as services:
-        missing = services.vault.results_missing()
+        missing = services.vault.casework.results_missing()
     if as_json:
         print_json({"missing_results": missing})
     elif missing:
@@ -81,7 +81,7 @@ def dossier_separator(
 ) -> None:
     """In tờ phân tách cho một thành phần hồ sơ (print a separator sheet for a component)."""
     with calling() as services:
-        services.vault.check_dossier(dossier, parse_owner_id(owner), viewer=CLI)
+        services.vault.intake.check_dossier(dossier, parse_owner_id(owner), viewer=CLI)
         from digitize.separators import Separator, separator_sheet
 
         pdf = separator_sheet(Separator(dossier, component, label))

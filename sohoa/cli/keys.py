@@ -46,7 +46,7 @@ def rotate(as_json: JsonOption = False) -> None:
 def seal_existing(as_json: JsonOption = False) -> None:
     """Mã hóa các tệp lưu trước khi có mã hóa (encrypt blobs stored before encryption)."""
     with calling(as_json) as services, counted_progress(not as_json, "Mã hóa") as progress:
-        sealed = services.vault.seal_existing(services.blobs.is_sealed, progress=progress)
+        sealed = services.vault.custody.seal_existing(services.blobs.is_sealed, progress=progress)
     if as_json:
         print_json({"sealed": sealed})
     else:
@@ -64,9 +64,9 @@ def shred(owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
     if not yes:
         typer.confirm(f"Hủy vĩnh viễn khóa của kho {who.masked}? (cannot be undone)", abort=True)
     with calling(as_json) as services:
-        documents = services.vault.shred(who, reason=reason, actor=CLI_ACTOR)
+        documents = services.vault.custody.shred(who, reason=reason, actor=CLI_ACTOR)
         # Rows sealed under keys other than the vault's (accounts, jobs) are wiped instead.
-        index = services.vault.blind_index(who)
+        index = services.vault.custody.blind_index(who)
         services.accounts.forget_owner(index)
         services.jobs.store.forget_owner(index)
     if as_json:

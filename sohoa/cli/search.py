@@ -25,7 +25,7 @@ def query(
 ) -> None:
     """Tìm tài liệu chứa mọi từ đã cho (documents holding every word, accents optional)."""
     with calling(as_json) as services:
-        hits = services.vault.search(words, viewer=CLI, limit=limit, doc_type=doc_type,
+        hits = services.vault.finder.search(words, viewer=CLI, limit=limit, doc_type=doc_type,
                                      owner=parse_owner_id(owner) if owner else None)
     if as_json:
         print_json({"hits": [h.as_dict() for h in hits]})
@@ -40,7 +40,7 @@ def query(
 def reindex(as_json: JsonOption = False) -> None:
     """Lập lại chỉ mục tìm kiếm (rebuild the index: after an upgrade or a new search key)."""
     with calling(as_json) as services, counted_progress(not as_json, "Lập chỉ mục") as progress:
-        count = services.vault.reindex(progress=progress)
+        count = services.vault.finder.reindex(progress=progress)
     if as_json:
         print_json({"indexed": count})
     else:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kernel import Viewer
 from vault import FileRole
-from vault.models import Document
+from vault.document_ids import document_count, documents_in_filing_order
 
 from ..counter import Original
 from ..services import Services
@@ -53,15 +53,12 @@ class Outbox:
         self._sessions = sessions
 
     def due(self, limit: int = 100) -> list[str]:
-        """Documents to send now, oldest first."""
+        """Documents to send now, oldest first: all but those the centre acknowledged and
+        those waiting for a later try."""
+        settled = select(SentDocument.document_id).where(or_(
+            SentDocument.central_id.is_not(None), SentDocument.next_try_at > _now()))
         with self._sessions() as session:
-            return list(session.scalars(
-                select(Document.id)
-                .outerjoin(SentDocument, SentDocument.document_id == Document.id)
-                .where(SentDocument.central_id.is_(None),
-                       or_(SentDocument.next_try_at.is_(None),
-                           SentDocument.next_try_at <= _now()))
-                .order_by(Document.created_at, Document.id).limit(limit)))
+            return documents_in_filing_order(session, limit=limit, excluding=settled)
 
     def acknowledged(self, document_id: str, central_id: str) -> None:
         self._record(document_id, central_id=central_id, sent_at=_now(), next_try_at=None,
@@ -73,7 +70,7 @@ class Outbox:
 
     def counts(self) -> OutboxCounts:
         with self._sessions() as session:
-            total = session.scalar(select(func.count()).select_from(Document)) or 0
+            total = document_count(session)
             sent, last = session.execute(
                 select(func.count(), func.max(SentDocument.sent_at))
                 .where(SentDocument.central_id.is_not(None))).one()
@@ -102,10 +99,10 @@ class Outbox:
 def read_bundle(services: Services, document_id: str) -> Bundle:
     """A filed document as the centre needs it, read from this node's vault."""
     viewer = Viewer.system(SYNC_ACTOR)
-    record = services.vault.get_document(document_id, viewer=viewer)
+    record = services.vault.documents.get_document(document_id, viewer=viewer)
 
     def read(role: FileRole, part: int = 1) -> bytes:
-        return services.vault.read_file(document_id, role.value, viewer=viewer, part=part,
+        return services.vault.documents.read_file(document_id, role.value, viewer=viewer, part=part,
                                         purpose="gửi về trung tâm (sync to the centre)").data
 
     parts = sorted({f.part for f in record.files if f.role == FileRole.ORIGINAL.value})

@@ -46,7 +46,7 @@ def intake_key(node_account_id: str, local_id: str) -> str:
 def receive(services: Services, bundle: Bundle, *, account_id: str, viewer: Viewer) -> Received:
     """File a node's document in its owner's vault, or return the one filed before."""
     key = intake_key(account_id, bundle.local_id)
-    if (earlier := services.vault.filed_under(key)) is not None:
+    if (earlier := services.vault.filing.filed_under(key)) is not None:
         return Received(earlier, created=False)
     owner = parse_owner_id(bundle.owner)
     settings = services.settings
@@ -55,7 +55,7 @@ def receive(services: Services, bundle: Bundle, *, account_id: str, viewer: View
     _check_signed(services, bundle)
     # The media types are what intake found in the bytes, not what the node said.
     originals = [Original(scan.name, scan.format.value, scan.data) for scan in scans]
-    filed = services.vault.file_document(
+    filed = services.vault.filing.file_document(
         owner=owner, title=bundle.title, page_count=bundle.page_count,
         operator=bundle.operator, scanned_at=bundle.scanned_at,
         files=document_files(originals, bundle.pdfa, bundle.signed, bundle.text),

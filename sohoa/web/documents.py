@@ -59,9 +59,9 @@ def best_variant(document: DocumentRecord) -> FileRole:
 def view_document(services: Services, document_id: str, *, viewer: Viewer,
                   purpose: str) -> DocumentView:
     """Read, draw and check one document for a screen; the read is logged with ``purpose``."""
-    document = services.vault.get_document(document_id, viewer=viewer)
+    document = services.vault.documents.get_document(document_id, viewer=viewer)
     variant = best_variant(document)
-    stored = services.vault.read_file(document_id, variant.value, viewer=viewer,
+    stored = services.vault.documents.read_file(document_id, variant.value, viewer=viewer,
                                       purpose=purpose)
     settings = services.settings
     quality = {page.get("page"): page for page in document.page_quality}
@@ -122,5 +122,5 @@ def _jpeg(image: Any) -> str:
 def download(services: Services, document_id: str, variant: FileRole, *, viewer: Viewer,
              purpose: str) -> Response:
     """One file of a document, verified and logged, saved by the browser."""
-    stored = services.vault.read_file(document_id, variant.value, viewer=viewer, purpose=purpose)
+    stored = services.vault.documents.read_file(document_id, variant.value, viewer=viewer, purpose=purpose)
     return attachment(stored.data, stored.filename, media_type=stored.media_type)

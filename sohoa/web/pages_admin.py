@@ -25,7 +25,7 @@ router = APIRouter(prefix="/admin")
 
 @router.get("")
 def agencies(request: Request, _account: AdminUser) -> Response:
-    return render(request, "admin/agencies.html", agencies=services_of(request).vault.agencies())
+    return render(request, "admin/agencies.html", agencies=services_of(request).vault.agencies.listing())
 
 
 @router.post("/agencies")
@@ -33,7 +33,7 @@ def add_agency(request: Request, account: AdminUser,
                code: Annotated[str, Form(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9.]+$")],
                name: Annotated[str, Form(min_length=1, max_length=255)],
                valid_from: Annotated[date | None, Form()] = None) -> Response:
-    services_of(request).vault.add_agency(code, name, valid_from=valid_from, actor=account.actor)
+    services_of(request).vault.agencies.add_agency(code, name, valid_from=valid_from, actor=account.actor)
     return flash(RedirectResponse("/admin", status_code=303),
                  _("Đã thêm cơ quan %(code)s.", code=code))
 
@@ -42,7 +42,7 @@ def add_agency(request: Request, account: AdminUser,
 def accounts(request: Request, _account: AdminUser) -> Response:
     services = services_of(request)
     return render(request, "admin/accounts.html", accounts=services.accounts.list(),
-                  roles=ACCOUNT_ROLES, agencies=services.vault.agencies())
+                  roles=ACCOUNT_ROLES, agencies=services.vault.agencies.listing())
 
 
 @router.post("/accounts")

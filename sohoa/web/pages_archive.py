@@ -51,7 +51,7 @@ def export(request: Request, account: ArchivistUser,
     services = services_of(request)
     viewer = account.viewer()
     for code in codes:  # refuse an unknown or open dossier now, not in the job
-        services.vault.archival_dossier(code, viewer=viewer)
+        services.vault.archival.archival_dossier(code, viewer=viewer)
 
     _prune(services.settings.exports_dir)
     job = job_kinds.submit_export(services, codes, viewer=viewer, requested_by=account.id)

@@ -30,7 +30,7 @@ KIND_NAMES = {"COMPONENT": "Giấy tờ số hóa", "RESULT": "Kết quả giả
 
 
 def _documents(services: Services, account: AccountView) -> list[DocumentRecord]:
-    return services.vault.list_documents(account.vault_owner(), viewer=account.viewer())
+    return services.vault.documents.list_documents(account.vault_owner(), viewer=account.viewer())
 
 
 @router.get("")
@@ -45,7 +45,7 @@ def vault_list(request: Request, account: OwnerUser,
     since, until = form_date(since_text, _("Từ ngày")), form_date(until_text, _("Đến ngày"))
     documents = _documents(services, account)
     if q and q.strip():
-        hits = {h.id for h in services.vault.search(q, viewer=account.viewer(),
+        hits = {h.id for h in services.vault.finder.search(q, viewer=account.viewer(),
                                                     owner=account.vault_owner(), limit=200)}
         documents = [d for d in documents if d.id in hits]
     if doc_type:
@@ -105,12 +105,12 @@ def apply(request: Request, account: OwnerUser,
         raise InvalidRecordValue(_("Chia sẻ tối đa %(days)s ngày.", days=settings.grant_max_days))
     owner, viewer = account.vault_owner(), account.viewer()
     if not confirm:
-        shared = services.vault.preview_share(owner, agency, documents, viewer=viewer)
+        shared = services.vault.sharing.preview_share(owner, agency, documents, viewer=viewer)
         return render(request, "citizen/apply.html", documents=[], chosen=set(documents),
                       agencies=_agencies(services), procedures=[], preview=shared,
                       form={"agency": agency, "procedure": procedure, "purpose": purpose,
                             "days": days}, days=days)
-    grant = services.vault.apply_with_documents(
+    grant = services.vault.sharing.apply_with_documents(
         owner, agency, documents, procedure=procedure, purpose=purpose,
         expires_at=datetime.now(UTC) + timedelta(days=days), viewer=viewer)
     return flash(RedirectResponse("/vault/grants", status_code=303),
@@ -123,19 +123,19 @@ def my_dossiers(request: Request, account: OwnerUser) -> Response:
     services = services_of(request)
     viewer = account.viewer()
     return render(request, "citizen/dossiers.html",
-                  dossiers=services.vault.find_dossiers(viewer=viewer, limit=200),
-                  notices=services.vault.notices(account.vault_owner(), viewer=viewer, limit=50))
+                  dossiers=services.vault.casework.find_dossiers(viewer=viewer, limit=200),
+                  notices=services.vault.casework.notices(account.vault_owner(), viewer=viewer, limit=50))
 
 
 @router.get("/grants")
 def grants(request: Request, account: OwnerUser) -> Response:
-    found = services_of(request).vault.grants_of(account.vault_owner(), viewer=account.viewer())
+    found = services_of(request).vault.sharing.grants_of(account.vault_owner(), viewer=account.viewer())
     return render(request, "citizen/grants.html", grants=found)
 
 
 @router.post("/grants/{grant_id}/revocation")
 def revoke(request: Request, grant_id: str, account: OwnerUser) -> Response:
-    grant = services_of(request).vault.revoke_grant(grant_id, viewer=account.viewer())
+    grant = services_of(request).vault.sharing.revoke_grant(grant_id, viewer=account.viewer())
     return flash(RedirectResponse("/vault/grants", status_code=303),
                  _("Đã thu hồi quyền xem của %(agency)s.", agency=grant.agency_name))
 
@@ -144,7 +144,7 @@ def revoke(request: Request, grant_id: str, account: OwnerUser) -> Response:
 def access_log(request: Request, account: OwnerUser,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     size = 50
-    reads = services_of(request).vault.access_log(account.vault_owner(), viewer=account.viewer(),
+    reads = services_of(request).vault.custody.access_log(account.vault_owner(), viewer=account.viewer(),
                                                   limit=size + 1, offset=(page - 1) * size)
     return render(request, "citizen/access_log.html", reads=reads[:size], page=page,
                   more=len(reads) > size)
@@ -152,7 +152,7 @@ def access_log(request: Request, account: OwnerUser,
 
 def _agencies(services: Services) -> list[tuple[str, str]]:
     today = local_day(datetime.now(UTC))  # an agency's codes end on a Vietnam date
-    return [(a.code, a.name) for a in services.vault.agencies()
+    return [(a.code, a.name) for a in services.vault.agencies.listing()
             if a.valid_to is None or a.valid_to >= today]
 
 

@@ -43,7 +43,7 @@ router = APIRouter(prefix="/counter")
 def dossiers(request: Request, account: StaffUser,
              status: Annotated[DossierStatus | None, Query()] = None,
              code: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-    found = services_of(request).vault.find_dossiers(
+    found = services_of(request).vault.casework.find_dossiers(
         viewer=account.viewer(), status=status, code=code or None, limit=200)
     return render(request, "counter/dossiers.html", dossiers=found, status=status,
                   code=code or "", statuses=STATUS_NAMES)
@@ -63,7 +63,7 @@ def open_dossier(request: Request, account: StaffUser,
                  due_on: Annotated[date | None, Form()] = None) -> Response:
     services = services_of(request)
     viewer = account.viewer()
-    dossier = services.vault.open_case(
+    dossier = services.vault.intake.open_case(
         viewer.agency or "", parse_owner_id(owner.strip(), owner_kind), procedure=procedure,
         viewer=viewer,
         due_on=due_on, reuse_days=services.settings.reuse_grant_days)
@@ -75,9 +75,9 @@ def dossier(request: Request, code: str, account: StaffUser,
             opened: bool = False) -> Response:
     services = services_of(request)
     viewer = account.viewer()
-    found = services.vault.dossier(code, viewer=viewer)
+    found = services.vault.casework.dossier(code, viewer=viewer)
     procedure = services.vault.procedures.find(found.procedure or "")
-    documents = {d.id: d for d in services.vault.list_documents(parse_owner_id(found.owner),
+    documents = {d.id: d for d in services.vault.documents.list_documents(parse_owner_id(found.owner),
                                                                   viewer=viewer)}
     linked = [d for d in documents.values() if d.dossier == code]
     #: The owner's other documents this agency may read: shared with it for this dossier.
@@ -110,7 +110,7 @@ async def scan(request: Request, code: str, account: StaffUser,
     if not received:
         return render(request, "_error.html", status_code=422,
                       message=_("Chưa chọn tệp nào để quét."), problems=[])
-    dossier = await run_in_threadpool(services.vault.dossier, code, viewer=account.viewer())
+    dossier = await run_in_threadpool(services.vault.casework.dossier, code, viewer=account.viewer())
     batch = await run_in_threadpool(
         counter.prepare, services, received, owner=dossier.owner, dossier=code,
         operator=account.display_name, title=title or None, declared_pages=declared_pages,
@@ -190,7 +190,7 @@ def opinion(request: Request, code: str, account: StaffUser,
             text: Annotated[str, Form(min_length=1, max_length=4000)],
             official: Annotated[str, Form(min_length=1, max_length=100)],
             position: Annotated[str | None, Form(max_length=100)] = None) -> Response:
-    services_of(request).vault.add_opinion(code, text=text, official=official,
+    services_of(request).vault.casework.add_opinion(code, text=text, official=official,
                                            position=position or None, viewer=account.viewer())
     return _back(code, _("Đã ghi ý kiến."))
 
@@ -218,7 +218,7 @@ def transition(request: Request, code: str, account: StaffUser,
                to: Annotated[DossierStatus, Form()],
                reason_code: Annotated[str | None, Form(max_length=64)] = None,
                notice: Annotated[str | None, Form(max_length=2000)] = None) -> Response:
-    services_of(request).vault.transition(code, to, viewer=account.viewer(),
+    services_of(request).vault.casework.transition(code, to, viewer=account.viewer(),
                                           reason_code=reason_code or None, notice=notice or None)
     return _back(code, _("Hồ sơ đã chuyển sang: %(status)s.", status=status_name(to.value)))
 
@@ -227,7 +227,7 @@ def transition(request: Request, code: str, account: StaffUser,
 def receipt(request: Request, code: str, account: StaffUser) -> Response:
     """The receipt slip with its QR, to print and hand to the citizen."""
     services = services_of(request)
-    found = services.vault.dossier(code, viewer=account.viewer())
+    found = services.vault.casework.dossier(code, viewer=account.viewer())
     return attachment(receipt_pdf(_slip(services, found, account)), f"bien-nhan-{code}.pdf",
                       inline=True)
 
@@ -257,7 +257,7 @@ def _slip(services: Services, found: Any, account: AccountView) -> ReceiptSlip:
     lines = tuple(ReceiptLine(c.name, how.get(c.source or "", "chưa nộp"))
                   for c in found.components)
     received = next((h.at for h in found.history), datetime.now(UTC))
-    agency = next((a.name for a in services.vault.agencies() if a.code == found.agency),
+    agency = next((a.name for a in services.vault.agencies.listing() if a.code == found.agency),
                   services.settings.agency_name)
     return ReceiptSlip(
         agency_name=agency, dossier_code=found.code,

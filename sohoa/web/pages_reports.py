@@ -42,7 +42,7 @@ def report(request: Request, account: ReportUser, since: str | None = None,
            agency: str | None = None) -> Response:
     services = services_of(request)
     today = local_day(datetime.now(UTC))
-    agencies = ([] if account.role is Role.STAFF else services.vault.agencies())
+    agencies = ([] if account.role is Role.STAFF else services.vault.agencies.listing())
     first = today.replace(day=1)
     form: dict[str, Any] = {"since": since or first.isoformat(), "until": until or
                             today.isoformat(), "by": by if by in GROUPINGS else "month,agency",

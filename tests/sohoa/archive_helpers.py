@@ -60,5 +60,5 @@ def closed_dossier(services: Services, client: TestClient, staff: dict[str, str]
         "signer_name": "Nguyễn Văn An", "signer_position": "Phó Chủ tịch"},
         files={"file": ("trich-luc.pdf", text_pdf("Trich luc khai sinh"), "application/pdf")})
     assert issued.status_code == 201, issued.text
-    services.vault.transition(code, DossierStatus.COMPLETED, viewer=STAFF_VIEWER)
+    services.vault.casework.transition(code, DossierStatus.COMPLETED, viewer=STAFF_VIEWER)
     return code

@@ -107,7 +107,7 @@ def test_unknown_dossier_is_refused_before_any_work(client: TestClient, snapshot
 
 
 def test_another_owners_dossier_is_refused(client: TestClient, services: Services) -> None:
-    code = services.vault.open_dossier(services.settings.agency_code,
+    code = services.vault.intake.open_dossier(services.settings.agency_code,
                                        parse_owner_id("079199000111"),
                                        actor="test")
     response = client.post("/api/v1/digitize", files=[("files", ("a.png", _page(), "image/png"))],
@@ -187,7 +187,7 @@ def test_a_lost_database_connection_answers_503_with_retry_after(
     def dropped(*_args: object, **_kw: object) -> None:
         raise OperationalError("SELECT …", {}, ConnectionError("server closed the connection"))
 
-    monkeypatch.setattr(services.vault, "list_documents", dropped)
+    monkeypatch.setattr(services.vault.documents, "list_documents", dropped)
     answer = client.get(f"/api/v1/owners/{GOOD_OWNER}/documents")
     assert answer.status_code == 503 and answer.headers["retry-after"]
     assert answer.json()["error"]["code"] == "database_unavailable"

@@ -56,7 +56,7 @@ def schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def staff(services: Services, anonymous: TestClient) -> dict[str, str]:
-    services.vault.add_agency(AGENCY, "UBND phường Bến Nghé", actor="test")
+    services.vault.agencies.add_agency(AGENCY, "UBND phường Bến Nghé", actor="test")
     make_account(services, "canbo", Role.STAFF, agency=AGENCY)
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "luutru.an", Role.ARCHIVIST)

@@ -25,7 +25,7 @@ runner = CliRunner()
 
 
 def _file(services: Services, owner: str = CITIZEN) -> str:
-    return services.vault.file_document(
+    return services.vault.filing.file_document(
         owner=parse_owner_id(owner), title="Giấy khai sinh", page_count=1,
         operator="Lê Thị Hoa", scanned_at=datetime.now(UTC), actor="test",
         agency_code=services.settings.agency_code,
@@ -41,7 +41,7 @@ def _audit_verify(data_env: Path) -> tuple[int, dict[str, object]]:
 def test_every_event_is_chained_and_the_chain_verifies(services: Services, data_env: Path) -> None:
     for _ in range(3):
         document = _file(services)
-        services.vault.read_file(document, "original", viewer=Viewer.system("test"))
+        services.vault.documents.read_file(document, "original", viewer=Viewer.system("test"))
     code, report = _audit_verify(data_env)
     assert code == 0 and report["intact"] and report["events"] == 6
     with services.sessions() as session:
@@ -57,7 +57,7 @@ def test_a_tampered_audit_row_is_detected_by_sohoa_audit_verify(
     # REGULATIONS 9.D.35
     document = _file(services)
     for _ in range(3):
-        services.vault.read_file(document, "original", viewer=Viewer.system("canbo.a"))
+        services.vault.documents.read_file(document, "original", viewer=Viewer.system("canbo.a"))
     with services.sessions() as session, session.begin():
         if tamper == "edit":  # someone hides who read the file
             session.execute(update(AuditEvent).where(AuditEvent.seq == 2)
@@ -74,8 +74,8 @@ def test_a_tampered_audit_row_is_detected_by_sohoa_audit_verify(
 def test_a_failed_change_leaves_no_event_and_the_chain_whole(services: Services) -> None:
     document = _file(services)
     with pytest.raises(NotFound):
-        services.vault.read_file(document, "signed", viewer=Viewer.system("t"))  # no such file
-    report = services.vault.verify_audit()
+        services.vault.documents.read_file(document, "signed", viewer=Viewer.system("t"))  # no such file
+    report = services.vault.custody.verify_audit()
     assert report.intact and report.events == 1
 
 
@@ -86,7 +86,7 @@ def test_concurrent_writers_make_one_unbroken_chain(services: Services) -> None:
     def work() -> None:
         try:
             for _ in range(10):
-                services.vault.open_dossier(services.settings.agency_code, owner, actor="t")
+                services.vault.intake.open_dossier(services.settings.agency_code, owner, actor="t")
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -96,7 +96,7 @@ def test_concurrent_writers_make_one_unbroken_chain(services: Services) -> None:
     for thread in threads:
         thread.join()
     assert not errors, errors
-    report = services.vault.verify_audit()
+    report = services.vault.custody.verify_audit()
     assert report.intact and report.events == report.head_seq == 60
 
 
@@ -122,13 +122,13 @@ def test_the_owner_reads_who_read_their_documents(services: Services,
     log = anonymous.get("/api/v1/me/access-log", headers=citizen).json()["reads"]
     assert [e["access"] for e in log] == ["owner", "agency"]
     with pytest.raises(NotFound):
-        services.vault.access_log(parse_owner_id("079199000111"),
+        services.vault.custody.access_log(parse_owner_id("079199000111"),
                                   viewer=holder(services.vault, Role.CITIZEN, "c", CITIZEN))
 
 
 def test_no_personal_id_in_the_audit_trail(services: Services) -> None:
     document = _file(services)
-    services.vault.read_file(document, "original", viewer=Viewer.system("t"),
+    services.vault.documents.read_file(document, "original", viewer=Viewer.system("t"),
                              purpose=f"đối chiếu với CCCD {CITIZEN}")
     with services.sessions() as session:
         dumped = json.dumps([[e.actor, e.details, e.note] for e in

@@ -53,9 +53,9 @@ class World:
 
 def _file(services: Services, owner: str, agency: str, *, archived: bool = False) -> tuple[str, str]:
     who = parse_owner_id(owner)
-    dossier = services.vault.open_dossier(agency, who, procedure="1.001193", actor="test")
+    dossier = services.vault.intake.open_dossier(agency, who, procedure="1.001193", actor="test")
     pdf = b"%PDF-1.4\n% test\n"
-    record = services.vault.file_document(
+    record = services.vault.filing.file_document(
         owner=who, title="Giấy khai sinh", page_count=1, operator="Lê Thị Hoa",
         scanned_at=datetime.now(UTC), actor="test", dossier_code=dossier, agency_code=agency,
         files=[NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf")])
@@ -69,7 +69,7 @@ def _file(services: Services, owner: str, agency: str, *, archived: bool = False
 @pytest.fixture
 def world(services: Services) -> Iterator[World]:
     agency_a = services.settings.agency_code
-    services.vault.add_agency(AGENCY_B, "UBND phường khác", actor="test")
+    services.vault.agencies.add_agency(AGENCY_B, "UBND phường khác", actor="test")
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "doanhnghiep", Role.ORGANISATION, owner=ORGANISATION)
     make_account(services, "canbo.a", Role.STAFF, agency=agency_a)
@@ -94,7 +94,7 @@ def world(services: Services) -> Iterator[World]:
         jobs["anonymous"] = jobs["staff"]
         assert services.jobs.wait_idle(timeout=30)
 
-        grants = {name: services.vault.apply_with_documents(
+        grants = {name: services.vault.sharing.apply_with_documents(
             parse_owner_id(owner), AGENCY_B, [docs[name]], procedure="1.001193",
             purpose="Thử", expires_at=datetime.now(UTC) + timedelta(days=1),
             viewer=Viewer.system("test")).id

@@ -93,12 +93,12 @@ def _snapshot_of(services: Services, ids: list[str]) -> dict[str, Any]:
     """Each document as a reader sees it: its record and its files, decrypted."""
     documents = {}
     for document_id in ids:
-        record = services.vault.get_document(document_id, viewer=SYSTEM)
+        record = services.vault.documents.get_document(document_id, viewer=SYSTEM)
         documents[document_id] = {
             "title": record.title, "pages": record.page_count,
-            "original": services.vault.read_file(document_id, "original", viewer=SYSTEM).data,
-            "signed": services.vault.read_file(document_id, "signed", viewer=SYSTEM).data,
-            "text": services.vault.read_file(document_id, "text", viewer=SYSTEM).data,
+            "original": services.vault.documents.read_file(document_id, "original", viewer=SYSTEM).data,
+            "signed": services.vault.documents.read_file(document_id, "signed", viewer=SYSTEM).data,
+            "text": services.vault.documents.read_file(document_id, "text", viewer=SYSTEM).data,
         }
     return documents
 
@@ -142,7 +142,7 @@ def test_backup_then_restore_into_an_empty_system(
             assert report_.valid, report_.verdict_vi()
         with restored.sessions() as session:
             assert check_chain(session).intact  # the audit trail's hash chain came back whole
-        found = restored.vault.list_documents(parse_owner_id(OWNER), viewer=SYSTEM)
+        found = restored.vault.documents.list_documents(parse_owner_id(OWNER), viewer=SYSTEM)
         assert sorted(d.id for d in found) == sorted(ids)
     finally:
         restored.close()

@@ -56,9 +56,9 @@ def stored_document(services: Services, *, kind: str = "RESULT",
                                              services.settings.operator_signature_level),
                       services.trust)
     owner = parse_owner_id(OWNER)
-    dossier = services.vault.open_dossier(services.settings.agency_code, owner,
+    dossier = services.vault.intake.open_dossier(services.settings.agency_code, owner,
                                           procedure=PROCEDURE, actor="test")
-    filed = services.vault.file_document(
+    filed = services.vault.filing.file_document(
         owner=owner, title="Giấy khai sinh", page_count=1, operator="Lê Thị Hoa",
         scanned_at=scanned_at, actor="test", dossier_code=dossier, files=[
             NewFile(FileRole.ORIGINAL.value, scan, "application/pdf"),
@@ -93,8 +93,8 @@ def test_certified_copy_carries_the_mark_time_agency_and_a_qr_of_the_same(
         document = stored_document(services)
         conversion = certify.certify_copy(services, document, converter="Trần Văn Bình",
                                           viewer=SYSTEM)
-        certified = services.vault.read_file(document, "certified", viewer=SYSTEM)
-        signed = services.vault.read_file(document, "signed", viewer=SYSTEM).data
+        certified = services.vault.documents.read_file(document, "certified", viewer=SYSTEM)
+        signed = services.vault.documents.read_file(document, "signed", viewer=SYSTEM).data
         report = verify_pdf(certified.data, services.trust)
     finally:
         services.close()
@@ -126,7 +126,7 @@ def test_pdfsig_validates_both_signatures_of_a_certified_copy(services: Services
     document = stored_document(services)
     certify.certify_copy(services, document, viewer=SYSTEM)
     path = _write(tmp_path / "certified.pdf",
-                  services.vault.read_file(document, "certified", viewer=SYSTEM).data)
+                  services.vault.documents.read_file(document, "certified", viewer=SYSTEM).data)
     out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
     # The operator's and the agency's; the third is the archive timestamp, which pdfsig lists
     # without checking.
@@ -167,7 +167,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
 
     # The QR at the top-left carries the TT 01/2023 data set and the look-up URL.
     data = parse_labelled(top_left_qr(pdf, tmp_path))
-    dossier = services.vault.get_document(document, viewer=SYSTEM).dossier
+    dossier = services.vault.documents.get_document(document, viewer=SYSTEM).dossier
     assert data["Mã hồ sơ"] == dossier
     assert data["Mã TTHC"] == PROCEDURE
     assert data["Mã định danh"] == OWNER
@@ -182,7 +182,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
     # The statement of 9.E.40 is on the sheet, as text.
     text = " ".join(first_page_text(_write(tmp_path / "p.pdf", pdf)).split())
     for words in (services.settings.system_name, code, "Trần Văn Bình",
-                  services.vault.get_document(document, viewer=SYSTEM).result_code):
+                  services.vault.documents.get_document(document, viewer=SYSTEM).result_code):
         assert words in text
 
     path = url.removeprefix(services.settings.public_url)
@@ -192,8 +192,8 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
     assert OWNER not in page.text  # nothing personal on the public page
     as_json = client.get(f"/api/v1/lookup/{code}").json()
     assert as_json["status"] == "valid" and as_json["signatures"]["valid"]
-    assert as_json["conversion"]["sha256"] == services.vault.get_document(document, viewer=SYSTEM).file(
-        "certified").sha256  # the file printed was the certified copy
+    printed = services.vault.documents.get_document(document, viewer=SYSTEM).file("certified")
+    assert as_json["conversion"]["sha256"] == printed.sha256  # the certified copy was printed
 
     revoked = client.post(f"/api/v1/documents/{document}/revocation",
                           json={"reason": "Cấp lại do sai thông tin"})
@@ -211,7 +211,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
         assert answer["status"] == "revoked" and answer["valid"] is False
 
     # Verification of the certified file now reports the revocation, whatever its signatures.
-    upload = services.vault.read_file(document, "certified", viewer=SYSTEM).data
+    upload = services.vault.documents.read_file(document, "certified", viewer=SYSTEM).data
     verified = client.post("/api/v1/verify", files={"file": ("c.pdf", upload, "application/pdf")})
     body = verified.json()
     assert all(s["bottom_line"] for s in body["signatures"])
@@ -265,7 +265,7 @@ def test_copy_numbers_restart_each_first_of_january_without_gaps(services: Servi
         conversion = NewConversion(new_lookup_code(), ConversionDirection.ELECTRONIC_TO_PAPER,
                                    moment, "Cán bộ", "H00", AGENCY, copy_form="SAO Y",
                                    agency_abbreviation="UBND")
-        made, _ = services.vault.issue_copy(document, conversion, source_sha256="0" * 64,
+        made, _ = services.vault.conversions.issue_copy(document, conversion, source_sha256="0" * 64,
                                             render=render, actor="test")
         return made.copy_symbol
 
@@ -281,18 +281,18 @@ def test_copy_numbers_restart_each_first_of_january_without_gaps(services: Servi
 def test_revocation_is_for_results_with_a_reason_and_happens_once(services: Services) -> None:
     component = stored_document(services, kind="COMPONENT", valid_until=None)
     with pytest.raises(NotAResult):
-        services.vault.revoke(component, "Nhầm", actor="test")
+        services.vault.conversions.revoke(component, "Nhầm", actor="test")
     result = stored_document(services)
     with pytest.raises(InvalidRecordValue):
-        services.vault.revoke(result, "   ", actor="test")
-    revoked = services.vault.revoke(result, f"Hết hiệu lực, cấp lại cho {OWNER}", actor="test")
+        services.vault.conversions.revoke(result, "   ", actor="test")
+    revoked = services.vault.conversions.revoke(result, f"Hết hiệu lực, cấp lại cho {OWNER}", actor="test")
     assert revoked.revoked_at is not None
     # The reason is public on the look-up page: an ID typed into it is kept masked.
     assert revoked.revocation_reason == "Hết hiệu lực, cấp lại cho 001*******45"
     with pytest.raises(DocumentRevoked):
-        services.vault.revoke(result, "Lần hai", actor="test")
+        services.vault.conversions.revoke(result, "Lần hai", actor="test")
     # Revoked, yet kept and readable (REGULATIONS 9.C.25).
-    assert services.vault.read_file(result, "signed", viewer=SYSTEM).data.startswith(b"%PDF")
+    assert services.vault.documents.read_file(result, "signed", viewer=SYSTEM).data.startswith(b"%PDF")
 
 
 def test_an_expired_result_looks_up_as_expired(client: TestClient, services: Services) -> None:

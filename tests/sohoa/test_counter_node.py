@@ -154,7 +154,7 @@ def test_link_cut_mid_batch_every_document_reaches_the_centre_once(
             return answer.json()  # type: ignore[no-any-return]
 
         def filed() -> int:
-            return len(list(node.vault.list_documents(parse_owner_id(OWNER), viewer=SYSTEM)))
+            return len(list(node.vault.documents.list_documents(parse_owner_id(OWNER), viewer=SYSTEM)))
 
         wait_until(lambda: link.cuts, timeout=300, what="the 7th upload, where the link is cut")
         cut_with = filed()
@@ -206,9 +206,9 @@ def test_link_cut_mid_batch_every_document_reaches_the_centre_once(
         central_id = sent[document_id].central_id
         assert central_id == at_centre[intake_key(account.id, document_id)]
         original = read_bundle(node, document_id)
-        signed = centre.vault.read_file(central_id, "signed", viewer=SYSTEM)
+        signed = centre.vault.documents.read_file(central_id, "signed", viewer=SYSTEM)
         assert signed.data == original.signed  # the operator's signature made on the node
         assert verify_pdf(signed.data, centre.trust).valid, document_id
-        assert centre.vault.read_file(central_id, "original", viewer=SYSTEM).data \
+        assert centre.vault.documents.read_file(central_id, "original", viewer=SYSTEM).data \
             == original.originals[0].data
     assert Outbox(node.sessions).due() == []

@@ -91,7 +91,7 @@ def _readable(services: Services, transfer: ArchivalTransfer) -> bool:
 
 def test_a_disposal_killed_at_any_step_has_its_record_and_fsck_finishes_it(
         services: Services, anonymous: TestClient) -> None:
-    services.vault.add_agency(AGENCY, "UBND phường Bến Nghé", actor="test")
+    services.vault.agencies.add_agency(AGENCY, "UBND phường Bến Nghé", actor="test")
     make_account(services, "canbo", Role.STAFF, agency=AGENCY)
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     staff = login(anonymous, "canbo")

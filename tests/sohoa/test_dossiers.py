@@ -35,7 +35,7 @@ def _vault_document(services: Services, doc_type: str, title: str, *,
     """A document already in the citizen's vault, stored with its type (an earlier
     digitisation, or the result of an earlier dossier)."""
     body = f"%PDF-1.4\n% {title}\n".encode()
-    record = services.vault.file_document(
+    record = services.vault.filing.file_document(
         owner=parse_owner_id(CITIZEN), title=title, page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
         files=[NewFile(FileRole.ORIGINAL.value, body, "application/pdf")])
@@ -47,7 +47,7 @@ def _vault_document(services: Services, doc_type: str, title: str, *,
 
 @pytest.fixture
 def people(services: Services, anonymous: TestClient) -> dict[str, dict[str, str]]:
-    services.vault.add_agency(AGENCY, "UBND phường Bến Nghé", actor="test")
+    services.vault.agencies.add_agency(AGENCY, "UBND phường Bến Nghé", actor="test")
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "canbo", Role.STAFF, agency=AGENCY)
     make_account(services, "quantri", Role.ADMIN)
@@ -126,11 +126,11 @@ def test_a_completed_dossier_whose_result_left_the_vault_is_reported(
         services: Services, anonymous: TestClient,
         people: dict[str, dict[str, str]]) -> None:
     # REGULATIONS 9.C.24
-    code = services.vault.open_dossier(AGENCY, parse_owner_id(CITIZEN), procedure="TRICHLUC",
+    code = services.vault.intake.open_dossier(AGENCY, parse_owner_id(CITIZEN), procedure="TRICHLUC",
                                        actor="test")
     _vault_document(services, "CCCD", "Căn cước")  # after opening: attached by hand below
     client, staff = anonymous, people["canbo"]
-    card = services.vault.find_dossiers(viewer=Viewer.system("t"))[0].components[0]
+    card = services.vault.casework.find_dossiers(viewer=Viewer.system("t"))[0].components[0]
     assert card.document_id is None
     # A result is stored and served back: a PDF that is also a web page is refused.
     polyglot = client.post(f"/api/v1/dossiers/{code}/results", headers=staff, data={
@@ -162,7 +162,7 @@ def test_a_completed_dossier_whose_result_left_the_vault_is_reported(
 
     # A fault moves the result out of the owner's vault: the service reports the dossier.
     make_account(services, "congdan2", Role.CITIZEN, owner="079199000111")
-    elsewhere = services.vault.file_document(
+    elsewhere = services.vault.filing.file_document(
         owner=parse_owner_id("079199000111"), title="x", page_count=1, operator="x",
         scanned_at=datetime.now(UTC), actor="test",
         files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%x\n", "application/pdf")])
@@ -202,7 +202,7 @@ def test_scanning_a_component_the_vault_holds_needs_a_written_reason(
             reuse_reason="Căn cước trong Kho bị mờ ảnh chân dung", viewer=viewer)
 
     # Attaching a scan filed in this dossier: the reason is kept and logged.
-    scanned = services.vault.file_document(
+    scanned = services.vault.filing.file_document(
         owner=parse_owner_id(CITIZEN), title="CCCD quét lại", page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", dossier_code=code, agency_code=AGENCY,
         files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%scan\n", "application/pdf")]).id

@@ -71,7 +71,7 @@ def s3_services(seaweed: SeaweedS3, tmp_path: Path, bucket: str, kek: str,
 
 def _file(vault: Vault, owner: str = CITIZEN) -> str:
     pdf = f"%PDF-1.4\n% {MARKER}\n".encode()
-    return vault.file_document(
+    return vault.filing.file_document(
         owner=parse_owner_id(owner), title="Giấy khai sinh", page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", files=[
             NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf"),
@@ -89,14 +89,14 @@ def test_objects_in_the_bucket_hold_no_plaintext(s3_services: Services, seaweed:
     document = _file(s3_services.vault)
     objects = _objects(seaweed.client(), bucket)
     assert len(objects) == 2
-    record = s3_services.vault.get_document(document, viewer=SYSTEM)
+    record = s3_services.vault.documents.get_document(document, viewer=SYSTEM)
     for name, body in objects.items():
         assert MARKER.encode() not in body and "GIẤY KHAI SINH".encode() not in body
         assert body.startswith(b"SHE1")
         assert CITIZEN not in name
         assert not any(f.sha256 in name for f in record.files)  # names reveal no hash
     # And sohoa reads the plaintext back, verified.
-    text = s3_services.vault.read_file(document, "text", viewer=SYSTEM).data.decode()
+    text = s3_services.vault.documents.read_file(document, "text", viewer=SYSTEM).data.decode()
     assert MARKER in text
 
 
@@ -110,7 +110,7 @@ def test_a_tampered_object_is_refused_on_read(s3_services: Services, seaweed: Se
         client.put_object(bucket, name, io.BytesIO(changed), len(changed),
                           metadata={"sha256": hashlib.sha256(changed).hexdigest()})
     with pytest.raises(SealBroken):
-        s3_services.vault.read_file(document, "original", viewer=SYSTEM)
+        s3_services.vault.documents.read_file(document, "original", viewer=SYSTEM)
 
 
 def test_rotating_the_kek_rewraps_keys_and_leaves_objects_untouched(
@@ -132,13 +132,13 @@ def test_rotating_the_kek_rewraps_keys_and_leaves_objects_untouched(
     # The old KEK can now be destroyed: the new one alone reads everything…
     after = build_services(_settings(seaweed, data, bucket, database_url, kek=new_kek),
                            start_jobs=False)
-    assert MARKER in after.vault.read_file(document, "text", viewer=SYSTEM).data.decode()
+    assert MARKER in after.vault.documents.read_file(document, "text", viewer=SYSTEM).data.decode()
     after.close()
     # …and the old one alone no longer can.
     stale = build_services(_settings(seaweed, data, bucket, database_url, kek=kek,
                                      data_key_cache_seconds=0), start_jobs=False)
     with pytest.raises(DataKeyUnavailable):
-        stale.vault.read_file(document, "text", viewer=SYSTEM)
+        stale.vault.documents.read_file(document, "text", viewer=SYSTEM)
     stale.close()
 
 
@@ -151,16 +151,16 @@ def test_a_shredded_vault_cannot_be_read_even_from_a_copy_of_the_bucket(
     for name in _objects(client, bucket):  # the backup, made before shredding
         client.copy_object(backup, name, CopySource(bucket, name))
 
-    assert s3_services.vault.shred(parse_owner_id(CITIZEN), reason="Yêu cầu xóa dữ liệu",
+    assert s3_services.vault.custody.shred(parse_owner_id(CITIZEN), reason="Yêu cầu xóa dữ liệu",
                                    actor="test") == 1
     with pytest.raises(VaultShredded):
-        s3_services.vault.read_file(mine, "original", viewer=SYSTEM)
+        s3_services.vault.documents.read_file(mine, "original", viewer=SYSTEM)
     # The other owner's vault is untouched.
-    assert s3_services.vault.read_file(theirs, "original", viewer=SYSTEM).data.startswith(b"%PDF")
+    assert s3_services.vault.documents.read_file(theirs, "original", viewer=SYSTEM).data.startswith(b"%PDF")
 
     # Read the backup bucket with the service's own keyring: the key is gone.
     copy = EncryptingBlobStore(S3BlobStore(client, backup), s3_services.vault_keys)
-    record = s3_services.vault.get_document(mine, viewer=SYSTEM)
+    record = s3_services.vault.documents.get_document(mine, viewer=SYSTEM)
     other_vault = _vault_of(s3_services, OTHER)
     mine_keys = [k for k in _objects(client, backup) if k.split("/")[0] != other_vault]
     assert len(mine_keys) == len(record.files)
@@ -189,7 +189,7 @@ def _vault_of(services: Services, owner: str) -> str:
 
     with services.sessions() as session:
         return session.scalar(select(Owner.vault_key).where(  # type: ignore[return-value]
-            Owner.id_index == services.vault.blind_index(parse_owner_id(owner))))
+            Owner.id_index == services.vault.custody.blind_index(parse_owner_id(owner))))
 
 
 def test_blobs_stored_before_encryption_are_sealed_in_place(
@@ -199,9 +199,9 @@ def test_blobs_stored_before_encryption_are_sealed_in_place(
     client = seaweed.client()
     assert any(MARKER.encode() in body for body in _objects(client, bucket).values())
     # Still readable (checked against its SHA-256) before sealing…
-    assert MARKER in s3_services.vault.read_file(document, "text", viewer=SYSTEM).data.decode()
-    assert s3_services.vault.seal_existing(s3_services.blobs.is_sealed) == 2
-    assert s3_services.vault.seal_existing(s3_services.blobs.is_sealed) == 0  # idempotent
+    assert MARKER in s3_services.vault.documents.read_file(document, "text", viewer=SYSTEM).data.decode()
+    assert s3_services.vault.custody.seal_existing(s3_services.blobs.is_sealed) == 2
+    assert s3_services.vault.custody.seal_existing(s3_services.blobs.is_sealed) == 0  # idempotent
     objects = _objects(client, bucket)
     assert len(objects) == 2 and not any(MARKER.encode() in b for b in objects.values())
-    assert MARKER in s3_services.vault.read_file(document, "text", viewer=SYSTEM).data.decode()
+    assert MARKER in s3_services.vault.documents.read_file(document, "text", viewer=SYSTEM).data.decode()

@@ -155,7 +155,7 @@ def test_sigkill_of_api_and_worker_loses_and_duplicates_nothing(
         # A request cut off after it was recorded came back under its key: not twice.
         assert total == DOCUMENTS, (total, counter.unanswered)
         for document_id in filed:
-            signed = services.vault.read_file(document_id, "signed", viewer=SYSTEM)
+            signed = services.vault.documents.read_file(document_id, "signed", viewer=SYSTEM)
             assert verify_pdf(signed.data, services.trust).valid, document_id
     finally:
         services.close()

@@ -90,22 +90,22 @@ def test_a_database_of_the_previous_release_upgrades_with_its_data(
     vault = Vault(sessions, blobs)
     # The document of the old release is still readable, by the agency that received it.
     staff = Viewer(Role.STAFF, "staff:a", agency="000.00.00.H00")
-    stored = vault.read_file("d1", "original", viewer=staff)
+    stored = vault.documents.read_file("d1", "original", viewer=staff)
     assert stored.data == scan
     # The uploader's file name (a name and an ID) gave way to one made from the role.
     assert stored.filename == "ban-quet-1.pdf"
     # Its record and its owner's ID were sealed on the way: no longer in clear in the rows.
-    assert vault.get_document("d1", viewer=staff).title == "Giấy khai sinh"
-    assert vault.get_document("d1", viewer=staff).owner == "001099012345"
+    assert vault.documents.get_document("d1", viewer=staff).title == "Giấy khai sinh"
+    assert vault.documents.get_document("d1", viewer=staff).owner == "001099012345"
     with engine.connect() as db:
         dump = repr([db.execute(text(f"SELECT * FROM {t}")).all()
                      for t in ("owners", "documents", "file_versions")])
     assert "001099012345" not in dump and "khai sinh" not in dump
     # Its old audit events were linked into the chain, and new ones continue it.
-    report = vault.verify_audit()
+    report = vault.custody.verify_audit()
     assert report.intact and report.events == 4
     # Dossier numbering continues after the old dossier of that day.
-    code = vault.open_dossier("000.00.00.H00", parse_owner_id("001099012345"), actor="t",
+    code = vault.intake.open_dossier("000.00.00.H00", parse_owner_id("001099012345"), actor="t",
                               now=datetime(2026, 11, 1, 3, 0, tzinfo=UTC))
     assert code == "000.00.00.H00-261101-0002"
     engine.dispose()

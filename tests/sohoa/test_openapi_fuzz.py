@@ -32,7 +32,7 @@ def test_no_operation_answers_with_a_server_error(services: Services,
     make_account(services, "canbo", Role.STAFF, agency=agency)
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "quantri", Role.ADMIN)
-    services.vault.open_dossier(agency, parse_owner_id(CITIZEN), procedure="GPXD", actor="t")
+    services.vault.intake.open_dossier(agency, parse_owner_id(CITIZEN), procedure="GPXD", actor="t")
     headers = [login(anonymous, name) for name in ("canbo", "congdan", "quantri")]
     schema = schemathesis.openapi.from_asgi("/openapi.json", anonymous.app)
     failures: list[str] = []

@@ -122,6 +122,6 @@ def test_storage_away_for_20_s_answers_503_and_loses_nothing(
     system = Viewer.system("test")
     for job in jobs:
         (document,) = job["result"]["documents"]
-        signed = services.vault.read_file(document["id"], FileRole.SIGNED.value, viewer=system)
+        signed = services.vault.documents.read_file(document["id"], FileRole.SIGNED.value, viewer=system)
         assert verify_pdf(signed.data, services.trust).signatures[0].intact
     assert fsck(services, deep=True).clean

@@ -135,7 +135,7 @@ def test_steps_cannot_be_skipped_and_codes_count_per_prefix(services: Services) 
     owner = parse_owner_id(OWNER)
 
     def filed() -> str:
-        return services.vault.file_document(
+        return services.vault.filing.file_document(
             owner=owner, title="Giấy khai sinh", page_count=1, operator="Cán bộ",
             scanned_at=datetime.now(UTC), actor="test",
             files=[NewFile("original", b"%PDF-1.7 scan", "application/pdf")],
@@ -147,7 +147,7 @@ def test_steps_cannot_be_skipped_and_codes_count_per_prefix(services: Services) 
         summary="Khai sinh cho Nguyễn Văn An")
 
     def save(document_id: str) -> str | None:
-        return services.vault.save_record(
+        return services.vault.filing.save_record(
             document_id, record, code_prefix=f"{OWNER}.GKS.123-2019.",
             make_code=lambda prefix, n: f"{prefix}{n:02d}", extraction=[], method="MANUAL",
             actor="test").result_code
@@ -155,18 +155,18 @@ def test_steps_cannot_be_skipped_and_codes_count_per_prefix(services: Services) 
     first = filed()
     with pytest.raises(InvalidTransition):  # SCANNED cannot jump to CODED/STORED
         save(first)
-    services.vault.record_extraction(first, record, [], actor="test")
+    services.vault.filing.record_extraction(first, record, [], actor="test")
     with pytest.raises(InvalidTransition):  # nor be extracted twice
-        services.vault.record_extraction(first, record, [], actor="test")
+        services.vault.filing.record_extraction(first, record, [], actor="test")
     assert save(first) == f"{OWNER}.GKS.123-2019.01"
     second = filed()
-    services.vault.record_extraction(second, record, [], actor="test")
+    services.vault.filing.record_extraction(second, record, [], actor="test")
     assert save(second) == f"{OWNER}.GKS.123-2019.02"
 
 
 def test_status_audit_never_holds_the_owner_id_in_clear(services: Services) -> None:
     owner = parse_owner_id(OWNER)
-    document = services.vault.file_document(
+    document = services.vault.filing.file_document(
         owner=owner, title="Quyết định", page_count=1, operator="Cán bộ",
         scanned_at=datetime.now(UTC), actor="test",
         files=[NewFile("original", b"%PDF-1.7 scan", "application/pdf")])
@@ -174,8 +174,8 @@ def test_status_audit_never_holds_the_owner_id_in_clear(services: Services) -> N
         doc_type_code="QD", doc_name="Quyết định số 1/2025/QĐ-UBND",
         number_symbol="1/2025/QĐ-UBND", issue_date=datetime(2025, 1, 2).date(),
         issuing_body="ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", summary="Về việc thử")
-    services.vault.record_extraction(document.id, record, [], actor="test")
-    stored = services.vault.save_record(
+    services.vault.filing.record_extraction(document.id, record, [], actor="test")
+    stored = services.vault.filing.save_record(
         document.id, record, code_prefix=f"{OWNER}.QD.1-2025-QD-UBND.",
         make_code=lambda prefix, n: f"{prefix}{n:02d}", extraction=[], method="OCR", actor="t")
     assert stored.result_code and OWNER in stored.result_code

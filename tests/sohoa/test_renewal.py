@@ -48,7 +48,7 @@ def _file_signed_document(services: Services) -> tuple[str, bytes]:
     signed = sign_pdf(scan, copy_request(services.agency_key(), services.stamp_font(),
                                          "UBND xã Thử", level=PadesLevel.B_T),
                       dev_trust_services(services.pki))
-    record = services.vault.file_document(
+    record = services.vault.filing.file_document(
         owner=parse_owner_id(OWNER), title="Bản sao", page_count=1, operator="Cán bộ",
         scanned_at=datetime.now(UTC), actor="test", files=[
             NewFile(FileRole.ORIGINAL.value, scan, "application/pdf"),
@@ -72,7 +72,7 @@ def test_refresh_renews_only_what_expires_within_the_window(renewing: Services,
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["renewed"] == [document]
 
-    renewed = renewing.vault.read_file(document, "signed", viewer=SYSTEM).data
+    renewed = renewing.vault.documents.read_file(document, "signed", viewer=SYSTEM).data
     assert renewed.startswith(signed) and len(renewed) > len(signed)
     report = verify_pdf(renewed, renewing.trust)
     assert report.valid and report.signatures[0].level == "B-LTA"
@@ -94,6 +94,6 @@ def test_refresh_renews_only_what_expires_within_the_window(renewing: Services,
 def test_a_file_can_only_grow_by_appending(renewing: Services) -> None:
     document, signed = _file_signed_document(renewing)
     with pytest.raises(NotAnExtension):
-        renewing.vault.extend_file(document, FileRole.SIGNED, signed[:-10] + b"0" * 20,
+        renewing.vault.filing.extend_file(document, FileRole.SIGNED, signed[:-10] + b"0" * 20,
                                    reason="test", actor="test")
-    assert renewing.vault.read_file(document, "signed", viewer=SYSTEM).data == signed
+    assert renewing.vault.documents.read_file(document, "signed", viewer=SYSTEM).data == signed

@@ -26,9 +26,9 @@ PEOPLE = {"001099012345": WARD_A, "079199000111": WARD_B, "031088000222": WARD_A
 
 
 def _digitised(services: Services, owner: str, agency: str) -> tuple[str, str]:
-    code = services.vault.open_dossier(agency, parse_owner_id(owner), procedure="GPXD",
+    code = services.vault.intake.open_dossier(agency, parse_owner_id(owner), procedure="GPXD",
                                        actor="test")
-    document = services.vault.file_document(
+    document = services.vault.filing.file_document(
         owner=parse_owner_id(owner), title="Đơn đề nghị cấp phép", page_count=1,
         operator="Hoa", scanned_at=datetime.now(UTC), actor="test", dossier_code=code,
         agency_code=agency, files=[
@@ -44,14 +44,14 @@ def test_after_a_merge_every_vault_item_is_reachable_and_every_dossier_searchabl
     client = anonymous
     for code, name in ((WARD_A, "UBND phường A"), (WARD_B, "UBND phường B"),
                        (MERGED, "UBND phường mới")):
-        services.vault.add_agency(code, name, valid_from=date(2020, 1, 1), actor="test")
+        services.vault.agencies.add_agency(code, name, valid_from=date(2020, 1, 1), actor="test")
     make_account(services, "canbo.a", Role.STAFF, agency=WARD_A)
     make_account(services, "canbo.b", Role.STAFF, agency=WARD_B)
     for n, owner in enumerate(PEOPLE, start=1):
         make_account(services, f"dan{n}", Role.CITIZEN, owner=owner)
     made = {owner: _digitised(services, owner, agency) for owner, agency in PEOPLE.items()}
     # The first citizen also shared a document with ward B for an application there.
-    shared = services.vault.apply_with_documents(
+    shared = services.vault.sharing.apply_with_documents(
         parse_owner_id("001099012345"), WARD_B, [made["001099012345"][1]], procedure="DKHKD",
         purpose="Đăng ký hộ kinh doanh", expires_at=datetime(2099, 1, 1, tzinfo=UTC),
         viewer=Viewer.system("test"))
@@ -97,9 +97,9 @@ def test_after_a_merge_every_vault_item_is_reachable_and_every_dossier_searchabl
                       json={"owner": "001099012345", "procedure": "GPXD"})
     assert old.status_code == 201 and old.json()["dossier"]["code"].startswith(MERGED)
     with pytest.raises(AgencyCodeExpired, match=MERGED):
-        services.vault.open_case(WARD_A, parse_owner_id("001099012345"), procedure="GPXD",
+        services.vault.intake.open_case(WARD_A, parse_owner_id("001099012345"), procedure="GPXD",
                                  viewer=Viewer.system("test"))
-    agencies = {a.code: a for a in services.vault.agencies()}
+    agencies = {a.code: a for a in services.vault.agencies.listing()}
     assert agencies[WARD_A].valid_to == date(2025, 6, 30)
     assert agencies[WARD_B].successor == MERGED
 

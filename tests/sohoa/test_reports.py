@@ -49,7 +49,7 @@ def _pdf(name: str) -> bytes:
 
 def _stored(services: Services, owner: str, doc_type: str) -> None:
     """A document already in the owner's vault from an earlier year."""
-    record = services.vault.file_document(
+    record = services.vault.filing.file_document(
         owner=parse_owner_id(owner), title=doc_type, page_count=1, operator="Hoa",
         scanned_at=datetime(2025, 1, 6, 2, tzinfo=UTC), actor="staff:earlier",
         agency_code=A, files=[NewFile(FileRole.ORIGINAL.value, _pdf(doc_type),
@@ -62,7 +62,7 @@ def _stored(services: Services, owner: str, doc_type: str) -> None:
 def _scan(services: Services, code: str, owner: str, component: str, viewer: Viewer,
           at: datetime, *, pages: int, signed_after: float) -> None:
     """A component scanned at the counter, its signed copy made ``signed_after`` s later."""
-    record = services.vault.file_document(
+    record = services.vault.filing.file_document(
         owner=parse_owner_id(owner), title=component, page_count=pages, operator="Cán bộ",
         scanned_at=at, actor=viewer.actor, dossier_code=code, agency_code=viewer.agency,
         files=[NewFile(FileRole.ORIGINAL.value, _pdf(code + component), "application/pdf"),
@@ -72,40 +72,40 @@ def _scan(services: Services, code: str, owner: str, component: str, viewer: Vie
         session.execute(update(FileVersion).where(
             FileVersion.document_id == record.id, FileVersion.role == FileRole.SIGNED.value)
             .values(created_at=at + timedelta(seconds=signed_after)))
-    services.vault.attach(code, component, record.id, viewer=viewer)
+    services.vault.intake.attach(code, component, record.id, viewer=viewer)
 
 
 @pytest.fixture
 def month_of_work(services: Services) -> Services:
     vault = services.vault
-    vault.add_agency(A, "UBND phường Bến Nghé", actor="test")
-    vault.add_agency(B, "UBND phường Đa Kao", actor="test")
+    vault.agencies.add_agency(A, "UBND phường Bến Nghé", actor="test")
+    vault.agencies.add_agency(B, "UBND phường Đa Kao", actor="test")
     for doc_type in ("TK", "CCCD"):
         _stored(services, X, doc_type)
     x, y = parse_owner_id(X), parse_owner_id(Y)
     # 10 March, Bến Nghé, An: X's form and ID come from her vault; An scans the third
     # paper (2 pages, signed 40 s later), files the result, completes on 12 March.
-    d1 = vault.open_case(A, x, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10))).code
+    d1 = vault.intake.open_case(A, x, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10))).code
     _scan(services, d1, X, "XNTTHN", AN, _at(date(2026, 3, 10), 10), pages=2, signed_after=40)
-    vault.file_result(d1, files=[NewFile(FileRole.ORIGINAL.value, _pdf("kq"), "application/pdf")],
+    vault.casework.file_result(d1, files=[NewFile(FileRole.ORIGINAL.value, _pdf("kq"), "application/pdf")],
                       page_count=1, title="Giấy chứng nhận kết hôn", doc_type="GCNKH",
                       fields={}, viewer=AN)
-    vault.transition(d1, DossierStatus.COMPLETED, viewer=AN, now=_at(date(2026, 3, 12)))
+    vault.casework.transition(d1, DossierStatus.COMPLETED, viewer=AN, now=_at(date(2026, 3, 12)))
     # 10 March, An: Y brings nothing digitised and nothing is scanned yet.
-    vault.open_case(A, y, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10), 11))
+    vault.intake.open_case(A, y, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10), 11))
     # 20 March, Bình: Y again; one page scanned, signed 100 s later.
-    d3 = vault.open_case(A, y, procedure="DKKH", viewer=BINH, now=_at(date(2026, 3, 20))).code
+    d3 = vault.intake.open_case(A, y, procedure="DKKH", viewer=BINH, now=_at(date(2026, 3, 20))).code
     _scan(services, d3, Y, "TK", BINH, _at(date(2026, 3, 20), 10), pages=1, signed_after=100)
     # 11 March, Đa Kao, Chi: X's two vault documents again, nothing scanned.
-    vault.open_case(B, x, procedure="DKKH", viewer=CHI, now=_at(date(2026, 3, 11)))
+    vault.intake.open_case(B, x, procedure="DKKH", viewer=CHI, now=_at(date(2026, 3, 11)))
     # 2 April, An: Y, nothing yet.
-    vault.open_case(A, y, procedure="DKKH", viewer=AN, now=_at(date(2026, 4, 2)))
+    vault.intake.open_case(A, y, procedure="DKKH", viewer=AN, now=_at(date(2026, 4, 2)))
     return services
 
 
 def test_the_report_counts_what_the_counters_did(month_of_work: Services) -> None:
     # REGULATIONS 62, 63(a)-(c), 9.C.23 (reuse measured), 9.A (pages, scan→signed)
-    report = month_of_work.vault.digitisation_report(
+    report = month_of_work.vault.statistics.digitisation_report(
         MARCH_AND_APRIL, month_of_work.indicators, viewer=Viewer.system("test"))
     rows = {(r.month, r.agency, r.counter): r for r in report.rows}
     assert list(rows) == [("2026-03", A, "canbo.an"), ("2026-03", A, "canbo.binh"),
@@ -153,16 +153,16 @@ def test_the_report_counts_what_the_counters_did(month_of_work: Services) -> Non
 def test_staff_see_their_own_agency_and_citizens_see_none(month_of_work: Services) -> None:
     # REGULATIONS 65 (statistics for the unit), security: no agency reads another's figures
     by_agency = ReportQuery(date(2026, 3, 1), date(2026, 3, 31), ("agency",))
-    mine = month_of_work.vault.digitisation_report(by_agency, month_of_work.indicators,
+    mine = month_of_work.vault.statistics.digitisation_report(by_agency, month_of_work.indicators,
                                                    viewer=CHI)
     assert [r.agency for r in mine.rows] == [B] and mine.total.counts["received"] == 1
     assert mine.query.agency == B
     with pytest.raises(Forbidden):
-        month_of_work.vault.digitisation_report(
+        month_of_work.vault.statistics.digitisation_report(
             ReportQuery(by_agency.since, by_agency.until, ("agency",), A),
             month_of_work.indicators, viewer=CHI)
     with pytest.raises(Forbidden):
-        month_of_work.vault.digitisation_report(
+        month_of_work.vault.statistics.digitisation_report(
             by_agency, month_of_work.indicators,
             viewer=holder(month_of_work.vault, Role.CITIZEN, "citizen:x", X))
 
@@ -235,7 +235,7 @@ def test_the_formulas_come_from_a_file_and_a_bad_one_stops_the_start(
         "bands: [{from: 0, name: Yếu}, {from: 40, name: Đạt}]\n", encoding="utf-8")
     indicators = IndicatorSet.load(own)
     assert not indicators.example
-    report = month_of_work.vault.digitisation_report(
+    report = month_of_work.vault.statistics.digitisation_report(
         ReportQuery(date(2026, 3, 1), date(2026, 3, 31), ("agency",), A), indicators,
         viewer=Viewer.system("test"))
     # A: 1 of 3 fully digitised, full points from 50 % → 12 × (1/3) / 0.5 = 8;

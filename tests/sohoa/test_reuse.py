@@ -26,8 +26,8 @@ SCAN = b"%PDF-1.4\n% giay khai sinh\n"
 
 
 def _setup(services: Services, client: TestClient) -> tuple[str, dict[str, str], dict[str, str]]:
-    services.vault.add_agency(AGENCY_B, "UBND phường Tân Định", actor="test")
-    document = services.vault.file_document(
+    services.vault.agencies.add_agency(AGENCY_B, "UBND phường Tân Định", actor="test")
+    document = services.vault.filing.file_document(
         owner=parse_owner_id(CITIZEN), title="Giấy khai sinh", page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
         files=[NewFile(FileRole.ORIGINAL.value, SCAN, "application/pdf")]).id
@@ -87,13 +87,13 @@ def test_the_reuse_flow_end_to_end(services: Services, anonymous: TestClient) ->
     assert client.get(f"/api/v1/documents/{document}", headers=staff).status_code == 404
     listed = client.get("/api/v1/me/grants", headers=citizen).json()["grants"]
     assert [g["status"] for g in listed] == ["revoked"]
-    assert services.vault.verify_audit().intact
+    assert services.vault.custody.verify_audit().intact
 
 
 def test_an_expired_grant_reads_as_nothing(services: Services, anonymous: TestClient) -> None:
     document, _citizen, staff = _setup(services, anonymous)
     long_ago = datetime.now(UTC) - timedelta(days=40)
-    services.vault.apply_with_documents(
+    services.vault.sharing.apply_with_documents(
         parse_owner_id(CITIZEN), AGENCY_B, [document], procedure="1.001193", purpose="Thử",
         expires_at=long_ago + timedelta(days=30), viewer=Viewer.system("test"), now=long_ago)
     assert anonymous.get(f"/api/v1/documents/{document}", headers=staff).status_code == 404

@@ -24,7 +24,7 @@ MARKER = "Huỳnh Đức Thịnh"
 
 
 def _file(services: Services, owner: str, title: str, body: str) -> str:
-    return services.vault.file_document(
+    return services.vault.filing.file_document(
         owner=parse_owner_id(owner), title=title, page_count=1, operator="Hoa",
         scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
         files=[NewFile(FileRole.ORIGINAL.value, f"%PDF-1.4\n%{title}\n".encode(),
@@ -51,7 +51,7 @@ def test_search_folds_accents_and_shows_only_what_the_caller_may_see(
     assert hits("huynh duc thinh") == [decision]  # words of the OCR text
     assert hits("quyết định khai sinh") == []  # every word must be there
     assert hits("cap phep") == [decision]  # words of the title
-    staff = services.vault.search("quyet dinh", viewer=_staff(services))
+    staff = services.vault.finder.search("quyet dinh", viewer=_staff(services))
     assert {h.id for h in staff} == {decision, theirs}  # the agency digitised both
     empty = anonymous.get("/api/v1/search", params={"q": "  ..."}, headers=citizen)
     assert empty.status_code == 422
@@ -77,24 +77,24 @@ def test_the_index_holds_tokens_not_words(services: Services) -> None:
         sqlite3.connect(database).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
         raw = Path(database).read_bytes().lower()
         assert b"huynh" not in raw and "huỳnh".encode() not in raw
-    assert [h.title for h in services.vault.search("huynh thinh", viewer=_system())] == [
+    assert [h.title for h in services.vault.finder.search("huynh thinh", viewer=_system())] == [
         "Giấy tờ"]
 
 
 def test_a_shredded_vault_is_found_no_more(services: Services) -> None:
     _file(services, CITIZEN, "Quyết định", "QUYẾT ĐỊNH số 12")
-    assert services.vault.search("quyet dinh", viewer=_system())
-    services.vault.shred(parse_owner_id(CITIZEN), reason="Chủ sở hữu yêu cầu", actor="test")
-    assert services.vault.search("quyet dinh", viewer=_system()) == []
+    assert services.vault.finder.search("quyet dinh", viewer=_system())
+    services.vault.custody.shred(parse_owner_id(CITIZEN), reason="Chủ sở hữu yêu cầu", actor="test")
+    assert services.vault.finder.search("quyet dinh", viewer=_system()) == []
 
 
 def test_reindex_rebuilds_the_index_from_the_records_and_texts(services: Services) -> None:
     document = _file(services, CITIZEN, "Quyết định", f"cấp cho {MARKER}")
     with services.sessions() as session, session.begin():
         session.execute(text("DELETE FROM search_fts"))
-    assert services.vault.search("thinh", viewer=_system()) == []
-    assert services.vault.reindex() == 1
-    assert [h.id for h in services.vault.search("thinh", viewer=_system())] == [document]
+    assert services.vault.finder.search("thinh", viewer=_system()) == []
+    assert services.vault.finder.reindex() == 1
+    assert [h.id for h in services.vault.finder.search("thinh", viewer=_system())] == [document]
 
 
 def _system() -> Viewer:

@@ -74,7 +74,7 @@ def test_a_bundle_is_filed_once_with_the_files_it_had_on_the_node(
     assert copy.text == bundle.text and copy.originals == bundle.originals
     assert copy.operator == bundle.operator and copy.scanned_at == bundle.scanned_at
     # Stored once: the PDF/A is the signed file's first revision, as on the node.
-    record = services.vault.get_document(filed["id"], viewer=SYSTEM)
+    record = services.vault.documents.get_document(filed["id"], viewer=SYSTEM)
     assert record.file("pdfa").within_id == record.file("signed").id
     # Fields were read at the centre too (the record is the centre's to keep).
     assert record.status != "scanned"

@@ -89,7 +89,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                        "SOHOA_HOT_FOLDER": str(root / "scanner")})
     services = build_services(Settings())
     for code, name in (AGENCY_A, AGENCY_B):
-        services.vault.add_agency(code, name, actor="test")
+        services.vault.agencies.add_agency(code, name, actor="test")
     for username, (role, name, extra) in ACCOUNTS.items():
         services.accounts.create(username, role, name, password=PASSWORD, **extra)
     server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1",
@@ -131,7 +131,7 @@ def seeded(site: Site) -> Site:
 def _seed(site: Site) -> None:
     services = site.services
     owner = parse_owner_id(CITIZEN_ID)
-    opened = services.vault.open_case(AGENCY_A[0], owner, procedure="TRICHLUC", viewer=STAFF)
+    opened = services.vault.intake.open_case(AGENCY_A[0], owner, procedure="TRICHLUC", viewer=STAFF)
     page = image_bytes(text_page(200), "PNG", 200)
     batch = counter.prepare(services, [("trang.png", page)], owner=CITIZEN_ID,
                             dossier=opened.code, component="GTTT", viewer=STAFF)
@@ -139,9 +139,9 @@ def _seed(site: Site) -> None:
     issue_result(services, opened.code, text_pdf("Trich luc"), ResultFields(
         title="Trích lục khai sinh", doc_type="GKS", number_symbol="1/2026/TLKS"),
         viewer=STAFF)
-    services.vault.transition(opened.code, DossierStatus.COMPLETED, viewer=STAFF)
+    services.vault.casework.transition(opened.code, DossierStatus.COMPLETED, viewer=STAFF)
     citizen = services.accounts.find("congdan").viewer()
-    services.vault.apply_with_documents(
+    services.vault.sharing.apply_with_documents(
         owner, AGENCY_B[0], [document.id], procedure="DKKH", purpose="Đăng ký kết hôn",
         expires_at=datetime.now(UTC) + timedelta(days=30), viewer=citizen)
     services.archives.transfer(opened.code, viewer=ARCHIVIST)
