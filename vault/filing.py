@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,26 +31,30 @@ from .store import VaultStore
 log = logging.getLogger(__name__)
 
 
+class NewDocument(TypedDict):
+    """A document to file: whose, what, by whom, with which files. ``agency_code`` is the
+    agency that digitised it (its staff keep the record); ``intake_key`` names the
+    request it comes from (`Filing.file_document`)."""
+
+    owner: OwnerId
+    title: str
+    page_count: int
+    operator: str
+    scanned_at: datetime
+    files: list[NewFile]
+    actor: str
+    dossier_code: NotRequired[str | None]
+    agency_code: NotRequired[str | None]
+    doc_type: NotRequired[str]
+    page_quality: NotRequired[list[dict[str, Any]] | None]
+    intake_key: NotRequired[str | None]
+
+
 class Filing(VaultStore):
     """Store documents and their files; take their records through to STORED."""
 
-    def file_document(
-        self,
-        *,
-        owner: OwnerId,
-        title: str,
-        page_count: int,
-        operator: str,
-        scanned_at: datetime,
-        files: list[NewFile],
-        actor: str,
-        dossier_code: str | None = None,
-        agency_code: str | None = None,
-        doc_type: str = "unknown",
-        page_quality: list[dict[str, Any]] | None = None,
-        finish: Callable[[Session, Document], None] | None = None,
-        intake_key: str | None = None,
-    ) -> DocumentRecord:
+    def file_document(self, *, finish: Callable[[Session, Document], None] | None = None,
+                      **filing: Unpack[NewDocument]) -> DocumentRecord:
         """Store a digitised document and its files in ``owner``'s vault; ``agency_code``
         is the agency that digitised it (its staff keep the record). ``finish`` completes
         the row in the same transaction (an issued result's code and record).
@@ -58,16 +62,13 @@ class Filing(VaultStore):
         ``intake_key`` names the request (a job's group, a counter node's batch part):
         filing again under the same key returns the document filed the first time, so
         a retried or replayed request never makes a second one."""
-        if not any(f.role == FileRole.ORIGINAL for f in files):
+        if not any(f.role == FileRole.ORIGINAL for f in filing["files"]):
             raise ValueError("a document is filed with its original scan")
+        intake_key = filing.get("intake_key")
         if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
             return earlier
         try:
-            return self._file(owner=owner, title=title, page_count=page_count,
-                              operator=operator, scanned_at=scanned_at, files=files,
-                              actor=actor, dossier_code=dossier_code,
-                              agency_code=agency_code, doc_type=doc_type,
-                              page_quality=page_quality, finish=finish, intake_key=intake_key)
+            return self._file(filing, finish)
         except IntegrityError:
             # Another run of the same request filed it a moment ago: theirs stands.
             if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
@@ -81,12 +82,10 @@ class Filing(VaultStore):
                                          .where(Document.intake_key == intake_key))
             return None if document_id is None else self._record(session, document_id)
 
-    def _file(self, *, owner: OwnerId, title: str, page_count: int, operator: str,
-              scanned_at: datetime, files: list[NewFile], actor: str,
-              dossier_code: str | None, agency_code: str | None, doc_type: str,
-              page_quality: list[dict[str, Any]] | None,
-              finish: Callable[[Session, Document], None] | None,
-              intake_key: str | None) -> DocumentRecord:
+    def _file(self, filing: NewDocument,
+              finish: Callable[[Session, Document], None] | None) -> DocumentRecord:
+        owner, files, page_count = filing["owner"], filing["files"], filing["page_count"]
+        dossier_code, agency_code = filing.get("dossier_code"), filing.get("agency_code")
         with self._sessions() as session:
             holder = self._owner(session, owner, create=False)
             vault_key = holder.vault_key if holder else None
@@ -114,11 +113,11 @@ class Filing(VaultStore):
                     raise NotFound(f"không có cơ quan mã {agency_code} (no agency {agency_code})")
             document = Document(
                 owner_id=holder.id, dossier_id=dossier_id, agency_id=agency_id,
-                doc_type=doc_type, title=title,
+                doc_type=filing.get("doc_type", "unknown"), title=filing["title"],
                 status=DocumentStatus.SCANNED.value, page_count=page_count,
-                text_chars=_text_chars(files),
-                operator_name=operator, scanned_at=scanned_at, page_quality=page_quality or [],
-                intake_key=intake_key,
+                text_chars=_text_chars(files), operator_name=filing["operator"],
+                scanned_at=filing["scanned_at"], page_quality=filing.get("page_quality") or [],
+                intake_key=filing.get("intake_key"),
             )
             session.add(document)
             session.flush()
@@ -145,7 +144,7 @@ class Filing(VaultStore):
             self._reindex(session, document, next(
                 (f.data.decode("utf-8", "replace") for f in files if f.role == FileRole.TEXT),
                 ""))
-            audit(session, actor, "document.filed", "document", document.id, {
+            audit(session, filing["actor"], "document.filed", "document", document.id, {
                 "pages": page_count, "dossier": dossier_code,
                 "files": [f"{n.role}:{n.part}" for n in files],
             })
@@ -298,4 +297,4 @@ def _text_chars(files: list[NewFile]) -> int:
     return sum(1 for ch in text.data.decode("utf-8", "replace") if not ch.isspace())
 
 
-__all__ = ["Filing"]
+__all__ = ["Filing", "NewDocument"]
