@@ -2,7 +2,7 @@
 
 A dossier leaves for the archive as a BagIt bag laid out after E-ARK CSIP, with
 METS, PREMIS and the NĐ 30/2020 App. VI metadata (TT 13/2023/TT-BNV). This package
-knows packages only: the composition layer (``sohoa.archiving``) gathers dossiers
+knows packages only: the composition layer (``sohoa.usecases.archiving``) gathers dossiers
 from the vault into ``DossierPackage`` records; ``transfers`` keeps the record of each
 package handed over. It never deletes anything.
 """

@@ -50,9 +50,9 @@ from archive.validate import SIGNED_ROLES  # noqa: E402
 from digitize import digitise, validate  # noqa: E402
 from kernel import Role, Viewer, parse_owner_id  # noqa: E402
 from signing import operator_request, sign_pdf  # noqa: E402
-from sohoa.counter import _files as document_files  # noqa: E402
 from sohoa.runtime import build_services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
+from sohoa.usecases.counter import _files as document_files  # noqa: E402
 from vault import DossierStatus, NewFile  # noqa: E402
 from vault.models import Dossier  # noqa: E402
 

@@ -36,10 +36,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sohoa import counter, job_kinds  # noqa: E402
+from sohoa import job_kinds  # noqa: E402
 from sohoa.runtime import build_services  # noqa: E402
 from sohoa.services import Services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
+from sohoa.usecases import counter  # noqa: E402
 from tests.services import start_postgres, start_redis, start_seaweed  # noqa: E402
 from vault import Viewer  # noqa: E402
 

@@ -34,9 +34,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sohoa import counter  # noqa: E402
 from sohoa.runtime import build_services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
+from sohoa.usecases import counter  # noqa: E402
 
 OWNER = "0100109106"
 

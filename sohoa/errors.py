@@ -31,7 +31,7 @@ class IdempotencyConflict(DomainError):
 
 
 class BundleError(DomainError):
-    """A counter node's bundle the centre cannot file (sohoa.sync): the message says why."""
+    """A counter node's bundle the centre cannot file (sohoa.usecases.sync): the message says why."""
 
     code = "bad_bundle"
     http_status = 422

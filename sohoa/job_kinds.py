@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from kernel import Viewer, new_uuid
 
-from . import counter, staging
 from .errors import IdempotencyConflict
 from .jobs import Handler, JobContext, JobNotFound, JobView
 from .presenters import document_summary
 from .services import Services
+from .usecases import counter, staging
 
 DIGITIZE = "digitize"
 #: Job ids made from (account, Idempotency-Key): the same pair always names one job.

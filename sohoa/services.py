@@ -42,14 +42,14 @@ from storage.sealing import RowSealer
 from vault import IndicatorSet, ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
 
-from .archiving.disposals import Disposals, RecordSigning
-from .archiving.transfers import Archives
 from .cache import TimedCache
 from .db import make_engine, migrate, read_session_factory, session_factory
 from .errors import describe_error, is_transient
 from .jobs import JobRunner, ThreadJobRunner
 from .jobs.celery_backend import CeleryJobRunner, celery_app
 from .settings import Settings
+from .usecases.archiving.disposals import Disposals, RecordSigning
+from .usecases.archiving.transfers import Archives
 
 log = logging.getLogger(__name__)
 

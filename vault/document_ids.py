@@ -1,6 +1,6 @@
 """Documents by id, for rooms that keep rows of their own about them.
 
-A node's outbox (`sohoa.sync`) records which documents the centre has acknowledged;
+A node's outbox (`sohoa.usecases.sync`) records which documents the centre has acknowledged;
 which documents exist, and in what order they were filed, is the vault's to say. The
 outbox hands in the ids to leave out as a subquery on its own table, so neither side
 queries the other's.

@@ -27,12 +27,12 @@ from vault import RecordIncomplete
 
 from .. import __version__, web
 from ..errors import DOMAIN_ERRORS, describe_error, http_status
-from ..fsck import fsck
 from ..metrics import ERRORS, watch_job_table
 from ..runtime import build_services
 from ..services import Services
 from ..settings import Settings
-from ..sync.node import Syncer
+from ..usecases.fsck import fsck
+from ..usecases.sync.node import Syncer
 from .access_log import AccessLog
 from .admin_routes import router as admin_router
 from .api_docs import router as docs_router

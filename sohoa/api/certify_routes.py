@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vault import Action, NotFound
 
-from .. import certify
 from ..presenters import conversion_summary
 from ..services import Services
+from ..usecases import certify
 from .auth import CurrentViewer, Staff
 
 router = APIRouter()

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from kernel import OwnerKind, parse_owner_id
 from vault import DossierStatus
 
-from ..casework import ResultFields, issue_result
 from ..presenters import document_summary
+from ..usecases.results import ResultFields, issue_result
 from .auth import CurrentAccount, CurrentViewer, OwnerAccount, Staff, services_of
 from .uploads import read_upload
 

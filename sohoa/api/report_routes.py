@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from .. import reports
+from ..usecases import reports
 from .auth import ReaderAccount, services_of
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])

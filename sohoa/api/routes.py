@@ -20,13 +20,14 @@ from digitize.separators import Separator, separator_sheet
 from kernel import OwnerKind, parse_owner_id
 from vault import FileRole
 
-from .. import certify, counter, job_kinds, record
+from .. import job_kinds
 from ..health import readiness
 from ..jobs import JobNotFound
 from ..metrics import REGISTRY
 from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
-from ..untrusted import verify_untrusted
+from ..usecases import certify, counter, record
+from ..usecases.untrusted import verify_untrusted
 from .auth import CurrentAccount, CurrentViewer, OwnerAccount, Staff
 from .uploads import read_upload
 

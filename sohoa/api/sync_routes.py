@@ -1,7 +1,7 @@
 """Counter nodes over HTTP: the centre's intake of a node's documents, a node's sync status.
 
 A node digitises, signs and files on its own while the centre is out of reach
-(`sohoa.sync`) and sends each filed document here afterwards. The node logs in
+(`sohoa.usecases.sync`) and sends each filed document here afterwards. The node logs in
 with a staff account of its agency; documents are filed in that account's name.
 """
 
@@ -17,9 +17,9 @@ from accounts.service import AccountView
 from kernel import Role
 
 from ..presenters import document_summary
-from ..sync.bundle import parse_bundle
-from ..sync.outbox import Outbox
-from ..sync.receive import receive
+from ..usecases.sync.bundle import parse_bundle
+from ..usecases.sync.outbox import Outbox
+from ..usecases.sync.receive import receive
 from .auth import Staff, role_in, services_of
 from .uploads import read_upload
 

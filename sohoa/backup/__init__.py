@@ -34,10 +34,10 @@ from storage import BlobStore, open_blob_store
 
 from ..db import make_engine
 from ..errors import BackupError
-from ..fsck import FsckReport, fsck
 from ..runtime import build_services
 from ..services import Services, s3_options
 from ..settings import Settings
+from ..usecases.fsck import FsckReport, fsck
 from .tables import dump_database, load_database
 
 Progress = Callable[[int, int], None]

@@ -28,8 +28,8 @@ def certify_copy(
     """Chứng nhận bản điện tử chuyển đổi từ bản giấy (paper → electronic certified copy)."""
     from vault import FileRole
 
-    from .. import certify
     from ..presenters import conversion_summary
+    from ..usecases import certify
 
     with calling(as_json) as services:
         conversion = certify.certify_copy(services, doc_id, converter=converter,
@@ -59,8 +59,8 @@ def certify_print(
     as_json: JsonOption = False,
 ) -> None:
     """In bản giấy từ bản điện tử, có mã QR tra cứu (electronic → paper copy, printable PDF)."""
-    from .. import certify
     from ..presenters import conversion_summary
+    from ..usecases import certify
 
     options = certify.FormalOptions("SAO Y", signer_position, signer_name,
                                     tuple(recipients or ())) if formal else None
@@ -81,7 +81,7 @@ def certify_print(
 def lookup(code: Annotated[str, typer.Argument(help="Look-up code printed on a copy")],
            as_json: JsonOption = False) -> None:
     """Tra cứu một bản sao theo mã (look up a copy's status by its code)."""
-    from .. import certify
+    from ..usecases import certify
 
     with calling(as_json) as services:
         view = certify.lookup(services, code).as_dict()

@@ -54,8 +54,8 @@ def digitize(
     as_json: JsonOption = False,
 ) -> None:
     """Số hóa bản quét: OCR, ký số, lưu vào kho (digitise scans into the owner's vault)."""
-    from .. import counter
     from ..presenters import document_summary
+    from ..usecases import counter
 
     received = [(path.name, read_input(path)) for path in files]
     with calling(as_json) as services:
@@ -124,8 +124,8 @@ def vault_record(
     """Xem, bổ sung và lưu bản ghi số hóa (show, complete and store the digitisation record)."""
     from vault import LABELS
 
-    from .. import record
     from ..presenters import digitisation_record
+    from ..usecases import record
 
     with calling(as_json) as services:
         document = _owned(services, doc_id, owner)

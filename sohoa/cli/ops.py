@@ -12,7 +12,7 @@ from .context import JsonOption, calling
 from .output import console, counted_progress, fail, print_json
 
 if TYPE_CHECKING:
-    from ..fsck import FsckReport
+    from ..usecases.fsck import FsckReport
 
 
 def worker(
@@ -63,7 +63,7 @@ def fsck(
     put back, abandoned jobs are resumed; rows without blobs and hash mismatches are
     reported. Exits 1 when something needs a person.
     """
-    from ..fsck import fsck as run_fsck
+    from ..usecases.fsck import fsck as run_fsck
 
     reading = counted_progress(deep and not as_json, "Đọc lại tệp")
     with calling(as_json) as services, reading as progress:
@@ -167,8 +167,8 @@ def sync(
     this command sends now and says what is left. Exit 1 while the centre is
     unreachable or has refused a document, 0 when everything has arrived.
     """
-    from ..sync.node import centre_link, sync_pass
-    from ..sync.outbox import Outbox
+    from ..usecases.sync.node import centre_link, sync_pass
+    from ..usecases.sync.outbox import Outbox
 
     sending = counted_progress(not as_json, "Gửi về trung tâm")
     with calling(as_json) as services, sending as progress:

@@ -31,7 +31,7 @@ def digitisation(
     as_json: JsonOption = False,
 ) -> None:
     """Số hóa theo kỳ và nhóm chỉ số IV QĐ 766 (digitisation figures and group IV)."""
-    from .. import reports
+    from ..usecases import reports
 
     with calling(as_json) as services:
         report = reports.digitisation_report(

@@ -13,7 +13,7 @@ from .output import console, counted_progress, fail, print_json, read_input
 
 
 class SignAs(StrEnum):
-    """In whose name a signature is made: `sohoa.signatures.SignAs`, repeated so that
+    """In whose name a signature is made: `sohoa.usecases.signatures.SignAs`, repeated so that
     ``--help`` need not import the signing stack (a test keeps the two the same)."""
 
     OPERATOR = "operator"
@@ -47,7 +47,7 @@ def sign(
     """Ký số tệp PDF (sign a PDF): mức PAdES, hình thức hiển thị theo NĐ 30/2020."""
     from signing import PadesLevel, verify_pdf
 
-    from .. import signatures
+    from ..usecases import signatures
 
     data = read_input(pdf)
     try:
@@ -95,11 +95,11 @@ def verify(
     from digitize import DigitizeError
     from signing import NotAPdf, SigningError
 
-    from .. import certify
     from ..presenters import with_registry
     from ..services import dev_pki, trust_services
     from ..settings import Settings
-    from ..untrusted import verify_untrusted
+    from ..usecases import certify
+    from ..usecases.untrusted import verify_untrusted
 
     data = read_input(pdf)
     settings = Settings()
@@ -142,7 +142,7 @@ def signing_refresh(
     as_json: JsonOption = False,
 ) -> None:
     """Gia hạn dấu thời gian lưu trữ (renew archive timestamps, PAdES B-LTA)."""
-    from .. import signatures
+    from ..usecases import signatures
 
     with calling(as_json) as services, counted_progress(not as_json, "Kiểm tra") as progress:
         report = signatures.renew_timestamps(services, within, progress=progress)

@@ -8,7 +8,7 @@ import accounts.models  # noqa: F401 - registers the accounts table on the share
 import archive.transfers  # noqa: F401 - registers the transfer records on the shared metadata
 import retention  # noqa: F401 - registers the legal holds and the disposals on the shared metadata
 import sohoa.jobs.models  # noqa: F401 - registers the jobs table on the shared metadata
-import sohoa.sync.models  # noqa: F401 - registers a node's outbox on the shared metadata
+import sohoa.usecases.sync.models  # noqa: F401 - registers a node's outbox on the shared metadata
 import vault  # noqa: F401 - registers the vault's tables (models, grants, audit, keys, counters)
 from kernel import Base
 

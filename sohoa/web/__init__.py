@@ -1,10 +1,10 @@
 """The web UI (giao diện): server-rendered pages for counter staff, citizens, archivists
 and administrators, in Vietnamese first.
 
-Pages call the same use cases as the API (``sohoa.counter``, ``vault``, ``sohoa.archiving``),
-so what a person may see is decided in one place, the vault. HTMX swaps partial
-pages (job progress, uploads); everything works without a build step, and every
-asset ships in this package.
+Pages call the same use cases as the API (``sohoa.usecases``, ``vault``), so what a
+person may see is decided in one place, the vault. HTMX swaps partial pages (job
+progress, uploads); everything works without a build step, and every asset ships in
+this package.
 """
 
 from __future__ import annotations

@@ -22,12 +22,13 @@ from signing import ReceiptLine, ReceiptSlip, receipt_pdf
 from vault import DossierStatus, FileRole
 from vault.casework import NEXT
 
-from .. import certify, counter, job_kinds, record
+from .. import job_kinds
 from ..api.uploads import read_upload
-from ..casework import ResultFields, issue_result
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record
 from ..services import Services
+from ..usecases import certify, counter, record
+from ..usecases.results import ResultFields, issue_result
 from . import hot_folder
 from .documents import download, view_document
 from .downloads import attachment

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from kernel import Role, local_day
 from vault import InvalidRecordValue
 
-from .. import reports
+from ..usecases import reports
 from .forms import form_date
 from .i18n import N_
 from .i18n import gettext as _

@@ -21,7 +21,7 @@ from jinja2.runtime import Context
 from kernel import VIETNAM, Role, mask_id
 
 from .. import __version__
-from ..sync.outbox import Outbox
+from ..usecases.sync.outbox import Outbox
 from . import i18n
 from .i18n import LANGUAGES, gettext, ngettext
 from .labels import role_name, status_name

@@ -1,6 +1,6 @@
 """Run as ``python -m tests.sohoa.disposal_child DISPOSAL STEP``: approve a disposal as
 the second archivist and die (SIGKILL's exit, no clean-up) the moment the service logs
-``STEP`` of it (`sohoa.archiving.disposals._step`) — a power cut at that step."""
+``STEP`` of it (`sohoa.usecases.archiving.disposals._step`) — a power cut at that step."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class DieAt(logging.Handler):
 
 def main() -> None:
     disposal, step = sys.argv[1], sys.argv[2]
-    logger = logging.getLogger("sohoa.archiving.disposals")
+    logger = logging.getLogger("sohoa.usecases.archiving.disposals")
     logger.setLevel(logging.INFO)
     logger.addHandler(DieAt(step))
     services = build_services(Settings())

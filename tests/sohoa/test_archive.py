@@ -23,11 +23,11 @@ from archive.transfers import ArchivalTransfer
 from kernel import Role, Viewer
 from kernel.errors import ExitCode
 from signing import DevPki, TrustServices, verify_pdf
-from sohoa.archiving.checks import PooledChecker
 from sohoa.cli.main import app as cli
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
+from sohoa.usecases.archiving.checks import PooledChecker
 from storage import BlobNotFound, RetentionLocked
 from storage.encryption import VaultShredded
 from tests.services import SeaweedS3

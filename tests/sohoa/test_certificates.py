@@ -18,11 +18,11 @@ from typer.testing import CliRunner
 from digitize.qr import read_qr
 from kernel import parse_owner_id
 from signing import operator_request, parse_labelled, sign_pdf, verify_pdf
-from sohoa import certify, record
 from sohoa.cli import app
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
+from sohoa.usecases import certify, record
 from tests.inputs import first_page_text, image_bytes, image_pdf, render_page, text_page, word_boxes
 from tests.sohoa.conftest import SYSTEM, Snapshot
 from vault import (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sohoa.cli.documents import Variant
 from sohoa.cli.sign import SignAs as CliSignAs
-from sohoa.signatures import SignAs
+from sohoa.usecases.signatures import SignAs
 from vault import FileRole
 
 HEAVY = ("sqlalchemy", "pyhanko", "ocrmypdf", "fastapi", "pydantic_settings", "cv2", "alembic")

@@ -29,9 +29,9 @@ from kernel import Role, parse_owner_id
 from signing import verify_pdf
 from sohoa.runtime import build_services
 from sohoa.settings import Settings
-from sohoa.sync.models import SentDocument
-from sohoa.sync.outbox import Outbox, read_bundle
-from sohoa.sync.receive import intake_key
+from sohoa.usecases.sync.models import SentDocument
+from sohoa.usecases.sync.outbox import Outbox, read_bundle
+from sohoa.usecases.sync.receive import intake_key
 from tests.inputs import image_bytes, text_page
 from tests.link import CuttableLink
 from tests.services import free_port

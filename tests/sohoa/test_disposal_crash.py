@@ -20,8 +20,8 @@ from archive.transfers import ArchivalTransfer
 from kernel import Role, Viewer
 from retention.disposals import Disposal
 from signing import verify_pdf
-from sohoa.fsck import fsck
 from sohoa.services import Services
+from sohoa.usecases.fsck import fsck
 from storage import BlobNotFound
 from tests.sohoa.archive_helpers import AGENCY, CITIZEN, closed_dossier, write_schedule
 from tests.sohoa.conftest import login, make_account

@@ -17,9 +17,9 @@ from sqlalchemy import func, select, update
 
 from kernel import Role, Viewer, parse_owner_id
 from signing import verify_pdf
-from sohoa.counter import prepare
 from sohoa.jobs.models import Job
 from sohoa.services import Services
+from sohoa.usecases.counter import prepare
 from tests.inputs import text_pdf
 from tests.sohoa.conftest import count_rows, login, make_account
 from vault import FileRole, NewFile, ReuseReasonRequired

@@ -16,13 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from sohoa import counter
 from sohoa.cli import app as cli
-from sohoa.fsck import fsck
 from sohoa.jobs import Job, JobStatus
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
+from sohoa.usecases import counter
+from sohoa.usecases.fsck import fsck
 from storage import StorageUnavailable
 from tests.inputs import image_bytes, text_page
 from vault.models import Document, FileVersion

@@ -27,9 +27,9 @@ from sqlalchemy import func, select
 
 from kernel import Role
 from signing import verify_pdf
-from sohoa.fsck import fsck
 from sohoa.runtime import build_services
 from sohoa.settings import Settings
+from sohoa.usecases.fsck import fsck
 from tests.inputs import image_bytes, text_page
 from tests.services import Postgres, Redis, SeaweedS3
 from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account

@@ -23,10 +23,10 @@ from sqlalchemy import select
 from kernel import Role, Viewer
 from signing import verify_pdf
 from sohoa.api import create_app
-from sohoa.fsck import fsck
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
+from sohoa.usecases.fsck import fsck
 from tests.inputs import image_bytes, text_page
 from tests.services import SeaweedS3, start_seaweed
 from tests.sohoa.conftest import STAFF, login, make_account

@@ -86,7 +86,7 @@ def test_verify_exits_non_zero_for_a_tampered_file(data_env: Path, scan: Path,
 
 def test_api_verify_answers_for_any_uploaded_pdf(services: Services, scan: Path,
                                                  client: TestClient) -> None:
-    from sohoa.signatures import SignOptions, sign_document
+    from sohoa.usecases.signatures import SignOptions, sign_document
 
     signed = sign_document(services, scan.read_bytes(), SignOptions())
     good = client.post("/api/v1/verify", files={"file": ("a.pdf", signed, "application/pdf")})

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from kernel import Role
 from sohoa.cli import app
 from sohoa.services import Services
-from sohoa.sync.bundle import Bundle
-from sohoa.sync.outbox import read_bundle
+from sohoa.usecases.sync.bundle import Bundle
+from sohoa.usecases.sync.outbox import read_bundle
 from tests.inputs import image_bytes, text_page
 from tests.sohoa.conftest import STAFF, SYSTEM, Snapshot, login, make_account
 from tests.sohoa.test_sync_link import BUNDLE

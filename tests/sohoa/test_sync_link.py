@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from sohoa.counter import Original
-from sohoa.sync.bundle import Bundle
-from sohoa.sync.link import CentreLink, CentreRefused, LinkDown
+from sohoa.usecases.counter import Original
+from sohoa.usecases.sync.bundle import Bundle
+from sohoa.usecases.sync.link import CentreLink, CentreRefused, LinkDown
 
 BUNDLE = Bundle(local_id="0b4e1c9a-8f7e-4d1a-9c55-1f2e3d4c5b6a", owner="001099012345",
                 title="Giấy khai sinh", page_count=1, operator="Lê Thị Hoa",

@@ -26,12 +26,12 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kernel import Role, Viewer, parse_owner_id
-from sohoa import counter
 from sohoa.api import create_app
-from sohoa.casework import ResultFields, issue_result
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
+from sohoa.usecases import counter
+from sohoa.usecases.results import ResultFields, issue_result
 from tests.inputs import image_bytes, text_page, text_pdf
 from tests.sohoa.archive_helpers import write_schedule
 from vault import DossierStatus

@@ -19,8 +19,8 @@ from kernel import Viewer
 from vault import FileRole
 from vault.document_ids import document_count, documents_in_filing_order
 
+from ...services import Services
 from ..counter import Original
-from ..services import Services
 from .bundle import Bundle
 from .models import SentDocument
 

@@ -26,9 +26,9 @@ from kernel import OwnerId, OwnerKind, Viewer, parse_owner_id
 from signing import operator_request, sign_pdf
 from vault import DocumentRecord, DocumentStatus, FileRole, NewFile
 
+from ..metrics import PAGES
+from ..services import Services
 from . import record as records
-from .metrics import PAGES
-from .services import Services
 from .untrusted import input_signatures, recording_input_signatures
 
 
@@ -290,7 +290,7 @@ def document_files(originals: list[Original], pdfa: bytes, signed: bytes,
     """The files of a document. The signed PDF is stored whole; the PDF/A is its first
     revision (pyHanko signs by incremental update) and a JPEG scan sits unchanged inside
     it, so those are recorded as byte ranges of it instead of second copies. A counter
-    node's documents are filed at the centre through here too (``sohoa.sync``)."""
+    node's documents are filed at the centre through here too (``sohoa.usecases.sync``)."""
     signed_ref = (FileRole.SIGNED.value, 1)
     files = [NewFile(FileRole.SIGNED.value, signed, "application/pdf",
                      parent=(FileRole.PDFA.value, 1))]

@@ -21,8 +21,8 @@ from retention import disposals
 from vault.integrity import Expected, Finding, Problem, Progress, StoreCheck, check_store
 from vault.integrity import vault_expectations as file_expectations
 
-from .jobs import JobView
-from .services import Services
+from ..jobs import JobView
+from ..services import Services
 
 log = logging.getLogger(__name__)
 

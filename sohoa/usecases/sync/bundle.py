@@ -3,7 +3,7 @@
 On the wire a bundle is a multipart request: a ``manifest`` field (JSON: the
 document's facts and the SHA-256 of every file) and the files themselves, named
 ``original`` (one per scan, in page order), ``pdfa``, ``signed`` and ``text``.
-The centre files it as the node did (`sohoa.counter.document_files`), so a
+The centre files it as the node did (`sohoa.usecases.counter.document_files`), so a
 document has the same files, roles and byte ranges in both places.
 """
 
@@ -17,8 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from ...errors import BundleError
 from ..counter import Original
-from ..errors import BundleError
 
 
 class FileFacts(BaseModel):

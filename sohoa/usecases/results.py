@@ -16,7 +16,7 @@ from kernel import Viewer
 from signing import issued_request, sign_pdf
 from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile
 
-from .services import Services
+from ..services import Services
 from .signatures import SignAs, SignOptions, sign_document
 from .untrusted import checked_pdf_pages
 

@@ -20,7 +20,7 @@ from kernel import VIETNAM, Viewer, is_personal_id, is_tax_code
 from vault import DigitisationRecord, DocumentRecord, InvalidRecordValue
 from vault.access import Action
 
-from .services import Services
+from ..services import Services
 
 #: Record field ← extracted field it is filled from.
 FROM_EXTRACTION = {

@@ -28,7 +28,7 @@ from signing import (
 )
 from vault import FileRole
 
-from .services import Services
+from ..services import Services
 
 REFRESH_ACTOR = "system:lta-renewal"
 

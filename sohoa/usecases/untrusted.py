@@ -19,7 +19,7 @@ from digitize.intake import ScanFile
 from digitize.polyglot import refuse_polyglot
 from signing import NotAPdf, TrustServices, VerificationReport, verify_pdf
 
-from .settings import Settings
+from ..settings import Settings
 
 if TYPE_CHECKING:
     from vault.models import Document

@@ -19,10 +19,10 @@ from kernel import Viewer, parse_owner_id
 from signing import NotAPdf
 from vault import DocumentRecord, DocumentStatus
 
+from ...errors import BundleError, SignatureRefused
+from ...services import Services
 from .. import record as records
 from ..counter import Original, document_files
-from ..errors import BundleError, SignatureRefused
-from ..services import Services
 from ..untrusted import (
     checked_pdf_pages,
     input_signatures,

@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from vault import VaultError
 
-from ..errors import NotANode
-from ..services import Services
-from ..settings import Settings
+from ...errors import NotANode
+from ...services import Services
+from ...settings import Settings
 from .link import CentreLink, CentreRefused, LinkDown
 from .outbox import Outbox, read_bundle
 

@@ -46,7 +46,7 @@ from vault import (
 )
 from vault.access import Action
 
-from .services import Services
+from ..services import Services
 
 #: The public look-up page reads the file to check its signatures; the owner's access
 #: log shows those reads under this name.

@@ -17,7 +17,7 @@ from typing import Any
 from kernel import Viewer
 from vault import DigitisationReport, InvalidRecordValue, ReportQuery, ReportRow
 
-from .services import Services
+from ..services import Services
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
