@@ -70,11 +70,11 @@ def templates(services: Any, count: int) -> list[tuple[str, int, list[NewFile]]]
         raise SystemExit(f"{CORPUS}: {len(pages)} pages, {count} wanted (is ../shared there?)")
     made = []
     for page in pages:
-        scans = validate([(page.name, page.read_bytes())], services.settings.intake_limits)
+        scans = validate([(page.name, page.read_bytes())], services.settings.intake.limits)
         result = digitise(scans, services.settings.ocr)
         request = operator_request(services.operator_key(OPERATOR), services.stamp_font(),
                                    OPERATOR, datetime.now(UTC),
-                                   services.settings.operator_signature_level)
+                                   services.settings.signing.operator_signature_level)
         signed = sign_pdf(result.pdfa, request, services.trust)
         made.append((page.stem, result.page_count, document_files(result, signed)))
     return made

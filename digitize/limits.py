@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from annotated_types import Ge, Gt, Interval, MinLen
+
+#: A share from 0 to 1.
+Share = Annotated[float, Interval(ge=0, le=1)]
 
 
 @dataclass(frozen=True)
@@ -24,15 +30,19 @@ class IntakeLimits:
 
 @dataclass(frozen=True)
 class OcrSettings:
-    """How OCR runs: Tesseract ``vie`` through OCRmyPDF, with bounded time."""
+    """How OCR runs: Tesseract ``vie`` through OCRmyPDF, with bounded time.
 
-    language: str = "vie"
-    jobs: int = 2
-    page_timeout_seconds: float = 180.0
+    The one definition of the OCR options: the service's settings nest it as is
+    (``settings.ocr``, variables ``SOHOA_OCR_*``) and check the ranges annotated here
+    when they are loaded."""
+
+    language: Annotated[str, MinLen(1)] = "vie"
+    jobs: Annotated[int, Ge(1)] = 2
+    page_timeout_seconds: Annotated[float, Gt(0)] = 180.0
     #: Whole-document limit on top of the per-page one; 0 means pages × per-page + 60 s.
-    document_timeout_seconds: float = 0.0
+    document_timeout_seconds: Annotated[float, Ge(0)] = 0.0
     #: Tesseract page segmentation mode; 3 (automatic) keeps columns apart.
-    psm: int = 3
+    psm: Annotated[int, Interval(ge=0, le=13)] = 3
     #: Turn pages scanned sideways or upside down (0/90/180/270) before reading.
     rotate_pages: bool = True
     #: Straighten tilted pages in the OCR input (the stored scan is not touched).
@@ -46,23 +56,23 @@ class OcrSettings:
     #: Read pages scanned finer than this at this resolution (0: as scanned). At 200 dpi
     #: body text is as tall as Tesseract's line model wants; 300 dpi only costs time
     #: (corpus CER 0.48 % at 200 vs 0.59 % at 300, `bench/ocr_pipeline.py`).
-    ocr_dpi: float = 200.0
+    ocr_dpi: Annotated[float, Ge(0)] = 200.0
     #: OCRmyPDF's optimisation level for the PDF/A (0 keeps the scan's own image streams).
-    optimize: int = 0
+    optimize: Annotated[int, Interval(ge=0, le=3)] = 0
     #: Read the lines Tesseract is unsure of with a second engine (AsterNet) too, and
     #: keep per line the better reading (`digitize.ocr.second_engine`).
     second_engine: bool = False
     #: Lines read with less confidence than this (or with invalid syllables) are re-read.
-    second_engine_below: float = 0.85
+    second_engine_below: Share = 0.85
     #: Pages whose mean word confidence is below this get a "scan again" warning.
-    min_confidence: float = 0.80
+    min_confidence: Share = 0.80
     #: Pages whose expected character error rate (`digitize.ocr.estimate`) is above
     #: this get a warning and go to review.
-    max_expected_cer: float = 0.05
+    max_expected_cer: Share = 0.05
     #: Memory each OCR process may allocate, OCRmyPDF's page workers and Tesseract alike
     #: (MB; 0: unlimited). A page that lied its way through intake (a JBIG2 stream
     #: decoding far beyond its stated size) stops there instead of starving the host.
-    memory_mb: int = 3072
+    memory_mb: Annotated[int, Ge(0)] = 3072
 
     def timeout_for(self, pages: int) -> float:
         if self.document_timeout_seconds > 0:

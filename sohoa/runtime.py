@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .job_kinds import register_all
 from .services import Services, assemble_services
-from .settings import Settings
+from .settings import Settings, load_settings
 
 
 def build_services(settings: Settings | None = None, *, start_jobs: bool = True) -> Services:
@@ -19,7 +19,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     ``start_jobs`` is False (a command that runs no job, a test that starts it later).
     Kinds are registered before the start: the runner takes back jobs left by a process
     that died, and runs them at once."""
-    services = assemble_services(settings or Settings())
+    services = assemble_services(settings or load_settings())
     register_all(services)
     if start_jobs:
         services.jobs.start()

@@ -103,28 +103,28 @@ class Services:
 def assemble_services(settings: Settings) -> Services:
     """The whole graph, with no job kind registered and no job started: what runs it
     (`sohoa.runtime.build_services`) adds both."""
-    settings.data_path.mkdir(parents=True, exist_ok=True)
+    settings.prepare()
     # Configuration errors stop the service here, before anything is stored.
-    catalogue = DocTypeCatalogue.load(settings.doc_types_file)
-    code_template = CodeTemplate(settings.result_code_template)
-    operator_keys = settings.operator_key_source()
-    agency_keys = settings.agency_key_source()
+    catalogue = DocTypeCatalogue.load(settings.records.doc_types_file)
+    code_template = CodeTemplate(settings.records.result_code_template)
+    operator_keys = settings.signing.operator_key_source()
+    agency_keys = settings.signing.agency_key_source()
     oidc = settings.oidc_config()
-    retention = RetentionSchedule.load(settings.retention_file)
+    retention = RetentionSchedule.load(settings.archive.retention_file)
     if retention.example:
         log.warning("retention periods come from an EXAMPLE schedule (%s): set "
                     "SOHOA_RETENTION_FILE before archiving", retention.source)
-    indicators = IndicatorSet.load(settings.report_indicators)
-    engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size,
-                         max_overflow=settings.db_max_overflow)
+    indicators = IndicatorSet.load(settings.reports.indicators)
+    engine = make_engine(settings.resolved_database_url, pool_size=settings.database.pool_size,
+                         max_overflow=settings.database.max_overflow)
     sessions = session_factory(engine)
     reads = read_session_factory(engine)
     keks, current = settings.key_encryption_keys()
-    if settings.kek is None:
+    if settings.keys.kek is None:
         log.warning("blobs are encrypted under a KEK kept in the data dir (DEV ONLY): set "
                     "SOHOA_KEK in production")
     keyring = VaultKeyring(sessions, LocalKeks(keks, current),
-                           cache_seconds=settings.data_key_cache_seconds)
+                           cache_seconds=settings.keys.data_key_cache_seconds)
     # Personal data in rows is sealed under the vaults' keys; look-ups use blind indexes.
     sealer = RowSealer(keyring, settings.search_key_bytes())
     sealer.install(sessions, reads)
@@ -134,10 +134,10 @@ def assemble_services(settings: Settings) -> Services:
         url_base="/blobs", s3=s3_options(settings),
     )
     blobs = EncryptingBlobStore(plain, keyring)
-    vault = Vault(sessions, blobs, required_fields=settings.required_fields, keyring=keyring,
-                  procedures=ProcedureCatalogue.load(settings.procedures_file),
+    vault = Vault(sessions, blobs, required_fields=settings.records.required, keyring=keyring,
+                  procedures=ProcedureCatalogue.load(settings.records.procedures_file),
                   search_key=settings.search_key_bytes(), reads=reads, sealer=sealer)
-    vault.agencies.ensure_agency(settings.agency_code, settings.agency_name)
+    vault.agencies.ensure_agency(settings.agency.code, settings.agency.name)
     jobs = job_runner(settings, sessions)
     pki = dev_pki(settings)
     trust = trust_services(settings, pki)
@@ -148,7 +148,7 @@ def assemble_services(settings: Settings) -> Services:
         settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
         trust, accounts(settings, sessions, vault.agencies.knows_agency, reads), operator_keys, agency_keys,
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
-        indicators=indicators, signature_cache=TimedCache(settings.lookup_cache_seconds))
+        indicators=indicators, signature_cache=TimedCache(settings.server.lookup_cache_seconds))
     services.archives, services.disposals = archive_desks(services, keyring)
     return services
 
@@ -156,13 +156,13 @@ def assemble_services(settings: Settings) -> Services:
 def job_runner(settings: Settings, sessions: sessionmaker[Session]) -> JobRunner:
     """Threads of this process, or Celery workers, as the settings say."""
     common: dict[str, Any] = {
-        "policy": settings.job_policy, "describe_error": describe_error,
-        "is_transient": is_transient, "reap_every": timedelta(seconds=settings.job_reap_seconds)}
-    if settings.job_backend == "celery":
+        "policy": settings.jobs.policy, "describe_error": describe_error,
+        "is_transient": is_transient, "reap_every": timedelta(seconds=settings.jobs.reap_seconds)}
+    if settings.jobs.backend == "celery":
         app = celery_app(settings.resolved_broker_url,
-                         visibility_timeout=settings.job_queued_lease_seconds)
+                         visibility_timeout=settings.jobs.queued_lease_seconds)
         return CeleryJobRunner(sessions, app=app, **common)
-    return ThreadJobRunner(sessions, workers=settings.job_workers, **common)
+    return ThreadJobRunner(sessions, workers=settings.jobs.workers, **common)
 
 
 def archive_desks(services: Services, keyring: VaultKeyring) -> tuple[Archives, Disposals]:
@@ -175,12 +175,12 @@ def archive_desks(services: Services, keyring: VaultKeyring) -> tuple[Archives, 
     transfers = Archives(
         vault=services.vault, sessions=services.sessions, schedule=services.retention,
         catalogue=services.catalogue, store=store, trust=services.trust,
-        rights=settings.archive_rights, language=settings.archive_language,
-        permanent_lock_years=settings.archive_permanent_lock_years,
-        workers=settings.archive_workers)
+        rights=settings.archive.rights, language=settings.archive.language,
+        permanent_lock_years=settings.archive.permanent_lock_years,
+        workers=settings.archive.workers)
     signing = RecordSigning(
         request=lambda: issued_request(services.agency_key(), services.stamp_font(),
-                                       settings.agency_name, "Biên bản hủy tài liệu"),
+                                       settings.agency.name, "Biên bản hủy tài liệu"),
         trust=services.trust, font=services.stamp_font)
     disposals = Disposals(sessions=services.sessions, schedule=services.retention, store=store,
                           keyring=keyring, signing=signing)
@@ -190,41 +190,42 @@ def archive_desks(services: Services, keyring: VaultKeyring) -> tuple[Archives, 
 def accounts(settings: Settings, sessions: sessionmaker[Session],
              knows_agency: Callable[[str], bool],
              reads: sessionmaker[Session] | None = None) -> Accounts:
-    counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
-    limiter = LoginLimiter(counter, max_failures=settings.login_max_failures,
-                           max_client_failures=settings.login_max_client_failures,
-                           window=settings.login_window_seconds)
-    signer = TokenSigner(settings.token_secret_bytes(), timedelta(minutes=settings.token_minutes),
-                         issuer=settings.public_url)
-    return Accounts(sessions, signer, limiter, min_password_length=settings.password_min_length,
+    redis = settings.server.redis_url
+    counter: Counter = RedisCounter(redis) if redis else MemoryCounter()
+    limiter = LoginLimiter(counter, max_failures=settings.login.max_failures,
+                           max_client_failures=settings.login.max_client_failures,
+                           window=settings.login.window_seconds)
+    signer = TokenSigner(settings.token_secret_bytes(), timedelta(minutes=settings.login.token_minutes),
+                         issuer=settings.server.public_url)
+    return Accounts(sessions, signer, limiter, min_password_length=settings.login.password_min_length,
                     knows_agency=knows_agency, reads=reads)
 
 
 def dev_pki(settings: Settings) -> DevPki:
-    return DevPki(settings.pki_dir, agency_name=settings.agency_name,
-                  crl_url=settings.public_url.rstrip("/") + "/pki/dev-root.crl")
+    return DevPki(settings.pki_dir, agency_name=settings.agency.name,
+                  crl_url=settings.server.public_url.rstrip("/") + "/pki/dev-root.crl")
 
 
 def trust_services(settings: Settings, pki: DevPki) -> TrustServices:
     """Trust roots, TSA and revocation sources from settings; the dev ones fill the gaps."""
-    roots = [_certificate(path) for path in settings.trust_root_files]
-    if settings.trust_dev_root:
+    roots = [_certificate(path) for path in settings.signing.trust_root_files]
+    if settings.signing.trust_dev_root:
         roots += pki.trust_roots()
     timestamper: TimeStamper
-    if settings.tsa_url:
-        password = settings.tsa_password.get_secret_value() if settings.tsa_password else None
-        timestamper = http_timestamper(settings.tsa_url, username=settings.tsa_username,
-                                       password=password, timeout=settings.tsa_timeout)
+    if settings.signing.tsa_url:
+        password = settings.signing.tsa_password.get_secret_value() if settings.signing.tsa_password else None
+        timestamper = http_timestamper(settings.signing.tsa_url, username=settings.signing.tsa_username,
+                                       password=password, timeout=settings.signing.tsa_timeout)
     else:
         log.warning("timestamps come from the built-in development TSA (DEV ONLY)")
         timestamper = dev_timestamper(pki)
     fetcher = CachingFetcherBackend(
         RevocationCache(settings.data_path / "revocation-cache",
-                        settings.revocation_cache_seconds),
-        settings.revocation_timeout,
-    ) if settings.revocation_fetch else None
+                        settings.signing.revocation_cache_seconds),
+        settings.signing.revocation_timeout,
+    ) if settings.signing.revocation_fetch else None
     return TrustServices(trust_roots=tuple(roots), timestamper=timestamper, fetcher=fetcher,
-                         known_crls=(lambda: (pki.crl(),)) if settings.trust_dev_root else tuple)
+                         known_crls=(lambda: (pki.crl(),)) if settings.signing.trust_dev_root else tuple)
 
 
 def _certificate(path: Path) -> x509.Certificate:
@@ -238,10 +239,10 @@ def _certificate(path: Path) -> x509.Certificate:
 
 
 def s3_options(settings: Settings) -> S3Options | None:
-    if not settings.s3_endpoint:
+    if not settings.storage.endpoint:
         return None
     return S3Options(
-        endpoint=settings.s3_endpoint, access_key=settings.s3_access_key or "",
-        secret_key=settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else "",
-        region=settings.s3_region, secure=settings.s3_secure,
+        endpoint=settings.storage.endpoint, access_key=settings.storage.access_key or "",
+        secret_key=settings.storage.secret_key.get_secret_value() if settings.storage.secret_key else "",
+        region=settings.storage.region, secure=settings.storage.secure,
     )

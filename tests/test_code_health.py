@@ -71,6 +71,18 @@ def test_no_product_module_imports_itself_back() -> None:
     assert not cycles, cycles
 
 
+def _product_modules() -> list[Path]:
+    return sorted(p for package in PRODUCT for p in (ROOT / package).rglob("*.py")
+                  if "migrations/versions" not in p.as_posix())
+
+
+def test_no_product_module_is_over_400_lines() -> None:
+    # Small modules with one job (issue 27): a module past 400 lines is doing two.
+    long = {p.relative_to(ROOT).as_posix(): n for p in _product_modules()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert not long, long
+
+
 def test_the_composition_layer_queries_no_other_rooms_tables() -> None:
     # sohoa/ keeps adapters, infrastructure and use cases; the rows of vault, accounts,
     # archive and retention are asked through their functions (issue 27). A table class

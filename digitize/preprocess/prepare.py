@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..limits import OcrSettings
 from .blank import BlankVerdict, detect_blank
 from .colour import suppress_coloured_ink
 from .geometry import Transform
@@ -25,22 +26,25 @@ from .streaks import remove_streaks
 Gray = NDArray[np.uint8]
 
 
+_OCR = OcrSettings()
+
+
 @dataclass(frozen=True)
 class PrepareOptions:
-    """Which stages run; each can be switched off in settings."""
+    """Which stages run. The switches a deployment sets are `OcrSettings`' (their
+    defaults are taken from there, so each is written once); the rest are tuning."""
 
-    suppress_colour: bool = True
-    perspective: bool = True
-    normalise: bool = True
+    suppress_colour: bool = _OCR.suppress_colour
+    perspective: bool = _OCR.perspective
+    normalise: bool = _OCR.normalise_background
     #: Paint long straight lines (copier streaks, ruled lines) as paper in the OCR input.
     remove_streaks: bool = True
-    deskew: bool = True
+    deskew: bool = _OCR.deskew
     #: Tilts smaller than this are left alone: rotating costs time and blurs strokes.
     min_skew_deg: float = 0.15
     max_skew_deg: float = 15.0
-    #: Pages scanned finer than this are read at this resolution: Tesseract's line
-    #: recogniser normalises text height anyway, and a 300-dpi page costs twice the pixels.
-    ocr_dpi: float = 0.0
+    #: Pages scanned finer than this are read at this resolution (0: as scanned).
+    ocr_dpi: float = _OCR.ocr_dpi
 
 
 @dataclass(frozen=True)

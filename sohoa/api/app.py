@@ -30,7 +30,7 @@ from ..errors import DOMAIN_ERRORS, describe_error, http_status
 from ..metrics import ERRORS, watch_job_table
 from ..runtime import build_services
 from ..services import Services
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from ..usecases.fsck import fsck
 from ..usecases.sync.node import Syncer
 from .access_log import AccessLog
@@ -58,17 +58,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
-        app.state.services = services or build_services(settings or Settings())
+        app.state.services = services or build_services(settings or load_settings())
         # Routes that touch the database run in worker threads; more threads than the
         # database and the cores can serve only add GIL and lock contention.
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = app.state.services.settings.api_threads
+        limiter.total_tokens = app.state.services.settings.server.api_threads
         watch_job_table(app.state.services.sessions)
-        if owned and app.state.services.settings.fsck_on_start:
+        if owned and app.state.services.settings.jobs.fsck_on_start:
             threading.Thread(target=_startup_fsck, args=(app.state.services,), daemon=True,
                              name="sohoa-fsck").start()
         # A counter node sends what it files on to the centre, from a thread of its own.
-        syncer = Syncer(app.state.services) if app.state.services.settings.central_url else None
+        syncer = Syncer(app.state.services) if app.state.services.settings.sync.central_url else None
         app.state.syncer = syncer
         if syncer:
             syncer.start()
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if owned:
                 app.state.services.close()
 
-    configured = settings or (services.settings if services else Settings())
+    configured = settings or (services.settings if services else load_settings())
     app = FastAPI(
         title="sohoa",
         version=__version__,
@@ -103,12 +103,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(AccessLog)
     app.add_middleware(RejectNul)
     # Before anything reads a body (RejectNul buffers JSON), and inside the headers.
-    app.add_middleware(BodyLimit, upload_bytes=configured.max_total_bytes,
-                       other_bytes=configured.max_body_bytes)
+    app.add_middleware(BodyLimit, upload_bytes=configured.intake.max_total_bytes,
+                       other_bytes=configured.server.max_body_bytes)
     app.add_middleware(SecurityHeaders)
-    if configured.trusted_proxies.strip():
+    if configured.server.trusted_proxies.strip():
         # Outermost: the access log and the login limiter see the client's address.
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=configured.trusted_proxies)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=configured.server.trusted_proxies)
     return app
 
 
@@ -121,7 +121,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         code, message = describe_error(exc)
         status = http_status(exc)
         ERRORS.labels(code).inc()
-        retry_after = _request.app.state.services.settings.retry_after_seconds
+        retry_after = _request.app.state.services.settings.server.retry_after_seconds
         headers = {"Retry-After": str(retry_after)} if status == 503 else None
         if isinstance(exc, TooManyAttempts):
             headers = {"Retry-After": str(exc.retry_after)}

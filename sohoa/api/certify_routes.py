@@ -134,7 +134,7 @@ async def lookup_page(request: Request, code: str) -> HTMLResponse:
     """The public page a printed QR or URL leads to, in Vietnamese."""
     view = await _lookup(request, code)
     context = {"view": view, "code": code[:32],
-               "system_name": _services(request).settings.system_name,
+               "system_name": _services(request).settings.agency.system_name,
                "direction_vi": DIRECTION_VI.get(view["conversion"]["direction"], "") if view else ""}
     response = templates.TemplateResponse(request, "lookup.html", context,
                                           status_code=200 if view else 404)

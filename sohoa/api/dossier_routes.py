@@ -58,7 +58,7 @@ def open_dossier(request: Request, body: NewDossier, account: Staff) -> dict[str
     dossier = services.vault.intake.open_case(
         viewer.agency or "", parse_owner_id(body.owner, body.owner_kind),
         procedure=body.procedure,
-        viewer=viewer, due_on=body.due_on, reuse_days=services.settings.reuse_grant_days)
+        viewer=viewer, due_on=body.due_on, reuse_days=services.settings.sharing.reuse_days)
     return {"dossier": dossier.as_dict()}
 
 
@@ -169,7 +169,7 @@ async def post_result(
     """Sign the result as the agency and file it into the owner's vault as
     ``<dossier code>-KQ<n>``."""
     services = services_of(request)
-    data = await read_upload(file, services.settings.max_file_bytes)
+    data = await read_upload(file, services.settings.intake.max_file_bytes)
     fields = ResultFields(title=title, doc_type=doc_type, number_symbol=number_symbol,
                           valid_until=valid_until, signer_name=signer_name,
                           signer_position=signer_position)

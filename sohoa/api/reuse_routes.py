@@ -50,10 +50,10 @@ def apply(request: Request, body: Application, account: OwnerAccount) -> dict[st
     can revoke at any time). 201 with the grant and the new dossier code."""
     services = services_of(request)
     settings = services.settings
-    days = body.expires_in_days or settings.grant_default_days
-    if days > settings.grant_max_days:
-        raise InvalidRecordValue(f"chia sẻ tối đa {settings.grant_max_days} ngày "
-                                 f"(at most {settings.grant_max_days} days)")
+    days = body.expires_in_days or settings.sharing.default_days
+    if days > settings.sharing.max_days:
+        raise InvalidRecordValue(f"chia sẻ tối đa {settings.sharing.max_days} ngày "
+                                 f"(at most {settings.sharing.max_days} days)")
     grant = services.vault.sharing.apply_with_documents(
         account.vault_owner(), body.agency, body.documents,
         procedure=body.procedure, purpose=body.purpose,

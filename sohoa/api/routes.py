@@ -54,13 +54,13 @@ def readyz(request: Request) -> JSONResponse:
     if all(checks.values()):
         return JSONResponse({"status": "ready", "checks": checks})
     return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503,
-                        headers={"Retry-After": str(services.settings.retry_after_seconds)})
+                        headers={"Retry-After": str(services.settings.server.retry_after_seconds)})
 
 
 @router.get("/metrics", tags=["ops"], include_in_schema=False)
 def metrics(request: Request) -> Response:
     """Prometheus metrics, for the bearer of SOHOA_METRICS_TOKEN (404 while it is unset)."""
-    token = _services(request).settings.metrics_token
+    token = _services(request).settings.server.metrics_token
     if token is None:
         raise HTTPException(404, "metrics are off: set SOHOA_METRICS_TOKEN")
     offered = request.headers.get("authorization", "").removeprefix("Bearer ").encode()
@@ -106,7 +106,7 @@ async def digitize(
     """Check the scans now (4xx if refused, nothing stored); OCR, sign and file them in a job.
     Counter staff only; a dossier named must be one their agency received."""
     services = _services(request)
-    limits = services.settings.intake_limits
+    limits = services.settings.intake.limits
     received = []
     for upload in files:
         received.append((upload.filename or "scan",
@@ -139,7 +139,7 @@ async def verify(
     ``registry`` says what this service knows of the file: a result it revoked, or one
     past its validity, is not valid whatever its signatures say. Nothing is stored."""
     services = _services(request)
-    data = await read_upload(file, services.settings.max_file_bytes)
+    data = await read_upload(file, services.settings.intake.max_file_bytes)
     report = await run_in_threadpool(verify_untrusted, data, services.settings, services.trust)
     registry = await run_in_threadpool(certify.registry_standing, services, data)
     return with_registry(report.as_dict(), registry)
@@ -149,7 +149,7 @@ async def verify(
 def dev_root_crl(request: Request) -> Response:
     """The development root's CRL, named in the development certificates (DEV ONLY)."""
     services = _services(request)
-    if not services.settings.trust_dev_root:
+    if not services.settings.signing.trust_dev_root:
         raise HTTPException(404, "no development PKI")
     return Response(services.pki.crl(), media_type="application/pkix-crl")
 

@@ -42,7 +42,7 @@ async def receive_document(
     """File a counter node's document in its owner's vault: 201 when filed now, 200 with the
     same document when this node sent it before. The operator signature must verify here."""
     services = services_of(request)
-    limit = services.settings.intake_limits.max_file_bytes
+    limit = services.settings.intake.limits.max_file_bytes
     scans = [await read_upload(upload, limit) for upload in original]
     bundle = parse_bundle(manifest, scans, await read_upload(pdfa, limit),
                           await read_upload(signed, limit), await read_upload(text, limit))

@@ -39,9 +39,9 @@ def calling(as_json: bool = False) -> Iterator[Services]:
     that fails on its arguments never load it."""
     from ..errors import DOMAIN_ERRORS
     from ..runtime import build_services
-    from ..settings import Settings
+    from ..settings import load_settings
 
-    services = build_services(Settings(), start_jobs=False)
+    services = build_services(load_settings(), start_jobs=False)
     try:
         yield services
     except DOMAIN_ERRORS as exc:

@@ -26,7 +26,7 @@ def dossier_open(
     """Tiếp nhận hồ sơ mới và cấp mã hồ sơ (receive a dossier; prints its code)."""
     with calling(as_json) as services:
         code = services.vault.intake.open_dossier(
-            agency or services.settings.agency_code, parse_owner_id(owner),
+            agency or services.settings.agency.code, parse_owner_id(owner),
             procedure=procedure, actor=CLI_ACTOR,
         )
     if as_json:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from kernel import DomainError
+
 from .admin import admin_app
 from .archive import archive_app
 from .audit import audit_app
@@ -17,6 +19,7 @@ from .documents import documents_app, vault_app
 from .dossiers import dossier_app
 from .keys import keys_app
 from .ops import backup, fsck, restore, sync, worker
+from .output import fail
 from .report import report_app
 from .retention import retention_app
 from .search import search_app
@@ -54,14 +57,14 @@ def serve(
 
     from ..api import create_app
     from ..logs import configure_logging
-    from ..settings import Settings
+    from ..settings import load_settings
 
-    settings = Settings()
-    configure_logging(settings.log_format)
+    settings = load_settings()
+    configure_logging(settings.server.log_format)
     exit_cleanly_on_sigterm()
     # Forwarded headers are the app's business (SOHOA_TRUSTED_PROXIES), not uvicorn's,
     # which would otherwise believe them from any local peer.
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+    uvicorn.run(create_app(settings), host=host or settings.server.host, port=port or settings.server.port,
                 access_log=False, log_config=None, proxy_headers=False)
 
 
@@ -77,4 +80,12 @@ def exit_cleanly_on_sigterm() -> None:
 
 
 def main() -> None:
-    app()
+    """The command line; a setting or request refused outside a command's own handling
+    (bad settings at start) is reported as every refusal is, never as a traceback."""
+    try:
+        app()
+    except DomainError as exc:
+        try:
+            fail(exc)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)

@@ -29,10 +29,10 @@ def worker(
     from ..jobs.celery_backend import celery_app, register_task
     from ..logs import configure_logging
     from ..runtime import build_services
-    from ..settings import Settings
+    from ..settings import load_settings
 
-    settings = Settings()
-    if settings.job_backend != "celery":
+    settings = load_settings()
+    if settings.jobs.backend != "celery":
         console.print("[bold red]Lỗi[/]: SOHOA_JOB_BACKEND phải là celery để chạy worker "
                       "(set SOHOA_JOB_BACKEND=celery)")
         raise typer.Exit(2)
@@ -41,10 +41,10 @@ def worker(
     except ValueError as exc:
         console.print(f"[bold red]Lỗi[/]: {exc}")
         raise typer.Exit(2) from None
-    configure_logging(settings.log_format)
-    app = celery_app(broker, visibility_timeout=settings.job_queued_lease_seconds)
+    configure_logging(settings.server.log_format)
+    app = celery_app(broker, visibility_timeout=settings.jobs.queued_lease_seconds)
     app.conf.worker_hijack_root_logger = False  # our lines: masked IDs, text or JSON
-    register_task(app, lambda: build_services(Settings()).jobs)
+    register_task(app, lambda: build_services(load_settings()).jobs)
     app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
                      "--pool=prefork", "--without-gossip", "--without-mingle",
                      "--without-heartbeat", "-n", name or f"sohoa@{socket.gethostname()}",
@@ -120,9 +120,9 @@ def restore(
     from ..backup import open_target
     from ..backup import restore as run_restore
     from ..errors import DOMAIN_ERRORS
-    from ..settings import Settings
+    from ..settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     copying = counted_progress(not as_json, "Phục hồi tệp")
     try:
         with copying as progress:

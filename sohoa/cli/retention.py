@@ -24,10 +24,10 @@ def show_schedule(
     """Kiểm tra và in bảng thời hạn bảo quản (check and print the retention schedule)."""
     from retention import RetentionSchedule, ScheduleError
 
-    from ..settings import Settings
+    from ..settings import load_settings
 
     try:
-        schedule = RetentionSchedule.load(file or Settings().retention_file)
+        schedule = RetentionSchedule.load(file or load_settings().archive.retention_file)
     except ScheduleError as exc:
         fail(exc, as_json=as_json)
     rules = [*schedule.rules, schedule.default]

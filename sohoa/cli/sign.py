@@ -97,12 +97,12 @@ def verify(
 
     from ..presenters import with_registry
     from ..services import dev_pki, trust_services
-    from ..settings import Settings
+    from ..settings import load_settings
     from ..usecases import certify
     from ..usecases.untrusted import verify_untrusted
 
     data = read_input(pdf)
-    settings = Settings()
+    settings = load_settings()
     try:
         report = verify_untrusted(data, settings, trust_services(settings, dev_pki(settings)))
     except (NotAPdf, SigningError, DigitizeError) as exc:

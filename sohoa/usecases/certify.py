@@ -73,19 +73,19 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
     source = _source(services, services.vault.documents.get_document(document_id, viewer=viewer), viewer)
     now = datetime.now(VIETNAM).replace(microsecond=0)
     code = new_lookup_code()
-    use_qr = settings.conversion_qr if qr is None else qr
-    qr_text = ConversionData(settings.conversion_mark, now, settings.agency_name,
+    use_qr = settings.agency.conversion_qr if qr is None else qr
+    qr_text = ConversionData(settings.agency.conversion_mark, now, settings.agency.name,
                              settings.lookup_url(code)).text() if use_qr else None
     request = certified_copy_request(services.agency_key(), services.stamp_font(),
-                                     settings.agency_name, settings.conversion_mark, copy_form,
-                                     qr_text, settings.agency_signature_level)
+                                     settings.agency.name, settings.agency.conversion_mark, copy_form,
+                                     qr_text, settings.signing.agency_signature_level)
     certified = sign_pdf(source.data, request, services.trust, now=now)
     return services.vault.conversions.certify(
         document_id,
         NewFile(FileRole.CERTIFIED.value, certified, "application/pdf",
                 parent=(FileRole.SIGNED.value, 1)),
         _conversion(services, code, ConversionDirection.PAPER_TO_ELECTRONIC, now,
-                    converter or settings.default_operator),
+                    converter or settings.records.default_operator),
         source_sha256=source.sha256, actor=viewer.actor)
 
 
@@ -102,9 +102,9 @@ def print_copy(services: Services, document_id: str, *, converter: str | None = 
     now = datetime.now(VIETNAM).replace(microsecond=0)
     code = new_lookup_code()
     url = settings.lookup_url(code)
-    converter = (converter or settings.default_operator).strip()[:255]
+    converter = (converter or settings.records.default_operator).strip()[:255]
     qr_text = _publication_data(services, document, now, url).text()
-    block = CertificationBlock(settings.system_name, document.result_code or document.id, code,
+    block = CertificationBlock(settings.agency.system_name, document.result_code or document.id, code,
                                url, converter, now)
 
     def render(conversion: ConversionRecord) -> bytes:
@@ -125,7 +125,7 @@ def _publication_data(services: Services, document: DocumentRecord, now: datetim
     return PublicationData(
         dossier_code=document.dossier, procedure_code=document.procedure,
         owner_id=document.owner, document_name=document.title,
-        system_name=services.settings.system_name, published_at=now,
+        system_name=services.settings.agency.system_name, published_at=now,
         valid_until=document.record.valid_until if result else None,
         validity_scope=document.record.validity_scope if result else None, lookup_url=url)
 
@@ -137,14 +137,14 @@ def _formal_copy(services: Services, formal: FormalOptions) -> FormalCopy:
     if copy_form not in ("SAO Y", "SAO LỤC"):
         raise BadSigningInput("bản sao giấy từ bản điện tử là SAO Y hoặc SAO LỤC "
                               "(a paper copy of an electronic document is SAO Y or SAO LỤC)")
-    position = (formal.signer_position or settings.copy_signer_position).strip()
-    name = (formal.signer_name or settings.copy_signer_name).strip()
+    position = (formal.signer_position or settings.agency.copy_signer_position).strip()
+    name = (formal.signer_name or settings.agency.copy_signer_name).strip()
     if not position or not name:
         raise BadSigningInput("bản sao y cần chức vụ và họ tên người ký (a formal copy needs "
                               "the signer's position and name; set SOHOA_COPY_SIGNER_POSITION "
                               "and SOHOA_COPY_SIGNER_NAME or pass them)")
     recipients = {"recipients": formal.recipients} if formal.recipients else {}
-    return FormalCopy(copy_form, settings.agency_name, "", settings.agency_place, position, name,
+    return FormalCopy(copy_form, settings.agency.name, "", settings.agency.place, position, name,
                       **recipients)
 
 
@@ -166,8 +166,8 @@ def _conversion(services: Services, code: str, direction: ConversionDirection, n
                 converter: str, copy_form: str | None = None) -> NewConversion:
     settings = services.settings
     return NewConversion(code=code, direction=direction, issued_at=now, converter=converter,
-                         agency_code=settings.agency_code, agency_name=settings.agency_name,
-                         copy_form=copy_form, agency_abbreviation=settings.agency_abbreviation)
+                         agency_code=settings.agency.code, agency_name=settings.agency.name,
+                         copy_form=copy_form, agency_abbreviation=settings.agency.abbreviation)
 
 
 # -- look-up ------------------------------------------------------------------------------

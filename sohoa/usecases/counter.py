@@ -105,7 +105,7 @@ def prepare(
         services.vault.intake.check_dossier(dossier, owner_id, viewer=viewer)
     # Every look inside the files happens in the parsing sandbox (digitize.inspect).
     settings = services.settings
-    scans = inspect_batch(files, settings.intake_limits, settings.sandbox_limits)
+    scans = inspect_batch(files, settings.intake.limits, settings.sandbox_limits)
     title = title.strip()[:500] if title else None
     if split:
         groups = _split(services, scans, owner_id, dossier, title, viewer)
@@ -123,8 +123,8 @@ def prepare(
             services.vault.intake.check_upload(group.dossier, group.component, reuse_reason,
                                         viewer=viewer)
     groups, refused = _check_capture(services, groups, owner_id, declared_pages, force)
-    name = (operator or settings.default_operator).strip()[:120]
-    agency = viewer.agency or settings.agency_code
+    name = (operator or settings.records.default_operator).strip()[:120]
+    agency = viewer.agency or settings.agency.code
     return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC), agency, viewer,
                          reuse_reason, refused)
 
@@ -267,7 +267,7 @@ def _with_capture_warnings(result: DigitisedScan,
 def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:
     request = operator_request(services.operator_key(batch.operator), services.stamp_font(),
                                batch.operator, batch.scanned_at,
-                               services.settings.operator_signature_level)
+                               services.settings.signing.operator_signature_level)
     return sign_pdf(pdfa, request, services.trust)
 
 

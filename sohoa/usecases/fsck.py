@@ -84,7 +84,7 @@ def fsck(services: Services, *, deep: bool = False, repair: bool = True,
     quarantined blob a row names, and resumes or fails abandoned jobs; damage is
     only ever reported."""
     settings = services.settings
-    grace = timedelta(seconds=settings.fsck_grace_seconds)
+    grace = timedelta(seconds=settings.jobs.fsck_grace_seconds)
     unfinished = services.jobs.store.unfinished()
     jobs = _jobs(services, unfinished, repair)
     # Before the archive store is checked: a finished disposal leaves no orphans.

@@ -116,7 +116,7 @@ def _confident(extraction: Extraction, draft: DigitisationRecord, services: Serv
                owner: str) -> bool:
     if draft.missing(services.vault.required_fields, owner):
         return False
-    threshold = services.settings.record_auto_store_confidence
+    threshold = services.settings.records.auto_store_confidence
     for name in services.vault.required_fields:
         source = FROM_EXTRACTION.get(name)
         found = extraction.get(source) if source else None

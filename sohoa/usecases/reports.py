@@ -30,7 +30,7 @@ def parse_grouping(text: str | None) -> tuple[str, ...]:
 def digitisation_report(services: Services, *, since: date, until: date, by: tuple[str, ...],
                         agency: str | None, viewer: Viewer) -> DigitisationReport:
     query = ReportQuery(since, until, by, agency or None)
-    longest = services.settings.report_max_days
+    longest = services.settings.reports.max_days
     if query.days > longest:
         raise InvalidRecordValue(f"một báo cáo tối đa {longest} ngày, kỳ này {query.days} ngày "
                                  f"(a report covers at most {longest} days)")

@@ -52,13 +52,13 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
                                  f"(document type not in the catalogue)")
     pages = checked_pdf_pages(pdf, services.settings, stored=True)
     settings = services.settings
-    if signature_png is not None and settings.agency_seal_image is not None:
+    if signature_png is not None and settings.signing.agency_seal_image is not None:
         signed = sign_document(services, pdf, SignOptions(
             role=SignAs.RESULT, signer=fields.signer_name, signature_png=signature_png))
     else:
         signed = sign_pdf(pdf, issued_request(
-            services.agency_key(), services.stamp_font(), settings.agency_name,
-            fields.number_symbol, settings.agency_signature_level), services.trust)
+            services.agency_key(), services.stamp_font(), settings.agency.name,
+            fields.number_symbol, settings.signing.agency_signature_level), services.trust)
     files = [
         NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf"),
         NewFile(FileRole.SIGNED.value, signed, "application/pdf",
@@ -66,7 +66,7 @@ def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: Resu
     ]
     record = {
         "number_symbol": fields.number_symbol[:64], "issue_date": fields.issue_date
-        or datetime.now(UTC).date(), "issuing_body": settings.agency_name[:200],
+        or datetime.now(UTC).date(), "issuing_body": settings.agency.name[:200],
         "valid_until": fields.valid_until, "validity_scope": fields.validity_scope,
         "summary": fields.summary, "signer_name": fields.signer_name,
         "signer_position": fields.signer_position, "extraction_method": "MANUAL",

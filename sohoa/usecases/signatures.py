@@ -62,18 +62,18 @@ def sign_document(services: Services, pdf: bytes, options: SignOptions) -> bytes
 
 def _requests(services: Services, options: SignOptions) -> tuple[SignatureRequest, ...]:
     settings = services.settings
-    signer = options.signer or settings.default_operator
+    signer = options.signer or settings.records.default_operator
     font = services.stamp_font()
     if options.role is SignAs.OPERATOR:
-        level = options.level or settings.operator_signature_level
+        level = options.level or settings.signing.operator_signature_level
         return (operator_request(services.operator_key(signer), font, signer,
                                  datetime.now(UTC), level),)
-    level = options.level or settings.agency_signature_level
+    level = options.level or settings.signing.agency_signature_level
     if options.role is SignAs.AGENCY:
-        return (copy_request(services.agency_key(), font, settings.agency_name,
+        return (copy_request(services.agency_key(), font, settings.agency.name,
                              options.copy_form, level),)
-    seal = options.seal_png or (settings.agency_seal_image.read_bytes()
-                                if settings.agency_seal_image else None)
+    seal = options.seal_png or (settings.signing.agency_seal_image.read_bytes()
+                                if settings.signing.agency_seal_image else None)
     if options.signature_png is None or seal is None:
         raise BadSigningInput("ký kết quả cần ảnh chữ ký (PNG) và ảnh dấu của cơ quan "
                               "(an issued result needs the signature image and the agency seal)")

@@ -32,7 +32,7 @@ def checked_pdf_pages(data: bytes, settings: Settings, *, max_pages: int | None 
     (`digitize.polyglot`): `PolyglotFile` otherwise."""
     if stored:
         refuse_polyglot("tệp PDF", data, ScanFormat.PDF)
-    limit = settings.max_pages if max_pages is None else max_pages
+    limit = settings.intake.max_pages if max_pages is None else max_pages
     try:
         return inspect_pdf(data, limit, settings.sandbox_limits)
     except (CorruptFile, EncryptedPdf) as exc:
@@ -41,7 +41,7 @@ def checked_pdf_pages(data: bytes, settings: Settings, *, max_pages: int | None 
 
 def verify_untrusted(data: bytes, settings: Settings, trust: TrustServices) -> VerificationReport:
     """`verify_pdf` of bytes from outside, after the sandbox has parsed them."""
-    checked_pdf_pages(data, settings, max_pages=settings.max_verify_pages)
+    checked_pdf_pages(data, settings, max_pages=settings.intake.max_verify_pages)
     return verify_pdf(data, trust)
 
 

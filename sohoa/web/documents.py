@@ -71,9 +71,9 @@ def view_document(services: Services, document_id: str, *, viewer: Viewer,
         pdf = pdfium.PdfDocument(stored.data)
         try:
             total = len(pdf)
-            for index in range(min(total, settings.web_preview_pages)):
+            for index in range(min(total, settings.web.preview_pages)):
                 page = pdf[index]
-                image = page.render(scale=settings.web_preview_dpi / 72).to_pil()
+                image = page.render(scale=settings.web.preview_dpi / 72).to_pil()
                 text = page.get_textpage().get_text_range()
                 measured = quality.get(index + 1, {})
                 pages.append(PagePreview(index + 1, _jpeg(image), text.strip(),

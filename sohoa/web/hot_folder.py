@@ -46,7 +46,7 @@ class Taken:
 
 
 def folder_of(services: Services, account: AccountView) -> Path | None:
-    root = services.settings.hot_folder
+    root = services.settings.intake.hot_folder
     if root is None:
         return None
     for name in (account.username, account.agency_code or ""):
@@ -63,7 +63,7 @@ def waiting(services: Services, account: AccountView) -> list[WaitingFile]:
              for p in folder.iterdir()
              if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SCAN_SUFFIXES]
     found.sort(key=lambda f: (f.modified, f.name))
-    return found[:services.settings.hot_folder_max_files]
+    return found[:services.settings.intake.hot_folder_max_files]
 
 
 def take(services: Services, account: AccountView, names: Sequence[str]) -> Taken:
@@ -79,7 +79,7 @@ def take(services: Services, account: AccountView, names: Sequence[str]) -> Take
                               f"(not a file waiting in the scanner folder)")
         path = folder / name
         size = path.stat().st_size
-        if size > services.settings.intake_limits.max_file_bytes:
+        if size > services.settings.intake.limits.max_file_bytes:
             raise FileTooLarge(f"{name}: tệp quá lớn (file too large)")
         taken.files.append((name, path.read_bytes()))
         taken.paths.append(path)

@@ -100,4 +100,4 @@ def key_status(services: Services) -> dict[str, Any]:
                     "dev": services.operator_keys is None})
     return {"current_kek": settings.key_encryption_keys()[1],
             "kek_usage": sorted(services.vault_keys.kek_usage().items()), "signing": signing,
-            "trust_dev_root": settings.trust_dev_root}
+            "trust_dev_root": settings.signing.trust_dev_root}

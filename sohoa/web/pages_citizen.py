@@ -86,7 +86,7 @@ def apply_form(request: Request, account: OwnerUser,
     return render(request, "citizen/apply.html", documents=documents,
                   chosen=set(document or []), agencies=_agencies(services),
                   procedures=services.vault.procedures.procedures(), preview=None, form={},
-                  days=services.settings.grant_default_days)
+                  days=services.settings.sharing.default_days)
 
 
 @router.post("/apply")
@@ -101,8 +101,8 @@ def apply(request: Request, account: OwnerUser,
     ``confirm``, the application: a dossier at the agency and a grant it can use."""
     services = services_of(request)
     settings = services.settings
-    if days > settings.grant_max_days:
-        raise InvalidRecordValue(_("Chia sẻ tối đa %(days)s ngày.", days=settings.grant_max_days))
+    if days > settings.sharing.max_days:
+        raise InvalidRecordValue(_("Chia sẻ tối đa %(days)s ngày.", days=settings.sharing.max_days))
     owner, viewer = account.vault_owner(), account.viewer()
     if not confirm:
         shared = services.vault.sharing.preview_share(owner, agency, documents, viewer=viewer)

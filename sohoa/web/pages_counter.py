@@ -67,7 +67,7 @@ def open_dossier(request: Request, account: StaffUser,
     dossier = services.vault.intake.open_case(
         viewer.agency or "", parse_owner_id(owner.strip(), owner_kind), procedure=procedure,
         viewer=viewer,
-        due_on=due_on, reuse_days=services.settings.reuse_grant_days)
+        due_on=due_on, reuse_days=services.settings.sharing.reuse_days)
     return RedirectResponse(f"/counter/dossiers/{dossier.code}?opened=1", status_code=303)
 
 
@@ -103,7 +103,7 @@ async def scan(request: Request, code: str, account: StaffUser,
     """Check the pages now (a refusal is shown at once, nothing stored), then OCR, sign and
     file them in a job whose progress the screen follows."""
     services = services_of(request)
-    limits = services.settings.intake_limits
+    limits = services.settings.intake.limits
     received = [(u.filename or "scan", await read_upload(u, limits.max_file_bytes))
                 for u in files or [] if u.filename]
     taken = await run_in_threadpool(hot_folder.take, services, account, hot or [])
@@ -206,7 +206,7 @@ async def result(request: Request, code: str, account: StaffUser,
                  signer_name: Annotated[str | None, Form(max_length=100)] = None,
                  signer_position: Annotated[str | None, Form(max_length=100)] = None) -> Response:
     services = services_of(request)
-    data = await read_upload(file, services.settings.max_file_bytes)
+    data = await read_upload(file, services.settings.intake.max_file_bytes)
     fields = ResultFields(title=title, doc_type=doc_type, number_symbol=number_symbol,
                           valid_until=valid_until, signer_name=signer_name or None,
                           signer_position=signer_position or None)
@@ -246,7 +246,7 @@ def paper_copy(request: Request, document_id: str, account: StaffUser) -> Respon
 def hot_folder_page(request: Request, account: StaffUser) -> Response:
     services = services_of(request)
     return render(request, "counter/hot_folder.html",
-                  configured=services.settings.hot_folder is not None,
+                  configured=services.settings.intake.hot_folder is not None,
                   folder=hot_folder.folder_of(services, account),
                   files=hot_folder.waiting(services, account))
 
@@ -259,14 +259,14 @@ def _slip(services: Services, found: Any, account: AccountView) -> ReceiptSlip:
                   for c in found.components)
     received = next((h.at for h in found.history), datetime.now(UTC))
     agency = next((a.name for a in services.vault.agencies.listing() if a.code == found.agency),
-                  services.settings.agency_name)
+                  services.settings.agency.name)
     return ReceiptSlip(
         agency_name=agency, dossier_code=found.code,
         procedure=f"{procedure.name} ({procedure.code})" if procedure else found.procedure or "",
         owner_id=found.owner, received_at=received.astimezone(VIETNAM), due_on=found.due_on,
         officer=account.display_name, components=lines,
-        system_name=services.settings.system_name,
-        lookup_url=f"{services.settings.public_url.rstrip('/')}/vault/dossiers")
+        system_name=services.settings.agency.system_name,
+        lookup_url=f"{services.settings.server.public_url.rstrip('/')}/vault/dossiers")
 
 
 def _back(code: str, notice: str) -> Response:

@@ -104,7 +104,7 @@ def anonymous(services: Services) -> Iterator[TestClient]:
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
     """A client logged in as counter staff of the service's own agency."""
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     with TestClient(create_app(services=services)) as test_client:
         test_client.headers.update(login(test_client, STAFF))
         yield test_client

@@ -40,13 +40,13 @@ def test_a_token_names_the_account_and_works_until_it_expires(
     assert "password" not in json.dumps(me)
 
     signer = TokenSigner(services.settings.token_secret_bytes(), timedelta(minutes=5),
-                         issuer=services.settings.public_url)
+                         issuer=services.settings.server.public_url)
     account_id = me["id"]
     old = signer.issue(account_id, "citizen", now=datetime.now(UTC) - timedelta(minutes=6))
     expired = anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {old.token}"})
     assert expired.status_code == 401 and "hết hạn" in expired.json()["error"]["message"]
     assert expired.headers["www-authenticate"] == "Bearer"
-    forged = TokenSigner(b"x" * 32, timedelta(minutes=5), issuer=services.settings.public_url)
+    forged = TokenSigner(b"x" * 32, timedelta(minutes=5), issuer=services.settings.server.public_url)
     with pytest.raises(InvalidToken):
         services.accounts.account_of(forged.issue(account_id, "admin").token)
 
@@ -82,7 +82,7 @@ def test_bad_accounts_are_refused_with_the_reason(services: Services) -> None:
 def test_login_is_paused_after_repeated_failures(services: Services, anonymous: TestClient,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
-    limit = services.settings.login_max_failures
+    limit = services.settings.login.max_failures
     for _ in range(limit):
         wrong = anonymous.post("/api/v1/auth/token",
                                data={"username": "congdan", "password": "sai-mat-khau"})

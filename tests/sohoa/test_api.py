@@ -107,7 +107,7 @@ def test_unknown_dossier_is_refused_before_any_work(client: TestClient, snapshot
 
 
 def test_another_owners_dossier_is_refused(client: TestClient, services: Services) -> None:
-    code = services.vault.intake.open_dossier(services.settings.agency_code,
+    code = services.vault.intake.open_dossier(services.settings.agency.code,
                                        parse_owner_id("079199000111"),
                                        actor="test")
     response = client.post("/api/v1/digitize", files=[("files", ("a.png", _page(), "image/png"))],
@@ -204,7 +204,7 @@ def test_digitise_into_s3_stores_verifiable_objects(
     )
     services = build_services(settings)
     try:
-        make_account(services, STAFF, Role.STAFF, agency=settings.agency_code)
+        make_account(services, STAFF, Role.STAFF, agency=settings.agency.code)
         with TestClient(create_app(services=services)) as client:
             client.headers.update(login(client, STAFF))
             job = _digitise(client, services, GOOD_OWNER)

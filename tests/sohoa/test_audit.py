@@ -28,7 +28,7 @@ def _file(services: Services, owner: str = CITIZEN) -> str:
     return services.vault.filing.file_document(
         owner=parse_owner_id(owner), title="Giấy khai sinh", page_count=1,
         operator="Lê Thị Hoa", scanned_at=datetime.now(UTC), actor="test",
-        agency_code=services.settings.agency_code,
+        agency_code=services.settings.agency.code,
         files=[NewFile(FileRole.ORIGINAL.value, b"%PDF-1.4\n%x\n", "application/pdf")]).id
 
 
@@ -86,7 +86,7 @@ def test_concurrent_writers_make_one_unbroken_chain(services: Services) -> None:
     def work() -> None:
         try:
             for _ in range(10):
-                services.vault.intake.open_dossier(services.settings.agency_code, owner, actor="t")
+                services.vault.intake.open_dossier(services.settings.agency.code, owner, actor="t")
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -104,7 +104,7 @@ def test_the_owner_reads_who_read_their_documents(services: Services,
                                                   anonymous: TestClient) -> None:
     document = _file(services)
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
-    make_account(services, "canbo.a", Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, "canbo.a", Role.STAFF, agency=services.settings.agency.code)
     staff = login(anonymous, "canbo.a")
     read = anonymous.get(f"/api/v1/documents/{document}/file", headers=staff,
                          params={"variant": "original", "purpose": "Thẩm định hồ sơ"})
@@ -113,7 +113,7 @@ def test_the_owner_reads_who_read_their_documents(services: Services,
     log = anonymous.get("/api/v1/me/access-log", headers=citizen).json()["reads"]
     assert len(log) == 1
     (entry,) = log
-    assert entry["reader"] == "staff:canbo.a" and entry["agency"] == services.settings.agency_code
+    assert entry["reader"] == "staff:canbo.a" and entry["agency"] == services.settings.agency.code
     assert entry["access"] == "agency" and entry["purpose"] == "Thẩm định hồ sơ"
     assert entry["document"] == {"id": document, "title": "Giấy khai sinh"}
     # The owner's own reads are logged too, and someone else's log is not theirs to read.

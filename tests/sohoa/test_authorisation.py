@@ -68,7 +68,7 @@ def _file(services: Services, owner: str, agency: str, *, archived: bool = False
 
 @pytest.fixture
 def world(services: Services) -> Iterator[World]:
-    agency_a = services.settings.agency_code
+    agency_a = services.settings.agency.code
     services.vault.agencies.add_agency(AGENCY_B, "UBND phường khác", actor="test")
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "doanhnghiep", Role.ORGANISATION, owner=ORGANISATION)
@@ -404,7 +404,7 @@ def test_the_query_filter_and_the_single_record_check_agree(world: World) -> Non
     viewers = [
         holder(services.vault, Role.CITIZEN, "c", CITIZEN),
         holder(services.vault, Role.ORGANISATION, "o", ORGANISATION),
-        Viewer(Role.STAFF, "s", agency=services.settings.agency_code),
+        Viewer(Role.STAFF, "s", agency=services.settings.agency.code),
         Viewer(Role.STAFF, "s", agency=AGENCY_B), Viewer(Role.ARCHIVIST, "a"),
         Viewer(Role.ADMIN, "x"), Viewer.system("sys")]
     with services.sessions() as session:

@@ -64,7 +64,7 @@ def source(seaweed: SeaweedS3, tmp_path: Path, database_url: str,
 
 
 def _digitise(services: Services, count: int) -> list[str]:
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     with TestClient(create_app(services=services)) as client:
         client.headers.update(login(client, STAFF))
         files = [("files", (f"trang-{n}.png", image_bytes(text_page(200), "PNG", 200),

@@ -42,7 +42,7 @@ def shared_env(tmp_path: Path, postgres: Postgres, redis_server: Redis,
 @pytest.fixture
 def api(shared_env: dict[str, str]) -> Iterator[tuple[TestClient, Services]]:
     services = build_services(Settings())
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     try:
         with TestClient(create_app(services=services)) as client:
             client.headers.update(login(client, STAFF))

@@ -53,10 +53,10 @@ def stored_document(services: Services, *, kind: str = "RESULT",
     scanned_at = datetime.now(UTC)
     signed = sign_pdf(scan, operator_request(services.operator_key("Lê Thị Hoa"),
                                              services.stamp_font(), "Lê Thị Hoa", scanned_at,
-                                             services.settings.operator_signature_level),
+                                             services.settings.signing.operator_signature_level),
                       services.trust)
     owner = parse_owner_id(OWNER)
-    dossier = services.vault.intake.open_dossier(services.settings.agency_code, owner,
+    dossier = services.vault.intake.open_dossier(services.settings.agency.code, owner,
                                           procedure=PROCEDURE, actor="test")
     filed = services.vault.filing.file_document(
         owner=owner, title="Giấy khai sinh", page_count=1, operator="Lê Thị Hoa",
@@ -172,7 +172,7 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
     assert data["Mã TTHC"] == PROCEDURE
     assert data["Mã định danh"] == OWNER
     assert data["Tên giấy tờ"] == "Giấy khai sinh"
-    assert data["Hệ thống"] == services.settings.system_name
+    assert data["Hệ thống"] == services.settings.agency.system_name
     assert datetime.fromisoformat(data["Thời gian xuất bản"]).utcoffset().total_seconds() == 7 * 3600
     assert data["Thời hạn hiệu lực"] == "2031-11-24" and data["Phạm vi hiệu lực"] == "Toàn quốc"
     url = data["Tra cứu"]
@@ -181,11 +181,11 @@ def test_printed_copy_qr_leads_to_a_lookup_that_turns_invalid_on_revocation(
 
     # The statement of 9.E.40 is on the sheet, as text.
     text = " ".join(first_page_text(_write(tmp_path / "p.pdf", pdf)).split())
-    for words in (services.settings.system_name, code, "Trần Văn Bình",
+    for words in (services.settings.agency.system_name, code, "Trần Văn Bình",
                   services.vault.documents.get_document(document, viewer=SYSTEM).result_code):
         assert words in text
 
-    path = url.removeprefix(services.settings.public_url)
+    path = url.removeprefix(services.settings.server.public_url)
     page = client.get(path)
     assert page.status_code == 200 and "CÒN HIỆU LỰC" in page.text
     assert "Giấy khai sinh" in page.text and AGENCY in page.text

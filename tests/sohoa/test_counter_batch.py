@@ -17,7 +17,7 @@ OWNER = "001099012345"
 
 
 def _dossier(services: Services) -> str:
-    return services.vault.intake.open_dossier(services.settings.agency_code, parse_owner_id(OWNER),
+    return services.vault.intake.open_dossier(services.settings.agency.code, parse_owner_id(OWNER),
                                        actor="test")
 
 

@@ -79,14 +79,14 @@ def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str
     node_env = _settings_env(tmp_path / "node",
                              SOHOA_PUBLIC_URL=f"http://127.0.0.1:{node_port}")
     node = _services(node_env, monkeypatch)
-    make_account(node, STAFF, Role.STAFF, agency=node.settings.agency_code)
+    make_account(node, STAFF, Role.STAFF, agency=node.settings.agency.code)
     node_root = node.settings.pki_dir / "root.cert.pem"
     node.pki.trust_roots()  # makes the root now, so the centre can be told to trust it
     assert node_root.exists()
 
     centre_env = _settings_env(tmp_path / "centre", SOHOA_TRUST_ROOTS=str(node_root))
     centre = _services(centre_env, monkeypatch)
-    account = make_account(centre, NODE_ACCOUNT, Role.STAFF, agency=centre.settings.agency_code)
+    account = make_account(centre, NODE_ACCOUNT, Role.STAFF, agency=centre.settings.agency.code)
     centre_process = ApiServer(centre_env, tmp_path / "centre.log")
     link = CuttableLink(centre_process.port)
     node_env |= {"SOHOA_CENTRAL_URL": link.url, "SOHOA_CENTRAL_USERNAME": NODE_ACCOUNT,

@@ -37,7 +37,7 @@ def _vault_document(services: Services, doc_type: str, title: str, *,
     body = f"%PDF-1.4\n% {title}\n".encode()
     record = services.vault.filing.file_document(
         owner=parse_owner_id(CITIZEN), title=title, page_count=1, operator="Hoa",
-        scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
+        scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency.code,
         files=[NewFile(FileRole.ORIGINAL.value, body, "application/pdf")])
     with services.sessions() as session, session.begin():
         session.execute(update(Document).where(Document.id == record.id).values(

@@ -76,7 +76,7 @@ def _serving(folder: Path) -> Iterator[tuple[ApiServer, Any]]:
         for key, value in env.items():
             patch.setenv(key, value)
         services = build_services(Settings())
-        make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+        make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
         process = ApiServer(env, folder / "server.log")
         try:
             yield process, services

@@ -114,7 +114,7 @@ def test_sigkill_of_api_and_worker_loses_and_duplicates_nothing(
     env: dict[str, str], tmp_path: Path,
 ) -> None:
     services = build_services(Settings(), start_jobs=False)
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     logs = tmp_path / "logs"
     logs.mkdir()
     # Two workers, one per core, as a worker machine runs them; one of them is the victim.

@@ -139,7 +139,7 @@ def test_staff_log_in_only_when_an_administrator_linked_them(
     assert all(not a.username.startswith("oidc.") for a in oidc_services.accounts.list())
 
     make_account(oidc_services, "canbo.binh", Role.STAFF,
-                 agency=oidc_services.settings.agency_code)
+                 agency=oidc_services.settings.agency.code)
     linked = CliRunner().invoke(cli, ["admin", "link", "canbo.binh", f"{provider}#canbo-9"])
     assert linked.exit_code == 0, linked.output
     account = me(browser, callback(browser, at_provider(browser, "canbo-9")))
@@ -246,7 +246,7 @@ def test_an_administrator_makes_a_staff_account_that_only_logs_in_through_the_pr
         browser: TestClient, oidc_services: Services, provider: str) -> None:
     runner = CliRunner()
     made = runner.invoke(cli, ["admin", "account", "canbo.chi", "--role", "staff", "--name",
-                               "Lê Chí", "--agency", oidc_services.settings.agency_code,
+                               "Lê Chí", "--agency", oidc_services.settings.agency.code,
                                "--oidc-subject", f"{provider}#canbo-10"])
     assert made.exit_code == 0, made.output
     person(provider, "canbo-10", name="Lê Chí")
@@ -258,7 +258,7 @@ def test_an_administrator_makes_a_staff_account_that_only_logs_in_through_the_pr
     malformed = runner.invoke(cli, ["admin", "link", "canbo.chi", "khong-co-nha-cung-cap"])
     assert malformed.exit_code != 0 and "ISSUER#SUB" in malformed.output
     taken = runner.invoke(cli, ["admin", "account", "canbo.khac", "--role", "staff", "--name",
-                                "Khác", "--agency", oidc_services.settings.agency_code,
+                                "Khác", "--agency", oidc_services.settings.agency.code,
                                 "--oidc-subject", f"{provider}#canbo-10"])
     assert taken.exit_code != 0 and "identity taken" in taken.output
 

@@ -28,7 +28,7 @@ EXAMPLES = 25
 
 def test_no_operation_answers_with_a_server_error(services: Services,
                                                   anonymous: TestClient) -> None:
-    agency = services.settings.agency_code
+    agency = services.settings.agency.code
     make_account(services, "canbo", Role.STAFF, agency=agency)
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "quantri", Role.ADMIN)

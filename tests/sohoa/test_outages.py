@@ -71,7 +71,7 @@ def services(own_seaweed: SeaweedS3, tmp_path: Path, monkeypatch: pytest.MonkeyP
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_storage_away_for_20_s_answers_503_and_loses_nothing(
         services: Services, own_seaweed: SeaweedS3) -> None:
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     accepted: list[str] = []
     refusals: list[tuple[int, str | None, str]] = []
     outage_started = threading.Event()

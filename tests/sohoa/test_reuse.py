@@ -29,7 +29,7 @@ def _setup(services: Services, client: TestClient) -> tuple[str, dict[str, str],
     services.vault.agencies.add_agency(AGENCY_B, "UBND phường Tân Định", actor="test")
     document = services.vault.filing.file_document(
         owner=parse_owner_id(CITIZEN), title="Giấy khai sinh", page_count=1, operator="Hoa",
-        scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
+        scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency.code,
         files=[NewFile(FileRole.ORIGINAL.value, SCAN, "application/pdf")]).id
     make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
     make_account(services, "canbo.b", Role.STAFF, agency=AGENCY_B)

@@ -26,7 +26,7 @@ MARKER = "Huỳnh Đức Thịnh"
 def _file(services: Services, owner: str, title: str, body: str) -> str:
     return services.vault.filing.file_document(
         owner=parse_owner_id(owner), title=title, page_count=1, operator="Hoa",
-        scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency_code,
+        scanned_at=datetime.now(UTC), actor="test", agency_code=services.settings.agency.code,
         files=[NewFile(FileRole.ORIGINAL.value, f"%PDF-1.4\n%{title}\n".encode(),
                        "application/pdf"),
                NewFile(FileRole.TEXT.value, body.encode(), "text/plain; charset=utf-8")]).id
@@ -102,4 +102,4 @@ def _system() -> Viewer:
 
 
 def _staff(services: Services) -> Viewer:
-    return Viewer(Role.STAFF, "canbo", agency=services.settings.agency_code)
+    return Viewer(Role.STAFF, "canbo", agency=services.settings.agency.code)

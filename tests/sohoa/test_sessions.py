@@ -17,7 +17,7 @@ from tests.sohoa.conftest import PASSWORD, STAFF, login, make_account
 
 def test_logout_revokes_the_api_token_everywhere_it_was_copied(
         services: Services, anonymous: TestClient) -> None:
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     token = login(anonymous, STAFF)
     other = login(anonymous, STAFF)  # the same person on a second device
     assert anonymous.get("/api/v1/me", headers=token).status_code == 200
@@ -38,7 +38,7 @@ def _login_form(client: TestClient) -> str:
 
 def test_web_logout_revokes_the_session_token_not_only_the_cookie(
         services: Services, anonymous: TestClient) -> None:
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     logged = anonymous.post("/login", data={"username": STAFF, "password": PASSWORD,
                                             "login_csrf": _login_form(anonymous)},
                             follow_redirects=False)
@@ -62,7 +62,7 @@ def test_a_login_posted_from_another_site_is_refused(
     """Login CSRF: a page elsewhere posts the attacker's credentials to /login so the
     victim's browser ends up in the attacker's account. Without the form's token (which
     only our page has, paired with a SameSite=Strict cookie) nobody is logged in."""
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     forged = anonymous.post("/login", data={"username": STAFF, "password": PASSWORD},
                             headers={"Origin": "https://evil.example"}, follow_redirects=False)
     assert forged.status_code == 403
@@ -84,7 +84,7 @@ def test_a_login_posted_from_another_site_is_refused(
 
 def test_every_page_carries_a_strict_content_security_policy(
         services: Services, anonymous: TestClient) -> None:
-    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, STAFF, Role.STAFF, agency=services.settings.agency.code)
     policy = CONTENT_SECURITY_POLICY
     assert "script-src 'self';" in policy and "unsafe" not in policy
     anonymous.post("/login", data={"username": STAFF, "password": PASSWORD,
@@ -112,12 +112,12 @@ def _failed_logins(client: TestClient, addresses: list[str]) -> list[int]:
 def test_forwarded_addresses_count_only_from_trusted_proxies(services: Services) -> None:
     """The per-address login limiter sees the real peer unless that peer is a proxy
     named in SOHOA_TRUSTED_PROXIES: a client inventing X-Forwarded-For gains nothing."""
-    limit = services.settings.login_max_client_failures
+    limit = services.settings.login.max_client_failures
     spoofed = [f"203.0.113.{n % 250}" for n in range(limit + 1)]
     with TestClient(create_app(services=services)) as direct:
         answers = _failed_logins(direct, spoofed)
     assert answers[:limit] == [401] * limit and answers[limit] == 429
-    behind_proxy = services.settings.model_copy(update={"trusted_proxies": "testclient"})
+    behind_proxy = services.settings.replaced(trusted_proxies="testclient")
     with TestClient(create_app(behind_proxy, services=services)) as proxied:
         # Now each forwarded address is a client of its own: none reaches the limit.
         assert set(_failed_logins(proxied, [f"198.51.100.{n}" for n in range(limit + 1)])) \
@@ -126,7 +126,7 @@ def test_forwarded_addresses_count_only_from_trusted_proxies(services: Services)
 
 def test_every_route_has_a_body_limit_json_included(
         services: Services, client: TestClient) -> None:
-    limit = services.settings.max_body_bytes
+    limit = services.settings.server.max_body_bytes
     big = b'{"summary": "' + b"x" * limit + b'"}'
     for method, path in (("PUT", "/api/v1/documents/x/record"),
                          ("POST", "/api/v1/auth/token"), ("POST", "/login")):

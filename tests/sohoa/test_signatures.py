@@ -108,7 +108,7 @@ def test_api_verify_answers_for_any_uploaded_pdf(services: Services, scan: Path,
 
 def test_api_verify_refuses_a_file_over_the_limit(services: Services, client: TestClient,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services.settings, "max_file_bytes", 1000)
+    monkeypatch.setattr(services, "settings", services.settings.replaced(max_file_bytes=1000))
     big = client.post("/api/v1/verify", files={"file": ("a.pdf", b"%PDF" + b"0" * 2000,
                                                         "application/pdf")})
     assert big.status_code == 413 and big.json()["error"]["code"] == "file_too_large"

@@ -44,7 +44,7 @@ def bundle(client: TestClient, services: Services) -> Bundle:
 
 @pytest.fixture
 def node(client: TestClient, services: Services) -> dict[str, str]:
-    make_account(services, NODE, Role.STAFF, agency=services.settings.agency_code)
+    make_account(services, NODE, Role.STAFF, agency=services.settings.agency.code)
     return login(client, NODE)
 
 

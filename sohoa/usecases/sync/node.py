@@ -39,13 +39,13 @@ class SyncReport:
 
 
 def centre_link(settings: Settings) -> CentreLink:
-    if not (settings.central_url and settings.central_username and settings.central_password):
+    if not (settings.sync.central_url and settings.sync.central_username and settings.sync.central_password):
         raise NotANode("đây không phải điểm một cửa đồng bộ: cần SOHOA_CENTRAL_URL, "
                        "SOHOA_CENTRAL_USERNAME và SOHOA_CENTRAL_PASSWORD (not a counter node: "
                        "set the centre's URL and the node's account)")
-    return CentreLink(settings.central_url, settings.central_username,
-                      settings.central_password.get_secret_value(),
-                      timeout=settings.sync_timeout_seconds)
+    return CentreLink(settings.sync.central_url, settings.sync.central_username,
+                      settings.sync.central_password.get_secret_value(),
+                      timeout=settings.sync.timeout_seconds)
 
 
 def sync_pass(services: Services, link: CentreLink, *, progress: Progress | None = None,
@@ -53,7 +53,7 @@ def sync_pass(services: Services, link: CentreLink, *, progress: Progress | None
     """Send every due document once, oldest first; stop at the first sign the link is
     down (or when ``stopping`` is set: after days away there may be thousands)."""
     outbox, report = Outbox(services.sessions), SyncReport()
-    refused_wait = timedelta(seconds=services.settings.sync_retry_max_seconds)
+    refused_wait = timedelta(seconds=services.settings.sync.retry_max_seconds)
     while due := outbox.due():
         for index, document_id in enumerate(due, start=1):
             if stopping is not None and stopping.is_set():
@@ -96,7 +96,7 @@ class Syncer:
         self._link = centre_link(services.settings)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="sohoa-sync")
-        self.status = SyncStatus(services.settings.central_url or "")
+        self.status = SyncStatus(services.settings.sync.central_url or "")
 
     def start(self) -> None:
         self._thread.start()
@@ -111,7 +111,7 @@ class Syncer:
 
     def _run(self) -> None:
         settings = self._services.settings
-        interval, longest = settings.sync_interval_seconds, settings.sync_retry_max_seconds
+        interval, longest = settings.sync.interval_seconds, settings.sync.retry_max_seconds
         wait = 0.0
         while not self._stop.wait(wait):
             try:

@@ -51,7 +51,7 @@ def receive(services: Services, bundle: Bundle, *, account_id: str, viewer: View
     owner = parse_owner_id(bundle.owner)
     settings = services.settings
     scans = inspect_batch([(o.name, o.data) for o in bundle.originals],
-                          settings.intake_limits, settings.sandbox_limits)
+                          settings.intake.limits, settings.sandbox_limits)
     _check_signed(services, bundle)
     # The media types are what intake found in the bytes, not what the node said.
     originals = [Original(scan.name, scan.format.value, scan.data) for scan in scans]
@@ -59,7 +59,7 @@ def receive(services: Services, bundle: Bundle, *, account_id: str, viewer: View
         owner=owner, title=bundle.title, page_count=bundle.page_count,
         operator=bundle.operator, scanned_at=bundle.scanned_at,
         files=document_files(originals, bundle.pdfa, bundle.signed, bundle.text),
-        actor=viewer.actor, agency_code=viewer.agency or settings.agency_code,
+        actor=viewer.actor, agency_code=viewer.agency or settings.agency.code,
         page_quality=bundle.page_quality, intake_key=key,
         finish=recording_input_signatures(input_signatures(scans, settings, services.trust)))
     if filed.status == DocumentStatus.SCANNED:
