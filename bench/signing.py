@@ -35,8 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from asn1crypto import crl as asn1_crl  # noqa: E402
-from asn1crypto import keys as asn1_keys  # noqa: E402
+from asn1crypto import crl as asn1_crl, keys as asn1_keys  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from fontTools.ttLib import TTFont  # noqa: E402
 from fontTools.ttLib.scaleUpem import scale_upem  # noqa: E402

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from .errors import IntakeError
 from .idcard import CitizenCard, find_card
 from .intake import A4_INCHES, ScanFile
+from .limits import CaptureLimits
 from .ocr.tesseract import word_confidences
 from .page_images import PagePicture, page_pictures
 from .preprocess.blank import detect_blank
@@ -51,25 +52,6 @@ class CaptureCode(StrEnum):
     MISSING_DUAL_CAPTURE = "thieu_ban_chup_kep"
     NOT_COLOUR = "khong_phai_anh_mau"
     OWNER_MISMATCH = "cccd_khac_chu_ho_so"
-
-
-@dataclass(frozen=True)
-class CaptureLimits:
-    """Every threshold of the capture checks; the service reads them from settings."""
-
-    min_dpi: float = 200.0
-    #: Steepest text edges per unit of contrast at 150 dpi. Corpus pages: 2.2 and up;
-    #: the same pages blurred by 3 px at 200 dpi: 1.8 and below.
-    min_sharpness: float = 2.0
-    #: Share of the page covered by blue or violet pen ink that makes it "annotated".
-    min_pen_ratio: float = 0.0004
-    #: How alike two captures of the same page are (ink correlation, pen ink removed).
-    dual_capture_similarity: float = 0.75
-    require_colour: bool = False
-    require_dual_capture: bool = False
-    #: A page below `min_sharpness` that Tesseract still reads this many words of, with
-    #: confidence, is only warned about: legible work is not refused.
-    min_readable_words: int = 20
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from dataclasses import replace
 
 import pikepdf
 
-from .capture import CaptureLimits, CaptureReport, inspect_capture
+from .capture import CaptureReport, inspect_capture
 from .errors import CorruptFile, EncryptedPdf, TooManyPages, parser_words
 from .intake import ScanFile, check_batch
-from .limits import IntakeLimits
-from .sandbox import SandboxLimits, run_isolated
+from .limits import CaptureLimits, IntakeLimits, SandboxLimits
+from .sandbox import run_isolated
 from .separators import BatchPart, part_files, split_batch
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from annotated_types import Ge, Gt, Interval, MinLen
@@ -78,3 +79,56 @@ class OcrSettings:
         if self.document_timeout_seconds > 0:
             return self.document_timeout_seconds
         return pages * self.page_timeout_seconds + 60.0
+
+
+@dataclass(frozen=True)
+class CaptureLimits:
+    """Every threshold of the capture checks; the service reads them from settings."""
+
+    min_dpi: float = 200.0
+    #: Steepest text edges per unit of contrast at 150 dpi. Corpus pages: 2.2 and up;
+    #: the same pages blurred by 3 px at 200 dpi: 1.8 and below.
+    min_sharpness: float = 2.0
+    #: Share of the page covered by blue or violet pen ink that makes it "annotated".
+    min_pen_ratio: float = 0.0004
+    #: How alike two captures of the same page are (ink correlation, pen ink removed).
+    dual_capture_similarity: float = 0.75
+    require_colour: bool = False
+    require_dual_capture: bool = False
+    #: A page below `min_sharpness` that Tesseract still reads this many words of, with
+    #: confidence, is only warned about: legible work is not refused.
+    min_readable_words: int = 20
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What one parse of one untrusted input may use; all are settings.
+
+    Intake answers in the request, so its parse is held to what a person at a
+    counter can wait for: a bomb is refused within ``wall_seconds``.
+    """
+
+    #: The child's whole address space, code and libraries included (about 600 MB of
+    #: it is the preloaded parsers, so a parse has the rest).
+    memory_mb: int = 1024
+    cpu_seconds: int = 30
+    wall_seconds: float = 30.0
+    #: More time for more input, so a large honest batch is not taken for a bomb: a
+    #: bomb is small on the wire (and its pixels are refused from the headers before
+    #: decoding), so it gets ``wall_seconds``. Intake decodes about 3 MB/s of scans
+    #: here; the capture checks analyse about 35 megapixels a second (twice the time
+    #: is allowed, for slower machines).
+    seconds_per_mb: float = 1.0
+    seconds_per_megapixel: float = 0.06
+
+    def for_bytes(self, size: int) -> SandboxLimits:
+        """These limits for parsing ``size`` bytes: never less time than the base."""
+        return self._at_least(size / (1024 * 1024) * self.seconds_per_mb)
+
+    def for_pixels(self, pixels: int) -> SandboxLimits:
+        """These limits for analysing pages of ``pixels`` in all."""
+        return self._at_least(pixels / 1_000_000 * self.seconds_per_megapixel)
+
+    def _at_least(self, seconds: float) -> SandboxLimits:
+        return replace(self, wall_seconds=max(self.wall_seconds, seconds),
+                       cpu_seconds=max(self.cpu_seconds, math.ceil(seconds)))

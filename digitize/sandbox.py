@@ -22,7 +22,6 @@ process, so nothing one hostile file does survives into the next.
 from __future__ import annotations
 
 import logging
-import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -33,10 +32,11 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .errors import CorruptFile, DigitizeError, IntakeError
+from .limits import SandboxLimits
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -44,40 +44,6 @@ log = logging.getLogger(__name__)
 #: Imported once in the forkserver, so each child starts with the parsers loaded
 #: (and without importing the parent's main script again: see the module).
 PRELOAD = ["digitize._exec.sandbox_preload"]
-
-
-@dataclass(frozen=True)
-class SandboxLimits:
-    """What one parse of one untrusted input may use; all are settings.
-
-    Intake answers in the request, so its parse is held to what a person at a
-    counter can wait for: a bomb is refused within ``wall_seconds``.
-    """
-
-    #: The child's whole address space, code and libraries included (about 600 MB of
-    #: it is the preloaded parsers, so a parse has the rest).
-    memory_mb: int = 1024
-    cpu_seconds: int = 30
-    wall_seconds: float = 30.0
-    #: More time for more input, so a large honest batch is not taken for a bomb: a
-    #: bomb is small on the wire (and its pixels are refused from the headers before
-    #: decoding), so it gets ``wall_seconds``. Intake decodes about 3 MB/s of scans
-    #: here; the capture checks analyse about 35 megapixels a second (twice the time
-    #: is allowed, for slower machines).
-    seconds_per_mb: float = 1.0
-    seconds_per_megapixel: float = 0.06
-
-    def for_bytes(self, size: int) -> SandboxLimits:
-        """These limits for parsing ``size`` bytes: never less time than the base."""
-        return self._at_least(size / (1024 * 1024) * self.seconds_per_mb)
-
-    def for_pixels(self, pixels: int) -> SandboxLimits:
-        """These limits for analysing pages of ``pixels`` in all."""
-        return self._at_least(pixels / 1_000_000 * self.seconds_per_megapixel)
-
-    def _at_least(self, seconds: float) -> SandboxLimits:
-        return replace(self, wall_seconds=max(self.wall_seconds, seconds),
-                       cpu_seconds=max(self.cpu_seconds, math.ceil(seconds)))
 
 
 class ParseLimitExceeded(IntakeError):

@@ -1,5 +1,6 @@
 """The counter's clock: the law's dates and times are Vietnam's (UTC+07:00, no summer
-time); the database keeps UTC."""
+time); the database keeps UTC. Times are written as the law writes them: Vietnam time,
+and ISO 8601 with the +07:00 zone."""
 
 from __future__ import annotations
 
@@ -17,3 +18,19 @@ def local_day(moment: datetime) -> date:
     """The Vietnam date of an aware moment (a dossier received at 23:30 UTC is received
     the next day at the counter)."""
     return moment.astimezone(VIETNAM).date()
+
+
+def vietnam_time(moment: datetime) -> str:
+    """``24/11/2026 09:15:03 (UTC+07:00)``: how the operator stamp shows a time."""
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+07:00)"
+
+
+def iso_vietnam_time(moment: datetime) -> str:
+    """``2026-11-24T09:15:03+07:00``: date, hh:mm:ss and the Vietnam zone per ISO 8601."""
+    return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
+
+
+def vietnamese_date(moment: datetime) -> str:
+    """``ngày 24 tháng 11 năm 2026``, as NĐ 30/2020 writes the date of a document."""
+    local = moment.astimezone(VIETNAM)
+    return f"ngày {local.day:02d} tháng {local.month:02d} năm {local.year}"

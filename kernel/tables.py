@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, Text, TypeDecorator, event
-from sqlalchemy import Enum as SqlEnum
+from sqlalchemy import JSON, DateTime, Enum as SqlEnum, String, Text, TypeDecorator, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapper
 

@@ -43,8 +43,6 @@ from .qr_data import qr_pdf_content
 
 SIGNED_AT = "%(signed_at)s"
 COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
-#: The wording of the paper → electronic conversion mark (a setting; the law fixes none).
-DEFAULT_CONVERSION_MARK = "Bản điện tử được chuyển đổi từ bản giấy"
 #: Side of a stamp's QR in points (22 mm): modules of about 0.4 mm, which phones read
 #: from a print as well as from a screen.
 QR_SIDE = 62.0

@@ -17,7 +17,7 @@ from fpdf import FPDF
 
 from .clock import vietnam_time, vietnamese_date
 from .fonts import BOLD_FONT_FILE, STAMP_FONT_FILE, find_source_font
-from .paper_copy import A4, MARGIN, QR_SIZE, draw_qr, text_line
+from .paper import A4, MARGIN, QR_SIZE, draw_qr, text_line
 from .qr_data import PublicationData
 
 

@@ -14,8 +14,7 @@ import io
 from collections.abc import Iterator
 from datetime import datetime
 
-from asn1crypto import cms, tsp
-from asn1crypto import x509 as asn1_x509
+from asn1crypto import cms, tsp, x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import extract_signer_info
@@ -24,8 +23,11 @@ from pyhanko.sign.validation import add_validation_info
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
 from .errors import BadSigningInput, TrustServiceUnavailable
+from .hexstrings import install as _install_hex_reader
 from .sign import trust_service_errors
 from .trust import TrustServices
+
+_install_hex_reader()  # pyHanko reads signature hex a byte at a time; see hexstrings
 
 
 def protected_until(pdf: bytes) -> datetime | None:

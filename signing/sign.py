@@ -48,8 +48,12 @@ from .errors import (
     SigningError,
     TrustServiceUnavailable,
 )
+from .hexstrings import install as _install_hex_reader
 from .keys import KeySource
-from .trust import PadesLevel, TrustServices
+from .options import PadesLevel
+from .trust import TrustServices
+
+_install_hex_reader()  # pyHanko reads signature hex a byte at a time; see hexstrings
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,10 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from asn1crypto import cms, core
-from asn1crypto import crl as asn1_crl
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
+from asn1crypto import cms, core, crl as asn1_crl, keys as asn1_keys, x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -34,31 +30,6 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from .pki import DevPki
-
-
-class PadesLevel(StrEnum):
-    """The PAdES baseline levels (ETSI EN 319 142-1)."""
-
-    B_B = "B-B"
-    B_T = "B-T"
-    B_LT = "B-LT"
-    B_LTA = "B-LTA"
-
-    @classmethod
-    def parse(cls, text: str) -> PadesLevel:
-        try:
-            return cls(text.strip().upper().replace("_", "-"))
-        except ValueError:
-            raise ValueError(f"mức chữ ký phải là {', '.join(cls)} (signature level must be one "
-                             f"of them), không phải {text!r}") from None
-
-    @property
-    def timestamped(self) -> bool:
-        return self is not PadesLevel.B_B
-
-    @property
-    def long_term(self) -> bool:
-        return self in (PadesLevel.B_LT, PadesLevel.B_LTA)
 
 
 def asn1_certificate(cert: x509.Certificate) -> asn1_x509.Certificate:

@@ -26,8 +26,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from asn1crypto import crl as asn1_crl
-from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import crl as asn1_crl, ocsp as asn1_ocsp
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESPassed, AdESSubIndic
@@ -57,7 +56,10 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from kernel import DomainError
 
 from .clock import iso_vietnam_time
+from .hexstrings import install as _install_hex_reader
 from .trust import TrustServices
+
+_install_hex_reader()  # pyHanko reads signature hex a byte at a time; see hexstrings
 
 log = logging.getLogger(__name__)
 

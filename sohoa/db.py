@@ -1,17 +1,22 @@
-"""Database engine, sessions and migrations (Alembic, run on start-up)."""
+"""Database engine, sessions and migrations (Alembic, run on start-up).
+
+Alembic loads only to migrate: a command that only reads checks the schema's revision
+against the newest migration's file name (`check_schema`) instead."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from kernel import DomainError
 from storage.sealing import RowSealer
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -60,7 +65,35 @@ def read_session_factory(engine: Engine) -> sessionmaker[Session]:
                         expire_on_commit=False)
 
 
+class SchemaNotCurrent(DomainError):
+    """The database is older (or newer) than this release: commands that only read do not
+    migrate it; the service and ``sohoa migrate`` do."""
+
+    code = "schema_not_current"
+    http_status = 503
+
+
+def head_revision() -> str:
+    """The newest migration's revision: its file name starts with it (``0018_…``). Read
+    from the names because Alembic takes half a second to import; a test keeps the two
+    the same."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def check_schema(engine: Engine) -> None:
+    """`SchemaNotCurrent` unless the database is at the newest revision."""
+    with engine.connect() as connection:  # a database that does not answer raises here
+        found = (connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                 if inspect(connection).has_table("alembic_version") else None)
+    if found != head_revision():
+        raise SchemaNotCurrent(
+            f"cơ sở dữ liệu ở phiên bản {found or 'trống'}, cần {head_revision()}: hãy chạy "
+            "'sohoa migrate' hoặc khởi động dịch vụ (the database schema is not current)")
+
+
 def alembic_config(engine: Engine, sealer: RowSealer | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -71,4 +104,6 @@ def alembic_config(engine: Engine, sealer: RowSealer | None = None) -> Config:
 def migrate(engine: Engine, sealer: RowSealer | None = None) -> None:
     """Bring the schema to the newest revision; a no-op when it is already there.
     ``sealer`` seals personal data that an older release kept in clear (migration 0016)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine, sealer), "head")

@@ -36,20 +36,20 @@ from signing import (
     issued_request,
     stamp_font,
 )
-from storage import S3Options, open_blob_store
-from storage.encryption import EncryptingBlobStore, LocalKeks
-from storage.sealing import RowSealer
-from vault import IndicatorSet, ProcedureCatalogue, Vault
+from storage import open_blob_store
+from storage.encryption import EncryptingBlobStore
+from vault import IndicatorSet, Vault
 from vault.keys import VaultKeyring
 
 from .cache import TimedCache
-from .db import make_engine, migrate, read_session_factory, session_factory
+from .db import migrate
 from .errors import describe_error, is_transient
 from .jobs import JobRunner, ThreadJobRunner
 from .jobs.celery_backend import CeleryJobRunner, celery_app
 from .settings import Settings
 from .usecases.archiving.disposals import Disposals, RecordSigning
 from .usecases.archiving.transfers import Archives
+from .vault_setup import open_vault, s3_options
 
 log = logging.getLogger(__name__)
 
@@ -115,28 +115,13 @@ def assemble_services(settings: Settings) -> Services:
         log.warning("retention periods come from an EXAMPLE schedule (%s): set "
                     "SOHOA_RETENTION_FILE before archiving", retention.source)
     indicators = IndicatorSet.load(settings.reports.indicators)
-    engine = make_engine(settings.resolved_database_url, pool_size=settings.database.pool_size,
-                         max_overflow=settings.database.max_overflow)
-    sessions = session_factory(engine)
-    reads = read_session_factory(engine)
-    keks, current = settings.key_encryption_keys()
     if settings.keys.kek is None:
         log.warning("blobs are encrypted under a KEK kept in the data dir (DEV ONLY): set "
                     "SOHOA_KEK in production")
-    keyring = VaultKeyring(sessions, LocalKeks(keks, current),
-                           cache_seconds=settings.keys.data_key_cache_seconds)
-    # Personal data in rows is sealed under the vaults' keys; look-ups use blind indexes.
-    sealer = RowSealer(keyring, settings.search_key_bytes())
-    sealer.install(sessions, reads)
-    migrate(engine, sealer)
-    plain = open_blob_store(
-        settings.resolved_storage_url, url_secret=settings.url_secret_bytes(),
-        url_base="/blobs", s3=s3_options(settings),
-    )
-    blobs = EncryptingBlobStore(plain, keyring)
-    vault = Vault(sessions, blobs, required_fields=settings.records.required, keyring=keyring,
-                  procedures=ProcedureCatalogue.load(settings.records.procedures_file),
-                  search_key=settings.search_key_bytes(), reads=reads, sealer=sealer)
+    opened = open_vault(settings, check=False)
+    engine, sessions, reads, vault = opened.engine, opened.sessions, opened.reads, opened.vault
+    keyring, blobs = opened.keyring, opened.blobs
+    migrate(engine, opened.sealer)
     vault.agencies.ensure_agency(settings.agency.code, settings.agency.name)
     jobs = job_runner(settings, sessions)
     pki = dev_pki(settings)
@@ -236,13 +221,3 @@ def _certificate(path: Path) -> x509.Certificate:
     except (OSError, ValueError) as exc:
         raise ValueError(f"SOHOA_TRUST_ROOTS: không đọc được chứng thư {path} (cannot read the "
                          f"root certificate): {exc}") from None
-
-
-def s3_options(settings: Settings) -> S3Options | None:
-    if not settings.storage.endpoint:
-        return None
-    return S3Options(
-        endpoint=settings.storage.endpoint, access_key=settings.storage.access_key or "",
-        secret_key=settings.storage.secret_key.get_secret_value() if settings.storage.secret_key else "",
-        region=settings.storage.region, secure=settings.storage.secure,
-    )

@@ -5,6 +5,10 @@ what lets a deployment move from a local folder to any S3 endpoint by changing
 one setting. This package knows nothing of citizens or dossiers.
 """
 
+from typing import TYPE_CHECKING
+
+from kernel.lazy import exports
+
 from .base import (
     DEFAULT_CONTENT_TYPE,
     BlobInfo,
@@ -24,7 +28,12 @@ from .errors import (
 )
 from .factory import S3Options, open_blob_store
 from .local import LocalBlobStore
-from .s3 import S3BlobStore
+
+if TYPE_CHECKING:
+    from .s3 import S3BlobStore as S3BlobStore
+
+#: The S3 store loads the S3 SDK: only when it is asked for (`kernel.lazy`).
+__getattr__ = exports(__name__, {"s3": ("S3BlobStore",)})
 
 __all__ = [
     "DEFAULT_CONTENT_TYPE",

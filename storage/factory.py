@@ -8,7 +8,6 @@ from urllib.parse import unquote, urlsplit
 
 from .base import BlobStore
 from .local import LocalBlobStore
-from .s3 import S3BlobStore
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,8 @@ def open_blob_store(
             raise ValueError(f"storage URL {url!r} names no bucket")
         if s3 is None:
             raise ValueError("an s3:// storage URL needs the S3 endpoint and credentials settings")
+        from .s3 import S3BlobStore  # the S3 SDK loads only for a store that uses it
+
         return S3BlobStore.connect(
             s3.endpoint, parts.netloc, access_key=s3.access_key, secret_key=s3.secret_key,
             region=s3.region, secure=s3.secure, prefix=parts.path, object_lock=object_lock,

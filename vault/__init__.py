@@ -3,43 +3,114 @@
 Owners keyed by personal ID or tax code, their documents and file versions,
 dossiers and the audit trail, behind one service (``Vault``) that the API, the
 CLI and the job workers share. Nothing is visible to everyone by default.
+
+Names load their modules on first use (`kernel.lazy`); the modules that define tables
+load with the package, so every table is on the shared metadata (migrations, backup).
 """
 
-from .access import Access, AccessPath, Action
-from .case_records import DossierRecord, NoticeRecord
-from .conversions import (
-    ConversionRecord,
-    DocumentStanding,
-    LookupRecord,
-    NewConversion,
-    new_lookup_code,
-    normalise_code,
-)
-from .digitisation import LABELS, REQUIRED_FIELDS, DigitisationRecord
-from .dossiers import DossierRef, dossier_codes, dossier_ref, format_code, is_dossier_code
-from .errors import (
-    AgencyCodeExpired,
-    AlreadyCertified,
-    CodeConflict,
-    DocumentRevoked,
-    DossierMismatch,
-    Forbidden,
-    InvalidRecordValue,
-    InvalidTransition,
-    NotAnExtension,
-    NotAResult,
-    NotFound,
-    RecordIncomplete,
-    ReuseReasonRequired,
-    UnknownVariant,
-    VaultError,
-)
-from .indicators import IndicatorError, IndicatorSet
-from .models import ConversionDirection, DocumentStatus, DossierStatus, FileRole
-from .procedures import Procedure, ProcedureCatalogue, ProcedureCatalogueError
-from .records import DocumentRecord, FileRecord, NewFile, StoredFile
-from .service import Vault
-from .statistics import DigitisationReport, ReportQuery, ReportRow
+from typing import TYPE_CHECKING
+
+from kernel.lazy import exports
+
+from . import audit, counters, grants, keys, models  # noqa: F401 - the tables
+
+#: Each name this package offers, by the module it comes from (loaded on first use).
+_MODULES = {
+    "access": ("Access", "AccessPath", "Action"),
+    "case_records": ("DossierRecord", "NoticeRecord"),
+    "conversions": ("ConversionRecord", "DocumentStanding", "LookupRecord", "NewConversion",
+        "new_lookup_code", "normalise_code"),
+    "digitisation": ("LABELS", "REQUIRED_FIELDS", "DigitisationRecord"),
+    "dossiers": ("DossierRef", "dossier_codes", "dossier_ref", "format_code", "is_dossier_code"),
+    "errors": ("AgencyCodeExpired", "AlreadyCertified", "CodeConflict", "DocumentRevoked",
+        "DossierMismatch", "Forbidden", "InvalidRecordValue", "InvalidTransition",
+        "NotAnExtension", "NotAResult", "NotFound", "RecordIncomplete", "ReuseReasonRequired",
+        "UnknownVariant", "VaultError"),
+    "indicators": ("IndicatorError", "IndicatorSet"),
+    "models": ("ConversionDirection", "DocumentStatus", "DossierStatus", "FileRole"),
+    "procedures": ("Procedure", "ProcedureCatalogue", "ProcedureCatalogueError"),
+    "records": ("DocumentRecord", "FileRecord", "NewFile", "StoredFile"),
+    "service": ("Vault",),
+    "statistics": ("DigitisationReport", "ReportQuery", "ReportRow"),
+}
+__getattr__ = exports(__name__, _MODULES)
+
+if TYPE_CHECKING:
+    from .access import (
+        Access as Access,
+        AccessPath as AccessPath,
+        Action as Action,
+    )
+    from .case_records import (
+        DossierRecord as DossierRecord,
+        NoticeRecord as NoticeRecord,
+    )
+    from .conversions import (
+        ConversionRecord as ConversionRecord,
+        DocumentStanding as DocumentStanding,
+        LookupRecord as LookupRecord,
+        NewConversion as NewConversion,
+        new_lookup_code as new_lookup_code,
+        normalise_code as normalise_code,
+    )
+    from .digitisation import (
+        LABELS as LABELS,
+        REQUIRED_FIELDS as REQUIRED_FIELDS,
+        DigitisationRecord as DigitisationRecord,
+    )
+    from .dossiers import (
+        DossierRef as DossierRef,
+        dossier_codes as dossier_codes,
+        dossier_ref as dossier_ref,
+        format_code as format_code,
+        is_dossier_code as is_dossier_code,
+    )
+    from .errors import (
+        AgencyCodeExpired as AgencyCodeExpired,
+        AlreadyCertified as AlreadyCertified,
+        CodeConflict as CodeConflict,
+        DocumentRevoked as DocumentRevoked,
+        DossierMismatch as DossierMismatch,
+        Forbidden as Forbidden,
+        InvalidRecordValue as InvalidRecordValue,
+        InvalidTransition as InvalidTransition,
+        NotAnExtension as NotAnExtension,
+        NotAResult as NotAResult,
+        NotFound as NotFound,
+        RecordIncomplete as RecordIncomplete,
+        ReuseReasonRequired as ReuseReasonRequired,
+        UnknownVariant as UnknownVariant,
+        VaultError as VaultError,
+    )
+    from .indicators import (
+        IndicatorError as IndicatorError,
+        IndicatorSet as IndicatorSet,
+    )
+    from .models import (
+        ConversionDirection as ConversionDirection,
+        DocumentStatus as DocumentStatus,
+        DossierStatus as DossierStatus,
+        FileRole as FileRole,
+    )
+    from .procedures import (
+        Procedure as Procedure,
+        ProcedureCatalogue as ProcedureCatalogue,
+        ProcedureCatalogueError as ProcedureCatalogueError,
+    )
+    from .records import (
+        DocumentRecord as DocumentRecord,
+        FileRecord as FileRecord,
+        NewFile as NewFile,
+        StoredFile as StoredFile,
+    )
+    from .service import (
+        Vault as Vault,
+    )
+    from .statistics import (
+        DigitisationReport as DigitisationReport,
+        ReportQuery as ReportQuery,
+        ReportRow as ReportRow,
+    )
 
 __all__ = [
     "DigitisationReport",

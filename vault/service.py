@@ -13,30 +13,36 @@ of its own over the same state (`store.VaultState`); none inherits from another.
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import BlobStore
 from storage.sealing import RowSealer
 
-from .archival import Archival
-from .casework import Casework
-from .conversion_register import ConversionRegister
-from .custody import Custody
 from .digitisation import REQUIRED_FIELDS
-from .filing import Filing
-from .finder import Finder
-from .intake import Intake
 from .keys import VaultKeyring
 from .procedures import ProcedureCatalogue
-from .reading import Reading
-from .reorganisation import Reorganisation
-from .sharing import Sharing
-from .statistics import Statistics
 from .store import vault_state
+
+if TYPE_CHECKING:
+    from .archival import Archival
+    from .casework import Casework
+    from .conversion_register import ConversionRegister
+    from .custody import Custody
+    from .filing import Filing
+    from .finder import Finder
+    from .intake import Intake
+    from .reading import Reading
+    from .reorganisation import Reorganisation
+    from .sharing import Sharing
+    from .statistics import Statistics
 
 
 class Vault:
-    """The areas of the vault, built once over one state."""
+    """The areas of the vault over one state; each is made (and its module loaded) when
+    first used, so a command that only lists a vault does not load the reports."""
 
     def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
                  required_fields: tuple[str, ...] = REQUIRED_FIELDS,
@@ -46,23 +52,78 @@ class Vault:
                  reads: sessionmaker[Session] | None = None,
                  sealer: RowSealer | None = None) -> None:
         """See `store.vault_state` for what each part is for."""
-        state = vault_state(sessions, blobs, required_fields=required_fields, keyring=keyring,
-                            procedures=procedures, search_key=search_key, reads=reads,
-                            sealer=sealer)
-        self.filing = Filing(state)
-        self.documents = Reading(state)
-        self.intake = Intake(state)
-        self.casework = Casework(state, filing=self.filing)
-        self.sharing = Sharing(state, intake=self.intake)
-        self.conversions = ConversionRegister(state)
-        self.custody = Custody(state)
-        self.agencies = Reorganisation(state)
-        self.finder = Finder(state)
-        self.archival = Archival(state)
-        self.statistics = Statistics(state)
+        self._state = vault_state(sessions, blobs, required_fields=required_fields,
+                                  keyring=keyring, procedures=procedures,
+                                  search_key=search_key, reads=reads, sealer=sealer)
         #: The procedure catalogue and the record's required fields, which screens show.
-        self.procedures = state.procedures
-        self.required_fields = state.required_fields
+        self.procedures = self._state.procedures
+        self.required_fields = self._state.required_fields
+
+    @cached_property
+    def filing(self) -> Filing:
+        from .filing import Filing
+
+        return Filing(self._state)
+
+    @cached_property
+    def documents(self) -> Reading:
+        from .reading import Reading
+
+        return Reading(self._state)
+
+    @cached_property
+    def intake(self) -> Intake:
+        from .intake import Intake
+
+        return Intake(self._state)
+
+    @cached_property
+    def casework(self) -> Casework:
+        from .casework import Casework
+
+        return Casework(self._state, filing=self.filing)
+
+    @cached_property
+    def sharing(self) -> Sharing:
+        from .sharing import Sharing
+
+        return Sharing(self._state, intake=self.intake)
+
+    @cached_property
+    def conversions(self) -> ConversionRegister:
+        from .conversion_register import ConversionRegister
+
+        return ConversionRegister(self._state)
+
+    @cached_property
+    def custody(self) -> Custody:
+        from .custody import Custody
+
+        return Custody(self._state)
+
+    @cached_property
+    def agencies(self) -> Reorganisation:
+        from .reorganisation import Reorganisation
+
+        return Reorganisation(self._state)
+
+    @cached_property
+    def finder(self) -> Finder:
+        from .finder import Finder
+
+        return Finder(self._state)
+
+    @cached_property
+    def archival(self) -> Archival:
+        from .archival import Archival
+
+        return Archival(self._state)
+
+    @cached_property
+    def statistics(self) -> Statistics:
+        from .statistics import Statistics
+
+        return Statistics(self._state)
 
 
 __all__ = ["Vault"]

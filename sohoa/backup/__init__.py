@@ -35,9 +35,10 @@ from storage import BlobStore, open_blob_store
 from ..db import make_engine
 from ..errors import BackupError
 from ..runtime import build_services
-from ..services import Services, s3_options
+from ..services import Services
 from ..settings import Settings
 from ..usecases.fsck import FsckReport, fsck
+from ..vault_setup import s3_options
 from .tables import dump_database, load_database
 
 Progress = Callable[[int, int], None]

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kernel import parse_owner_id
+from kernel import parse_owner_id, vietnam_time
 
-from .context import CLI, JsonOption, calling, commands
+from .context import CLI, JsonOption, commands, vault_only
 from .output import console, print_json
 
 audit_app = commands("Nhật ký kiểm toán (the audit trail).")
@@ -18,8 +18,8 @@ audit_app = commands("Nhật ký kiểm toán (the audit trail).")
 @audit_app.command("verify")
 def verify(as_json: JsonOption = False) -> None:
     """Kiểm tra chuỗi băm của nhật ký (check the audit trail's hash chain); exit 1 if broken."""
-    with calling(as_json) as services:
-        report = services.vault.custody.verify_audit()
+    with vault_only(as_json) as opened:
+        report = opened.vault.custody.verify_audit()
     if as_json:
         print_json(report.as_dict())
     elif report.intact:
@@ -36,10 +36,8 @@ def access_log(owner: Annotated[str, typer.Argument(help="Personal ID or tax cod
                limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
                as_json: JsonOption = False) -> None:
     """Ai đã đọc tài liệu của chủ kho (who read the owner's documents), newest first."""
-    from signing import vietnam_time
-
-    with calling(as_json) as services:
-        reads = services.vault.custody.access_log(parse_owner_id(owner), viewer=CLI, limit=limit)
+    with vault_only(as_json) as opened:
+        reads = opened.vault.custody.access_log(parse_owner_id(owner), viewer=CLI, limit=limit)
     if as_json:
         print_json({"reads": [r.as_dict() for r in reads]})
         return

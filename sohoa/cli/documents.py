@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from kernel import parse_owner_id
+from kernel import parse_owner_id, vietnam_time
 
-from .context import CLI, CLI_ACTOR, JsonOption, calling, commands
+from .context import CLI, CLI_ACTOR, JsonOption, calling, commands, vault_only
 from .output import console, page_progress, print_json, read_input
 
 if TYPE_CHECKING:
-    from vault import DocumentRecord
+    from vault import DocumentRecord, Vault
 
-    from ..services import Services
 
 class Variant(StrEnum):
     """The stored files of a document, as ``vault get --variant`` offers them: the values
@@ -95,14 +94,12 @@ def _print_record_state(record: dict[str, Any]) -> None:
 def vault_ls(owner: Annotated[str, typer.Argument(help="Personal ID or tax code")],
              as_json: JsonOption = False) -> None:
     """Liệt kê tài liệu trong kho (list the owner's documents)."""
-    from signing import vietnam_time
-
     from ..presenters import document_summary
 
-    with calling(as_json) as services:
-        records = services.vault.documents.list_documents(parse_owner_id(owner), viewer=CLI)
+    with vault_only(as_json) as opened:
+        records = opened.vault.documents.list_documents(parse_owner_id(owner), viewer=CLI)
     if as_json:
-        print_json({"documents": [document_summary(r, services.vault.required_fields)
+        print_json({"documents": [document_summary(r, opened.vault.required_fields)
                                   for r in records]})
         return
     table = Table("ID", "Tiêu đề", "Trang", "Hồ sơ", "Ngày quét", "Trạng thái")
@@ -128,7 +125,7 @@ def vault_record(
     from ..usecases import record
 
     with calling(as_json) as services:
-        document = _owned(services, doc_id, owner)
+        document = _owned(services.vault, doc_id, owner)
         if values:
             changes = dict(_field_value(item) for item in values)
             document = record.save(services, doc_id, changes, viewer=CLI)
@@ -144,11 +141,11 @@ def vault_record(
     _print_record_state(shown)
 
 
-def _owned(services: Services, doc_id: str, owner: str) -> DocumentRecord:
+def _owned(vault: Vault, doc_id: str, owner: str) -> DocumentRecord:
     """The document, if it is in ``owner``'s vault: a mistyped ID finds nothing."""
     from vault import NotFound
 
-    document = services.vault.documents.get_document(doc_id, viewer=CLI)
+    document = vault.documents.get_document(doc_id, viewer=CLI)
     if document.owner != parse_owner_id(owner).value:
         raise NotFound(f"không tìm thấy tài liệu {doc_id} trong kho này (no such document in "
                        "this vault)")
@@ -171,9 +168,9 @@ def vault_get(
     part: Annotated[int, typer.Option(min=1, help="Which original, for multi-file scans")] = 1,
 ) -> None:
     """Tải một tệp của tài liệu (download a document's file)."""
-    with calling() as services:
-        _owned(services, doc_id, owner)
-        stored = services.vault.documents.read_file(doc_id, variant.value, part=part, viewer=CLI)
+    with vault_only() as opened:
+        _owned(opened.vault, doc_id, owner)
+        stored = opened.vault.documents.read_file(doc_id, variant.value, part=part, viewer=CLI)
     output.write_bytes(stored.data)
     console.print(f"Đã ghi {output} ({len(stored.data):,} byte, SHA-256 {stored.sha256[:16]}…)",
                   highlight=False)

@@ -51,6 +51,33 @@ def worker(
                      "-Q", "sohoa-jobs"])
 
 
+def migrate(as_json: JsonOption = False) -> None:
+    """Nâng cấp cơ sở dữ liệu lên phiên bản mới nhất (bring the database schema up to date).
+
+    The service does this when it starts; commands that only read (``vault ls``,
+    ``search query``, ``audit …``) check the schema instead and ask for this."""
+    from ..db import head_revision, migrate as upgrade
+    from ..errors import DOMAIN_ERRORS
+    from ..settings import load_settings
+    from ..vault_setup import open_vault
+
+    try:
+        settings = load_settings()
+        settings.prepare()
+        opened = open_vault(settings, check=False)
+        try:
+            upgrade(opened.engine, opened.sealer)
+        finally:
+            opened.close()
+    except DOMAIN_ERRORS as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        print_json({"schema": head_revision()})
+    else:
+        console.print(f"Cơ sở dữ liệu ở phiên bản {head_revision()} (the schema is current).",
+                      highlight=False)
+
+
 def fsck(
     deep: Annotated[bool, typer.Option("--deep", help="Read and hash every blob (slow)")] = False,
     report_only: Annotated[bool, typer.Option(
@@ -89,8 +116,7 @@ def backup(
     Run it nightly; only blobs the copy lacks are sent. SOHOA_KEK is never copied:
     keep it apart from the backup.
     """
-    from ..backup import backup as run_backup
-    from ..backup import open_target
+    from ..backup import backup as run_backup, open_target
 
     copying = counted_progress(not as_json, "Sao chép tệp")
     with calling(as_json) as services, copying as progress:
@@ -117,8 +143,7 @@ def restore(
     Set the restored system's settings first (database, storage, SOHOA_KEK); exits 1
     if the check finds a problem.
     """
-    from ..backup import open_target
-    from ..backup import restore as run_restore
+    from ..backup import open_target, restore as run_restore
     from ..errors import DOMAIN_ERRORS
     from ..settings import load_settings
 

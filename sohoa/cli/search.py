@@ -9,7 +9,7 @@ from rich.table import Table
 
 from kernel import parse_owner_id
 
-from .context import CLI, JsonOption, calling, commands
+from .context import CLI, JsonOption, calling, commands, vault_only
 from .output import console, counted_progress, print_json
 
 search_app = commands("Tìm kiếm tài liệu (full-text search).")
@@ -24,9 +24,9 @@ def query(
     as_json: JsonOption = False,
 ) -> None:
     """Tìm tài liệu chứa mọi từ đã cho (documents holding every word, accents optional)."""
-    with calling(as_json) as services:
-        hits = services.vault.finder.search(words, viewer=CLI, limit=limit, doc_type=doc_type,
-                                     owner=parse_owner_id(owner) if owner else None)
+    with vault_only(as_json) as opened:
+        hits = opened.vault.finder.search(words, viewer=CLI, limit=limit, doc_type=doc_type,
+                                          owner=parse_owner_id(owner) if owner else None)
     if as_json:
         print_json({"hits": [h.as_dict() for h in hits]})
         return

@@ -48,8 +48,7 @@ from .work import (
 
 if TYPE_CHECKING:
     from accounts.oidc import OidcConfig
-    from digitize.capture import CaptureLimits
-    from digitize.sandbox import SandboxLimits
+    from digitize.limits import CaptureLimits, SandboxLimits
 
 #: The areas, their types and how their variables are named.
 AREAS: tuple[AreaSpec, ...] = (

@@ -9,10 +9,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 
-from digitize.capture import CaptureLimits
-from digitize.limits import IntakeLimits
+from digitize.limits import CaptureLimits, IntakeLimits, SandboxLimits
 from digitize.result_code import DEFAULT_TEMPLATE
-from digitize.sandbox import SandboxLimits
 from signing import DEFAULT_CONVERSION_MARK, PadesLevel
 from vault import REQUIRED_FIELDS
 

@@ -18,8 +18,15 @@ from typing import Any
 
 from archive import transfers
 from retention import disposals
-from vault.integrity import Expected, Finding, Problem, Progress, StoreCheck, check_store
-from vault.integrity import vault_expectations as file_expectations
+from vault.integrity import (
+    Expected,
+    Finding,
+    Problem,
+    Progress,
+    StoreCheck,
+    check_store,
+    vault_expectations as file_expectations,
+)
 
 from ..jobs import JobView
 from ..services import Services

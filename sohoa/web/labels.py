@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from kernel import Role
 
-from .i18n import N_
-from .i18n import gettext as _
+from .i18n import N_, gettext as _
 
 #: A dossier's status as the forms of TT 03/2025 name it (``vault.DossierStatus``).
 STATUS_NAMES = {

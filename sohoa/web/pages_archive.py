@@ -24,8 +24,7 @@ from kernel import local_day
 from .. import job_kinds
 from ..jobs import JobNotFound
 from .downloads import attachment
-from .i18n import N_
-from .i18n import gettext as _
+from .i18n import N_, gettext as _
 from .render import flash, render
 from .session import ArchivistUser, services_of
 

@@ -15,8 +15,7 @@ from accounts.service import LoginFailed
 
 from ..api.auth import SESSION_COOKIE, safe_next, start_session
 from . import i18n, session
-from .i18n import N_
-from .i18n import gettext as _
+from .i18n import N_, gettext as _
 from .menus import home_of
 from .render import render
 from .session import Anyone, services_of

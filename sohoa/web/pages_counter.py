@@ -32,8 +32,7 @@ from ..usecases.results import ResultFields, issue_result
 from . import hot_folder
 from .documents import download, view_document
 from .downloads import attachment
-from .i18n import N_
-from .i18n import gettext as _
+from .i18n import N_, gettext as _
 from .labels import STATUS_NAMES, status_name
 from .render import flash, render
 from .session import StaffUser, services_of

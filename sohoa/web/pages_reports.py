@@ -19,8 +19,7 @@ from vault import InvalidRecordValue
 
 from ..usecases import reports
 from .forms import form_date
-from .i18n import N_
-from .i18n import gettext as _
+from .i18n import N_, gettext as _
 from .render import render
 from .session import ReportUser, services_of
 

@@ -6,7 +6,8 @@ import pytest
 from PIL import Image, ImageFilter
 
 from digitize import IntakeLimits, ScanFile, check_file
-from digitize.capture import CaptureCode, CaptureLimits, blocking, check_capture
+from digitize.capture import CaptureCode, blocking, check_capture
+from digitize.limits import CaptureLimits
 from tests.inputs import image_bytes
 from tests.pages import add_blue_pen, add_red_seal, document_page, photographed
 

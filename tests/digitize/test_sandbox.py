@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from digitize.sandbox import ParseLimitExceeded, SandboxLimits, run_isolated
+from digitize.limits import SandboxLimits
+from digitize.sandbox import ParseLimitExceeded, run_isolated
 
 LIMITS = SandboxLimits(memory_mb=1024, cpu_seconds=5, wall_seconds=3.0)
 

@@ -29,8 +29,8 @@ from archive import (
     PackagedDocument,
     PackageFile,
     file_code,
+    premis as ev,
 )
-from archive import premis as ev
 from archive.package import PayloadHook
 from archive.pdfcheck import PdfChecker, PdfItem
 from archive.validate import SIGNED_ROLES
