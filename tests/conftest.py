@@ -24,6 +24,9 @@ from tests.services import (  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+#: The service graph, its clients and snapshots, for every test folder.
+pytest_plugins = ["tests.service_fixtures"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashes() -> Iterator[None]:

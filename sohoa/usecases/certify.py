@@ -46,7 +46,7 @@ from vault import (
 )
 from vault.access import Action
 
-from ..services import Services
+from .needs import Certifying
 
 #: The public look-up page reads the file to check its signatures; the owner's access
 #: log shows those reads under this name.
@@ -63,7 +63,7 @@ class FormalOptions:
     recipients: tuple[str, ...] = ()
 
 
-def certify_copy(services: Services, document_id: str, *, converter: str | None = None,
+def certify_copy(services: Certifying, document_id: str, *, converter: str | None = None,
                  copy_form: str = "SAO Y", qr: bool | None = None,
                  viewer: Viewer) -> ConversionRecord:
     """Sign the document's digitised file as the agency's certified electronic copy."""
@@ -89,7 +89,7 @@ def certify_copy(services: Services, document_id: str, *, converter: str | None 
         source_sha256=source.sha256, actor=viewer.actor)
 
 
-def print_copy(services: Services, document_id: str, *, converter: str | None = None,
+def print_copy(services: Certifying, document_id: str, *, converter: str | None = None,
                formal: FormalOptions | None = None,
                viewer: Viewer) -> tuple[ConversionRecord, bytes]:
     """The printable paper copy of the document's best electronic file, and its record."""
@@ -118,7 +118,7 @@ def print_copy(services: Services, document_id: str, *, converter: str | None = 
         source_sha256=source.sha256, render=render, actor=viewer.actor)
 
 
-def _publication_data(services: Services, document: DocumentRecord, now: datetime,
+def _publication_data(services: Certifying, document: DocumentRecord, now: datetime,
                       url: str) -> PublicationData:
     """The TT 01/2023 data set (9.A.14); validity and scope only on results."""
     result = document.record.kind == "RESULT"
@@ -130,7 +130,7 @@ def _publication_data(services: Services, document: DocumentRecord, now: datetim
         validity_scope=document.record.validity_scope if result else None, lookup_url=url)
 
 
-def _formal_copy(services: Services, formal: FormalOptions) -> FormalCopy:
+def _formal_copy(services: Certifying, formal: FormalOptions) -> FormalCopy:
     """The "SAO Y" block but for its number, which the register gives when the copy is made."""
     settings = services.settings
     copy_form = formal.copy_form.strip().upper()
@@ -157,12 +157,12 @@ def _best_file(document: DocumentRecord) -> FileRecord:
     return best
 
 
-def _source(services: Services, document: DocumentRecord, viewer: Viewer) -> StoredFile:
+def _source(services: Certifying, document: DocumentRecord, viewer: Viewer) -> StoredFile:
     return services.vault.documents.read_file(document.id, _best_file(document).role, viewer=viewer,
                                     purpose="chuyển đổi (conversion)")
 
 
-def _conversion(services: Services, code: str, direction: ConversionDirection, now: datetime,
+def _conversion(services: Certifying, code: str, direction: ConversionDirection, now: datetime,
                 converter: str, copy_form: str | None = None) -> NewConversion:
     settings = services.settings
     return NewConversion(code=code, direction=direction, issued_at=now, converter=converter,
@@ -208,7 +208,7 @@ class LookupView:
         }
 
 
-def lookup(services: Services, code: str, *, today: date | None = None) -> LookupView:
+def lookup(services: Certifying, code: str, *, today: date | None = None) -> LookupView:
     """Resolve a look-up code; ``vault.NotFound`` when nobody issued it."""
     record = services.vault.conversions.lookup(code)
     status = record.document.status(today or datetime.now(VIETNAM).date())
@@ -216,7 +216,7 @@ def lookup(services: Services, code: str, *, today: date | None = None) -> Looku
                       _signature_status(services, record.document))
 
 
-def _signature_status(services: Services, document: DocumentStanding) -> dict[str, Any]:
+def _signature_status(services: Certifying, document: DocumentStanding) -> dict[str, Any]:
     """The signatures of the document's best file, checked at most once per cache period:
     the look-up page is public, and a full validation per visit would let anyone keep the
     server busy."""
@@ -239,7 +239,7 @@ def _signature_status(services: Services, document: DocumentStanding) -> dict[st
     return summary
 
 
-def registry_standing(services: Services, pdf: bytes) -> dict[str, Any]:
+def registry_standing(services: Certifying, pdf: bytes) -> dict[str, Any]:
     """What the vault knows of an uploaded file: a revoked or expired result is invalid
     whatever its signatures say (9.C.25)."""
     standing = services.vault.conversions.standing_of_file(sha256_hex(pdf))

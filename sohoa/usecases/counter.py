@@ -27,8 +27,8 @@ from signing import operator_request, sign_pdf
 from vault import DocumentRecord, DocumentStatus, FileRole, NewFile
 
 from ..metrics import PAGES
-from ..services import Services
 from . import record as records
+from .needs import Digitising
 from .untrusted import input_signatures, recording_input_signatures
 
 
@@ -74,7 +74,7 @@ class PreparedBatch:
 
 
 def prepare(
-    services: Services,
+    services: Digitising,
     files: list[tuple[str, bytes]],
     *,
     owner: str,
@@ -129,7 +129,7 @@ def prepare(
                          reuse_reason, refused)
 
 
-def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: str | None,
+def _split(services: Digitising, scans: list[ScanFile], owner: OwnerId, dossier: str | None,
            title: str | None, viewer: Viewer) -> list[PreparedGroup]:
     """One group per separator sheet; each sheet's dossier must be this owner's."""
     groups = []
@@ -151,7 +151,7 @@ def _split(services: Services, scans: list[ScanFile], owner: OwnerId, dossier: s
     return groups
 
 
-def _check_capture(services: Services, groups: list[PreparedGroup], owner: OwnerId,
+def _check_capture(services: Digitising, groups: list[PreparedGroup], owner: OwnerId,
                    declared: int | None, force: bool
                    ) -> tuple[list[PreparedGroup], tuple[CaptureProblem, ...]]:
     """Capture checks per document: the documents to make, and the blocking problems of
@@ -188,7 +188,7 @@ def _naming_file(group: PreparedGroup, problems: list[CaptureProblem]) -> list[C
     return [replace(p, message=f"{names}: {p.message}") for p in blocking(problems)]
 
 
-def run(services: Services, batch: PreparedBatch, *, actor: str,
+def run(services: Digitising, batch: PreparedBatch, *, actor: str,
         progress: Progress | None = None, intake_key: str | None = None) -> list[DocumentRecord]:
     """OCR, sign and file each group; progress counts pages across the whole batch.
 
@@ -237,7 +237,7 @@ def run(services: Services, batch: PreparedBatch, *, actor: str,
     return done
 
 
-def _finish_filed(services: Services, filed: DocumentRecord, group: PreparedGroup,
+def _finish_filed(services: Digitising, filed: DocumentRecord, group: PreparedGroup,
                   batch: PreparedBatch, *, actor: str) -> DocumentRecord:
     """The steps after filing, for a document an interrupted run filed: attaching is
     idempotent, and fields are read from the stored text if that had not happened."""
@@ -264,7 +264,7 @@ def _with_capture_warnings(result: DigitisedScan,
     return pages
 
 
-def _sign(services: Services, pdfa: bytes, batch: PreparedBatch) -> bytes:
+def _sign(services: Digitising, pdfa: bytes, batch: PreparedBatch) -> bytes:
     request = operator_request(services.operator_key(batch.operator), services.stamp_font(),
                                batch.operator, batch.scanned_at,
                                services.settings.signing.operator_signature_level)

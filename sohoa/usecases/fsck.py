@@ -29,7 +29,7 @@ from vault.integrity import (
 )
 
 from ..jobs import JobView
-from ..services import Services
+from .needs import Checking
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class FsckReport:
                 f"disposal(s) finished")
 
 
-def fsck(services: Services, *, deep: bool = False, repair: bool = True,
+def fsck(services: Checking, *, deep: bool = False, repair: bool = True,
          progress: Progress | None = None) -> FsckReport:
     """Check both stores and the jobs. ``repair`` quarantines orphans, puts back a
     quarantined blob a row names, and resumes or fails abandoned jobs; damage is
@@ -118,7 +118,7 @@ def _staged(unfinished: list[JobView]) -> list[Expected]:
     return expected
 
 
-def _archived(services: Services) -> list[Expected]:
+def _archived(services: Checking) -> list[Expected]:
     with services.sessions() as session:
         kept = transfers.kept(session)
         records = disposals.records_kept(session)
@@ -127,7 +127,7 @@ def _archived(services: Services) -> list[Expected]:
     return expected
 
 
-def _jobs(services: Services, unfinished: list[JobView], repair: bool) -> JobsCheck:
+def _jobs(services: Checking, unfinished: list[JobView], repair: bool) -> JobsCheck:
     check = JobsCheck(unfinished=len(unfinished))
     if not repair:
         now = datetime.now(UTC)

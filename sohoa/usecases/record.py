@@ -20,7 +20,7 @@ from kernel import VIETNAM, Viewer, is_personal_id, is_tax_code
 from vault import DigitisationRecord, DocumentRecord, InvalidRecordValue
 from vault.access import Action
 
-from ..services import Services
+from .needs import Recording
 
 #: Record field ← extracted field it is filled from.
 FROM_EXTRACTION = {
@@ -31,7 +31,7 @@ FROM_EXTRACTION = {
 EDITABLE = tuple(f.name for f in fields(DigitisationRecord))
 
 
-def extract(services: Services, record: DocumentRecord, pages: Sequence[str],
+def extract(services: Recording, record: DocumentRecord, pages: Sequence[str],
             confidences: Sequence[float | None], *, actor: str,
             doc_name: str | None = None,
             cards: Sequence[tuple[int, CitizenCard]] = ()) -> DocumentRecord:
@@ -63,7 +63,7 @@ def _text_unread(record: DocumentRecord) -> bool:
                for page in record.page_quality for warning in page.get("warnings", []))
 
 
-def save(services: Services, document_id: str, changes: Mapping[str, Any], *,
+def save(services: Recording, document_id: str, changes: Mapping[str, Any], *,
          viewer: Viewer) -> DocumentRecord:
     """Apply staff's values over the current record and store it; refused while incomplete."""
     services.vault.documents.authorise(document_id, viewer, Action.PROCESS)
@@ -84,7 +84,7 @@ def save(services: Services, document_id: str, changes: Mapping[str, Any], *,
     return _save(services, current, record, extraction, actor=viewer.actor)
 
 
-def _save(services: Services, document: DocumentRecord, record: DigitisationRecord,
+def _save(services: Recording, document: DocumentRecord, record: DigitisationRecord,
           extraction: Extraction, *, actor: str) -> DocumentRecord:
     code = record.doc_type_code or ""
     if code not in services.catalogue:
@@ -112,7 +112,7 @@ def _draft(extraction: Extraction, title: str) -> DigitisationRecord:
     return DigitisationRecord(**values)
 
 
-def _confident(extraction: Extraction, draft: DigitisationRecord, services: Services,
+def _confident(extraction: Extraction, draft: DigitisationRecord, services: Recording,
                owner: str) -> bool:
     if draft.missing(services.vault.required_fields, owner):
         return False

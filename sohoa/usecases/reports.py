@@ -17,7 +17,7 @@ from typing import Any
 from kernel import Viewer
 from vault import DigitisationReport, InvalidRecordValue, ReportQuery, ReportRow
 
-from ..services import Services
+from .needs import Reporting
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
@@ -27,7 +27,7 @@ def parse_grouping(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
-def digitisation_report(services: Services, *, since: date, until: date, by: tuple[str, ...],
+def digitisation_report(services: Reporting, *, since: date, until: date, by: tuple[str, ...],
                         agency: str | None, viewer: Viewer) -> DigitisationReport:
     query = ReportQuery(since, until, by, agency or None)
     longest = services.settings.reports.max_days
@@ -37,7 +37,7 @@ def digitisation_report(services: Services, *, since: date, until: date, by: tup
     return services.vault.statistics.digitisation_report(query, services.indicators, viewer=viewer)
 
 
-def officer_names(services: Services, report: DigitisationReport) -> dict[str, str]:
+def officer_names(services: Reporting, report: DigitisationReport) -> dict[str, str]:
     """Display names of the officers the report's rows name (staff accounts only)."""
     return services.accounts.staff_names({row.counter for row in report.rows if row.counter})
 

@@ -16,7 +16,7 @@ from kernel import Viewer
 from signing import issued_request, sign_pdf
 from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile
 
-from ..services import Services
+from .needs import Issuing
 from .signatures import SignAs, SignOptions, sign_document
 from .untrusted import checked_pdf_pages
 
@@ -36,7 +36,7 @@ class ResultFields:
     signer_position: str | None = None
 
 
-def issue_result(services: Services, dossier_code: str, pdf: bytes, fields: ResultFields, *,
+def issue_result(services: Issuing, dossier_code: str, pdf: bytes, fields: ResultFields, *,
                  viewer: Viewer,
                  signature_png: bytes | None = None) -> DocumentRecord:
     """Sign ``pdf`` as the agency's result of the dossier and file it into the owner's vault.

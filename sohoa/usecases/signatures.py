@@ -28,7 +28,7 @@ from signing import (
 )
 from vault import FileRole
 
-from ..services import Services
+from .needs import SigningWork
 
 REFRESH_ACTOR = "system:lta-renewal"
 
@@ -53,14 +53,14 @@ class SignOptions:
     page: int = -1
 
 
-def sign_document(services: Services, pdf: bytes, options: SignOptions) -> bytes:
+def sign_document(services: SigningWork, pdf: bytes, options: SignOptions) -> bytes:
     """Apply the signature(s) ``options`` describe, each as an incremental update."""
     for request in _requests(services, options):
         pdf = sign_pdf(pdf, request, services.trust)
     return pdf
 
 
-def _requests(services: Services, options: SignOptions) -> tuple[SignatureRequest, ...]:
+def _requests(services: SigningWork, options: SignOptions) -> tuple[SignatureRequest, ...]:
     settings = services.settings
     signer = options.signer or settings.records.default_operator
     font = services.stamp_font()
@@ -94,7 +94,7 @@ class RenewalReport:
                 "failed": [{"document": d, "reason": r} for d, r in self.failed]}
 
 
-def renew_timestamps(services: Services, within_days: float, *, now: datetime | None = None,
+def renew_timestamps(services: SigningWork, within_days: float, *, now: datetime | None = None,
                      progress: Callable[[int, int], None] | None = None) -> RenewalReport:
     """Add a document timestamp to every stored signed file whose newest timestamp becomes
     unverifiable within ``within_days`` (its TSA certificate expires), as an append-only
@@ -113,7 +113,7 @@ def renew_timestamps(services: Services, within_days: float, *, now: datetime | 
     return report
 
 
-def _renew(services: Services, document_id: str, horizon: datetime) -> bool:
+def _renew(services: SigningWork, document_id: str, horizon: datetime) -> bool:
     """Renew one signed file if its protection ends before ``horizon``; True if renewed."""
     data = services.vault.documents.read_file(document_id, FileRole.SIGNED.value,
                                     viewer=Viewer.system(REFRESH_ACTOR),

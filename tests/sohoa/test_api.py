@@ -18,9 +18,9 @@ from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
+from tests.service_fixtures import STAFF, Snapshot, login, make_account
 from tests.services import SeaweedS3
 from tests.sohoa.bad_inputs import GOOD_OWNER, bad_cases
-from tests.sohoa.conftest import STAFF, Snapshot, login, make_account
 
 ORG = "0310123467"
 
@@ -217,7 +217,7 @@ def test_digitise_into_s3_stores_verifiable_objects(
                 assert hashlib.sha256(got.content).hexdigest() == version["sha256"]
                 assert got.headers["x-content-sha256"] == version["sha256"]
         raw = seaweed.client()
-        # In the bucket, each object is sealed (encryption at rest, tests/sohoa/test_encryption).
+        # In the bucket, each object is sealed (encryption at rest, tests/vault/test_encryption).
         for obj in raw.list_objects(bucket, recursive=True):
             assert raw.get_object(bucket, obj.object_name).read(4) == b"SHE1"
         # The PDF/A is the signed file's first revision: stored once, as a range of it.

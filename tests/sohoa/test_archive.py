@@ -30,9 +30,9 @@ from sohoa.settings import Settings
 from sohoa.usecases.archiving.checks import PooledChecker
 from storage import BlobNotFound, RetentionLocked
 from storage.encryption import VaultShredded
+from tests.service_fixtures import login, make_account
 from tests.services import SeaweedS3
 from tests.sohoa.archive_helpers import AGENCY, CITIZEN, closed_dossier, write_schedule
-from tests.sohoa.conftest import login, make_account
 from vault.models import Dossier
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)

@@ -25,7 +25,7 @@ from sohoa.jobs import Handler
 from sohoa.services import Services
 from tests.routes import served_routes
 from tests.sealing import holder
-from tests.sohoa.conftest import login, make_account
+from tests.service_fixtures import login, make_account
 from vault import FileRole, NewFile
 from vault.access import access_to, visible_documents
 from vault.models import Document, Dossier

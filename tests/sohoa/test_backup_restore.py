@@ -29,8 +29,8 @@ from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
+from tests.service_fixtures import STAFF, SYSTEM, login, make_account
 from tests.services import SeaweedS3
-from tests.sohoa.conftest import STAFF, SYSTEM, login, make_account
 from tests.waiting import wait_until
 from vault.audit import check_chain
 

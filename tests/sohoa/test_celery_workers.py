@@ -21,8 +21,8 @@ from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
+from tests.service_fixtures import STAFF, login, make_account
 from tests.services import Postgres, Redis
-from tests.sohoa.conftest import STAFF, login, make_account
 from tests.sohoa.processes import Worker, celery_system
 from tests.waiting import wait_until
 from vault.models import Document

@@ -24,7 +24,7 @@ from sohoa.services import Services
 from sohoa.settings import Settings
 from sohoa.usecases import certify, record
 from tests.inputs import first_page_text, image_bytes, image_pdf, render_page, text_page, word_boxes
-from tests.sohoa.conftest import SYSTEM, Snapshot
+from tests.service_fixtures import SYSTEM, Snapshot
 from vault import (
     AlreadyCertified,
     ConversionDirection,

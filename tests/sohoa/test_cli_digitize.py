@@ -23,8 +23,8 @@ from sohoa.runtime import build_services
 from sohoa.settings import Settings
 from tests.conftest import FIXTURES
 from tests.inputs import first_page_text
+from tests.service_fixtures import snapshot_of
 from tests.sohoa.bad_inputs import bad_cases
-from tests.sohoa.conftest import snapshot_of
 
 OWNER = "001099012345"
 OPERATOR = "Trần Thị Hồng Nhung"

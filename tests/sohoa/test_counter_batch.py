@@ -11,7 +11,7 @@ from sohoa.services import Services
 from tests.digitize import test_separators as batches
 from tests.inputs import image_bytes
 from tests.pages import CARD_HOLDER, card_on_a4, citizen_card_front, document_page
-from tests.sohoa.conftest import Snapshot
+from tests.service_fixtures import Snapshot
 
 OWNER = "001099012345"
 

@@ -34,8 +34,8 @@ from sohoa.usecases.sync.outbox import Outbox, read_bundle
 from sohoa.usecases.sync.receive import intake_key
 from tests.inputs import image_bytes, text_page
 from tests.link import CuttableLink
+from tests.service_fixtures import PASSWORD, STAFF, SYSTEM, make_account
 from tests.services import free_port
-from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
 from tests.sohoa.processes import SOHOA, ApiServer
 from tests.waiting import wait_until
 from vault.models import Document

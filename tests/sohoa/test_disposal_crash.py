@@ -23,8 +23,8 @@ from signing import verify_pdf
 from sohoa.services import Services
 from sohoa.usecases.fsck import fsck
 from storage import BlobNotFound
+from tests.service_fixtures import login, make_account
 from tests.sohoa.archive_helpers import AGENCY, CITIZEN, closed_dossier, write_schedule
-from tests.sohoa.conftest import login, make_account
 from tests.sohoa.disposal_child import KILLED
 from vault.keys import VaultKey
 from vault.models import Dossier

@@ -21,7 +21,7 @@ from sohoa.jobs.models import Job
 from sohoa.services import Services
 from sohoa.usecases.counter import prepare
 from tests.inputs import text_pdf
-from tests.sohoa.conftest import count_rows, login, make_account
+from tests.service_fixtures import count_rows, login, make_account
 from vault import FileRole, NewFile, ReuseReasonRequired
 from vault.audit import AuditEvent
 from vault.models import Document, DocumentStatus, DossierEvent

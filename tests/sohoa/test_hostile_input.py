@@ -46,8 +46,8 @@ from tests.hostile import (
     scan_pdf,
 )
 from tests.inputs import first_page_text, image_bytes, text_page
+from tests.service_fixtures import PASSWORD, STAFF, count_rows, make_account
 from tests.sohoa.bad_inputs import GOOD_OWNER
-from tests.sohoa.conftest import PASSWORD, STAFF, count_rows, make_account
 from tests.sohoa.processes import ApiServer, TreeMemory
 from tests.waiting import wait_until
 from vault.models import Document

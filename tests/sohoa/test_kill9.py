@@ -31,8 +31,8 @@ from sohoa.runtime import build_services
 from sohoa.settings import Settings
 from sohoa.usecases.fsck import fsck
 from tests.inputs import image_bytes, text_page
+from tests.service_fixtures import PASSWORD, STAFF, SYSTEM, make_account
 from tests.services import Postgres, Redis, SeaweedS3
-from tests.sohoa.conftest import PASSWORD, STAFF, SYSTEM, make_account
 from tests.sohoa.processes import ApiServer, Worker, celery_system
 from tests.waiting import wait_until
 from vault.integrity import Problem

@@ -26,8 +26,8 @@ from sohoa.cli import app as cli
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
+from tests.service_fixtures import make_account
 from tests.services import free_port
-from tests.sohoa.conftest import make_account
 
 CITIZEN = "001099012345"
 TAX_CODE = "0312345673"

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kernel import Role, parse_owner_id
 from sohoa.services import Services
-from tests.sohoa.conftest import login, make_account
+from tests.service_fixtures import login, make_account
 
 pytestmark = pytest.mark.slow  # tens of seconds: scheduled first (tests/conftest.py)
 

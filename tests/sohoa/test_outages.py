@@ -28,8 +28,8 @@ from sohoa.services import Services
 from sohoa.settings import Settings
 from sohoa.usecases.fsck import fsck
 from tests.inputs import image_bytes, text_page
+from tests.service_fixtures import STAFF, login, make_account
 from tests.services import SeaweedS3, start_seaweed
-from tests.sohoa.conftest import STAFF, login, make_account
 from vault import FileRole
 from vault.models import Document
 

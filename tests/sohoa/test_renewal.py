@@ -23,7 +23,7 @@ from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, image_pdf, text_page
 from tests.pki import TestPki
-from tests.sohoa.conftest import SYSTEM
+from tests.service_fixtures import SYSTEM
 from vault import FileRole, NewFile, NotAnExtension
 from vault.audit import AuditEvent
 from vault.models import FileHistory

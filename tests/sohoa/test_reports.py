@@ -25,7 +25,7 @@ from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.sealing import holder
-from tests.sohoa.conftest import login, make_account
+from tests.service_fixtures import login, make_account
 from vault import DossierStatus, FileRole, Forbidden, IndicatorError, IndicatorSet, NewFile, ReportQuery
 from vault.models import Document, DocumentStatus, FileVersion
 from vault.statistics import working_days

@@ -12,7 +12,7 @@ from kernel import Role
 from sohoa.api import create_app
 from sohoa.api.security_headers import CONTENT_SECURITY_POLICY
 from sohoa.services import Services
-from tests.sohoa.conftest import PASSWORD, STAFF, login, make_account
+from tests.service_fixtures import PASSWORD, STAFF, login, make_account
 
 
 def test_logout_revokes_the_api_token_everywhere_it_was_copied(

@@ -23,7 +23,7 @@ from sohoa.services import Services
 from sohoa.usecases.sync.bundle import Bundle
 from sohoa.usecases.sync.outbox import read_bundle
 from tests.inputs import image_bytes, text_page
-from tests.sohoa.conftest import STAFF, SYSTEM, Snapshot, login, make_account
+from tests.service_fixtures import STAFF, SYSTEM, Snapshot, login, make_account
 from tests.sohoa.test_sync_link import BUNDLE
 
 OWNER = "001099012345"

@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from vault import VaultError
 
 from ...errors import NotANode
-from ...services import Services
 from ...settings import Settings
+from ..needs import Syncing
 from .link import CentreLink, CentreRefused, LinkDown
 from .outbox import Outbox, read_bundle
 
@@ -48,7 +48,7 @@ def centre_link(settings: Settings) -> CentreLink:
                       timeout=settings.sync.timeout_seconds)
 
 
-def sync_pass(services: Services, link: CentreLink, *, progress: Progress | None = None,
+def sync_pass(services: Syncing, link: CentreLink, *, progress: Progress | None = None,
               stopping: threading.Event | None = None) -> SyncReport:
     """Send every due document once, oldest first; stop at the first sign the link is
     down (or when ``stopping`` is set: after days away there may be thousands)."""
@@ -91,7 +91,7 @@ class SyncStatus:
 class Syncer:
     """The loop, on a thread of `sohoa serve` when the settings make this a node."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Syncing) -> None:
         self._services = services
         self._link = centre_link(services.settings)
         self._stop = threading.Event()

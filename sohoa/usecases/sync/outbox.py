@@ -19,8 +19,8 @@ from kernel import Viewer
 from vault import FileRole
 from vault.document_ids import document_count, documents_in_filing_order
 
-from ...services import Services
 from ..counter import Original
+from ..needs import VaultWork
 from .bundle import Bundle
 from .models import SentDocument
 
@@ -96,7 +96,7 @@ class Outbox:
                 continue
 
 
-def read_bundle(services: Services, document_id: str) -> Bundle:
+def read_bundle(services: VaultWork, document_id: str) -> Bundle:
     """A filed document as the centre needs it, read from this node's vault."""
     viewer = Viewer.system(SYNC_ACTOR)
     record = services.vault.documents.get_document(document_id, viewer=viewer)

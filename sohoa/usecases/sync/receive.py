@@ -20,9 +20,9 @@ from signing import NotAPdf
 from vault import DocumentRecord, DocumentStatus
 
 from ...errors import BundleError, SignatureRefused
-from ...services import Services
 from .. import record as records
 from ..counter import Original, document_files
+from ..needs import Receiving
 from ..untrusted import (
     checked_pdf_pages,
     input_signatures,
@@ -43,7 +43,7 @@ def intake_key(node_account_id: str, local_id: str) -> str:
     return f"node:{node_account_id}:{local_id}"
 
 
-def receive(services: Services, bundle: Bundle, *, account_id: str, viewer: Viewer) -> Received:
+def receive(services: Receiving, bundle: Bundle, *, account_id: str, viewer: Viewer) -> Received:
     """File a node's document in its owner's vault, or return the one filed before."""
     key = intake_key(account_id, bundle.local_id)
     if (earlier := services.vault.filing.filed_under(key)) is not None:
@@ -69,7 +69,7 @@ def receive(services: Services, bundle: Bundle, *, account_id: str, viewer: View
     return Received(filed, created=True)
 
 
-def _check_signed(services: Services, bundle: Bundle) -> None:
+def _check_signed(services: Receiving, bundle: Bundle) -> None:
     """The signed PDF is the node's PDF/A with the operator's signature over all of it."""
     # pyHanko signs by incremental update: the PDF/A is a whole revision (up to its
     # %%EOF) at the start of the signed file.

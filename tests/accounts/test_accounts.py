@@ -18,8 +18,8 @@ from accounts.tokens import InvalidToken, TokenSigner
 from kernel import Role
 from sohoa.cli import app
 from sohoa.services import Services
+from tests.service_fixtures import PASSWORD, login, make_account
 from tests.services import Redis
-from tests.sohoa.conftest import PASSWORD, login, make_account
 
 CITIZEN = "001099012345"
 

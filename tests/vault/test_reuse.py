@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from kernel import Role, Viewer, parse_owner_id
 from sohoa.services import Services
-from tests.sohoa.conftest import count_rows, login, make_account
+from tests.service_fixtures import count_rows, login, make_account
 from vault import FileRole, NewFile
 from vault.grants import Grant
 from vault.models import Dossier

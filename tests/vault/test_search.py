@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from kernel import Role, Viewer, parse_owner_id
 from sohoa.services import Services
-from tests.sohoa.conftest import login, make_account
+from tests.service_fixtures import login, make_account
 from vault import FileRole, NewFile
 
 CITIZEN, OTHER = "001099012345", "079199000111"

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kernel import Role, Viewer, parse_owner_id
 from sohoa.cli.main import app
 from sohoa.services import Services
-from tests.sohoa.conftest import login, make_account
+from tests.service_fixtures import login, make_account
 from vault import AgencyCodeExpired, FileRole, NewFile
 
 WARD_A, WARD_B, MERGED = "000.00.31.H50", "000.00.48.H17", "000.00.01.H79"

@@ -16,7 +16,7 @@ from kernel import Role, Viewer, parse_owner_id
 from sohoa.cli import app
 from sohoa.services import Services
 from tests.sealing import holder
-from tests.sohoa.conftest import login, make_account
+from tests.service_fixtures import login, make_account
 from vault import FileRole, NewFile, NotFound
 from vault.audit import AuditEvent, AuditHead
 
