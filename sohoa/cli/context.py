@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
 
 import typer
 
@@ -38,17 +38,11 @@ def calling(as_json: bool = False) -> Iterator[Services]:
 
     The service graph is imported here, not at the top: ``sohoa --help`` and a command
     that fails on its arguments never load it."""
-    from ..errors import DOMAIN_ERRORS
     from ..runtime import build_services
     from ..settings import load_settings
 
-    services = build_services(load_settings(), start_jobs=False)
-    try:
-        yield services
-    except DOMAIN_ERRORS as exc:
-        fail(exc, as_json=as_json)
-    finally:
-        services.close()
+    with _reported(lambda: build_services(load_settings(), start_jobs=False), as_json) as built:
+        yield built
 
 
 @contextmanager
@@ -56,12 +50,28 @@ def vault_only(as_json: bool = False) -> Iterator[OpenedVault]:
     """The vault alone, for commands that read it (and log what they read): nothing else
     of the service is built, and the database is checked, not migrated — a command
     that lists a vault answers in well under a second (``bench/cli_startup.py``)."""
-    from ..errors import DOMAIN_ERRORS
     from ..settings import load_settings
     from ..vault_setup import open_vault
 
+    with _reported(lambda: open_vault(load_settings()), as_json) as opened:
+        yield opened
+
+
+class _Closing(Protocol):
+    def close(self) -> None: ...
+
+
+Opened = TypeVar("Opened", bound=_Closing)
+
+
+@contextmanager
+def _reported(open_: Callable[[], Opened], as_json: bool) -> Iterator[Opened]:
+    """What ``open_`` makes, closed at the end; a refusal while opening it (bad settings,
+    an old schema) or while using it is reported, never raised as a traceback."""
+    from ..errors import DOMAIN_ERRORS
+
     try:
-        opened = open_vault(load_settings())
+        opened = open_()
     except DOMAIN_ERRORS as exc:
         fail(exc, as_json=as_json)
     try:
