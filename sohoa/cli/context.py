@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
@@ -57,6 +58,12 @@ def vault_only(as_json: bool = False) -> Iterator[OpenedVault]:
         yield opened
 
 
+def loaded() -> None:
+    """The command has loaded what it needs: the garbage collector, resting while it did
+    (`main.main`), works again for the rest of the command."""
+    gc.enable()
+
+
 class _Closing(Protocol):
     def close(self) -> None: ...
 
@@ -74,6 +81,7 @@ def _reported(open_: Callable[[], Opened], as_json: bool) -> Iterator[Opened]:
         opened = open_()
     except DOMAIN_ERRORS as exc:
         fail(exc, as_json=as_json)
+    loaded()
     try:
         yield opened
     except DOMAIN_ERRORS as exc:

@@ -15,7 +15,7 @@ from .admin import admin_app
 from .archive import archive_app
 from .audit import audit_app
 from .certify import certify_app, lookup_app
-from .context import commands
+from .context import commands, loaded
 from .documents import documents_app, vault_app
 from .dossiers import dossier_app
 from .keys import keys_app
@@ -64,6 +64,7 @@ def serve(
     settings = load_settings()
     configure_logging(settings.server.log_format)
     exit_cleanly_on_sigterm()
+    loaded()
     # Forwarded headers are the app's business (SOHOA_TRUSTED_PROXIES), not uvicorn's,
     # which would otherwise believe them from any local peer.
     uvicorn.run(create_app(settings), host=host or settings.server.host, port=port or settings.server.port,
@@ -85,10 +86,13 @@ def main() -> None:
     """The command line; a setting or request refused outside a command's own handling
     (bad settings at start) is reported as every refusal is, never as a traceback.
 
-    When the command is done, the objects it made are frozen out of the garbage
-    collector: the interpreter's last collections at exit would otherwise walk every
-    SQLAlchemy and pydantic structure once more, a quarter of a second of a short
-    command (`bench/cli_startup.py`)."""
+    The garbage collector rests while a command loads its modules and opens the service
+    (`context.loaded` wakes it): what loading makes lives as long as the process, and
+    collections then would only walk it again. When the command is done, its objects
+    are frozen out of the collector, whose last passes at exit would otherwise walk
+    every SQLAlchemy and pydantic structure once more. Together a quarter of a short
+    command's time (`bench/cli_startup.py`)."""
+    gc.disable()
     try:
         app()
     except DomainError as exc:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from .context import JsonOption, calling
+from .context import JsonOption, calling, loaded
 from .output import console, counted_progress, fail, print_json
 
 if TYPE_CHECKING:
@@ -36,13 +36,10 @@ def worker(
         console.print("[bold red]Lỗi[/]: SOHOA_JOB_BACKEND phải là celery để chạy worker "
                       "(set SOHOA_JOB_BACKEND=celery)")
         raise typer.Exit(2)
-    try:
-        broker = settings.resolved_broker_url
-    except ValueError as exc:
-        console.print(f"[bold red]Lỗi[/]: {exc}")
-        raise typer.Exit(2) from None
     configure_logging(settings.server.log_format)
-    app = celery_app(broker, visibility_timeout=settings.jobs.queued_lease_seconds)
+    loaded()
+    app = celery_app(settings.resolved_broker_url,
+                     visibility_timeout=settings.jobs.queued_lease_seconds)
     app.conf.worker_hijack_root_logger = False  # our lines: masked IDs, text or JSON
     register_task(app, lambda: build_services(load_settings()).jobs)
     app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
@@ -65,6 +62,7 @@ def migrate(as_json: JsonOption = False) -> None:
         settings = load_settings()
         settings.prepare()
         opened = open_vault(settings, check=False)
+        loaded()
         try:
             upgrade(opened.engine, opened.sealer)
         finally:
@@ -148,6 +146,7 @@ def restore(
     from ..settings import load_settings
 
     settings = load_settings()
+    loaded()
     copying = counted_progress(not as_json, "Phục hồi tệp")
     try:
         with copying as progress:
