@@ -50,24 +50,10 @@ if TYPE_CHECKING:
     from accounts.oidc import OidcConfig
     from digitize.limits import CaptureLimits, SandboxLimits
 
-#: The areas, their types and how their variables are named.
-AREAS: tuple[AreaSpec, ...] = (
-    spec_of("server", ServerSettings), spec_of("database", DatabaseSettings),
-    spec_of("storage", StorageSettings), spec_of("keys", KeySettings),
-    spec_of("login", LoginSettings), spec_of("oidc", OidcSettings),
-    spec_of("sharing", SharingSettings), spec_of("intake", IntakeSettings),
-    spec_of("capture", CaptureSettings),
-    spec_of("ocr", OcrSettings, "ocr_", {"page_timeout_seconds": "ocr_page_timeout",
-                                         "document_timeout_seconds": "ocr_document_timeout",
-                                         "ocr_dpi": "ocr_dpi"}),
-    spec_of("records", RecordSettings), spec_of("archive", ArchiveSettings),
-    spec_of("reports", ReportSettings), spec_of("signing", SigningSettings),
-    spec_of("agency", AgencySettings), spec_of("jobs", JobSettings),
-    spec_of("sync", SyncSettings), spec_of("web", WebSettings),
-)
+#: The OCR options are digitize's own dataclass; the names of their variables are here.
+OCR_NAMES = {"page_timeout_seconds": "ocr_page_timeout",
+             "document_timeout_seconds": "ocr_document_timeout", "ocr_dpi": "ocr_dpi"}
 TOP = ("data_dir",)
-#: Flat name of every setting → where it sits.
-ROUTES = routes(AREAS, TOP)
 
 
 class SettingsInvalid(DomainError):
@@ -234,6 +220,15 @@ class Settings(BaseSettings):
                                   "'sohoa migrate' hoặc khởi động dịch vụ một lần (the data "
                                   "folder is not set up yet)")
         return path.read_text().strip()
+
+
+#: The areas, as `Settings` declares them, and how their variables are named.
+AREAS: tuple[AreaSpec, ...] = tuple(
+    spec_of(name, kind, "ocr_", OCR_NAMES) if kind is OcrSettings else spec_of(name, kind)
+    for name, field in Settings.model_fields.items()
+    if name not in TOP and isinstance(kind := field.annotation, type))
+#: Flat name of every setting → where it sits.
+ROUTES = routes(AREAS, TOP)
 
 
 def load_settings(**values: Any) -> Settings:
