@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from digitize.limits import OcrSettings
+from digitize import OcrSettings
 from kernel import DomainError, ExitCode
 
 from .areas import (

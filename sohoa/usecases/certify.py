@@ -31,6 +31,7 @@ from signing import (
 )
 from storage import sha256_hex
 from vault import (
+    Action,
     ConversionDirection,
     ConversionRecord,
     DocumentRecord,
@@ -44,7 +45,6 @@ from vault import (
     StoredFile,
     new_lookup_code,
 )
-from vault.access import Action
 
 from .needs import Certifying
 

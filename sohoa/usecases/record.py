@@ -17,8 +17,7 @@ from digitize.extract import Extraction, ExtractionMethod, extract_fields
 from digitize.idcard import CitizenCard
 from digitize.result_code import CodeTemplate
 from kernel import VIETNAM, Viewer, is_personal_id, is_tax_code
-from vault import DigitisationRecord, DocumentRecord, InvalidRecordValue
-from vault.access import Action
+from vault import Action, DigitisationRecord, DocumentRecord, InvalidRecordValue
 
 from .needs import Recording
 

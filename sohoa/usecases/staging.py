@@ -13,11 +13,9 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
+from digitize import PageInfo, ScanFile, ScanFormat
 from digitize.capture import CaptureCode, CaptureProblem
-from digitize.formats import ScanFormat
 from digitize.idcard import CitizenCard
-from digitize.intake import ScanFile
-from digitize.page_checks import PageInfo
 from kernel import Viewer, parse_owner_id
 from storage import BlobStore
 

@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from digitize.errors import CorruptFile, EncryptedPdf
-from digitize.formats import ScanFormat
+from digitize import CorruptFile, EncryptedPdf, ScanFile, ScanFormat
 from digitize.inspect import inspect_pdf
-from digitize.intake import ScanFile
 from digitize.polyglot import refuse_polyglot
 from signing import NotAPdf, TrustServices, VerificationReport, verify_pdf
 

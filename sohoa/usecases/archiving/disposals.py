@@ -23,8 +23,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive import transfers
 from archive.transfers import TransferRecord
 from kernel import Viewer, local_day
-from retention import RetentionSchedule, disposable_on, disposals, holds
-from retention.disposal import DestructionRecord, check_second_person, destruction_record_pdf
+from retention import (
+    DestructionRecord,
+    RetentionSchedule,
+    check_second_person,
+    destruction_record_pdf,
+    disposable_on,
+    disposals,
+    holds,
+)
 from retention.disposals import DisposalStatus
 from signing import SignatureRequest, TrustServices, sign_pdf
 from storage.encryption import EncryptingBlobStore

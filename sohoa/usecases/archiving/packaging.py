@@ -28,11 +28,12 @@ from archive import (
     HistoryEntry,
     PackagedDocument,
     PackageFile,
+    PdfChecker,
+    PdfItem,
     file_code,
     premis as ev,
 )
 from archive.package import PayloadHook
-from archive.pdfcheck import PdfChecker, PdfItem
 from archive.validate import SIGNED_ROLES
 from kernel import local_day
 from retention import RetentionRule

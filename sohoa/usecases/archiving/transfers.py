@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive import (
     DossierPackage,
     PackageError,
+    PdfChecker,
+    RememberingChecker,
     ValidationReport,
     WrittenPackage,
     open_package,
@@ -34,7 +36,6 @@ from archive import (
     validate_package,
     write_package,
 )
-from archive.pdfcheck import PdfChecker, RememberingChecker
 from archive.transfers import TransferRecord
 from digitize.extract import DocTypeCatalogue
 from kernel import VIETNAM, Viewer, local_day
