@@ -16,6 +16,7 @@ from . import audit, counters, grants, keys, models  # noqa: F401 - the tables
 
 #: Each name this package offers, by the module it comes from (loaded on first use).
 _MODULES = {
+    "agency_catalogue": ("AgencyCatalogueError", "AgencyEntry", "read_catalogue"),
     "access": ("Access", "AccessPath", "Action"),
     "case_records": ("DossierRecord", "NoticeRecord"),
     "conversions": ("ConversionRecord", "DocumentStanding", "LookupRecord", "NewConversion",
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
         Access as Access,
         AccessPath as AccessPath,
         Action as Action,
+    )
+    from .agency_catalogue import (
+        AgencyCatalogueError as AgencyCatalogueError,
+        AgencyEntry as AgencyEntry,
+        read_catalogue as read_catalogue,
     )
     from .case_records import (
         DossierRecord as DossierRecord,
@@ -113,6 +119,9 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AgencyCatalogueError",
+    "AgencyEntry",
+    "read_catalogue",
     "DigitisationReport",
     "IndicatorError",
     "IndicatorSet",

@@ -67,9 +67,19 @@ class DossierStatus(StrEnum):
     COMPLETED = "COMPLETED"  # đã có kết quả
 
 
+class AgencyKind(StrEnum):
+    """Where an agency sits in the province's tree (cây đơn vị)."""
+
+    PROVINCE = "province"  # UBND tỉnh / thành phố
+    DEPARTMENT = "department"  # sở, ban, ngành
+    COMMUNE = "commune"  # UBND xã, phường, đặc khu
+    UNIT = "unit"  # a unit under one of them (phòng, trung tâm, bộ phận một cửa)
+
+
 class Agency(Base):
     """An agency (cơ quan) whose counter receives dossiers. Codes are data with validity dates:
-    after a merger of units the old code stops at ``valid_to`` and names its successor."""
+    after a merger of units the old code stops at ``valid_to`` and names its successor.
+    Agencies form the province's tree (``parent_id``; the province has none)."""
 
     __tablename__ = "agencies"
 
@@ -80,6 +90,8 @@ class Agency(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
 
 
 class Owner(SealedRow, Base):

@@ -126,9 +126,11 @@ class AgencyRecord:
     valid_from: date | None
     valid_to: date | None
     successor: str | None = None  # the unit it was merged into
+    parent: str | None = None  # the agency above it in the province's tree
+    kind: str | None = None  # province, department, commune or unit
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name,
+        return {"code": self.code, "name": self.name, "kind": self.kind, "parent": self.parent,
                 "valid_from": self.valid_from.isoformat() if self.valid_from else None,
                 "valid_to": self.valid_to.isoformat() if self.valid_to else None,
                 "successor": self.successor}

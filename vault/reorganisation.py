@@ -11,6 +11,7 @@ history, and each dossier's history records the move.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -18,12 +19,26 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Update, insert, select, update
 from sqlalchemy.orm import Session
 
+from .agency_catalogue import AgencyEntry
 from .audit import audit
 from .errors import CodeConflict, InvalidRecordValue, NotFound
 from .grants import Grant
 from .models import Agency, Document, Dossier, DossierEvent
 from .records import AgencyRecord
+from .search import fold
 from .store import VaultStore
+
+
+@dataclass(frozen=True)
+class CatalogueImport:
+    """What loading a catalogue did."""
+
+    added: int
+    changed: int
+    unchanged: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"added": self.added, "changed": self.changed, "unchanged": self.unchanged}
 
 
 @dataclass(frozen=True)
@@ -70,10 +85,50 @@ class Reorganisation(VaultStore):
         with self._sessions() as session:
             return session.scalar(select(Agency.id).where(Agency.code == code)) is not None
 
-    def listing(self) -> list[AgencyRecord]:
+    def listing(self, search: str | None = None) -> list[AgencyRecord]:
+        """Every agency, by code, or those whose name or code holds ``search`` (accents
+        optional); each names its parent and successor by code."""
         with self._sessions() as session:
-            return [_agency_record(session, a)
-                    for a in session.scalars(select(Agency).order_by(Agency.code))]
+            rows = list(session.scalars(select(Agency).order_by(Agency.code)))
+            codes = {a.id: a.code for a in rows}
+            if search:
+                wanted = fold(search)
+                rows = [a for a in rows if wanted in fold(a.name) or wanted in fold(a.code)]
+            return [_agency_record(session, a, codes) for a in rows]
+
+    def import_catalogue(self, entries: list[AgencyEntry], *, actor: str) -> CatalogueImport:
+        """Bring the agencies to what the province's catalogue says, in one transaction:
+        new ones added, known ones renamed, moved in the tree or dated; an agency the
+        catalogue does not name is left as it is (history keeps old codes)."""
+        with self._unit() as session:
+            rows = {a.code: a for a in session.scalars(select(Agency))}
+            added, changed = [], []
+            for entry in entries:
+                agency = rows.get(entry.code)
+                if agency is None:
+                    agency = rows[entry.code] = Agency(code=entry.code, name=entry.name)
+                    session.add(agency)
+                    added.append(entry.code)
+                before = (agency.name, agency.kind, agency.valid_from, agency.valid_to)
+                agency.name, agency.kind = entry.name, entry.kind.value
+                agency.valid_from = entry.valid_from or agency.valid_from or date.today()
+                agency.valid_to = entry.valid_to
+                if before != (agency.name, agency.kind, agency.valid_from, agency.valid_to) \
+                        and entry.code not in added:
+                    changed.append(entry.code)
+            session.flush()
+            for entry in entries:
+                agency = rows[entry.code]
+                links = (rows[entry.parent].id if entry.parent else None,
+                         rows[entry.successor].id if entry.successor else None)
+                if links != (agency.parent_id, agency.successor_id):
+                    agency.parent_id, agency.successor_id = links
+                    if entry.code not in added and entry.code not in changed:
+                        changed.append(entry.code)
+            report = CatalogueImport(len(added), len(changed), len(entries) - len(added)
+                                     - len(changed))
+            audit(session, actor, "agency.catalogue", "agency", "*", report.as_dict())
+            return report
 
     def merge_agencies(self, sources: list[str], into: str, *, on: date,
                        actor: str) -> MergeReport:
@@ -127,7 +182,17 @@ def _moved(session: Session, statement: Update) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def _agency_record(session: Session, agency: Agency) -> AgencyRecord:
-    successor = session.get(Agency, agency.successor_id) if agency.successor_id else None
+def _agency_record(session: Session, agency: Agency,
+                   codes: Mapping[int, str] | None = None) -> AgencyRecord:
+    """The record of ``agency``; ``codes`` (id → code), when given, spares a look-up per
+    linked agency."""
+    def code_of(agency_id: int | None) -> str | None:
+        if agency_id is None:
+            return None
+        if codes is not None:
+            return codes.get(agency_id)
+        linked = session.get(Agency, agency_id)
+        return linked.code if linked else None
+
     return AgencyRecord(agency.code, agency.name, agency.valid_from, agency.valid_to,
-                        successor.code if successor else None)
+                        code_of(agency.successor_id), code_of(agency.parent_id), agency.kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,10 +12,12 @@ from rich.table import Table
 
 from kernel import Role
 
-from .context import CLI_ACTOR, JsonOption, calling, commands
+from .context import CLI_ACTOR, JsonOption, calling, commands, vault_only
 from .output import console, print_json
 
 admin_app = commands("Quản trị: cơ quan và tài khoản (agencies and accounts).")
+agency_app = commands("Cơ quan, đơn vị của tỉnh (the province's agencies).")
+admin_app.add_typer(agency_app, name="agency")
 
 PASSWORD_ENV = "SOHOA_NEW_PASSWORD"
 
@@ -28,7 +31,7 @@ def _password(given: str | None) -> str:
     return str(typer.prompt("Mật khẩu (password)", hide_input=True, confirmation_prompt=True))
 
 
-@admin_app.command("agency")
+@agency_app.command("add")
 def add_agency(
     code: Annotated[str, typer.Argument(help="Agency code, e.g. 000.00.31.H50")],
     name: Annotated[str, typer.Argument(help="Agency name")],
@@ -44,6 +47,53 @@ def add_agency(
         print_json({"agency": agency.as_dict()})
     else:
         console.print(f"Đã thêm cơ quan {agency.code} — {agency.name}", highlight=False)
+
+
+@agency_app.command("import")
+def import_agencies(
+    file: Annotated[Path, typer.Argument(help="The catalogue: CSV (with a header) or YAML")],
+    as_json: JsonOption = False,
+) -> None:
+    """Nạp danh mục cơ quan của tỉnh (load the province's catalogue of agencies).
+
+    Columns: code, name, parent, kind (province/department/commune/unit or tỉnh/sở/xã/
+    đơn vị), valid_from, valid_to, successor. Every problem is listed with its row and
+    column, and nothing is stored unless the whole file is right; loading the same file
+    again changes nothing."""
+    from vault import read_catalogue
+
+    with calling(as_json) as services:
+        known = [a.code for a in services.vault.agencies.listing()]
+        entries = read_catalogue(file, known)
+        report = services.vault.agencies.import_catalogue(entries, actor=CLI_ACTOR)
+    if as_json:
+        print_json({"agencies": len(entries), **report.as_dict()})
+    else:
+        console.print(f"Đã nạp {len(entries)} cơ quan: {report.added} mới, {report.changed} "
+                      f"thay đổi, {report.unchanged} giữ nguyên.", highlight=False)
+
+
+@agency_app.command("list")
+def list_agencies(
+    search: Annotated[str | None, typer.Option(help="Part of a name or a code")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Liệt kê cơ quan theo cây của tỉnh (the agencies, as the province's tree)."""
+    with vault_only(as_json) as opened:
+        agencies = opened.vault.agencies.listing(search)
+    if as_json:
+        print_json({"agencies": [a.as_dict() for a in agencies]})
+        return
+    table = Table("Mã", "Tên", "Loại", "Trực thuộc", "Hiệu lực")
+    for a in agencies:
+        table.add_row(a.code, a.name, KIND_NAMES.get(a.kind or "", "—"), a.parent or "—",
+                      f"đến {a.valid_to:%d/%m/%Y}" if a.valid_to else "còn hiệu lực")
+    console.print(table)
+
+
+#: How each kind of agency is named on screen.
+KIND_NAMES = {"province": "Cấp tỉnh", "department": "Sở, ngành", "commune": "Cấp xã",
+              "unit": "Đơn vị"}
 
 
 @admin_app.command("merge")

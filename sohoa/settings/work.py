@@ -19,6 +19,9 @@ from .base import Area
 if TYPE_CHECKING:
     from signing import KeySource
 
+#: The agency the embedded default seeds (DEV ONLY); never offered once real ones exist.
+DEVELOPMENT_AGENCY = "000.00.00.H00"
+
 _LIMITS = IntakeLimits()
 _SANDBOX = SandboxLimits()
 _CAPTURE = CaptureLimits()
@@ -241,7 +244,7 @@ class AgencySettings(Area):
     ENV_PLAIN = ("copy_signer_position", "copy_signer_name", "conversion_mark", "conversion_qr",
                  "system_name")
 
-    code: str = "000.00.00.H00"
+    code: str = DEVELOPMENT_AGENCY
     name: str = "Cơ quan thử nghiệm (DEV)"
     place: str = Field(default="Hà Nội", description="Place name (địa danh) on formal copies")
     abbreviation: str = Field(

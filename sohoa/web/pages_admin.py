@@ -6,16 +6,17 @@ nothing here opens a vault.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from accounts.service import ACCOUNT_ROLES
-from kernel import Role
+from kernel import Role, local_day
 
 from ..services import Services
+from .agency_choices import agency_groups
 from .i18n import gettext as _
 from .render import flash, render
 from .session import AdminUser, services_of
@@ -42,7 +43,8 @@ def add_agency(request: Request, account: AdminUser,
 def accounts(request: Request, _account: AdminUser) -> Response:
     services = services_of(request)
     return render(request, "admin/accounts.html", accounts=services.accounts.list(),
-                  roles=ACCOUNT_ROLES, agencies=services.vault.agencies.listing())
+                  roles=ACCOUNT_ROLES, agencies=agency_groups(services.vault.agencies.listing(),
+                                                              local_day(datetime.now(UTC))))
 
 
 @router.post("/accounts")

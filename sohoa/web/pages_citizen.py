@@ -18,6 +18,7 @@ from kernel import local_day
 from vault import DocumentRecord, FileRole, InvalidRecordValue
 
 from ..services import Services
+from .agency_choices import AgencyGroup, agency_groups
 from .documents import download, view_document
 from .forms import form_date
 from .i18n import gettext as _
@@ -150,9 +151,8 @@ def access_log(request: Request, account: OwnerUser,
                   more=len(reads) > size)
 
 
-def _agencies(services: Services) -> list[tuple[str, str]]:
-    today = local_day(datetime.now(UTC))  # an agency's codes end on a Vietnam date
-    return [(a.code, a.name) for a in services.vault.agencies.listing()
-            if a.valid_to is None or a.valid_to >= today]
+def _agencies(services: Services) -> list[AgencyGroup]:
+    # An agency's codes end on a Vietnam date.
+    return agency_groups(services.vault.agencies.listing(), local_day(datetime.now(UTC)))
 
 

@@ -18,6 +18,7 @@ from kernel import Role, local_day
 from vault import InvalidRecordValue
 
 from ..usecases import reports
+from .agency_choices import agency_groups
 from .forms import form_date
 from .i18n import N_, gettext as _
 from .render import render
@@ -41,7 +42,8 @@ def report(request: Request, account: ReportUser, since: str | None = None,
            agency: str | None = None) -> Response:
     services = services_of(request)
     today = local_day(datetime.now(UTC))
-    agencies = ([] if account.role is Role.STAFF else services.vault.agencies.listing())
+    agencies = ([] if account.role is Role.STAFF
+                else agency_groups(services.vault.agencies.listing(), today))
     first = today.replace(day=1)
     form: dict[str, Any] = {"since": since or first.isoformat(), "until": until or
                             today.isoformat(), "by": by if by in GROUPINGS else "month,agency",

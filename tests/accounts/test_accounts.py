@@ -125,7 +125,7 @@ def test_wrong_username_and_wrong_password_fail_alike(services: Services) -> Non
 def test_admin_cli_creates_agencies_and_accounts(data_env: Path) -> None:
     runner = CliRunner()
     env = {"SOHOA_DATA_DIR": str(data_env), "SOHOA_NEW_PASSWORD": PASSWORD}
-    made = runner.invoke(app, ["admin", "agency", "000.00.31.H50", "UBND phường Bến Thành",
+    made = runner.invoke(app, ["admin", "agency", "add", "000.00.31.H50", "UBND phường Bến Thành",
                                "--json"], env=env)
     assert made.exit_code == 0, made.output
     assert json.loads(made.stdout)["agency"]["code"] == "000.00.31.H50"
