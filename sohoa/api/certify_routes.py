@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,10 +22,13 @@ from vault import Action, NotFound
 from ..presenters import conversion_summary
 from ..services import Services
 from ..usecases import certify
+from ..web.render import day, moment
 from .auth import CurrentViewer, Staff
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# The public page writes dates and times as the screens do: dd/mm/yyyy, Vietnam time.
+templates.env.filters.update(day=day, moment=moment)
 DIRECTION_VI = {"paper_to_electronic": "Bản sao điện tử chuyển đổi từ bản giấy",
                 "electronic_to_paper": "Bản giấy chuyển đổi từ bản điện tử"}
 
@@ -127,6 +131,18 @@ async def lookup_json(request: Request, code: str) -> JSONResponse:
         return JSONResponse({"code": code[:32], "status": "unknown", "valid": False,
                              "status_vi": certify.STATUS_VI["unknown"]}, status_code=404)
     return JSONResponse(view)
+
+
+@router.get("/v/", response_class=HTMLResponse, tags=["look-up"])
+async def lookup_box(request: Request, code: str | None = None) -> Response:
+    """The look-up page without a code: a box to type the code printed on a copy (``/v``
+    comes here too). A code typed there leads to its own page."""
+    typed = "".join((code or "").split())[:32]
+    if typed:
+        return RedirectResponse(f"/v/{quote(typed, safe='')}", status_code=303)
+    context = {"view": None, "code": None,
+               "system_name": _services(request).settings.agency.system_name}
+    return templates.TemplateResponse(request, "lookup.html", context)
 
 
 @router.get("/v/{code}", response_class=HTMLResponse, tags=["look-up"])

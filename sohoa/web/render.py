@@ -28,7 +28,8 @@ from .labels import role_name, status_name
 from .menus import nav
 
 
-def _day(value: date | str | None) -> str:
+def day(value: date | str | None) -> str:
+    """``dd/mm/yyyy``, as every screen writes a date."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -36,7 +37,8 @@ def _day(value: date | str | None) -> str:
     return format_date(value, "dd/MM/yyyy")
 
 
-def _moment(value: datetime | str | None) -> str:
+def moment(value: datetime | str | None) -> str:
+    """``hh:mm dd/mm/yyyy`` in Vietnam time, as every screen writes a moment."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -87,7 +89,7 @@ def _environment() -> Environment:
                       autoescape=select_autoescape(["html"]),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(day=_day, moment=_moment, size=_size, masked=mask_id, percent=_percent,
+    env.filters.update(day=day, moment=moment, size=_size, masked=mask_id, percent=_percent,
                        number=_number, duration=_duration)
     env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name,
                        status_name=status_name)

@@ -338,7 +338,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
 #: Routes anyone may call, with no account: what a printed QR or a monitor reaches.
 PUBLIC = {
     ("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/lookup/{code}"),
-    ("GET", "/v/{code}"), ("GET", "/pki/dev-root.crl"),
+    ("GET", "/v/"), ("GET", "/v/{code}"), ("GET", "/pki/dev-root.crl"),
     # Logging in through the identity provider (tests/sohoa/test_oidc.py).
     ("GET", "/api/v1/auth/oidc/login"), ("GET", "/api/v1/auth/oidc/callback"),
 }

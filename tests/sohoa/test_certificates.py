@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from digitize.qr import read_qr
-from kernel import parse_owner_id
+from kernel import VIETNAM, parse_owner_id
 from signing import operator_request, parse_labelled, sign_pdf, verify_pdf
 from sohoa.cli import app
 from sohoa.runtime import build_services
@@ -365,3 +365,23 @@ def test_cli_prints_looks_up_revokes_and_verify_reports_it(services: Services,
     assert "Cấp lại" in checked.output
     # Offline, only the signatures are judged: they are still intact and trusted.
     assert runner.invoke(app, ["verify", str(certified_out), "--offline"]).exit_code == 0
+
+
+def test_the_public_look_up_names_the_agency_writes_vietnam_time_and_offers_a_box(
+        client: TestClient, anonymous: TestClient, services: Services) -> None:
+    # Issue 28, item 7: the agency by name, the moment as dd/mm/yyyy in Vietnam time, and
+    # /v alone is a page with a box to type a code, not a 404; no personal data.
+    document = stored_document(services)
+    certified = client.post(f"/api/v1/documents/{document}/certified-copy", json={})
+    code = certified.json()["conversion"]["code"]
+    issued = datetime.fromisoformat(certified.json()["conversion"]["issued_at"])
+    page = anonymous.get(f"/v/{code}").text
+    assert services.settings.agency.name in page
+    assert issued.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") in page
+    assert issued.isoformat() not in page and OWNER not in page
+    box = anonymous.get("/v")  # redirected to /v/
+    assert box.status_code == 200 and 'name="code"' in box.text
+    typed = anonymous.get("/v/", params={"code": f" {code} "}, follow_redirects=False)
+    assert typed.status_code == 303 and typed.headers["location"] == f"/v/{code}"
+    unknown = anonymous.get("/v/KHONGCO")
+    assert unknown.status_code == 404 and 'name="code"' in unknown.text
