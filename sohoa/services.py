@@ -46,7 +46,7 @@ from .db import migrate
 from .errors import describe_error, is_transient
 from .jobs import JobRunner, ThreadJobRunner
 from .jobs.celery_backend import CeleryJobRunner, celery_app
-from .settings import Settings
+from .settings import Settings, SettingsInvalid
 from .usecases.archiving.disposals import Disposals, RecordSigning
 from .usecases.archiving.transfers import Archives
 from .vault_setup import open_vault, s3_options
@@ -111,6 +111,9 @@ def assemble_services(settings: Settings) -> Services:
     agency_keys = settings.signing.agency_key_source()
     oidc = settings.oidc_config()
     retention = RetentionSchedule.load(settings.archive.retention_file)
+    if retention.example and settings.env == "production":
+        raise SettingsInvalid(f"SOHOA_RETENTION_FILE: {retention.source} là bảng ví dụ "
+                              "(example: true), không dùng được khi SOHOA_ENV=production")
     if retention.example:
         log.warning("retention periods come from an EXAMPLE schedule (%s): set "
                     "SOHOA_RETENTION_FILE before archiving", retention.source)

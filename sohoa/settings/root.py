@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -36,6 +36,7 @@ from .areas import (
     parse_keks,
 )
 from .env import AreaSpec, FlatSource, nest, routes, spec_of, variable_of
+from .production import production_problems
 from .work import (
     AgencySettings,
     ArchiveSettings,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 #: The OCR options are digitize's own dataclass; the names of their variables are here.
 OCR_NAMES = {"page_timeout_seconds": "ocr_page_timeout",
              "document_timeout_seconds": "ocr_document_timeout", "ocr_dpi": "ocr_dpi"}
-TOP = ("data_dir",)
+TOP = ("data_dir", "env")
 
 
 class SettingsInvalid(DomainError):
@@ -70,6 +71,8 @@ class Settings(BaseSettings):
     ENV_FILE: ClassVar[Path] = Path(".env")
 
     data_dir: Path = Path("data")
+    #: ``production`` refuses what is only for trying the service (`production.py`).
+    env: Literal["development", "production"] = "development"
     server: ServerSettings = Field(default_factory=ServerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
@@ -111,6 +114,13 @@ class Settings(BaseSettings):
         rest = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()
                 if k not in flat}
         return nest(flat, ROUTES, into=rest)
+
+    @model_validator(mode="after")
+    def _production_ready(self) -> Settings:
+        if self.env == "production" and (problems := production_problems(self)):
+            raise ValueError("SOHOA_ENV=production không chạy được với cấu hình phát triển "
+                             f"(not fit for production): {'; '.join(problems)}")
+        return self
 
     @model_validator(mode="after")
     def _broker_when_celery(self) -> Settings:
@@ -237,9 +247,15 @@ def load_settings(**values: Any) -> Settings:
     try:
         return Settings(**values)
     except ValidationError as exc:
-        problems = "; ".join(f"{variable_of(tuple(e['loc']), AREAS)}: {e['msg']}"
-                             for e in exc.errors())
+        problems = "; ".join(_described(e["loc"], e["msg"]) for e in exc.errors())
         raise SettingsInvalid(f"cấu hình không hợp lệ (invalid settings): {problems}") from None
+
+
+def _described(location: tuple[int | str, ...], message: str) -> str:
+    """One problem: the variable it is about, and what is wrong; a rule over several
+    variables names them itself."""
+    message = message.removeprefix("Value error, ")
+    return f"{variable_of(tuple(location), AREAS)}: {message}" if location else message
 
 
 def _keep(path: Path, make: Callable[[], str]) -> None:

@@ -113,3 +113,27 @@ def test_every_setting_is_in_the_readme_and_every_variable_there_is_a_setting() 
     known = {name.upper() for name in ROUTES}
     assert documented - known == set()
     assert known - documented == set()
+
+
+def test_production_refuses_the_development_setup_and_lists_every_problem_at_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Issue 28, item 5: SOHOA_ENV=production with the embedded defaults does not start.
+    monkeypatch.setenv("SOHOA_ENV", "production")
+    with pytest.raises(SettingsInvalid) as refused:
+        load_settings()
+    said = str(refused.value)
+    for variable in ("SOHOA_AGENCY_KEY", "SOHOA_OPERATOR_KEY", "SOHOA_TSA_URL",
+                     "SOHOA_TRUST_DEV_ROOT", "SOHOA_KEK", "SOHOA_PUBLIC_URL",
+                     "SOHOA_RETENTION_FILE", "SOHOA_PROCEDURES_FILE"):
+        assert variable in said
+    assert not said.startswith("SOHOA_*")
+    # Configured for production, it loads.
+    keys = tmp_path / "keys.p12"
+    ready = load_settings(agency_key=f"pkcs12:{keys}", operator_key=f"pkcs12:{keys}",
+                          tsa_url="https://tsa.example.vn", trust_dev_root=False,
+                          kek="k1:" + "A" * 43 + "=", public_url="https://dichvucong.example.vn",
+                          retention_file=tmp_path / "r.yaml", procedures_file=tmp_path / "p.json")
+    assert ready.env == "production"
+    # The development setup stays the default.
+    monkeypatch.delenv("SOHOA_ENV")
+    assert load_settings().env == "development"

@@ -1,0 +1,46 @@
+"""What a production service may not run with (issue 28, item 5).
+
+The embedded default is made to start with nothing configured: a development PKI and
+TSA, example catalogues, keys in the data folder. Each is right for trying the service
+and wrong for a province. With ``SOHOA_ENV=production`` the service refuses to start
+on any of them and names every one at once, so an operator fixes the list in one pass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .root import Settings
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What stops ``settings`` from running a production service; empty when nothing does.
+    Example catalogues are asked of their loaders, which know (``example``)."""
+    problems = []
+    signing = settings.signing
+    if not signing.agency_key.strip():
+        problems.append("SOHOA_AGENCY_KEY: chữ ký cơ quan đang dùng PKI phát triển (the "
+                        "agency signs with the development PKI)")
+    if not signing.operator_key.strip():
+        problems.append("SOHOA_OPERATOR_KEY: chữ ký cán bộ đang dùng PKI phát triển (officers "
+                        "sign with the development PKI)")
+    if not signing.tsa_url.strip():
+        problems.append("SOHOA_TSA_URL: dấu thời gian từ TSA phát triển (timestamps from the "
+                        "development TSA)")
+    if signing.trust_dev_root:
+        problems.append("SOHOA_TRUST_DEV_ROOT: đang tin gốc PKI phát triển (the development "
+                        "root is trusted)")
+    if settings.keys.kek is None:
+        problems.append("SOHOA_KEK: khóa mã hóa khóa nằm trong thư mục dữ liệu (the KEK sits "
+                        "next to the data it protects)")
+    if not settings.server.public_url.startswith("https://"):
+        problems.append("SOHOA_PUBLIC_URL: phải là https:// (cookies and look-up links over "
+                        "plain HTTP)")
+    if settings.archive.retention_file is None:
+        problems.append("SOHOA_RETENTION_FILE: đang dùng bảng thời hạn bảo quản ví dụ (the "
+                        "retention schedule is the bundled example)")
+    if settings.records.procedures_file is None:
+        problems.append("SOHOA_PROCEDURES_FILE: đang dùng danh mục thủ tục ví dụ (the procedure "
+                        "catalogue is the bundled example)")
+    return problems
