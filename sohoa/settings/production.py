@@ -8,17 +8,16 @@ on any of them and names every one at once, so an operator fixes the list in one
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .root import Settings
+from .areas import KeySettings, ServerSettings
+from .work import ArchiveSettings, RecordSettings, SigningSettings
 
 
-def production_problems(settings: Settings) -> list[str]:
-    """What stops ``settings`` from running a production service; empty when nothing does.
-    Example catalogues are asked of their loaders, which know (``example``)."""
+def production_problems(*, signing: SigningSettings, keys: KeySettings, server: ServerSettings,
+                        archive: ArchiveSettings, records: RecordSettings) -> list[str]:
+    """What stops these areas of the settings from running a production service; empty
+    when nothing does. A configured catalogue that says it is an example is refused
+    where it is loaded (`sohoa.services`)."""
     problems = []
-    signing = settings.signing
     if not signing.agency_key.strip():
         problems.append("SOHOA_AGENCY_KEY: chữ ký cơ quan đang dùng PKI phát triển (the "
                         "agency signs with the development PKI)")
@@ -31,16 +30,16 @@ def production_problems(settings: Settings) -> list[str]:
     if signing.trust_dev_root:
         problems.append("SOHOA_TRUST_DEV_ROOT: đang tin gốc PKI phát triển (the development "
                         "root is trusted)")
-    if settings.keys.kek is None:
+    if keys.kek is None:
         problems.append("SOHOA_KEK: khóa mã hóa khóa nằm trong thư mục dữ liệu (the KEK sits "
                         "next to the data it protects)")
-    if not settings.server.public_url.startswith("https://"):
+    if not server.public_url.startswith("https://"):
         problems.append("SOHOA_PUBLIC_URL: phải là https:// (cookies and look-up links over "
                         "plain HTTP)")
-    if settings.archive.retention_file is None:
+    if archive.retention_file is None:
         problems.append("SOHOA_RETENTION_FILE: đang dùng bảng thời hạn bảo quản ví dụ (the "
                         "retention schedule is the bundled example)")
-    if settings.records.procedures_file is None:
+    if records.procedures_file is None:
         problems.append("SOHOA_PROCEDURES_FILE: đang dùng danh mục thủ tục ví dụ (the procedure "
                         "catalogue is the bundled example)")
     return problems

@@ -117,7 +117,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_ready(self) -> Settings:
-        if self.env == "production" and (problems := production_problems(self)):
+        if self.env == "production" and (problems := production_problems(
+                signing=self.signing, keys=self.keys, server=self.server, archive=self.archive,
+                records=self.records)):
             raise ValueError("SOHOA_ENV=production không chạy được với cấu hình phát triển "
                              f"(not fit for production): {'; '.join(problems)}")
         return self
