@@ -14,17 +14,13 @@ of its own over the same state (`store.VaultState`); none inherits from another.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import BlobStore
-from storage.sealing import RowSealer
 
-from .digitisation import REQUIRED_FIELDS
-from .keys import VaultKeyring
-from .procedures import ProcedureCatalogue
-from .store import vault_state
+from .store import VaultOptions, vault_state
 
 if TYPE_CHECKING:
     from .archival import Archival
@@ -44,17 +40,10 @@ class Vault:
     """The areas of the vault over one state; each is made (and its module loaded) when
     first used, so a command that only lists a vault does not load the reports."""
 
-    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, *,
-                 required_fields: tuple[str, ...] = REQUIRED_FIELDS,
-                 keyring: VaultKeyring | None = None,
-                 procedures: ProcedureCatalogue | None = None,
-                 search_key: bytes | None = None,
-                 reads: sessionmaker[Session] | None = None,
-                 sealer: RowSealer | None = None) -> None:
-        """See `store.vault_state` for what each part is for."""
-        self._state = vault_state(sessions, blobs, required_fields=required_fields,
-                                  keyring=keyring, procedures=procedures,
-                                  search_key=search_key, reads=reads, sealer=sealer)
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore,
+                 **options: Unpack[VaultOptions]) -> None:
+        """See `store.vault_state` for what each option is for."""
+        self._state = vault_state(sessions, blobs, **options)
         #: The procedure catalogue and the record's required fields, which screens show.
         self.procedures = self._state.procedures
         self.required_fields = self._state.required_fields

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
@@ -52,13 +53,19 @@ class VaultState:
     index: BlindIndex | None
 
 
-def vault_state(sessions: sessionmaker[Session], blobs: BlobStore, *,
-                required_fields: tuple[str, ...] = REQUIRED_FIELDS,
-                keyring: VaultKeyring | None = None,
-                procedures: ProcedureCatalogue | None = None,
-                search_key: bytes | None = None,
-                reads: sessionmaker[Session] | None = None,
-                sealer: RowSealer | None = None) -> VaultState:
+class VaultOptions(TypedDict, total=False):
+    """What a vault may be given beside its sessions and blobs (see `vault_state`)."""
+
+    required_fields: tuple[str, ...]
+    keyring: VaultKeyring | None
+    procedures: ProcedureCatalogue | None
+    search_key: bytes | None
+    reads: sessionmaker[Session] | None
+    sealer: RowSealer | None
+
+
+def vault_state(sessions: sessionmaker[Session], blobs: BlobStore,
+                **options: Unpack[VaultOptions]) -> VaultState:
     """``blobs`` is normally an ``EncryptingBlobStore`` over ``keyring``; without a
     keyring, blob names are the content's SHA-256 (tests of the plain stores).
 
@@ -69,15 +76,18 @@ def vault_state(sessions: sessionmaker[Session], blobs: BlobStore, *,
     ``sealer`` seals the rows' personal data: by default the one installed on
     ``sessions``, else one made from the keyring and the search key and installed on
     both session factories."""
-    sealer = sealer or installed_sealer(sessions)
+    keyring, search_key = options.get("keyring"), options.get("search_key")
+    reads = options.get("reads")
+    sealer = options.get("sealer") or installed_sealer(sessions)
     if sealer is None:
         if keyring is None or search_key is None:
             raise ValueError("the vault seals personal data in its rows: give it a sealer, "
                              "or a keyring and a search key")
         sealer = RowSealer(keyring, search_key)
         sealer.install(sessions, *([reads] if reads else []))
-    return VaultState(sessions, reads or sessions, blobs, keyring, sealer, required_fields,
-                      procedures or ProcedureCatalogue.load(),
+    return VaultState(sessions, reads or sessions, blobs, keyring, sealer,
+                      options.get("required_fields", REQUIRED_FIELDS),
+                      options.get("procedures") or ProcedureCatalogue.load(),
                       BlindIndex(search_key) if search_key else None)
 
 

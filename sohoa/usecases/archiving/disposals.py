@@ -117,7 +117,8 @@ class Disposals:
         reason = required(reason, "lý do hủy (a reason)")
         with unit(self._sessions) as session:
             row = transferred(session, code, lock=True)
-            self._check_disposable(session, row, today or datetime.now(UTC).date())
+            self._check_disposable(session, row, dossier_ref(session, dossier_id=row.dossier_id),
+                                   today or datetime.now(UTC).date())
             proposal = disposals.propose(session, row.dossier_id, code, reason,
                                          by=viewer.actor, at=datetime.now(UTC))
             audit(session, viewer.actor, "archive.propose_disposal", "dossier", code,
@@ -154,7 +155,7 @@ class Disposals:
             check_second_person(proposal.proposed_by, viewer.actor)
             dossier = dossier_ref(session, dossier_id=proposal.dossier_id)
             row = transferred(session, dossier.code, lock=True)
-            due = self._check_disposable(session, row, moment.date())
+            due = self._check_disposable(session, row, dossier, moment.date())
             self._check_unlocked(row)
             record = self._record(session, dossier, row, moment, due=due, reason=proposal.reason,
                                   decision=decision, proposed_by=proposal.proposed_by,
@@ -232,10 +233,10 @@ class Disposals:
             disposals.finish(session, disposal_id)
         _step(disposal_id, "done")
 
-    def _check_disposable(self, session: Session, row: ArchivalTransfer, today: date) -> date:
+    def _check_disposable(self, session: Session, row: ArchivalTransfer, dossier: DossierRef,
+                          today: date) -> date:
         if row.disposed_at is not None:
             raise ArchiveRefused(f"hồ sơ {row.dossier_code} đã bị hủy (already destroyed)")
-        dossier = dossier_ref(session, dossier_id=row.dossier_id)
         assert dossier.ended_at is not None
         rule = self._schedule.for_procedure(dossier.procedure)
         return disposable_on(session, row.dossier_id, row.dossier_code, rule.retention,
