@@ -21,13 +21,15 @@ _MODULES = {
     "clock": ("iso_vietnam_time", "vietnam_time", "vietnamese_date"),
     "errors": ("BadSigningInput", "CertificateRejected", "SigningError", "TrustServiceUnavailable"),
     "fonts": ("FontMissing", "stamp_font"),
-    "keys": ("KeySource", "KeyUnavailable", "PemKeySource", "Pkcs11KeySource", "Pkcs12KeySource",
-        "key_source_from_spec"),
+    "issuer": ("Issuer",),
+    "keys": ("KeySource", "KeyUnavailable", "PemKeySource", "Pkcs11KeySource", "Pkcs12KeySource"),
+    "key_specs": ("key_source_from_spec",),
     "paper": ("CertificationBlock", "FormalCopy", "paper_copy"),
     "pki": ("DEV_MARK", "DevPki", "KeyPair"),
     "qr_data": ("ConversionData", "PublicationData", "parse_labelled"),
     "receipt": ("ReceiptLine", "ReceiptSlip", "receipt_pdf"),
     "refresh": ("add_archive_timestamp", "protected_until"),
+    "remote": ("CscKeySource", "RemoteSigningRefused"),
     "revocation": ("CachingFetcherBackend", "RevocationCache"),
     "sign": ("SignatureRequest", "certified_copy_request", "copy_request", "issued_request",
         "operator_request", "result_requests", "sign_pdf"),
@@ -64,13 +66,14 @@ if TYPE_CHECKING:
         FontMissing as FontMissing,
         stamp_font as stamp_font,
     )
+    from .issuer import Issuer as Issuer
+    from .key_specs import key_source_from_spec as key_source_from_spec
     from .keys import (
         KeySource as KeySource,
         KeyUnavailable as KeyUnavailable,
         PemKeySource as PemKeySource,
         Pkcs11KeySource as Pkcs11KeySource,
         Pkcs12KeySource as Pkcs12KeySource,
-        key_source_from_spec as key_source_from_spec,
     )
     from .options import (
         DEFAULT_CONVERSION_MARK as DEFAULT_CONVERSION_MARK,
@@ -100,6 +103,10 @@ if TYPE_CHECKING:
         add_archive_timestamp as add_archive_timestamp,
         protected_until as protected_until,
     )
+    from .remote import (
+        CscKeySource as CscKeySource,
+        RemoteSigningRefused as RemoteSigningRefused,
+    )
     from .revocation import (
         CachingFetcherBackend as CachingFetcherBackend,
         RevocationCache as RevocationCache,
@@ -127,6 +134,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "Issuer",
     "COPY_FORMS",
     "DEFAULT_CONVERSION_MARK",
     "CertificationBlock",
@@ -185,4 +193,6 @@ __all__ = [
     "stamp_font",
     "verify_pdf",
     "vietnam_time",
+    "CscKeySource",
+    "RemoteSigningRefused",
 ]

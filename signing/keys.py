@@ -199,26 +199,3 @@ class Pkcs11KeySource:
 
     def describe(self) -> str:
         return f"pkcs11:{self.token_label}/{self.key_label}"
-
-
-def key_source_from_spec(spec: str, *, secret: str | None = None, cert: Path | None = None,
-                         chain: tuple[Path, ...] = ()) -> KeySource:
-    """A key source from a setting: ``pkcs12:/path/file.p12`` or
-    ``pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=LABEL;key=LABEL``.
-
-    ``secret`` is the passphrase or PIN (from a secret setting, never the spec
-    itself); ``cert`` the signing certificate when a token holds the key only.
-    """
-    kind, _, rest = spec.strip().partition(":")
-    if kind == "pkcs12" and rest:
-        return Pkcs12KeySource(Path(rest), secret.encode() if secret else None, chain)
-    if kind == "pkcs11":
-        parts = dict(item.split("=", 1) for item in rest.split(";") if "=" in item)
-        missing = [name for name in ("module", "token", "key") if not parts.get(name)]
-        if not missing:
-            return Pkcs11KeySource(Path(parts["module"]), parts["token"], parts["key"],
-                                   pin=secret, cert_path=cert, chain=chain)
-        raise ValueError(f"khóa PKCS#11 thiếu {', '.join(missing)} (the pkcs11 key spec lacks "
-                         f"{', '.join(missing)})")
-    raise ValueError("khóa ký phải có dạng pkcs12:<tệp> hoặc pkcs11:module=…;token=…;key=… "
-                     "(a key spec is pkcs12:<file> or pkcs11:module=…;token=…;key=…)")

@@ -63,8 +63,13 @@ class DevPki:
     def trust_roots(self) -> list[x509.Certificate]:
         return [self.root.certificate()]
 
-    def agency(self) -> KeyPair:
-        return self._ensure_leaf("agency", f"{self.agency_name} ({DEV_MARK})", organisation=True)
+    def agency(self, code: str | None = None, name: str | None = None) -> KeyPair:
+        """The signing key of agency ``code``, its subject naming the agency and marked DEV
+        ONLY, issued on first use: each agency of a province signs as itself even in
+        development. Without a code, the one agency of a single-agency set-up."""
+        name = name or self.agency_name
+        stem = f"agencies/{_slug(code)}" if code else "agency"
+        return self._ensure_leaf(stem, f"{name} ({DEV_MARK})", organisation=name)
 
     def operator(self, name: str) -> KeyPair:
         """The personal signing key of counter officer ``name``, issued on first use."""
@@ -123,7 +128,7 @@ class DevPki:
             _write(pair, key, cert)
             return pair
 
-    def _ensure_leaf(self, stem: str, common_name: str, *, organisation: bool = False,
+    def _ensure_leaf(self, stem: str, common_name: str, *, organisation: str | None = None,
                      purpose: ObjectIdentifier = ExtendedKeyUsageOID.EMAIL_PROTECTION) -> KeyPair:
         root = self._ensure_root()
         pair = KeyPair(self.folder / f"{stem}.key.pem", self.folder / f"{stem}.cert.pem")
@@ -134,7 +139,7 @@ class DevPki:
             ca_cert = root.certificate()
             key = _new_key()
             now = datetime.now(UTC)
-            org = self.agency_name if organisation else "sohoa " + DEV_MARK
+            org = organisation or "sohoa " + DEV_MARK
             builder = (
                 x509.CertificateBuilder()
                 .subject_name(_name(common_name, organisation=org))
@@ -198,7 +203,8 @@ def _write(pair: KeyPair, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> Non
 
 
 def _slug(name: str) -> str:
-    """A file-safe, stable name for an officer: ASCII letters plus a short hash."""
+    """A file-safe, stable name for an officer or an agency code: ASCII letters plus a
+    short hash."""
     ascii_name = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
     ascii_name = ascii_name.encode("ascii", "ignore").decode()
     stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:40] or "operator"

@@ -62,15 +62,7 @@ class TestPki:
 
     def nss_db(self) -> Path:
         """An NSS database trusting the root, for ``pdfsig -nssdir``."""
-        db = self.folder / "nss"
-        if not db.exists():
-            db.mkdir()
-            subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True,
-                           capture_output=True)
-            subprocess.run(["certutil", "-A", "-d", f"sql:{db}", "-n", "sohoa test root", "-t",
-                            "CT,C,C", "-i", str(self.cert("root"))], check=True,
-                           capture_output=True)
-        return db
+        return nss_trusting(self.folder / "nss", self.cert("root"))
 
     def key_source(self, label: str = "agency") -> PemKeySource:
         return PemKeySource(self.key(label), self.cert(label), self.chain)
@@ -122,6 +114,15 @@ class Token:
 def softhsm_token(folder: Path, key_path: Path, *, label: str = "sohoa-test",
                   key_label: str = "signer", pin: str = "471920") -> Iterator[Token]:
     """A real SoftHSM2 token in ``folder`` holding the key at ``key_path``."""
+    with softhsm_tokens(folder, {label: (key_path, key_label, pin)}) as tokens:
+        yield tokens[0]
+
+
+@contextmanager
+def softhsm_tokens(folder: Path,
+                   keys: dict[str, tuple[Path, str, str]]) -> Iterator[list[Token]]:
+    """Real SoftHSM2 tokens in ``folder``, one per label, each holding one key: label →
+    (the key's PEM file, the key's label on the token, the token's PIN)."""
     (folder / "tokens").mkdir(parents=True)
     conf = folder / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
@@ -130,20 +131,34 @@ def softhsm_token(folder: Path, key_path: Path, *, label: str = "sohoa-test",
     os.environ["SOFTHSM2_CONF"] = str(conf)
     util = ["softhsm2-util"]
     try:
-        subprocess.run([*util, "--init-token", "--free", "--label", label, "--so-pin", "83125577",
-                        "--pin", pin], check=True, capture_output=True)
-        subprocess.run([*util, "--import", str(key_path), "--token", label, "--label",
-                        key_label, "--id", "01", "--pin", pin], check=True, capture_output=True)
+        for label, (key_path, key_label, pin) in keys.items():
+            subprocess.run([*util, "--init-token", "--free", "--label", label, "--so-pin",
+                            "83125577", "--pin", pin], check=True, capture_output=True)
+            subprocess.run([*util, "--import", str(key_path), "--token", label, "--label",
+                            key_label, "--id", "01", "--pin", pin], check=True,
+                           capture_output=True)
         # python-pkcs11 keeps one loaded library per process; make it read this token folder.
         import pkcs11
 
         pkcs11.lib(str(SOFTHSM_MODULE)).reinitialize()
-        yield Token(label, key_label, pin)
+        yield [Token(label, key_label, pin) for label, (_, key_label, pin) in keys.items()]
     finally:
         if previous is None:
             os.environ.pop("SOFTHSM2_CONF", None)
         else:
             os.environ["SOFTHSM2_CONF"] = previous
+
+
+def nss_trusting(folder: Path, root: Path) -> Path:
+    """An NSS database in ``folder`` trusting the root certificate ``root``, for
+    ``pdfsig -nssdir``."""
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        subprocess.run(["certutil", "-N", "-d", f"sql:{folder}", "--empty-password"],
+                       check=True, capture_output=True)
+        subprocess.run(["certutil", "-A", "-d", f"sql:{folder}", "-n", "sohoa test root", "-t",
+                        "CT,C,C", "-i", str(root)], check=True, capture_output=True)
+    return folder
 
 
 def _write_key(path: Path) -> None:
