@@ -109,7 +109,7 @@ class AccountView:
         owners = frozenset({self.owner_identifier}) if self.owner_identifier else frozenset()
         indexes = frozenset({self.owner_index}) if self.owner_index else frozenset()
         return Viewer(self.role, self.actor, owners=owners, agency=self.agency_code,
-                      owner_indexes=indexes)
+                      owner_indexes=indexes, username=self.username)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "username": mask_ids_in_text(self.username),

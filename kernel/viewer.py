@@ -36,6 +36,8 @@ class Viewer:
     agency: str | None = None
     #: The blind indexes of ``owners`` (``storage.sealing``): how queries find their rows.
     owner_indexes: frozenset[str] = field(default_factory=frozenset)
+    #: The account's username, for what is the person's own: their signing key.
+    username: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.owner_indexes) != len(self.owners):
@@ -49,12 +51,13 @@ class Viewer:
     def as_dict(self) -> dict[str, Any]:
         """As JSON, for work done later in someone's name (a job's params)."""
         return {"role": self.role.value, "actor": self.actor, "owners": sorted(self.owners),
-                "agency": self.agency, "owner_indexes": sorted(self.owner_indexes)}
+                "agency": self.agency, "owner_indexes": sorted(self.owner_indexes),
+                "username": self.username}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Viewer:
         return cls(Role(data["role"]), data["actor"], frozenset(data["owners"]), data["agency"],
-                   frozenset(data.get("owner_indexes", [])))
+                   frozenset(data.get("owner_indexes", [])), data.get("username"))
 
     @property
     def reads_content(self) -> bool:

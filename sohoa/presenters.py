@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from vault import REQUIRED_FIELDS, ConversionRecord, DocumentRecord, FileRole
-
-from .settings import Settings
 
 
 def document_summary(record: DocumentRecord,
@@ -55,10 +54,13 @@ def digitisation_record(record: DocumentRecord,
     }
 
 
-def conversion_summary(conversion: ConversionRecord, settings: Settings) -> dict[str, Any]:
-    """A conversion with its look-up code and URL, for staff and programs."""
+def conversion_summary(conversion: ConversionRecord,
+                       lookup_url: Callable[[str, str], str]) -> dict[str, Any]:
+    """A conversion with its look-up code and the URL its agency prints (``lookup_url``
+    of the agency's code and the look-up code), for staff and programs."""
     return {
-        "code": conversion.code, "lookup_url": settings.lookup_url(conversion.code),
+        "code": conversion.code, "lookup_url": lookup_url(conversion.agency_code,
+                                                          conversion.code),
         "document_id": conversion.document_id, "direction": conversion.direction,
         "issued_at": conversion.issued_at.isoformat(), "converter": conversion.converter,
         "agency": conversion.agency_name, "source_sha256": conversion.source_sha256,

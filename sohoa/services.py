@@ -21,15 +21,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from accounts.limiter import Counter, LoginLimiter, MemoryCounter, RedisCounter
 from accounts.oidc import OidcLogin
 from accounts.service import Accounts
+from accounts.signing_keys import OfficerKeys
 from accounts.tokens import TokenSigner
 from digitize.extract import DocTypeCatalogue
 from digitize.result_code import CodeTemplate
+from kernel import Role
 from retention import RetentionSchedule
 from signing import (
     CachingFetcherBackend,
     DevPki,
+    Issuer,
     KeySource,
     RevocationCache,
+    SignatureRequest,
     TrustServices,
     dev_timestamper,
     http_timestamper,
@@ -47,6 +51,7 @@ from .errors import describe_error, is_transient
 from .jobs import JobRunner, ThreadJobRunner
 from .jobs.celery_backend import CeleryJobRunner, celery_app
 from .settings import Settings, SettingsInvalid
+from .signing_keys import SigningKeys
 from .usecases.archiving.disposals import Disposals, RecordSigning
 from .usecases.archiving.transfers import Archives
 from .vault_setup import open_vault, s3_options
@@ -68,9 +73,8 @@ class Services:
     code_template: CodeTemplate
     trust: TrustServices
     accounts: Accounts
-    #: Configured keys (HSM, token, PKCS#12); None: the development PKI.
-    operator_keys: KeySource | None = None
-    agency_keys: KeySource | None = None
+    #: Each agency's and each officer's own key (`signing_keys`).
+    keys: SigningKeys = field(init=False)
     #: Login through the identity provider; None when it is not configured.
     oidc: OidcLogin | None = None
     #: How long each kind of dossier is kept (issue 6); checked at start-up.
@@ -84,13 +88,13 @@ class Services:
     #: Signature checks shown on the public look-up page, by file SHA-256.
     signature_cache: TimedCache[dict[str, Any]] = field(default_factory=lambda: TimedCache(600))
 
-    def operator_key(self, name: str) -> KeySource:
-        """The key that signs for counter officer ``name``: configured, else the dev PKI's."""
-        return self.operator_keys or self.pki.key_source(self.pki.operator(name))
+    def operator_key(self, name: str, username: str | None = None) -> KeySource:
+        """The key that signs for officer ``username``, whose stamp reads ``name``."""
+        return self.keys.operator_key(name, username)
 
-    def agency_key(self) -> KeySource:
-        """The agency's key (copies, conversion certificates): configured, else the dev PKI's."""
-        return self.agency_keys or self.pki.key_source(self.pki.agency())
+    def issuer(self, agency_code: str) -> Issuer:
+        """The agency ``agency_code`` as it issues: its words and its own key."""
+        return self.keys.issuer(agency_code)
 
     def stamp_font(self) -> Path:
         return stamp_font(self.settings.data_path / "fonts")
@@ -107,13 +111,8 @@ def assemble_services(settings: Settings) -> Services:
     # Configuration errors stop the service here, before anything is stored.
     catalogue = DocTypeCatalogue.load(settings.records.doc_types_file)
     code_template = CodeTemplate(settings.records.result_code_template)
-    operator_keys = settings.signing.operator_key_source()
-    agency_keys = settings.signing.agency_key_source()
     oidc = settings.oidc_config()
     retention = RetentionSchedule.load(settings.archive.retention_file)
-    if retention.example and settings.env == "production":
-        raise SettingsInvalid(f"SOHOA_RETENTION_FILE: {retention.source} là bảng ví dụ "
-                              "(example: true), không dùng được khi SOHOA_ENV=production")
     if retention.example:
         log.warning("retention periods come from an EXAMPLE schedule (%s): set "
                     "SOHOA_RETENTION_FILE before archiving", retention.source)
@@ -129,16 +128,39 @@ def assemble_services(settings: Settings) -> Services:
     jobs = job_runner(settings, sessions)
     pki = dev_pki(settings)
     trust = trust_services(settings, pki)
-    for role, keys in (("operator", operator_keys), ("agency", agency_keys)):
-        log.info("%s signatures: %s", role,
-                 keys.describe() if keys else "development PKI (DEV ONLY)")
     services = Services(
         settings, engine, sessions, blobs, vault, keyring, pki, jobs, catalogue, code_template,
-        trust, accounts(settings, sessions, vault.agencies.knows_agency, reads), operator_keys, agency_keys,
+        trust, accounts(settings, sessions, vault.agencies.knows_agency, reads),
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
         indicators=indicators, signature_cache=TimedCache(settings.server.lookup_cache_seconds))
+    services.keys = SigningKeys(settings, vault, OfficerKeys(sessions), pki)
+    _check_production(services, retention)
     services.archives, services.disposals = archive_desks(services, keyring)
     return services
+
+
+def _check_production(services: Services, retention: RetentionSchedule) -> None:
+    """Refuse to serve a province on what is only for trying the service, naming every
+    problem at once: the settings' and the database's (an agency with staff and no key)."""
+    settings = services.settings
+    if settings.env != "production":
+        if not services.vault.profiles.keyed():
+            log.warning("agencies and officers sign with the development PKI (DEV ONLY): set "
+                        "their keys with 'sohoa admin agency key' and 'sohoa admin account key'")
+        return
+    problems = settings.production_problems()
+    if retention.example and settings.archive.retention_file is not None:
+        problems.append(f"SOHOA_RETENTION_FILE: {retention.source} là bảng ví dụ (example: "
+                        "true)")
+    staff = {a.agency_code for a in services.accounts.list()
+             if a.role is Role.STAFF and a.active and a.agency_code}
+    unkeyed = services.keys.unkeyed_with_staff(staff)
+    if unkeyed:
+        problems.append("cơ quan có cán bộ nhưng chưa có khóa ký số (agencies with staff and "
+                        f"no signing key; sohoa admin agency key): {', '.join(unkeyed)}")
+    if problems:
+        raise SettingsInvalid("SOHOA_ENV=production không chạy được với cấu hình phát triển "
+                              f"(not fit for production): {'; '.join(problems)}")
 
 
 def job_runner(settings: Settings, sessions: sessionmaker[Session]) -> JobRunner:
@@ -166,9 +188,13 @@ def archive_desks(services: Services, keyring: VaultKeyring) -> tuple[Archives, 
         rights=settings.archive.rights, language=settings.archive.language,
         permanent_lock_years=settings.archive.permanent_lock_years,
         workers=settings.archive.workers)
+    def request(agency: str) -> SignatureRequest:
+        issuer = services.issuer(agency)
+        return issued_request(issuer.key, services.stamp_font(), issuer.name,
+                              "Biên bản hủy tài liệu")
+
     signing = RecordSigning(
-        request=lambda: issued_request(services.agency_key(), services.stamp_font(),
-                                       settings.agency.name, "Biên bản hủy tài liệu"),
+        request=request,
         trust=services.trust, font=services.stamp_font)
     disposals = Disposals(sessions=services.sessions, schedule=services.retention, store=store,
                           keyring=keyring, signing=signing)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kernel.lazy import exports
 
-from . import audit, counters, grants, keys, models  # noqa: F401 - the tables
+from . import agency_profiles, audit, counters, data_requests, grants, keys, models  # noqa: F401 - the tables
 
 #: Each name this package offers, by the module it comes from (loaded on first use).
 _MODULES = {

@@ -8,6 +8,14 @@ from typing import Any
 
 from .models import Dossier, DossierComponent, DossierEvent, Notice
 
+#: A component received without a copy, for a reason the circular allows (`scan_skips`).
+SKIPPED = "SKIPPED"
+
+
+def satisfied(document_id: str | None, source: str | None) -> bool:
+    """Whether a component needs nothing more: a document, or a lawful skip."""
+    return document_id is not None or source == SKIPPED
+
 
 def _iso(moment: date | datetime | None) -> str | None:
     return moment.isoformat() if moment else None
@@ -19,13 +27,17 @@ class ComponentRecord:
     name: str
     required: bool
     document_id: str | None
-    source: str | None  # VAULT, SCAN or DOCUMENT; None while missing
-    reason: str | None
+    source: str | None  # VAULT, SCAN, DOCUMENT or SKIPPED (not copied); None while missing
+    reason: str | None  # the reason for a second copy, or a skip's reason code
+
+    @property
+    def satisfied(self) -> bool:
+        return satisfied(self.document_id, self.source)
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "required": self.required,
                 "document": self.document_id, "source": self.source, "reason": self.reason,
-                "satisfied": self.document_id is not None}
+                "satisfied": self.satisfied}
 
 
 @dataclass(frozen=True)
@@ -78,8 +90,8 @@ class DossierRecord:
     @property
     def missing(self) -> list[str]:
         """Codes of required components nothing satisfies yet."""
-        satisfied = {c.code for c in self.components if c.document_id}
-        return sorted({c.code for c in self.components if c.required} - satisfied)
+        done = {c.code for c in self.components if c.satisfied}
+        return sorted({c.code for c in self.components if c.required} - done)
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "agency": self.agency, "owner": self.owner,

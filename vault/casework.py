@@ -20,7 +20,7 @@ from kernel import OwnerId, Viewer, mask_ids_in_text, parse_owner_id
 
 from .access import visible_dossiers
 from .audit import audit
-from .case_records import DossierRecord, NoticeRecord, notice_record
+from .case_records import DossierRecord, NoticeRecord, notice_record, satisfied
 from .case_rows import (
     FINAL,
     NEEDS_REASON,
@@ -95,7 +95,8 @@ class Casework(VaultStore):
 
     def _check_completable(self, session: Session, dossier: Dossier) -> None:
         missing = sorted({c.code for c in dossier.components if c.required}
-                         - {c.code for c in dossier.components if c.document_id})
+                         - {c.code for c in dossier.components
+                            if satisfied(c.document_id, c.source)})
         if missing:
             raise InvalidTransition(f"hồ sơ {dossier.code} còn thiếu thành phần "
                                     f"{', '.join(missing)} (required components missing)")
@@ -177,10 +178,11 @@ class Casework(VaultStore):
             return list(session.scalars(select(Dossier.code).where(
                 Dossier.status == S.COMPLETED.value, ~has_result).order_by(Dossier.code)))
 
-    def check_case_work(self, code: str, *, viewer: Viewer) -> None:
-        """Raise unless ``viewer`` may work on dossier ``code`` now (before slow work)."""
+    def check_case_work(self, code: str, *, viewer: Viewer) -> str:
+        """Raise unless ``viewer`` may work on dossier ``code`` now (before slow work);
+        the code of the agency the dossier is with, which acts on it."""
         with self._sessions() as session:
-            case_of(session, code, viewer, work=True)
+            return case_of(session, code, viewer, work=True).agency.code
 
     def dossier(self, code: str, *, viewer: Viewer) -> DossierRecord:
         with self._sessions() as session:

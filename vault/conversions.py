@@ -90,12 +90,13 @@ class ConversionRecord:
     copy_form: str | None = None
     copy_number: int | None = None
     copy_symbol: str | None = None
+    agency_code: str = ""
 
     @classmethod
     def of(cls, row: Conversion) -> ConversionRecord:
         return cls(row.code, row.document_id, row.direction, row.issued_at, row.converter,
                    row.agency_name, row.source_sha256, row.output_sha256, row.copy_form,
-                   row.copy_number, row.copy_symbol)
+                   row.copy_number, row.copy_symbol, row.agency_code)
 
 
 @dataclass(frozen=True)

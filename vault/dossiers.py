@@ -74,6 +74,7 @@ class DossierRef:
     procedure: str | None
     agency_name: str
     ended_at: datetime | None
+    agency_code: str = ""
 
 
 def dossier_ref(session: Session, *, code: str | None = None,
@@ -85,7 +86,7 @@ def dossier_ref(session: Session, *, code: str | None = None,
     if dossier is None:
         raise NotFound(f"không tìm thấy hồ sơ {code or dossier_id} (no such dossier)")
     return DossierRef(dossier.id, dossier.code, dossier.procedure, dossier.agency.name,
-                      dossier.ended_at)
+                      dossier.ended_at, dossier.agency.code)
 
 
 def dossier_codes(session: Session, ids: Iterable[int]) -> dict[int, str]:

@@ -39,6 +39,7 @@ from .errors import DossierMismatch, InvalidRecordValue, NotFound, ReuseReasonRe
 from .grants import Grant, GrantItem
 from .models import Agency, Document, Dossier, DossierComponent, Owner
 from .procedures import Procedure
+from .scan_skips import skip_scan
 from .store import VaultStore
 
 
@@ -201,6 +202,18 @@ class Intake(VaultStore):
             audit(session, viewer.actor, "dossier.component", "dossier", code, {
                 "component": component, "document": document_id, "source": source,
                 "reason": why})
+            session.flush()
+            session.expire(dossier)
+            return dossier_record_of(session, dossier)
+
+    def skip_scan(self, code: str, component: str, reason_code: str, *, viewer: Viewer,
+                  note: str | None = None) -> DossierRecord:
+        """Receive ``component`` without copying it, for a reason the circular allows
+        (`scan_skips`); the skip and its code go into the history and the audit trail."""
+        with self._unit() as session:
+            dossier = case_of(session, code, viewer, work=True, lock=True)
+            skip_scan(session, dossier, component, reason_code, note,
+                      catalogued(self.procedures, dossier), viewer.actor)
             session.flush()
             session.expire(dossier)
             return dossier_record_of(session, dossier)

@@ -48,6 +48,8 @@ class Procedure:
     name: str
     components: tuple[RequiredComponent, ...]
     results: tuple[str, ...] = ()
+    #: The sector's law requires copies of participating agencies' results (REGULATIONS 52).
+    scan_participating_results: bool = False
 
     def component(self, code: str) -> RequiredComponent:
         for component in self.components:
@@ -59,7 +61,8 @@ class Procedure:
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name,
                 "components": [c.as_dict() for c in self.components],
-                "results": list(self.results)}
+                "results": list(self.results),
+                "scan_participating_results": self.scan_participating_results}
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ class ProcedureCatalogue:
                     RequiredComponent(str(c["code"]), str(c["name"]),
                                       tuple(str(t) for t in c["doc_types"]),
                                       bool(c.get("required", True)))
-                    for c in p["components"]), tuple(str(t) for t in p.get("results", ())))
+                    for c in p["components"]), tuple(str(t) for t in p.get("results", ())),
+                    bool(p.get("scan_participating_results", False)))
                 for p in data["procedures"]]
             reasons = [Reason(str(r["code"]), str(r["name"]), tuple(str(s) for s in r["for"]))
                        for r in data["reasons"]]

@@ -4,9 +4,11 @@ handed, made of the areas of the work.
 CLI, HTTP API, UI and job workers call the areas through it, so a rule lives in one
 place: ``filing`` stores documents and takes their records to STORED, ``documents``
 reads them behind the access rule, ``intake`` receives dossiers, ``casework`` moves
-them along and files results, ``sharing`` keeps the owner's consents, ``conversions``
+them along and files results, ``sharing`` keeps the owner's consents, ``data_requests`` the requests between
+agencies, ``conversions``
 the certified copies and their register, ``custody`` the audit chain, access log and
-keys, ``agencies`` the agencies and their mergers, ``finder`` the search,
+keys, ``agencies`` the agencies and their mergers, ``profiles`` what each agency
+prints and signs with, ``finder`` the search,
 ``archival`` what the archive takes, ``statistics`` the reports. Each area is a class
 of its own over the same state (`store.VaultState`); none inherits from another.
 """
@@ -23,10 +25,12 @@ from storage import BlobStore
 from .store import VaultOptions, vault_state
 
 if TYPE_CHECKING:
+    from .agency_profiles import AgencyProfiles
     from .archival import Archival
     from .casework import Casework
     from .conversion_register import ConversionRegister
     from .custody import Custody
+    from .data_requests import DataRequests
     from .filing import Filing
     from .finder import Finder
     from .intake import Intake
@@ -85,6 +89,12 @@ class Vault:
         return ConversionRegister(self._state)
 
     @cached_property
+    def data_requests(self) -> DataRequests:
+        from .data_requests import DataRequests
+
+        return DataRequests(self._state)
+
+    @cached_property
     def custody(self) -> Custody:
         from .custody import Custody
 
@@ -95,6 +105,12 @@ class Vault:
         from .reorganisation import Reorganisation
 
         return Reorganisation(self._state)
+
+    @cached_property
+    def profiles(self) -> AgencyProfiles:
+        from .agency_profiles import AgencyProfiles
+
+        return AgencyProfiles(self._state)
 
     @cached_property
     def finder(self) -> Finder:

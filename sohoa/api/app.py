@@ -40,12 +40,14 @@ from .archive_routes import router as archive_router
 from .auth import router as auth_router
 from .body_limit import BodyLimit
 from .certify_routes import router as certify_router
+from .data_request_routes import router as data_request_router
 from .dossier_routes import router as dossier_router
 from .oidc_routes import router as oidc_router
 from .report_routes import router as report_router
 from .reuse_routes import router as reuse_router
 from .routes import router
 from .security_headers import SecurityHeaders
+from .signing_key_routes import router as signing_key_router
 from .sync_routes import router as sync_router
 from .text_guard import RejectNul
 
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(reuse_router)
     app.include_router(dossier_router)
     app.include_router(admin_router)
+    app.include_router(signing_key_router)
+    app.include_router(data_request_router)
     app.include_router(archive_router)
     app.include_router(report_router)
     app.include_router(sync_router)

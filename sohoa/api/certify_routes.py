@@ -58,7 +58,7 @@ async def certified_copy(request: Request, document_id: str, body: CertifyReques
     conversion = await run_in_threadpool(
         certify.certify_copy, services, document_id, converter=body.converter,
         copy_form=body.copy_form, qr=body.qr, viewer=account.viewer())
-    return {"conversion": conversion_summary(conversion, services.settings)}
+    return {"conversion": conversion_summary(conversion, services.keys.lookup_url)}
 
 
 class PaperCopyRequest(BaseModel):
@@ -89,7 +89,8 @@ async def paper_copy(request: Request, document_id: str, body: PaperCopyRequest,
         viewer=account.viewer())
     headers = {"Content-Disposition": f'attachment; filename="ban-in-{conversion.code}.pdf"',
                "X-Lookup-Code": conversion.code,
-               "X-Lookup-URL": services.settings.lookup_url(conversion.code)}
+               "X-Lookup-URL": services.keys.lookup_url(conversion.agency_code,
+                                                      conversion.code)}
     if conversion.copy_symbol:
         headers["X-Copy-Number"] = str(conversion.copy_number)
     return Response(pdf, media_type="application/pdf", headers=headers)
@@ -110,7 +111,7 @@ def revoke(request: Request, document_id: str, body: RevocationRequest,
     services.vault.documents.authorise(document_id, account.viewer(), Action.PROCESS)
     document = services.vault.conversions.revoke(document_id, body.reason, actor=account.actor)
     return {"document": document.as_dict(),
-            "copies": [conversion_summary(c, services.settings)
+            "copies": [conversion_summary(c, services.keys.lookup_url)
                        for c in services.vault.conversions.conversions_of(document_id)]}
 
 
@@ -118,7 +119,7 @@ def revoke(request: Request, document_id: str, body: RevocationRequest,
 def conversions(request: Request, document_id: str, viewer: CurrentViewer) -> dict[str, Any]:
     services = _services(request)
     services.vault.documents.authorise(document_id, viewer, Action.READ)
-    return {"conversions": [conversion_summary(c, services.settings)
+    return {"conversions": [conversion_summary(c, services.keys.lookup_url)
                             for c in services.vault.conversions.conversions_of(document_id)]}
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kernel import OwnerKind, parse_owner_id
 from vault import DossierStatus
+from vault.scan_skips import SKIP_REASONS
 
 from ..presenters import document_summary
 from ..usecases.results import ResultFields, issue_result
@@ -32,7 +33,9 @@ def procedures(request: Request, _account: CurrentAccount) -> dict[str, Any]:
     catalogue = services_of(request).vault.procedures
     return {"procedures": [p.as_dict() for p in catalogue.procedures()],
             "reasons": [{"code": r.code, "name": r.name, "for": list(r.applies_to)}
-                        for r in catalogue.reasons()]}
+                        for r in catalogue.reasons()],
+            "scan_skip_reasons": [{"code": code, "name": name}
+                                  for code, name in SKIP_REASONS.items()]}
 
 
 class NewDossier(BaseModel):
@@ -151,6 +154,25 @@ def attach(request: Request, dossier_code: str, component: str, body: Attachment
     """Record which document satisfies a component."""
     dossier = services_of(request).vault.intake.attach(dossier_code, component, body.document,
                                                 viewer=account.viewer(), reason=body.reason)
+    return {"dossier": dossier.as_dict()}
+
+
+class ScanSkip(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason_code: str = Field(min_length=1, max_length=32, description=(
+        "ONLINE_ELECTRONIC, PRESENT_ONLY, PARTICIPATING_RESULT or CONFIDENTIAL "
+        "(GET /api/v1/procedures lists them with their names)"))
+    note: str | None = Field(None, max_length=500)
+
+
+@router.post("/api/v1/dossiers/{dossier_code}/components/{component}/scan-skip")
+def skip_scan(request: Request, dossier_code: str, component: str, body: ScanSkip,
+              account: Staff) -> dict[str, Any]:
+    """Receive a component without copying it, for a reason TT 03/2025 allows (REGULATIONS
+    52); the skip and its reason code are kept in the history."""
+    dossier = services_of(request).vault.intake.skip_scan(
+        dossier_code, component, body.reason_code, note=body.note, viewer=account.viewer())
     return {"dossier": dossier.as_dict()}
 
 

@@ -98,6 +98,9 @@ async def digitize(
     reuse_reason: Annotated[str | None, Form(
         max_length=500, description="Why the paper is scanned although the vault holds it")]
     = None,
+    signing_pin: Annotated[str | None, Form(
+        max_length=64, description="The officer's PIN, when their own key needs it and none "
+        "is held: checked, then held (sealed) for SOHOA_PIN_SESSION_MINUTES")] = None,
     idempotency_key: Annotated[str | None, Header(
         alias="Idempotency-Key", max_length=200,
         description="The client's name for this request: sent again (an answer lost on "
@@ -111,6 +114,8 @@ async def digitize(
     for upload in files:
         received.append((upload.filename or "scan",
                          await read_upload(upload, limits.max_file_bytes)))
+    if signing_pin:
+        await run_in_threadpool(services.keys.unlock, account.username, signing_pin)
     batch = await run_in_threadpool(
         counter.prepare, services, received, owner=owner, owner_kind=owner_kind,
         dossier=dossier,

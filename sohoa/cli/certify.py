@@ -37,7 +37,7 @@ def certify_copy(
         if output:
             output.write_bytes(services.vault.documents.read_file(doc_id, FileRole.CERTIFIED.value,
                                                         viewer=CLI).data)
-        shown = conversion_summary(conversion, services.settings)
+        shown = conversion_summary(conversion, services.keys.lookup_url)
     if as_json:
         print_json({"conversion": shown})
         return
@@ -67,7 +67,7 @@ def certify_print(
     with calling(as_json) as services:
         conversion, pdf = certify.print_copy(services, doc_id, converter=converter,
                                              formal=options, viewer=CLI)
-        shown = conversion_summary(conversion, services.settings)
+        shown = conversion_summary(conversion, services.keys.lookup_url)
     output.write_bytes(pdf)
     if as_json:
         print_json({"output": str(output), "conversion": shown})

@@ -11,6 +11,7 @@ import typer
 
 from kernel import DomainError
 
+from . import keys_admin  # noqa: F401 - its commands join `sohoa admin`
 from .admin import admin_app
 from .archive import archive_app
 from .audit import audit_app

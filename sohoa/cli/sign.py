@@ -35,10 +35,15 @@ def sign(
         "signer image + agency seal")] = SignAs.AGENCY,
     copy_form: Annotated[str, typer.Option(help="SAO Y, SAO LỤC or TRÍCH SAO")] = "SAO Y",
     signer: Annotated[str | None, typer.Option(help="Officer or competent person")] = None,
+    account: Annotated[str | None, typer.Option(
+        help="--as operator/result: the account whose own key signs (its PIN held)")] = None,
+    agency: Annotated[str | None, typer.Option(
+        help="--as agency/result: the code of the agency that signs; default SOHOA_AGENCY_CODE"
+    )] = None,
     signature_image: Annotated[Path | None, typer.Option(
         help="--as result: the signer's signature, transparent PNG")] = None,
     seal_image: Annotated[Path | None, typer.Option(
-        help="--as result: the agency seal PNG; default SOHOA_AGENCY_SEAL_IMAGE")] = None,
+        help="--as result: the agency seal PNG; default: the agency's (admin agency set)")] = None,
     at: Annotated[str, typer.Option(
         help="--as result: PAGE,X,Y — the signature image's centre in mm from the page's "
              "top-left; page -1 is the last")] = "-1,140,230",
@@ -54,7 +59,7 @@ def sign(
         options = signatures.SignOptions(
             role=signatures.SignAs(as_.value),
             level=PadesLevel.parse(level) if level else None,
-            copy_form=copy_form, signer=signer,
+            copy_form=copy_form, signer=signer, username=account, agency=agency,
             signature_png=read_input(signature_image) if signature_image else None,
             seal_png=read_input(seal_image) if seal_image else None, **_placement(at),
         )

@@ -9,21 +9,26 @@ on any of them and names every one at once, so an operator fixes the list in one
 from __future__ import annotations
 
 from .areas import KeySettings, ServerSettings
-from .work import ArchiveSettings, RecordSettings, SigningSettings
+from .work import (
+    DEVELOPMENT_AGENCY,
+    AgencySettings,
+    ArchiveSettings,
+    RecordSettings,
+    SigningSettings,
+)
 
 
 def production_problems(*, signing: SigningSettings, keys: KeySettings, server: ServerSettings,
-                        archive: ArchiveSettings, records: RecordSettings) -> list[str]:
+                        archive: ArchiveSettings, records: RecordSettings,
+                        agency: AgencySettings) -> list[str]:
     """What stops these areas of the settings from running a production service; empty
-    when nothing does. A configured catalogue that says it is an example is refused
-    where it is loaded (`sohoa.services`)."""
+    when nothing does. What the database holds is checked where it is opened
+    (`sohoa.services`): a configured catalogue that says it is an example, an agency
+    with staff and no signing key."""
     problems = []
-    if not signing.agency_key.strip():
-        problems.append("SOHOA_AGENCY_KEY: chữ ký cơ quan đang dùng PKI phát triển (the "
-                        "agency signs with the development PKI)")
-    if not signing.operator_key.strip():
-        problems.append("SOHOA_OPERATOR_KEY: chữ ký cán bộ đang dùng PKI phát triển (officers "
-                        "sign with the development PKI)")
+    if agency.code == DEVELOPMENT_AGENCY:
+        problems.append("SOHOA_AGENCY_CODE: đang là cơ quan thử nghiệm (the development "
+                        "agency); đặt mã cơ quan chủ quản của hệ thống")
     if not signing.tsa_url.strip():
         problems.append("SOHOA_TSA_URL: dấu thời gian từ TSA phát triển (timestamps from the "
                         "development TSA)")

@@ -115,14 +115,14 @@ class Settings(BaseSettings):
                 if k not in flat}
         return nest(flat, ROUTES, into=rest)
 
-    @model_validator(mode="after")
-    def _production_ready(self) -> Settings:
-        if self.env == "production" and (problems := production_problems(
-                signing=self.signing, keys=self.keys, server=self.server, archive=self.archive,
-                records=self.records)):
-            raise ValueError("SOHOA_ENV=production không chạy được với cấu hình phát triển "
-                             f"(not fit for production): {'; '.join(problems)}")
-        return self
+    def production_problems(self) -> list[str]:
+        """What in these settings a production service may not run with (`production.py`);
+        the service adds what the database says before it starts (`sohoa.services`)."""
+        if self.env != "production":
+            return []
+        return production_problems(signing=self.signing, keys=self.keys, server=self.server,
+                                   archive=self.archive, records=self.records,
+                                   agency=self.agency)
 
     @model_validator(mode="after")
     def _broker_when_celery(self) -> Settings:
@@ -174,10 +174,6 @@ class Settings(BaseSettings):
     def exports_dir(self) -> Path:
         """Packages exported from the archive screens (shared by every worker)."""
         return self.data_path / "web-exports"
-
-    def lookup_url(self, code: str) -> str:
-        """Where a look-up code answers: printed on copies and in their QR."""
-        return f"{self.server.public_url.rstrip('/')}/v/{code}"
 
     # -- what spans two areas ----------------------------------------------------------------
     @property

@@ -5,7 +5,6 @@ archiving, reports, signing and the agency's formal details. The OCR options are
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 
@@ -15,9 +14,6 @@ from signing import DEFAULT_CONVERSION_MARK, PadesLevel
 from vault import REQUIRED_FIELDS
 
 from .base import Area
-
-if TYPE_CHECKING:
-    from signing import KeySource
 
 #: The agency the embedded default seeds (DEV ONLY); never offered once real ones exist.
 DEVELOPMENT_AGENCY = "000.00.00.H00"
@@ -174,30 +170,10 @@ class ReportSettings(Area):
 
 
 class SigningSettings(Area):
-    """Which key signs what, at which level, and the trust services signatures rely on.
+    """Signature levels, the PIN session, remote signing and the trust services signatures
+    rely on. Which key signs is data, per agency and per officer (`sohoa.signing_keys`):
+    ``sohoa admin agency key`` and ``sohoa admin account key``."""
 
-    Empty keys: the development PKI, one key per officer."""
-
-
-    operator_key: str = Field(
-        default="", description="pkcs12:<file> or pkcs11:module=…;token=…;key=… for operator "
-        "signatures; empty: the development PKI",
-    )
-    operator_key_secret: SecretStr | None = Field(
-        default=None, description="Passphrase of the PKCS#12 file or PIN of the token")
-    operator_cert: Path | None = Field(
-        default=None, description="Signing certificate, when the token holds only the key")
-    operator_chain: str = Field(default="", description="CA certificate files, comma-separated")
-    agency_key: str = Field(
-        default="", description="Key of the agency's signature (copies, certificates): "
-        "pkcs12:<file> or pkcs11:…; empty: the development PKI",
-    )
-    agency_key_secret: SecretStr | None = None
-    agency_cert: Path | None = None
-    agency_chain: str = ""
-    agency_seal_image: Path | None = Field(
-        default=None, description="The agency seal as a transparent PNG at its real size "
-        "(its resolution set), shown on issued results")
     operator_signature_level: PadesLevel = PadesLevel.B_T
     agency_signature_level: PadesLevel = PadesLevel.B_LTA
     tsa_url: str = Field(
@@ -220,16 +196,18 @@ class SigningSettings(Area):
         default="", description="Root CA certificate files trusted for validation, comma-separated")
     trust_dev_root: bool = Field(
         default=True, description="Trust the development root (turn off in production)")
-
-    def operator_key_source(self) -> KeySource | None:
-        """The configured operator key, or None for the development PKI."""
-        return _key_source(self.operator_key, self.operator_key_secret, self.operator_cert,
-                           self.operator_chain)
-
-    def agency_key_source(self) -> KeySource | None:
-        """The configured agency key, or None for the development PKI."""
-        return _key_source(self.agency_key, self.agency_key_secret, self.agency_cert,
-                           self.agency_chain)
+    pin_session_minutes: float = Field(
+        default=15.0, ge=1, le=720, description="How long an officer's PIN is held (sealed) "
+        "after they give it, so their signatures of a working session need it once")
+    remote_signing_login_password: SecretStr | None = Field(
+        default=None, description="Password of the account a key source's 'login=' names at "
+        "the remote signing service (CSC auth/login)")
+    remote_signing_timeout: float = Field(
+        default=30.0, gt=0, le=600, description="Time limit of each call to the remote "
+        "signing service")
+    key_contact: str = Field(
+        default="quản trị hệ thống", max_length=200, description="Whom staff are told to ask "
+        "when their agency or they have no signing key (a unit, a phone number)")
 
     @property
     def trust_root_files(self) -> list[Path]:
@@ -268,13 +246,3 @@ class AgencySettings(Area):
 def paths(files: str) -> list[Path]:
     """Comma-separated file names as paths."""
     return [Path(p.strip()) for p in files.split(",") if p.strip()]
-
-
-def _key_source(spec: str, secret: SecretStr | None, cert: Path | None,
-                chain: str) -> KeySource | None:
-    from signing import key_source_from_spec
-
-    if not spec.strip():
-        return None
-    return key_source_from_spec(spec, secret=secret.get_secret_value() if secret else None,
-                                cert=cert, chain=tuple(paths(chain)))

@@ -23,6 +23,7 @@ from signing import (
     CertificationBlock,
     ConversionData,
     FormalCopy,
+    Issuer,
     PublicationData,
     certified_copy_request,
     paper_copy,
@@ -73,18 +74,19 @@ def certify_copy(services: Certifying, document_id: str, *, converter: str | Non
     source = _source(services, services.vault.documents.get_document(document_id, viewer=viewer), viewer)
     now = datetime.now(VIETNAM).replace(microsecond=0)
     code = new_lookup_code()
+    issuer = services.issuer(acting_agency(services, viewer))
     use_qr = settings.agency.conversion_qr if qr is None else qr
-    qr_text = ConversionData(settings.agency.conversion_mark, now, settings.agency.name,
-                             settings.lookup_url(code)).text() if use_qr else None
-    request = certified_copy_request(services.agency_key(), services.stamp_font(),
-                                     settings.agency.name, settings.agency.conversion_mark, copy_form,
-                                     qr_text, settings.signing.agency_signature_level)
+    qr_text = ConversionData(settings.agency.conversion_mark, now, issuer.name,
+                             issuer.lookup_url(code)).text() if use_qr else None
+    request = certified_copy_request(issuer.key, services.stamp_font(), issuer.name,
+                                     settings.agency.conversion_mark, copy_form, qr_text,
+                                     settings.signing.agency_signature_level)
     certified = sign_pdf(source.data, request, services.trust, now=now)
     return services.vault.conversions.certify(
         document_id,
         NewFile(FileRole.CERTIFIED.value, certified, "application/pdf",
                 parent=(FileRole.SIGNED.value, 1)),
-        _conversion(services, code, ConversionDirection.PAPER_TO_ELECTRONIC, now,
+        _conversion(issuer, code, ConversionDirection.PAPER_TO_ELECTRONIC, now,
                     converter or settings.records.default_operator),
         source_sha256=source.sha256, actor=viewer.actor)
 
@@ -97,11 +99,12 @@ def print_copy(services: Certifying, document_id: str, *, converter: str | None 
     services.vault.documents.authorise(document_id, viewer, Action.PROCESS)
     services.vault.conversions.check_issuable(document_id)
     document = services.vault.documents.get_document(document_id, viewer=viewer)
-    sheet = _formal_copy(services, formal) if formal else None
+    issuer = services.issuer(acting_agency(services, viewer))
+    sheet = _formal_copy(issuer, formal) if formal else None
     source = _source(services, document, viewer)
     now = datetime.now(VIETNAM).replace(microsecond=0)
     code = new_lookup_code()
-    url = settings.lookup_url(code)
+    url = issuer.lookup_url(code)
     converter = (converter or settings.records.default_operator).strip()[:255]
     qr_text = _publication_data(services, document, now, url).text()
     block = CertificationBlock(settings.agency.system_name, document.result_code or document.id, code,
@@ -113,7 +116,7 @@ def print_copy(services: Certifying, document_id: str, *, converter: str | None 
 
     return services.vault.conversions.issue_copy(
         document_id,
-        _conversion(services, code, ConversionDirection.ELECTRONIC_TO_PAPER, now, converter,
+        _conversion(issuer, code, ConversionDirection.ELECTRONIC_TO_PAPER, now, converter,
                     copy_form=sheet.copy_form if sheet else None),
         source_sha256=source.sha256, render=render, actor=viewer.actor)
 
@@ -130,22 +133,20 @@ def _publication_data(services: Certifying, document: DocumentRecord, now: datet
         validity_scope=document.record.validity_scope if result else None, lookup_url=url)
 
 
-def _formal_copy(services: Certifying, formal: FormalOptions) -> FormalCopy:
+def _formal_copy(issuer: Issuer, formal: FormalOptions) -> FormalCopy:
     """The "SAO Y" block but for its number, which the register gives when the copy is made."""
-    settings = services.settings
     copy_form = formal.copy_form.strip().upper()
     if copy_form not in ("SAO Y", "SAO LỤC"):
         raise BadSigningInput("bản sao giấy từ bản điện tử là SAO Y hoặc SAO LỤC "
                               "(a paper copy of an electronic document is SAO Y or SAO LỤC)")
-    position = (formal.signer_position or settings.agency.copy_signer_position).strip()
-    name = (formal.signer_name or settings.agency.copy_signer_name).strip()
+    position = (formal.signer_position or issuer.copy_signer_position).strip()
+    name = (formal.signer_name or issuer.copy_signer_name).strip()
     if not position or not name:
         raise BadSigningInput("bản sao y cần chức vụ và họ tên người ký (a formal copy needs "
-                              "the signer's position and name; set SOHOA_COPY_SIGNER_POSITION "
-                              "and SOHOA_COPY_SIGNER_NAME or pass them)")
+                              "the signer's position and name: give them, or set them for the "
+                              "agency with 'sohoa admin agency set')")
     recipients = {"recipients": formal.recipients} if formal.recipients else {}
-    return FormalCopy(copy_form, settings.agency.name, "", settings.agency.place, position, name,
-                      **recipients)
+    return FormalCopy(copy_form, issuer.name, "", issuer.place, position, name, **recipients)
 
 
 def _best_file(document: DocumentRecord) -> FileRecord:
@@ -162,12 +163,16 @@ def _source(services: Certifying, document: DocumentRecord, viewer: Viewer) -> S
                                     purpose="chuyển đổi (conversion)")
 
 
-def _conversion(services: Certifying, code: str, direction: ConversionDirection, now: datetime,
+def _conversion(issuer: Issuer, code: str, direction: ConversionDirection, now: datetime,
                 converter: str, copy_form: str | None = None) -> NewConversion:
-    settings = services.settings
     return NewConversion(code=code, direction=direction, issued_at=now, converter=converter,
-                         agency_code=settings.agency.code, agency_name=settings.agency.name,
-                         copy_form=copy_form, agency_abbreviation=settings.agency.abbreviation)
+                         agency_code=issuer.code, agency_name=issuer.name,
+                         copy_form=copy_form, agency_abbreviation=issuer.abbreviation)
+
+
+def acting_agency(services: Certifying, viewer: Viewer) -> str:
+    """The agency that performs an act: the staff member's own, else the deployment's."""
+    return viewer.agency or services.settings.agency.code
 
 
 # -- look-up ------------------------------------------------------------------------------

@@ -124,6 +124,9 @@ def prepare(
                                         viewer=viewer)
     groups, refused = _check_capture(services, groups, owner_id, declared_pages, force)
     name = (operator or settings.records.default_operator).strip()[:120]
+    # The officer's own key must be ready (their PIN held) before the files are accepted:
+    # the signature is made later, in the job.
+    services.operator_key(name, viewer.username)
     agency = viewer.agency or settings.agency.code
     return PreparedBatch(owner_id, tuple(groups), name, datetime.now(UTC), agency, viewer,
                          reuse_reason, refused)
@@ -265,7 +268,8 @@ def _with_capture_warnings(result: DigitisedScan,
 
 
 def _sign(services: Digitising, pdfa: bytes, batch: PreparedBatch) -> bytes:
-    request = operator_request(services.operator_key(batch.operator), services.stamp_font(),
+    request = operator_request(services.operator_key(batch.operator, batch.viewer.username),
+                               services.stamp_font(),
                                batch.operator, batch.scanned_at,
                                services.settings.signing.operator_signature_level)
     return sign_pdf(pdfa, request, services.trust)

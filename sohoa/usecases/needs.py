@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from accounts.service import Accounts
     from digitize.extract import DocTypeCatalogue
     from digitize.result_code import CodeTemplate
-    from signing import KeySource, TrustServices
+    from signing import Issuer, KeySource, TrustServices
     from storage.encryption import EncryptingBlobStore
     from vault import IndicatorSet, Vault
 
@@ -36,9 +36,9 @@ class Signing(Protocol):
 
     trust: TrustServices
 
-    def operator_key(self, name: str) -> KeySource: ...
+    def operator_key(self, name: str, username: str | None = None) -> KeySource: ...
 
-    def agency_key(self) -> KeySource: ...
+    def issuer(self, agency_code: str) -> Issuer: ...
 
     def stamp_font(self) -> Path: ...
 

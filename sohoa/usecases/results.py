@@ -46,19 +46,22 @@ def issue_result(services: Issuing, dossier_code: str, pdf: bytes, fields: Resul
     original and the signed one beside it.
     """
     vault = services.vault
-    vault.casework.check_case_work(dossier_code, viewer=viewer)
+    agency = vault.casework.check_case_work(dossier_code, viewer=viewer)
     if fields.doc_type not in services.catalogue:
         raise InvalidRecordValue(f"loại giấy tờ {fields.doc_type!r} không có trong danh mục "
                                  f"(document type not in the catalogue)")
     pages = checked_pdf_pages(pdf, services.settings, stored=True)
     settings = services.settings
-    if signature_png is not None and settings.signing.agency_seal_image is not None:
+    # The agency that received the dossier issues its result, with its own key.
+    issuer = services.issuer(agency)
+    if signature_png is not None and issuer.seal_png is not None:
         signed = sign_document(services, pdf, SignOptions(
-            role=SignAs.RESULT, signer=fields.signer_name, signature_png=signature_png))
+            role=SignAs.RESULT, signer=fields.signer_name, signature_png=signature_png,
+            username=viewer.username, agency=issuer.code))
     else:
         signed = sign_pdf(pdf, issued_request(
-            services.agency_key(), services.stamp_font(), settings.agency.name,
-            fields.number_symbol, settings.signing.agency_signature_level), services.trust)
+            issuer.key, services.stamp_font(), issuer.name, fields.number_symbol,
+            settings.signing.agency_signature_level), services.trust)
     files = [
         NewFile(FileRole.ORIGINAL.value, pdf, "application/pdf"),
         NewFile(FileRole.SIGNED.value, signed, "application/pdf",
@@ -66,7 +69,7 @@ def issue_result(services: Issuing, dossier_code: str, pdf: bytes, fields: Resul
     ]
     record = {
         "number_symbol": fields.number_symbol[:64], "issue_date": fields.issue_date
-        or datetime.now(UTC).date(), "issuing_body": settings.agency.name[:200],
+        or datetime.now(UTC).date(), "issuing_body": issuer.name[:200],
         "valid_until": fields.valid_until, "validity_scope": fields.validity_scope,
         "summary": fields.summary, "signer_name": fields.signer_name,
         "signer_position": fields.signer_position, "extraction_method": "MANUAL",

@@ -47,6 +47,8 @@ class SignOptions:
     level: PadesLevel | None = None  # None: the level configured for the role
     copy_form: str = "SAO Y"
     signer: str | None = None  # the officer or competent person; default: the settings'
+    username: str | None = None  # the account whose own key makes the personal signature
+    agency: str | None = None  # the agency that signs; default: the settings' own
     signature_png: bytes | None = None
     seal_png: bytes | None = None
     centre_mm: tuple[float, float] = (140.0, 230.0)
@@ -66,18 +68,17 @@ def _requests(services: SigningWork, options: SignOptions) -> tuple[SignatureReq
     font = services.stamp_font()
     if options.role is SignAs.OPERATOR:
         level = options.level or settings.signing.operator_signature_level
-        return (operator_request(services.operator_key(signer), font, signer,
+        return (operator_request(services.operator_key(signer, options.username), font, signer,
                                  datetime.now(UTC), level),)
     level = options.level or settings.signing.agency_signature_level
+    issuer = services.issuer(options.agency or settings.agency.code)
     if options.role is SignAs.AGENCY:
-        return (copy_request(services.agency_key(), font, settings.agency.name,
-                             options.copy_form, level),)
-    seal = options.seal_png or (settings.signing.agency_seal_image.read_bytes()
-                                if settings.signing.agency_seal_image else None)
+        return (copy_request(issuer.key, font, issuer.name, options.copy_form, level),)
+    seal = options.seal_png or issuer.seal_png
     if options.signature_png is None or seal is None:
         raise BadSigningInput("ký kết quả cần ảnh chữ ký (PNG) và ảnh dấu của cơ quan "
                               "(an issued result needs the signature image and the agency seal)")
-    return result_requests(services.operator_key(signer), services.agency_key(),
+    return result_requests(services.operator_key(signer, options.username), issuer.key,
                            options.signature_png, seal, options.centre_mm, options.page, level)
 
 

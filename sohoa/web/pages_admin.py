@@ -84,22 +84,27 @@ def keys(request: Request, _account: AdminUser) -> Response:
 
 
 def key_status(services: Services) -> dict[str, Any]:
-    """Which keys sign and wrap, without any secret: the KEKs in use, and the signing
-    certificates with their validity (configured ones, or the development PKI)."""
+    """Which keys sign and wrap, without any secret: the KEKs in use, and the key of each
+    agency that has staff or a key, with how many of its officers have their own."""
     settings = services.settings
+    staff = [a for a in services.accounts.list() if a.role is Role.STAFF and a.agency_code]
+    own = services.keys.officers.keyed_usernames()
+    keyed = services.vault.profiles.keyed()
     signing = []
-    if services.agency_keys is None:
-        cert = services.pki.agency().certificate()
-        signing.append({"use": _("Chữ ký cơ quan"), "source": _("PKI phát triển (CHỈ DÙNG THỬ)"),
-                        "subject": cert.subject.rfc4514_string(),
-                        "not_after": cert.not_valid_after_utc, "dev": True})
-    else:
-        signing.append({"use": _("Chữ ký cơ quan"), "source": services.agency_keys.describe(),
-                        "subject": "", "not_after": None, "dev": False})
-    signing.append({"use": _("Chữ ký cán bộ số hóa"),
-                    "source": services.operator_keys.describe() if services.operator_keys
-                    else _("PKI phát triển (CHỈ DÙNG THỬ)"), "subject": "", "not_after": None,
-                    "dev": services.operator_keys is None})
+    for agency in services.vault.agencies.listing():
+        members = [a for a in staff if a.agency_code == agency.code]
+        if not members and agency.code not in keyed:
+            continue
+        profile = services.vault.profiles.profile(agency.code)
+        if profile.key is not None:
+            source, dev = profile.key.describe(), False
+        elif services.keys.development:
+            source, dev = _("PKI phát triển (CHỈ DÙNG THỬ)"), True
+        else:
+            source, dev = _("Chưa có khóa: cơ quan chưa ký được"), True
+        signing.append({"agency": agency.name, "source": source, "dev": dev,
+                        "staff": len(members),
+                        "own": sum(1 for a in members if a.username in own)})
     return {"current_kek": settings.key_encryption_keys()[1],
             "kek_usage": sorted(services.vault_keys.kek_usage().items()), "signing": signing,
             "trust_dev_root": settings.signing.trust_dev_root}

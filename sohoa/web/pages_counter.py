@@ -21,6 +21,7 @@ from kernel import VIETNAM, OwnerKind, parse_owner_id
 from signing import ReceiptLine, ReceiptSlip, receipt_pdf
 from vault import DossierStatus, FileRole
 from vault.casework import NEXT
+from vault.scan_skips import SKIP_REASONS
 
 from .. import job_kinds
 from ..api.uploads import read_upload
@@ -87,7 +88,10 @@ def dossier(request: Request, code: str, account: StaffUser,
         documents=documents, linked=linked, shared=shared, opened=opened,
         next_statuses=sorted(NEXT.get(DossierStatus(found.status), ()), key=lambda s: s.value),
         reasons=services.vault.procedures.reasons(),
-        doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account))
+        doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account),
+        needs_pin=services.keys.needs_pin(account.username), skip_reasons=SKIP_REASONS,
+        can_issue=services.keys.can_issue(found.agency),
+        key_contact=services.settings.signing.key_contact)
 
 
 @router.post("/dossiers/{code}/scans")
@@ -98,7 +102,8 @@ async def scan(request: Request, code: str, account: StaffUser,
                title: Annotated[str | None, Form(max_length=500)] = None,
                declared_pages: Annotated[int | None, Form(ge=1)] = None,
                force: Annotated[bool, Form()] = False,
-               reuse_reason: Annotated[str | None, Form(max_length=500)] = None) -> Response:
+               reuse_reason: Annotated[str | None, Form(max_length=500)] = None,
+               signing_pin: Annotated[str | None, Form(max_length=64)] = None) -> Response:
     """Check the pages now (a refusal is shown at once, nothing stored), then OCR, sign and
     file them in a job whose progress the screen follows."""
     services = services_of(request)
@@ -111,6 +116,8 @@ async def scan(request: Request, code: str, account: StaffUser,
         return render(request, "_error.html", status_code=422,
                       message=_("Chưa chọn tệp nào để quét."), problems=[])
     dossier = await run_in_threadpool(services.vault.casework.dossier, code, viewer=account.viewer())
+    if signing_pin:
+        await run_in_threadpool(services.keys.unlock, account.username, signing_pin)
     batch = await run_in_threadpool(
         counter.prepare, services, received, owner=dossier.owner, dossier=code,
         operator=account.display_name, title=title or None, declared_pages=declared_pages,
@@ -195,6 +202,17 @@ def opinion(request: Request, code: str, account: StaffUser,
     return _back(code, _("Đã ghi ý kiến."))
 
 
+@router.post("/dossiers/{code}/components/{component}/skip")
+def skip_scan(request: Request, code: str, component: str, account: StaffUser,
+              reason_code: Annotated[str, Form(min_length=1, max_length=32)],
+              note: Annotated[str | None, Form(max_length=500)] = None) -> Response:
+    """Receive a component without copying it, for a reason the circular allows."""
+    services_of(request).vault.intake.skip_scan(code, component, reason_code,
+                                                note=note or None, viewer=account.viewer())
+    return _back(code, _("Đã ghi nhận không sao chụp: %(reason)s.",
+                         reason=SKIP_REASONS[reason_code]))
+
+
 @router.post("/dossiers/{code}/results")
 async def result(request: Request, code: str, account: StaffUser,
                  file: Annotated[UploadFile, File()],
@@ -257,8 +275,7 @@ def _slip(services: Services, found: Any, account: AccountView) -> ReceiptSlip:
     lines = tuple(ReceiptLine(c.name, how.get(c.source or "", "chưa nộp"))
                   for c in found.components)
     received = next((h.at for h in found.history), datetime.now(UTC))
-    agency = next((a.name for a in services.vault.agencies.listing() if a.code == found.agency),
-                  services.settings.agency.name)
+    agency = services.vault.profiles.names({found.agency}).get(found.agency, found.agency)
     return ReceiptSlip(
         agency_name=agency, dossier_code=found.code,
         procedure=f"{procedure.name} ({procedure.code})" if procedure else found.procedure or "",

@@ -92,33 +92,52 @@ def test_pkcs12_file_signs_and_a_wrong_passphrase_is_refused(pki: DevPki, tmp_pa
     assert PASSPHRASE.decode() not in repr(Pkcs12KeySource(path, PASSPHRASE))
 
 
-def test_the_service_signs_operator_scans_with_the_configured_token(
-    pki: DevPki, softhsm: Token, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_service_signs_an_officers_scans_with_their_own_token_once_given_the_pin(
+    pki: DevPki, softhsm: Token, tmp_path: Path
 ) -> None:
-    # Which key signs is configuration: SOHOA_OPERATOR_KEY points at the token.
+    # Which key signs is data: the officer's account names their token (issue 28).
+    from accounts.service import Role
     from sohoa.runtime import build_services
     from sohoa.settings import Settings
+    from sohoa.signing_keys import SigningPinNeeded
 
-    monkeypatch.setenv("SOHOA_OPERATOR_KEY",
-                       f"pkcs11:module={SOFTHSM_MODULE};token={softhsm.label};key=officer")
-    monkeypatch.setenv("SOHOA_OPERATOR_KEY_SECRET", PIN)
-    monkeypatch.setenv("SOHOA_OPERATOR_CERT", str(pki.operator(OFFICER).cert_path))
-    monkeypatch.setenv("SOHOA_OPERATOR_CHAIN", str(pki.root.cert_path))
     services = build_services(Settings(data_dir=tmp_path / "data"), start_jobs=False)
     try:
-        key = services.operator_key("Ai cũng được")
+        services.accounts.create("canbo.mai", Role.STAFF, OFFICER, password="mat-khau-dai-du",
+                                 agency=services.settings.agency.code)
+        services.keys.set_officer_key(
+            "canbo.mai", f"pkcs11:module={SOFTHSM_MODULE};token={softhsm.label};key=officer",
+            cert=str(pki.operator(OFFICER).cert_path), chain=(str(pki.root.cert_path),))
+        with pytest.raises(SigningPinNeeded):
+            services.operator_key(OFFICER, "canbo.mai")
+        services.keys.unlock("canbo.mai", PIN)
+        key = services.operator_key("Ai cũng được", "canbo.mai")
         assert key.describe() == f"pkcs11:{softhsm.label}/officer"
         report = verify_pdf(_sign_with(key, tmp_path), TrustServices(tuple(pki.trust_roots())))
         assert report.valid and OFFICER in report.signatures[0].signer
+        # The PIN is held sealed, never in clear in the database.
+        raw = services.engine.raw_connection()
+        try:
+            rows = raw.cursor().execute("select sealed from signing_credentials").fetchall()
+        finally:
+            raw.close()
+        assert rows and all(PIN.encode() not in bytes(row[0]) for row in rows)
+        services.keys.officers.release("canbo.mai")
+        assert services.keys.needs_pin("canbo.mai")
     finally:
         services.close()
 
 
-def test_a_malformed_key_setting_stops_the_service_with_a_clear_message(tmp_path: Path) -> None:
+def test_a_malformed_key_source_is_refused_naming_what_it_lacks(tmp_path: Path) -> None:
     from sohoa.runtime import build_services
     from sohoa.settings import Settings
+    from vault import InvalidRecordValue
 
-    with pytest.raises(ValueError, match="token"):
-        build_services(Settings(data_dir=tmp_path / "data",
-                                operator_key=f"pkcs11:module={SOFTHSM_MODULE};key=x"),
-                       start_jobs=False)
+    services = build_services(Settings(data_dir=tmp_path / "data"), start_jobs=False)
+    try:
+        with pytest.raises(InvalidRecordValue, match="token"):
+            services.keys.set_agency_key(services.settings.agency.code,
+                                         f"pkcs11:module={SOFTHSM_MODULE};key=x", actor="t")
+        assert services.vault.profiles.profile(services.settings.agency.code).key is None
+    finally:
+        services.close()

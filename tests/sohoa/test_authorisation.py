@@ -157,6 +157,10 @@ ARCHIVIST_ONLY = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staf
 #: gate to a 404, everyone else is stopped at it.
 ARCHIVIST_NOTHING_YET = _expect(citizen=_both(DENIED), organisation=_both(DENIED),
                                 staff=_both(DENIED), archivist=_both(HIDDEN), admin=_both(DENIED))
+#: A record no one has made in this world (a data request): staff get past the gate to a
+#: 404, everyone else is stopped at it.
+STAFF_NOTHING_YET = _expect(citizen=_both(DENIED), organisation=_both(DENIED),
+                            staff=_both(HIDDEN), archivist=_both(DENIED), admin=_both(DENIED))
 #: A counter sees what its own agency still owes the archive; the archive sees it all.
 DUE_READERS = _expect(citizen=_both(DENIED), organisation=_both(DENIED), staff=_both(OK),
                       archivist=_both(OK), admin=_both(DENIED))
@@ -291,6 +295,47 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("PUT", "/api/v1/admin/accounts/{username}/state"): (
         lambda c, h, s: c.put("/api/v1/admin/accounts/congdan/state", headers=h,
                               json={"active": True}), ADMIN_ONLY),
+    # Signing keys (issue 28): a malformed source answers 422 past authorisation; an officer
+    # without a key of their own answers 409 to a PIN.
+    ("PUT", "/api/v1/admin/agencies/{code}/signing-key"): (
+        lambda c, h, s: c.put(f"/api/v1/admin/agencies/{AGENCY_B}/signing-key", headers=h,
+                              json={"source": "pkcs11:module=/x;key=y"}), ADMIN_ONLY),
+    ("DELETE", "/api/v1/admin/agencies/{code}/signing-key"): (
+        lambda c, h, s: c.delete(f"/api/v1/admin/agencies/{AGENCY_B}/signing-key", headers=h),
+        ADMIN_ONLY),
+    ("GET", "/api/v1/admin/agencies/{code}/profile"): (
+        lambda c, h, s: c.get(f"/api/v1/admin/agencies/{AGENCY_B}/profile", headers=h),
+        ADMIN_ONLY),
+    ("PATCH", "/api/v1/admin/agencies/{code}/profile"): (
+        lambda c, h, s: c.patch(f"/api/v1/admin/agencies/{AGENCY_B}/profile", headers=h,
+                                json={"place": "Thành phố Hồ Chí Minh"}), ADMIN_ONLY),
+    ("PUT", "/api/v1/admin/accounts/{username}/signing-key"): (
+        lambda c, h, s: c.put("/api/v1/admin/accounts/canbo.a/signing-key", headers=h,
+                              json={"source": "csc:credential=x"}), ADMIN_ONLY),
+    ("POST", "/api/v1/me/signing-pin"): (
+        lambda c, h, s: c.post("/api/v1/me/signing-pin", headers=h, json={"pin": "123456"}),
+        STAFF_ANY),
+    ("DELETE", "/api/v1/me/signing-pin"): (
+        lambda c, h, s: c.delete("/api/v1/me/signing-pin", headers=h), STAFF_ANY),
+    ("POST", "/api/v1/dossiers/{dossier_code}/components/{component}/scan-skip"): (
+        lambda c, h, s: c.post(f"/api/v1/dossiers/{s['dossier']}/components/TP01/scan-skip",
+                               headers=h, json={"reason_code": "PRESENT_ONLY"}), STAFF_ONLY),
+    # Requests between agencies for a dossier's data (REGULATIONS 58): asking for one's own
+    # agency's dossier answers 422, for another's 201.
+    ("POST", "/api/v1/data-requests"): (
+        lambda c, h, s: c.post("/api/v1/data-requests", headers=h, json={
+            "dossier": s["dossier"], "purpose": "Xác minh hồ sơ đất đai của công dân",
+            "legal_basis": "Điều 12 Nghị định 194/2025/NĐ-CP"}), STAFF_ANY),
+    ("GET", "/api/v1/data-requests"): (
+        lambda c, h, s: c.get("/api/v1/data-requests", headers=h), STAFF_ANY),
+    ("POST", "/api/v1/data-requests/{request_id}/sharing"): (
+        lambda c, h, s: c.post(f"/api/v1/data-requests/{uuid.uuid4()}/sharing", headers=h,
+                               json={"days": 10}), STAFF_NOTHING_YET),
+    ("POST", "/api/v1/data-requests/{request_id}/refusal"): (
+        lambda c, h, s: c.post(f"/api/v1/data-requests/{uuid.uuid4()}/refusal", headers=h,
+                               json={"reason": "Không thuộc phạm vi chia sẻ theo quy định",
+                                     "legal_basis": "Điều 12 Nghị định 194/2025/NĐ-CP"}),
+        STAFF_NOTHING_YET),
     # The archive (issue 6). The world's dossiers are open: export and transfer answer 409.
     ("GET", "/api/v1/archive/due"): (
         lambda c, h, s: c.get("/api/v1/archive/due", headers=h, params={"all": True}),

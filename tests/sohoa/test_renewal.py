@@ -45,7 +45,8 @@ def renewing(test_pki: TestPki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def _file_signed_document(services: Services) -> tuple[str, bytes]:
     """A scan signed by the agency at B-T with the development TSA, filed in the vault."""
     scan = image_pdf(image_bytes(text_page(200), "JPEG", 200))
-    signed = sign_pdf(scan, copy_request(services.agency_key(), services.stamp_font(),
+    issuer = services.issuer(services.settings.agency.code)
+    signed = sign_pdf(scan, copy_request(issuer.key, services.stamp_font(),
                                          "UBND xã Thử", level=PadesLevel.B_T),
                       dev_trust_services(services.pki))
     record = services.vault.filing.file_document(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -117,23 +118,39 @@ def test_every_setting_is_in_the_readme_and_every_variable_there_is_a_setting() 
 
 def test_production_refuses_the_development_setup_and_lists_every_problem_at_once(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # Issue 28, item 5: SOHOA_ENV=production with the embedded defaults does not start.
+    # Issue 28, item 5: SOHOA_ENV=production with the embedded defaults does not start, and
+    # says so for the settings and for the database (an agency with staff and no key).
+    from kernel import Role
+    from sohoa.runtime import build_services
+
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path / "data"))
+    services = build_services(load_settings(), start_jobs=False)
+    try:
+        services.vault.agencies.add_agency("000.00.31.H29", "UBND phường Bến Thành", actor="t")
+        services.accounts.create("canbo.bt", Role.STAFF, "Trần Thị Mai",
+                                 password="mat-khau-dai-du", agency="000.00.31.H29")
+    finally:
+        services.close()
     monkeypatch.setenv("SOHOA_ENV", "production")
     with pytest.raises(SettingsInvalid) as refused:
-        load_settings()
+        build_services(load_settings(), start_jobs=False)
     said = str(refused.value)
-    for variable in ("SOHOA_AGENCY_KEY", "SOHOA_OPERATOR_KEY", "SOHOA_TSA_URL",
-                     "SOHOA_TRUST_DEV_ROOT", "SOHOA_KEK", "SOHOA_PUBLIC_URL",
-                     "SOHOA_RETENTION_FILE", "SOHOA_PROCEDURES_FILE"):
+    for variable in ("SOHOA_TSA_URL", "SOHOA_TRUST_DEV_ROOT", "SOHOA_KEK", "SOHOA_PUBLIC_URL",
+                     "SOHOA_RETENTION_FILE", "SOHOA_PROCEDURES_FILE", "SOHOA_AGENCY_CODE",
+                     "UBND phường Bến Thành (000.00.31.H29)"):
         assert variable in said
     assert not said.startswith("SOHOA_*")
-    # Configured for production, it loads.
-    keys = tmp_path / "keys.p12"
-    ready = load_settings(agency_key=f"pkcs12:{keys}", operator_key=f"pkcs12:{keys}",
-                          tsa_url="https://tsa.example.vn", trust_dev_root=False,
+    # The CLI says the same, with no traceback, and exits 2.
+    done = subprocess.run([sys.executable, "-c", "from sohoa.cli import main; main()",
+                           "admin", "accounts"],
+                          capture_output=True, text=True, env={**os.environ})
+    assert done.returncode == 2 and "SOHOA_TRUST_DEV_ROOT" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    # The settings of a production service load; the development setup stays the default.
+    ready = load_settings(tsa_url="https://tsa.example.vn", trust_dev_root=False,
                           kek="k1:" + "A" * 43 + "=", public_url="https://dichvucong.example.vn",
-                          retention_file=tmp_path / "r.yaml", procedures_file=tmp_path / "p.json")
-    assert ready.env == "production"
-    # The development setup stays the default.
+                          retention_file=tmp_path / "r.yaml", procedures_file=tmp_path / "p.json",
+                          agency_code="000.00.00.H29")
+    assert ready.env == "production" and ready.production_problems() == []
     monkeypatch.delenv("SOHOA_ENV")
     assert load_settings().env == "development"

@@ -52,10 +52,10 @@ RECORDS_VAULT = "destruction-records"
 
 @dataclass(frozen=True)
 class RecordSigning:
-    """How destruction records are signed: the agency's request, the trust services, the
-    font of the record."""
+    """How destruction records are signed: the request of the agency (by code) that
+    performs the destruction, the trust services, the font of the record."""
 
-    request: Callable[[], SignatureRequest]
+    request: Callable[[str], SignatureRequest]
     trust: TrustServices
     font: Callable[[], Path]
 
@@ -161,7 +161,8 @@ class Disposals:
                                   decision=decision, proposed_by=proposal.proposed_by,
                                   approved_by=viewer.actor)
             pdf = sign_pdf(destruction_record_pdf(record, self._signing.font()),
-                           self._signing.request(), self._signing.trust, now=moment)
+                           self._signing.request(viewer.agency or dossier.agency_code),
+                           self._signing.trust, now=moment)
             key = f"{RECORDS_VAULT}/{proposal.id}"
             info = self.store.put(key, pdf, content_type="application/pdf")
             _step(disposal_id, "record stored")
