@@ -31,8 +31,9 @@ _MODULES = {
     "refresh": ("add_archive_timestamp", "protected_until"),
     "remote": ("CscKeySource", "RemoteSigningRefused"),
     "revocation": ("CachingFetcherBackend", "RevocationCache"),
-    "sign": ("SignatureRequest", "certified_copy_request", "copy_request", "issued_request",
-        "operator_request", "result_requests", "sign_pdf"),
+    "sign": ("SignatureRequest", "attestation_requests", "certified_copy_request", "copy_request",
+        "issued_request", "operator_request", "register_copy_request", "result_requests",
+        "sign_pdf"),
     "trust": ("TrustServices", "dev_timestamper", "dev_trust_services", "http_timestamper"),
     "verify": ("NotAPdf", "SignatureReport", "VerificationReport", "verify_pdf"),
 }
@@ -113,10 +114,12 @@ if TYPE_CHECKING:
     )
     from .sign import (
         SignatureRequest as SignatureRequest,
+        attestation_requests as attestation_requests,
         certified_copy_request as certified_copy_request,
         copy_request as copy_request,
         issued_request as issued_request,
         operator_request as operator_request,
+        register_copy_request as register_copy_request,
         result_requests as result_requests,
         sign_pdf as sign_pdf,
     )
@@ -134,6 +137,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "register_copy_request",
+    "attestation_requests",
     "Issuer",
     "COPY_FORMS",
     "DEFAULT_CONVERSION_MARK",

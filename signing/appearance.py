@@ -55,6 +55,8 @@ POINTS_PER_MM = 72 / 25.4
 class Corner(Enum):
     TOP_LEFT = "top-left"
     TOP_RIGHT = "top-right"
+    BOTTOM_LEFT = "bottom-left"
+    BOTTOM_RIGHT = "bottom-right"
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,12 @@ class TextStamp:
             raise BadSigningInput(
                 f"trang {page_width / POINTS_PER_MM:.0f} mm quá nhỏ để đặt dấu chữ ký số "
                 f"(the page is too small to carry the signature stamp)")
-        top = page_box.y2 - inset_y
-        left = (page_box.x1 + inset_x if self.corner is Corner.TOP_LEFT
+        left = (page_box.x1 + inset_x if self.corner in (Corner.TOP_LEFT, Corner.BOTTOM_LEFT)
                 else page_box.x2 - inset_x - width)
+        if self.corner in (Corner.BOTTOM_LEFT, Corner.BOTTOM_RIGHT):
+            bottom = page_box.y1 + inset_y
+            return Box(left, bottom, left + width, bottom + height)
+        top = page_box.y2 - inset_y
         return Box(left, top - height, left + width, top)
 
     def style(self) -> TextStampStyle:
@@ -170,6 +175,27 @@ def operator_stamp(operator: str, scanned_at: datetime, font_path: Path) -> Text
 def copy_stamp(copy_form: str, agency: str, font_path: Path) -> TextStamp:
     """The agency's copy signature, top-right of page 1, Times-compatible 10 pt (9.E.37)."""
     return TextStamp(_copy_lines(copy_form, agency), font_path, Corner.TOP_RIGHT)
+
+
+def attestation_stamps(statement: str, certifier: str, position: str, agency: str,
+                       font_path: Path) -> tuple[TextStamp, TextStamp]:
+    """The two stamps of a copy certified from its original (chứng thực bản sao từ bản
+    chính, REGULATIONS 61), at the foot of its last page: the certifying person's, with
+    the certification statement (lời chứng) and their name, bottom right; the agency's,
+    bottom left."""
+    person = f"{statement}\n{position}\n{certifier}\nKý số: {SIGNED_AT}"
+    return (TextStamp(person, font_path, Corner.BOTTOM_RIGHT, font_size=9, page=-1),
+            TextStamp(f"{agency}\nĐóng dấu số: {SIGNED_AT}", font_path, Corner.BOTTOM_LEFT,
+                      font_size=9, page=-1))
+
+
+def register_copy_stamp(agency: str, register_entry: str, lookup_code: str,
+                        font_path: Path) -> TextStamp:
+    """The agency's stamp on a copy issued from its register (cấp bản sao từ sổ gốc,
+    REGULATIONS 60), top right of page 1: what it is, the agency, the register entry it
+    comes from and its look-up code."""
+    return TextStamp(f"BẢN SAO TỪ SỔ GỐC\n{agency}\n{register_entry}\nMã tra cứu: {lookup_code}"
+                     f"\nThời gian ký: {SIGNED_AT}", font_path, Corner.TOP_RIGHT)
 
 
 def certified_copy_stamp(copy_form: str, agency: str, mark: str, font_path: Path,

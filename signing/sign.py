@@ -35,10 +35,12 @@ from .appearance import (
     Appearance,
     Box,
     ImageStamp,
+    attestation_stamps,
     certified_copy_stamp,
     copy_stamp,
     issued_stamp,
     operator_stamp,
+    register_copy_stamp,
     seal_over,
 )
 from .clock import iso_vietnam_time
@@ -106,6 +108,30 @@ def issued_request(key: KeySource, font_path: Path, agency: str, notation: str,
         key=key, appearance=issued_stamp(agency, notation, font_path), field_name="SohoaIssued",
         reason="Cơ quan ban hành kết quả giải quyết", level=level,
     )
+
+
+def attestation_requests(person_key: KeySource, agency_key: KeySource, font_path: Path, *,
+                         statement: str, certifier: str, position: str, agency: str,
+                         level: PadesLevel = PadesLevel.B_LTA) -> tuple[SignatureRequest, ...]:
+    """A copy certified from its original (REGULATIONS 61): the certifying person's
+    signature over the certification statement, then the agency's, to apply in order."""
+    person, seal = attestation_stamps(statement, certifier, position, agency, font_path)
+    first_level = min(level, PadesLevel.B_T, key=list(PadesLevel).index)
+    return (
+        SignatureRequest(key=person_key, appearance=person, field_name="SohoaCertifier",
+                         reason="Người thực hiện chứng thực", level=first_level),
+        SignatureRequest(key=agency_key, appearance=seal, field_name="SohoaCertifyingAgency",
+                         reason="Cơ quan chứng thực", level=level),
+    )
+
+
+def register_copy_request(key: KeySource, font_path: Path, agency: str, register_entry: str,
+                          lookup_code: str,
+                          level: PadesLevel = PadesLevel.B_LTA) -> SignatureRequest:
+    """The issuing agency's signature on a copy from its register (REGULATIONS 60)."""
+    return SignatureRequest(
+        key=key, appearance=register_copy_stamp(agency, register_entry, lookup_code, font_path),
+        field_name="SohoaRegisterCopy", reason="Cấp bản sao từ sổ gốc", level=level)
 
 
 def result_requests(person_key: KeySource, agency_key: KeySource, signature_png: bytes,

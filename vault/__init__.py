@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 
 from kernel.lazy import exports
 
-from . import agency_profiles, audit, counters, data_requests, grants, keys, models  # noqa: F401 - the tables
+from . import (  # noqa: F401 - the tables
+    agency_profiles,
+    audit,
+    certifications,
+    counters,
+    data_requests,
+    grants,
+    keys,
+    models,
+)
 
 #: Each name this package offers, by the module it comes from (loaded on first use).
 _MODULES = {

@@ -199,4 +199,5 @@ def _conversion_row(document_id: str, new: NewConversion, source_sha256: str) ->
     return Conversion(
         code=new.code, document_id=document_id, direction=new.direction.value,
         issued_at=new.issued_at, converter=new.converter, agency_code=new.agency_code,
-        agency_name=new.agency_name, source_sha256=source_sha256, copy_form=new.copy_form)
+        agency_name=new.agency_name, source_sha256=source_sha256, copy_form=new.copy_form,
+        register_entry=new.register_entry)

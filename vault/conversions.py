@@ -75,6 +75,8 @@ class NewConversion:
     #: A formal copy's form ("SAO Y", …) when it gets a register number; None otherwise.
     copy_form: str | None = None
     agency_abbreviation: str = ""
+    #: A copy from the register: the entry it comes from (book and number).
+    register_entry: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,13 @@ class ConversionRecord:
     copy_number: int | None = None
     copy_symbol: str | None = None
     agency_code: str = ""
+    register_entry: str | None = None
 
     @classmethod
     def of(cls, row: Conversion) -> ConversionRecord:
         return cls(row.code, row.document_id, row.direction, row.issued_at, row.converter,
                    row.agency_name, row.source_sha256, row.output_sha256, row.copy_form,
-                   row.copy_number, row.copy_symbol, row.agency_code)
+                   row.copy_number, row.copy_symbol, row.agency_code, row.register_entry)
 
 
 @dataclass(frozen=True)

@@ -349,6 +349,11 @@ class FileHistory(Base):
 class ConversionDirection(StrEnum):
     PAPER_TO_ELECTRONIC = "paper_to_electronic"  # chuyển đổi từ giấy sang điện tử
     ELECTRONIC_TO_PAPER = "electronic_to_paper"  # chuyển đổi từ điện tử sang giấy
+    #: An electronic copy issued from the register the agency keeps (cấp bản sao từ sổ
+    #: gốc, REGULATIONS 60), linked to its entry.
+    COPY_FROM_REGISTER = "copy_from_register"
+    #: An electronic copy certified from its original (REGULATIONS 61).
+    CERTIFIED_FROM_ORIGINAL = "certified_from_original"
 
 
 class Conversion(Base):
@@ -378,6 +383,8 @@ class Conversion(Base):
     copy_year: Mapped[int | None] = mapped_column(Integer)
     copy_number: Mapped[int | None] = mapped_column(Integer)
     copy_symbol: Mapped[str | None] = mapped_column(String(64))
+    #: The entry of the agency's register (sổ gốc) a copy from the register comes from.
+    register_entry: Mapped[str | None] = mapped_column(String(120))
 
     document: Mapped[Document] = relationship()
 

@@ -4,13 +4,13 @@ handed, made of the areas of the work.
 CLI, HTTP API, UI and job workers call the areas through it, so a rule lives in one
 place: ``filing`` stores documents and takes their records to STORED, ``documents``
 reads them behind the access rule, ``intake`` receives dossiers, ``casework`` moves
-them along and files results, ``sharing`` keeps the owner's consents, ``data_requests`` the requests between
-agencies, ``conversions``
-the certified copies and their register, ``custody`` the audit chain, access log and
-keys, ``agencies`` the agencies and their mergers, ``profiles`` what each agency
-prints and signs with, ``finder`` the search,
-``archival`` what the archive takes, ``statistics`` the reports. Each area is a class
-of its own over the same state (`store.VaultState`); none inherits from another.
+them along and files results, ``sharing`` keeps the owner's consents,
+``data_requests`` the requests between agencies, ``conversions`` the certified copies
+and their register, ``certifications`` copies certified from their originals step by
+step, ``custody`` the audit chain, access log and keys, ``agencies`` the agencies and
+their mergers, ``profiles`` what each agency prints and signs with, ``finder`` the
+search, ``archival`` what the archive takes, ``statistics`` the reports. Each area is
+a class of its own over the same state (`store.VaultState`); none inherits from another.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .agency_profiles import AgencyProfiles
     from .archival import Archival
     from .casework import Casework
+    from .certifications import Certifications
     from .conversion_register import ConversionRegister
     from .custody import Custody
     from .data_requests import DataRequests
@@ -93,6 +94,12 @@ class Vault:
         from .data_requests import DataRequests
 
         return DataRequests(self._state)
+
+    @cached_property
+    def certifications(self) -> Certifications:
+        from .certifications import Certifications
+
+        return Certifications(self._state)
 
     @cached_property
     def custody(self) -> Custody:

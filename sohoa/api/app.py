@@ -39,6 +39,7 @@ from .api_docs import router as docs_router
 from .archive_routes import router as archive_router
 from .auth import router as auth_router
 from .body_limit import BodyLimit
+from .certification_routes import router as certification_router
 from .certify_routes import router as certify_router
 from .data_request_routes import router as data_request_router
 from .dossier_routes import router as dossier_router
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(admin_router)
     app.include_router(signing_key_router)
     app.include_router(data_request_router)
+    app.include_router(certification_router)
     app.include_router(archive_router)
     app.include_router(report_router)
     app.include_router(sync_router)

@@ -30,7 +30,9 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # The public page writes dates and times as the screens do: dd/mm/yyyy, Vietnam time.
 templates.env.filters.update(day=day, moment=moment)
 DIRECTION_VI = {"paper_to_electronic": "Bản sao điện tử chuyển đổi từ bản giấy",
-                "electronic_to_paper": "Bản giấy chuyển đổi từ bản điện tử"}
+                "electronic_to_paper": "Bản giấy chuyển đổi từ bản điện tử",
+                "certified_from_original": "Bản sao điện tử chứng thực từ bản chính",
+                "copy_from_register": "Bản sao điện tử cấp từ sổ gốc"}
 
 
 def _services(request: Request) -> Services:
@@ -94,6 +96,33 @@ async def paper_copy(request: Request, document_id: str, body: PaperCopyRequest,
     if conversion.copy_symbol:
         headers["X-Copy-Number"] = str(conversion.copy_number)
     return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+class RegisterCopyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    book: str = Field(min_length=1, max_length=60, description="The register (sổ gốc), e.g. "
+                      "'đăng ký khai sinh 01/2019'")
+    number: str = Field(min_length=1, max_length=30, description="The entry's number in it")
+    converter: str | None = Field(None, max_length=255)
+
+
+@router.post("/api/v1/documents/{document_id}/register-copy", tags=["certificates"],
+             response_class=Response,
+             responses={200: {"content": {"application/pdf": {}}}})
+async def register_copy(request: Request, document_id: str, body: RegisterCopyRequest,
+                        account: Staff) -> Response:
+    """An electronic copy from the register the agency keeps (cấp bản sao từ sổ gốc,
+    REGULATIONS 60), signed with the agency's own key and linked to the register entry;
+    only the agency that holds the document issues it."""
+    services = _services(request)
+    conversion, pdf = await run_in_threadpool(
+        certify.copy_from_register, services, document_id, book=body.book, number=body.number,
+        converter=body.converter, viewer=account.viewer())
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="ban-sao-so-goc-{conversion.code}.pdf"',
+        "X-Lookup-Code": conversion.code,
+        "X-Lookup-URL": services.keys.lookup_url(conversion.agency_code, conversion.code)})
 
 
 class RevocationRequest(BaseModel):

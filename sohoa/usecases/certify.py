@@ -27,6 +27,7 @@ from signing import (
     PublicationData,
     certified_copy_request,
     paper_copy,
+    register_copy_request,
     sign_pdf,
     verify_pdf,
 )
@@ -121,6 +122,36 @@ def print_copy(services: Certifying, document_id: str, *, converter: str | None 
         source_sha256=source.sha256, render=render, actor=viewer.actor)
 
 
+def copy_from_register(services: Certifying, document_id: str, *, book: str, number: str,
+                       converter: str | None = None,
+                       viewer: Viewer) -> tuple[ConversionRecord, bytes]:
+    """An electronic copy from the register the agency keeps (cấp bản sao từ sổ gốc,
+    REGULATIONS 60): the digitised register page or original the agency holds, signed
+    with the agency's own key, its record naming the register entry it comes from."""
+    settings = services.settings
+    book, number = " ".join(book.split())[:60], " ".join(number.split())[:30]
+    if not book or not number:
+        raise BadSigningInput("cần ghi tên sổ gốc và số của mục trong sổ (name the register "
+                              "and the entry's number)")
+    services.vault.documents.authorise(document_id, viewer, Action.PROCESS)
+    services.vault.conversions.check_issuable(document_id)
+    document = services.vault.documents.get_document(document_id, viewer=viewer)
+    issuer = services.issuer(acting_agency(services, viewer))
+    source = _source(services, document, viewer)
+    now = datetime.now(VIETNAM).replace(microsecond=0)
+    code = new_lookup_code()
+    entry = f"Sổ {book}, số {number}"
+    copy = sign_pdf(source.data, register_copy_request(
+        issuer.key, services.stamp_font(), issuer.name, entry, code,
+        settings.signing.agency_signature_level), services.trust, now=now)
+    conversion = replace(_conversion(
+        issuer, code, ConversionDirection.COPY_FROM_REGISTER, now,
+        (converter or settings.records.default_operator).strip()[:255]), register_entry=entry)
+    return services.vault.conversions.issue_copy(
+        document_id, conversion, source_sha256=source.sha256, render=lambda _: copy,
+        actor=viewer.actor)
+
+
 def _publication_data(services: Certifying, document: DocumentRecord, now: datetime,
                       url: str) -> PublicationData:
     """The TT 01/2023 data set (9.A.14); validity and scope only on results."""
@@ -199,7 +230,7 @@ class LookupView:
             "conversion": {
                 "direction": conversion.direction, "issued_at": conversion.issued_at.isoformat(),
                 "agency": conversion.agency_name, "copy_symbol": conversion.copy_symbol,
-                "sha256": conversion.source_sha256,
+                "register_entry": conversion.register_entry, "sha256": conversion.source_sha256,
             },
             "document": {
                 "title": document.title, "kind": document.kind,

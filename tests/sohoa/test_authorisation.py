@@ -320,6 +320,29 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("POST", "/api/v1/dossiers/{dossier_code}/components/{component}/scan-skip"): (
         lambda c, h, s: c.post(f"/api/v1/dossiers/{s['dossier']}/components/TP01/scan-skip",
                                headers=h, json={"reason_code": "PRESENT_ONLY"}), STAFF_ONLY),
+    ("POST", "/api/v1/documents/{document_id}/register-copy"): (
+        lambda c, h, s: c.post(f"/api/v1/documents/{s['doc']}/register-copy", headers=h,
+                               json={"book": "khai sinh 2019", "number": "12"}), STAFF_ONLY),
+    # Copies certified from their originals (REGULATIONS 61): staff of the agency only.
+    ("POST", "/api/v1/certifications"): (
+        lambda c, h, s: c.post("/api/v1/certifications", headers=h, json={
+            "owner": s["owner"], "original": "Bằng tốt nghiệp số 12"}), STAFF_ANY),
+    ("GET", "/api/v1/certifications/{certification_id}"): (
+        lambda c, h, s: c.get(f"/api/v1/certifications/{uuid.uuid4()}", headers=h),
+        STAFF_NOTHING_YET),
+    ("POST", "/api/v1/certifications/{certification_id}/check"): (
+        lambda c, h, s: c.post(f"/api/v1/certifications/{uuid.uuid4()}/check", headers=h,
+                               json={"fit": True}), STAFF_NOTHING_YET),
+    ("POST", "/api/v1/certifications/{certification_id}/scan"): (
+        lambda c, h, s: c.post(f"/api/v1/certifications/{uuid.uuid4()}/scan", headers=h,
+                               json={"document": s["doc"]}), STAFF_NOTHING_YET),
+    ("POST", "/api/v1/certifications/{certification_id}/statement"): (
+        lambda c, h, s: c.post(f"/api/v1/certifications/{uuid.uuid4()}/statement", headers=h,
+                               json={"statement": "Chứng thực bản sao đúng với bản chính."}),
+        STAFF_NOTHING_YET),
+    ("POST", "/api/v1/certifications/{certification_id}/issue"): (
+        lambda c, h, s: c.post(f"/api/v1/certifications/{uuid.uuid4()}/issue", headers=h,
+                               json={"position": "Phó Chủ tịch"}), STAFF_NOTHING_YET),
     # Requests between agencies for a dossier's data (REGULATIONS 58): asking for one's own
     # agency's dossier answers 422, for another's 201.
     ("POST", "/api/v1/data-requests"): (
