@@ -42,9 +42,12 @@ def add_agency(request: Request, account: AdminUser,
 @router.get("/accounts")
 def accounts(request: Request, _account: AdminUser) -> Response:
     services = services_of(request)
-    return render(request, "admin/accounts.html", accounts=services.accounts.list(),
-                  roles=ACCOUNT_ROLES, agencies=agency_groups(services.vault.agencies.listing(),
-                                                              local_day(datetime.now(UTC))))
+    listed = services.accounts.list()
+    return render(request, "admin/accounts.html", accounts=listed, roles=ACCOUNT_ROLES,
+                  agencies=agency_groups(services.vault.agencies.listing(),
+                                         local_day(datetime.now(UTC))),
+                  names=services.vault.profiles.names({a.agency_code for a in listed
+                                                       if a.agency_code}))
 
 
 @router.post("/accounts")

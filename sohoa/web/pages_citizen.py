@@ -110,7 +110,8 @@ def apply(request: Request, account: OwnerUser,
         return render(request, "citizen/apply.html", documents=[], chosen=set(documents),
                       agencies=_agencies(services), procedures=[], preview=shared,
                       form={"agency": agency, "procedure": procedure, "purpose": purpose,
-                            "days": days}, days=days)
+                            "days": days}, days=days,
+                      names=services.vault.profiles.names({agency}))
     grant = services.vault.sharing.apply_with_documents(
         owner, agency, documents, procedure=procedure, purpose=purpose,
         expires_at=datetime.now(UTC) + timedelta(days=days), viewer=viewer)
@@ -123,8 +124,11 @@ def apply(request: Request, account: OwnerUser,
 def my_dossiers(request: Request, account: OwnerUser) -> Response:
     services = services_of(request)
     viewer = account.viewer()
-    return render(request, "citizen/dossiers.html",
-                  dossiers=services.vault.casework.find_dossiers(viewer=viewer, limit=200),
+    dossiers = services.vault.casework.find_dossiers(viewer=viewer, limit=200)
+    procedures = {d.procedure: found.name for d in dossiers if d.procedure
+                  and (found := services.vault.procedures.find(d.procedure)) is not None}
+    return render(request, "citizen/dossiers.html", dossiers=dossiers, procedures=procedures,
+                  names=services.vault.profiles.names({d.agency for d in dossiers}),
                   notices=services.vault.casework.notices(account.vault_owner(), viewer=viewer, limit=50))
 
 
@@ -145,10 +149,12 @@ def revoke(request: Request, grant_id: str, account: OwnerUser) -> Response:
 def access_log(request: Request, account: OwnerUser,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     size = 50
-    reads = services_of(request).vault.custody.access_log(account.vault_owner(), viewer=account.viewer(),
-                                                  limit=size + 1, offset=(page - 1) * size)
+    services = services_of(request)
+    reads = services.vault.custody.access_log(account.vault_owner(), viewer=account.viewer(),
+                                              limit=size + 1, offset=(page - 1) * size)
+    names = services.vault.profiles.names({r.agency for r in reads if r.agency})
     return render(request, "citizen/access_log.html", reads=reads[:size], page=page,
-                  more=len(reads) > size)
+                  more=len(reads) > size, names=names)
 
 
 def _agencies(services: Services) -> list[AgencyGroup]:

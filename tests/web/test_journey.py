@@ -194,7 +194,9 @@ def _other_ward_reads(page: Page, code: str) -> None:
 def _citizen_sees_the_read(page: Page) -> None:
     log_in(page, "congdan")
     page.get_by_role("link", name="Nhật ký truy cập").click()
-    read = page.locator("tr.read", has_text=AGENCY_B[0]).first
+    # The agency by its name, not its code (issue 28).
+    read = page.locator("tr.read", has_text=AGENCY_B[1]).first
+    expect(read).not_to_contain_text(AGENCY_B[0])
     expect(read).to_contain_text("Được chia sẻ")
     expect(read).to_contain_text("Tờ khai đề nghị cấp bản sao trích lục")
     expect(read).to_contain_text("canbo.dakao")
