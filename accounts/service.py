@@ -333,7 +333,10 @@ class Accounts:
     @staticmethod
     def _owner_value(claimed: str) -> str:
         try:
-            return parse_owner_id(claimed).value
+            parsed = parse_owner_id(claimed)
+            if parsed.kind is OwnerKind.UNIDENTIFIED:
+                raise InvalidOwnerId("a provider names people by ID, not by our reference")
+            return parsed.value
         except InvalidOwnerId:
             raise IdentityNotLinked("nhà cung cấp định danh trả về số định danh không hợp lệ "
                                     "(the provider's personal ID or tax code is invalid)") from None

@@ -20,6 +20,7 @@ from .ids import (
     is_tax_code,
     mask_id,
     mask_ids_in_text,
+    new_unidentified_owner,
     parse_owner_id,
 )
 from .text import clean_text, cut
@@ -42,5 +43,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = ["VIETNAM", "Base", "DomainError", "ExitCode", "InvalidOwnerId", "OwnerId", "OwnerKind",
            "Role", "UTCDateTime", "Viewer", "clean_text", "cut", "is_personal_id", "is_tax_code",
-           "iso_vietnam_time", "local_day", "mask_id", "mask_ids_in_text", "new_uuid",
+           "iso_vietnam_time", "local_day", "mask_id", "mask_ids_in_text",
+           "new_unidentified_owner", "new_uuid",
            "parse_owner_id", "utcnow", "vietnam_time", "vietnamese_date"]

@@ -9,6 +9,7 @@ not invent a stricter rule that could refuse a real citizen.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,6 +19,10 @@ from .errors import DomainError
 _PERSONAL_ID = re.compile(r"[0-9]{12}", re.ASCII)
 _TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?", re.ASCII)
 _DIGITS = re.compile(r"[0-9]", re.ASCII)
+#: A person with neither a personal ID nor a tax code gets a reference of the service
+#: (REGULATIONS 48): ``KDD-`` and ten Crockford base-32 characters.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_REFERENCE = re.compile(r"KDD-[0-9A-HJKMNP-TV-Z]{10}", re.ASCII)
 
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
@@ -29,6 +34,9 @@ PROVINCE_CODE_RANGE = range(1, 97)
 class OwnerKind(StrEnum):
     CITIZEN = "citizen"
     ORGANISATION = "organisation"
+    #: No personal ID or tax code (không có số định danh, REGULATIONS 48): the vault is
+    #: keyed by a reference of the service and the owner described by a supplementary block.
+    UNIDENTIFIED = "unidentified"
 
 
 class InvalidOwnerId(DomainError):
@@ -63,7 +71,14 @@ _EXPECTED = {
 }
 
 
-_SHAPES = {OwnerKind.CITIZEN: _PERSONAL_ID, OwnerKind.ORGANISATION: _TAX_CODE}
+_SHAPES = {OwnerKind.CITIZEN: _PERSONAL_ID, OwnerKind.ORGANISATION: _TAX_CODE,
+           OwnerKind.UNIDENTIFIED: _REFERENCE}
+
+
+def new_unidentified_owner() -> OwnerId:
+    """A fresh reference for an owner who has no personal ID or tax code."""
+    return OwnerId("KDD-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10)),
+                   OwnerKind.UNIDENTIFIED)
 
 
 def parse_owner_id(raw: str, kind: OwnerKind | None = None) -> OwnerId:
@@ -78,6 +93,12 @@ def parse_owner_id(raw: str, kind: OwnerKind | None = None) -> OwnerId:
     text = (raw or "").strip()
     if not text:
         raise InvalidOwnerId("Thiếu mã định danh chủ sở hữu (owner ID is missing)")
+    if _REFERENCE.fullmatch(text.upper()):
+        return OwnerId(text.upper(), OwnerKind.UNIDENTIFIED)
+    if kind is OwnerKind.UNIDENTIFIED:
+        raise InvalidOwnerId("Người không có số định danh được ghi bằng mã tham chiếu KDD-… "
+                             "của hệ thống; hãy đăng ký người đó trước (an owner without an "
+                             "ID is named by the service's KDD-… reference)")
     if kind is not None and not _SHAPES[kind].fullmatch(text) \
             and text.replace("-", "").isdigit():
         vi, en = _EXPECTED[kind]

@@ -112,6 +112,9 @@ class Owner(SealedRow, Base):
 
     identifier = SealedField("", shredded=SHREDDED)
     display_name: SealedField[str | None] = SealedField(None)
+    #: Who the owner is when they have no personal ID or tax code (REGULATIONS 48): the
+    #: supplementary-owner block, field by field.
+    supplementary: SealedField[dict[str, str] | None] = SealedField(None)
 
     def sealing_vault(self, session: Session) -> str:
         return new_row_id(self, "vault_key")
@@ -349,11 +352,8 @@ class FileHistory(Base):
 class ConversionDirection(StrEnum):
     PAPER_TO_ELECTRONIC = "paper_to_electronic"  # chuyển đổi từ giấy sang điện tử
     ELECTRONIC_TO_PAPER = "electronic_to_paper"  # chuyển đổi từ điện tử sang giấy
-    #: An electronic copy issued from the register the agency keeps (cấp bản sao từ sổ
-    #: gốc, REGULATIONS 60), linked to its entry.
-    COPY_FROM_REGISTER = "copy_from_register"
-    #: An electronic copy certified from its original (REGULATIONS 61).
-    CERTIFIED_FROM_ORIGINAL = "certified_from_original"
+    COPY_FROM_REGISTER = "copy_from_register"  # cấp bản sao từ sổ gốc (REGULATIONS 60)
+    CERTIFIED_FROM_ORIGINAL = "certified_from_original"  # chứng thực từ bản chính (61)
 
 
 class Conversion(Base):

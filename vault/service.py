@@ -9,7 +9,8 @@ them along and files results, ``sharing`` keeps the owner's consents,
 and their register, ``certifications`` copies certified from their originals step by
 step, ``custody`` the audit chain, access log and keys, ``agencies`` the agencies and
 their mergers, ``profiles`` what each agency prints and signs with, ``finder`` the
-search, ``archival`` what the archive takes, ``statistics`` the reports. Each area is
+search, ``archival`` what the archive takes, ``statistics`` the reports,
+``unidentified`` the owners with no ID. Each area is
 a class of its own over the same state (`store.VaultState`); none inherits from another.
 """
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from .reorganisation import Reorganisation
     from .sharing import Sharing
     from .statistics import Statistics
+    from .unidentified import Unidentified
 
 
 class Vault:
@@ -130,6 +132,12 @@ class Vault:
         from .archival import Archival
 
         return Archival(self._state)
+
+    @cached_property
+    def unidentified(self) -> Unidentified:
+        from .unidentified import Unidentified
+
+        return Unidentified(self._state)
 
     @cached_property
     def statistics(self) -> Statistics:

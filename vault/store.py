@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
-from kernel import OwnerId, Viewer
+from kernel import OwnerId, OwnerKind, Viewer
 from storage import BlobStore, sha256_hex, verify_bytes
 from storage.sealing import RowSealer, installed_sealer
 
@@ -194,6 +194,11 @@ class VaultStore:
 
     def _owner(self, session: Session, owner: OwnerId, *, create: bool) -> Owner | None:
         holder = session.scalar(select(Owner).where(self._is_owner(owner)))
+        if holder is None and create and owner.kind is OwnerKind.UNIDENTIFIED:
+            # A reference is given when the owner is registered with their block
+            # (`vault.unidentified`); one typed that was never given names no one.
+            raise NotFound(f"mã tham chiếu {owner.masked} chưa được đăng ký (no owner has "
+                           "this reference)")
         if holder is None and create:
             holder = Owner(identifier=owner.value, kind=owner.kind.value)
             session.add(holder)

@@ -157,6 +157,27 @@ def attach(request: Request, dossier_code: str, component: str, body: Attachment
     return {"dossier": dossier.as_dict()}
 
 
+class Unidentified(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    supplementary: dict[str, str] = Field(max_length=20, description=(
+        "The supplementary-owner block: the fields SOHOA_RECORD_SUPPLEMENTARY_OWNER_FIELDS "
+        "names (by default full_name, birth_date, nationality, identity_document, address)"))
+
+
+@router.post("/api/v1/owners/unidentified", status_code=201)
+def register_unidentified(request: Request, body: Unidentified,
+                          account: Staff) -> dict[str, Any]:
+    """A person with no personal ID or tax code (REGULATIONS 48): their block is required,
+    and they get a reference (KDD-…) to use as ``owner`` in every other call; the owner
+    segment of their documents' result codes stays empty."""
+    services = services_of(request)
+    owner = services.vault.unidentified.register(
+        body.supplementary, services.settings.records.supplementary_fields,
+        viewer=account.viewer())
+    return {"owner": owner.value, "kind": owner.kind.value}
+
+
 class ScanSkip(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from vault import InvalidRecordValue
 
 from .auth import Admin, Staff, services_of
 
@@ -69,6 +72,19 @@ def set_agency_profile(request: Request, code: str, body: AgencyProfileBody,
     """Set what the agency's formal blocks print; an empty text clears a field."""
     return {"agency": services_of(request).vault.profiles.set_profile(
         code, actor=account.actor, **body.model_dump(exclude_unset=True)).as_dict()}
+
+
+@router.put("/admin/agencies/{code}/seal")
+async def set_agency_seal(request: Request, code: str, account: Admin) -> dict[str, Any]:
+    """The agency's seal: a transparent PNG at its real size (its resolution set), the
+    request's body, shown over the signer's image on the results it issues."""
+    services = services_of(request)
+    body = await request.body()
+    if not body.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise InvalidRecordValue("ảnh dấu phải là tệp PNG (the seal must be a PNG)")
+    profile = await run_in_threadpool(services.vault.profiles.set_profile, code,
+                                      actor=account.actor, seal_png=body)
+    return {"agency": profile.as_dict()}
 
 
 class OfficerKeyBody(BaseModel):

@@ -134,7 +134,11 @@ class Settings(BaseSettings):
 
     def replaced(self, **values: Any) -> Settings:
         """A copy with ``values`` changed, named as their variables are (``max_file_bytes``,
-        ``ocr_jobs``) and checked like the rest; the environment is not read again."""
+        ``ocr_jobs``) and checked like the rest; the environment is not read again. A name
+        that is no setting is refused, not ignored."""
+        unknown = sorted(set(values) - set(ROUTES) - set(type(self).model_fields))
+        if unknown:
+            raise TypeError(f"no such setting: {', '.join(unknown)}")
         merged = self.model_dump()
         for key, value in nest(values, ROUTES).items():
             if isinstance(value, dict):

@@ -124,10 +124,21 @@ class RecordSettings(Area):
     )
     default_operator: str = "Cán bộ một cửa"
 
+    supplementary_owner_fields: str = Field(
+        default="full_name,birth_date,nationality,identity_document,address", description=(
+            "The supplementary-owner block of a person with no personal ID or tax code "
+            "(REGULATIONS 48): its fields, each required, comma-separated"))
+
     @property
     def required(self) -> tuple[str, ...]:
         """The fields a record needs before it is stored."""
         return tuple(name.strip() for name in self.required_fields.split(",") if name.strip())
+
+    @property
+    def supplementary_fields(self) -> tuple[str, ...]:
+        """The fields of the supplementary-owner block, each required."""
+        return tuple(name.strip() for name in self.supplementary_owner_fields.split(",")
+                     if name.strip())
 
 
 

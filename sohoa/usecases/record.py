@@ -16,8 +16,9 @@ from typing import Any
 from digitize.extract import Extraction, ExtractionMethod, extract_fields
 from digitize.idcard import CitizenCard
 from digitize.result_code import CodeTemplate
-from kernel import VIETNAM, Viewer, is_personal_id, is_tax_code
+from kernel import VIETNAM, OwnerKind, Viewer, is_personal_id, is_tax_code, parse_owner_id
 from vault import Action, DigitisationRecord, DocumentRecord, InvalidRecordValue
+from vault.unidentified import check_block
 
 from .needs import Recording
 
@@ -90,8 +91,15 @@ def _save(services: Recording, document: DocumentRecord, record: DigitisationRec
         raise InvalidRecordValue(
             f"mã loại giấy tờ {code!r} không có trong danh mục (document type not in the catalogue)"
         )
+    owner = parse_owner_id(document.owner)
+    unidentified = owner.kind is OwnerKind.UNIDENTIFIED
+    if unidentified:
+        # REGULATIONS 48: no ID, so the block says who the owner is, and the code's owner
+        # segment stays empty.
+        check_block(services.vault.unidentified.block_of(owner),
+                    services.settings.records.supplementary_fields)
     prefix = services.code_template.prefix(
-        owner_id=document.owner, doc_type_code=code, kind=record.kind,
+        owner_id="" if unidentified else document.owner, doc_type_code=code, kind=record.kind,
         number_symbol=record.number_symbol, dossier_code=document.dossier,
         year=record.issue_date.year if record.issue_date else None,
     )

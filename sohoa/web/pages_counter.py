@@ -22,6 +22,7 @@ from signing import ReceiptLine, ReceiptSlip, receipt_pdf
 from vault import DossierStatus, FileRole
 from vault.casework import NEXT
 from vault.scan_skips import SKIP_REASONS
+from vault.unidentified import LABELS
 
 from .. import job_kinds
 from ..api.uploads import read_upload
@@ -51,9 +52,33 @@ def dossiers(request: Request, account: StaffUser,
 
 
 @router.get("/dossiers/new")
-def new_dossier(request: Request, _account: StaffUser) -> Response:
+def new_dossier(request: Request, _account: StaffUser,
+                owner: Annotated[str, Query(max_length=20)] = "") -> Response:
     procedures = services_of(request).vault.procedures.procedures()
-    return render(request, "counter/new.html", procedures=procedures)
+    return render(request, "counter/new.html", procedures=procedures,
+                  reference=owner if owner.upper().startswith("KDD-") else "")
+
+
+@router.get("/owners/unidentified")
+def unidentified_form(request: Request, _account: StaffUser) -> Response:
+    return render(request, "counter/unidentified.html", form={}, labels=LABELS,
+                  fields=services_of(request).settings.records.supplementary_fields)
+
+
+@router.post("/owners/unidentified")
+async def register_unidentified(request: Request, account: StaffUser) -> Response:
+    """A person with no personal ID or tax code (REGULATIONS 48): their block, then a
+    reference to receive their dossier under."""
+    services = services_of(request)
+    fields = services.settings.records.supplementary_fields
+    form = await request.form()
+    block = {name: str(form.get(name, ""))[:200] for name in fields}
+    owner = await run_in_threadpool(services.vault.unidentified.register, block, fields,
+                                    viewer=account.viewer())
+    return flash(RedirectResponse(f"/counter/dossiers/new?owner={owner.value}",
+                                  status_code=303),
+                 _("Đã cấp mã tham chiếu %(code)s: ghi mã này cho người nộp.",
+                   code=owner.value))
 
 
 @router.post("/dossiers")

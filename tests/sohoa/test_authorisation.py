@@ -309,6 +309,9 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("PATCH", "/api/v1/admin/agencies/{code}/profile"): (
         lambda c, h, s: c.patch(f"/api/v1/admin/agencies/{AGENCY_B}/profile", headers=h,
                                 json={"place": "Thành phố Hồ Chí Minh"}), ADMIN_ONLY),
+    ("PUT", "/api/v1/admin/agencies/{code}/seal"): (
+        lambda c, h, s: c.put(f"/api/v1/admin/agencies/{AGENCY_B}/seal", headers=h,
+                              content=b"not a png"), ADMIN_ONLY),
     ("PUT", "/api/v1/admin/accounts/{username}/signing-key"): (
         lambda c, h, s: c.put("/api/v1/admin/accounts/canbo.a/signing-key", headers=h,
                               json={"source": "csc:credential=x"}), ADMIN_ONLY),
@@ -343,6 +346,9 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("POST", "/api/v1/certifications/{certification_id}/issue"): (
         lambda c, h, s: c.post(f"/api/v1/certifications/{uuid.uuid4()}/issue", headers=h,
                                json={"position": "Phó Chủ tịch"}), STAFF_NOTHING_YET),
+    ("POST", "/api/v1/owners/unidentified"): (
+        lambda c, h, s: c.post("/api/v1/owners/unidentified", headers=h,
+                               json={"supplementary": {"full_name": "John Smith"}}), STAFF_ANY),
     # Requests between agencies for a dossier's data (REGULATIONS 58): asking for one's own
     # agency's dossier answers 422, for another's 201.
     ("POST", "/api/v1/data-requests"): (

@@ -189,6 +189,40 @@ def test_two_agencies_and_two_officers_each_sign_with_their_own_token(
             assert "Cơ quan thử nghiệm" not in page
 
 
+def test_an_officer_gives_their_pin_at_the_counter_and_a_wrong_one_stores_nothing(
+        province: Services, province_ca: DevPki, tokens: dict[str, Token]) -> None:
+    # REGULATIONS 9.A.7 through the API: the PIN with the scan, or on its own.
+    from tests.service_fixtures import login, snapshot_of
+
+    services = province
+    services.keys.set_officer_key(
+        BEN_THANH.username, _spec(tokens[f"officer-{BEN_THANH.username}"]),
+        cert=str(province_ca.operator(BEN_THANH.officer).cert_path),
+        chain=(str(province_ca.root.cert_path),))
+    page = ("trang.png", image_bytes(text_page(200), "PNG", 200), "image/png")
+    with TestClient(create_app(services=services)) as client:
+        client.headers.update(login(client, BEN_THANH.username))
+        before = snapshot_of(services)
+        unasked = client.post("/api/v1/digitize", data={"owner": OWNER}, files={"files": page})
+        assert unasked.status_code == 409
+        assert unasked.json()["error"]["code"] == "signing_pin_needed"
+        wrong = client.post("/api/v1/digitize", data={"owner": OWNER, "signing_pin": "000000"},
+                            files={"files": page})
+        assert wrong.status_code == 403 and "000000" not in wrong.text
+        assert snapshot_of(services) == before
+        accepted = client.post("/api/v1/digitize", data={"owner": OWNER, "signing_pin": PIN},
+                               files={"files": page})
+        assert accepted.status_code == 202, accepted.text
+        # Held for the session: the next scan needs no PIN, until the officer ends it.
+        assert client.post("/api/v1/digitize", data={"owner": OWNER},
+                           files={"files": page}).status_code == 202
+        assert client.delete("/api/v1/me/signing-pin").status_code == 204
+        assert client.post("/api/v1/digitize", data={"owner": OWNER},
+                           files={"files": page}).status_code == 409
+        held = client.post("/api/v1/me/signing-pin", json={"pin": PIN})
+        assert held.status_code == 200 and held.json()["held_until"]
+
+
 def test_a_remote_signing_credential_signs_an_agency_copy_and_a_wrong_one_stores_nothing(
         province: Services, province_ca: DevPki, tmp_path: Path) -> None:
     # REGULATIONS 66: the agency's key is a credential at a CSC v2 service.

@@ -59,7 +59,7 @@ def _counter_receives_and_files(page: Page) -> str:
     screenshot(page, "01-counter-dossiers")
     page.get_by_role("link", name="Tiếp nhận hồ sơ", exact=True).click()
     page.get_by_label("Thủ tục hành chính").select_option("TRICHLUC")
-    page.get_by_label("Số định danh cá nhân hoặc mã số thuế").fill(CITIZEN_ID)
+    page.get_by_label("Số định danh cá nhân, mã số thuế hoặc mã tham chiếu").fill(CITIZEN_ID)
     screenshot(page, "02-counter-new-dossier")
     page.get_by_role("button", name="Tiếp nhận").click()
     expect(page.get_by_role("status").first).to_contain_text("Đã tiếp nhận hồ sơ")
