@@ -134,6 +134,7 @@ def assemble_services(settings: Settings) -> Services:
         OidcLogin(oidc, settings.token_secret_bytes()) if oidc else None, retention,
         indicators=indicators, signature_cache=TimedCache(settings.server.lookup_cache_seconds))
     services.keys = SigningKeys(settings, vault, OfficerKeys(sessions), pki)
+    services.keys.officers.forget_expired()
     _check_production(services, retention)
     services.archives, services.disposals = archive_desks(services, keyring)
     return services

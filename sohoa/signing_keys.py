@@ -151,6 +151,7 @@ class SigningKeys:
             raise OfficerCannotSign(f"tài khoản {username} không có thiết bị ký riêng (the "
                                     "account has no key of its own)")
         self.check(self._officer_source(key, pin))
+        self.officers.forget_expired()  # no PIN stays sealed in the database past its time
         return self.officers.hold(username, pin, self._settings.signing.pin_session_minutes)
 
     def set_officer_key(self, username: str, source: str | None, *, cert: str | None = None,

@@ -7,7 +7,7 @@ appear in a key source's repr, its description or an error message.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -123,6 +123,11 @@ def test_the_service_signs_an_officers_scans_with_their_own_token_once_given_the
             raw.close()
         assert rows and all(PIN.encode() not in bytes(row[0]) for row in rows)
         services.keys.officers.release("canbo.mai")
+        assert services.keys.needs_pin("canbo.mai")
+        # A PIN past its session is deleted, not only ignored.
+        until = services.keys.unlock("canbo.mai", PIN)
+        assert services.keys.officers.forget_expired(now=until - timedelta(seconds=1)) == 0
+        assert services.keys.officers.forget_expired(now=until) == 1
         assert services.keys.needs_pin("canbo.mai")
     finally:
         services.close()
