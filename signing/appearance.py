@@ -212,6 +212,13 @@ def certified_copy_stamp(copy_form: str, agency: str, mark: str, font_path: Path
                      qr_text=qr_text)
 
 
+def receipt_stamp(agency: str, dossier_code: str, font_path: Path) -> TextStamp:
+    """The receiving agency's signature on a receipt (giấy tiếp nhận), at the foot of its
+    last page, clear of the national header and the QR."""
+    return TextStamp(f"{agency}\nTiếp nhận hồ sơ {dossier_code}\nThời gian ký: {SIGNED_AT}",
+                     font_path, Corner.BOTTOM_RIGHT, font_size=9, page=-1)
+
+
 def issued_stamp(agency: str, notation: str, font_path: Path) -> TextStamp:
     """The agency's signature on a document it issues without images: top-right of page 1,
     the agency, the number and symbol and the signing time, 10 pt (REGULATIONS 9.F.45)."""

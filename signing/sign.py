@@ -40,6 +40,7 @@ from .appearance import (
     copy_stamp,
     issued_stamp,
     operator_stamp,
+    receipt_stamp,
     register_copy_stamp,
     seal_over,
 )
@@ -132,6 +133,14 @@ def register_copy_request(key: KeySource, font_path: Path, agency: str, register
     return SignatureRequest(
         key=key, appearance=register_copy_stamp(agency, register_entry, lookup_code, font_path),
         field_name="SohoaRegisterCopy", reason="Cấp bản sao từ sổ gốc", level=level)
+
+
+def receipt_request(key: KeySource, font_path: Path, agency: str, dossier_code: str,
+                    level: PadesLevel = PadesLevel.B_T) -> SignatureRequest:
+    """The receiving agency's signature on the receipt it hands the applicant."""
+    return SignatureRequest(
+        key=key, appearance=receipt_stamp(agency, dossier_code, font_path),
+        field_name="SohoaReceipt", reason="Cơ quan tiếp nhận hồ sơ", level=level)
 
 
 def result_requests(person_key: KeySource, agency_key: KeySource, signature_png: bytes,

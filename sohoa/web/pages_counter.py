@@ -9,16 +9,14 @@ record to confirm; the result; the receipt and certified paper copies to print.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from accounts.service import AccountView
-from kernel import VIETNAM, OwnerKind, parse_owner_id
-from signing import ReceiptLine, ReceiptSlip, receipt_pdf
+from kernel import OwnerKind, parse_owner_id
 from vault import DossierStatus, FileRole
 from vault.casework import NEXT
 from vault.scan_skips import SKIP_REASONS
@@ -28,8 +26,8 @@ from .. import job_kinds
 from ..api.uploads import read_upload
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record
-from ..services import Services
 from ..usecases import certify, counter, record
+from ..usecases.receipts import signed_receipt
 from ..usecases.results import ResultFields, issue_result
 from . import hot_folder
 from .documents import download, view_document
@@ -267,12 +265,13 @@ def transition(request: Request, code: str, account: StaffUser,
 
 
 @router.get("/dossiers/{code}/receipt.pdf")
-def receipt(request: Request, code: str, account: StaffUser) -> Response:
+async def receipt(request: Request, code: str, account: StaffUser) -> Response:
     """The receipt slip with its QR, to print and hand to the citizen."""
     services = services_of(request)
-    found = services.vault.casework.dossier(code, viewer=account.viewer())
-    return attachment(receipt_pdf(_slip(services, found, account)), f"bien-nhan-{code}.pdf",
-                      inline=True)
+    found = await run_in_threadpool(services.vault.casework.dossier, code,
+                                    viewer=account.viewer())
+    pdf = await run_in_threadpool(signed_receipt, services, found, account.display_name)
+    return attachment(pdf, f"bien-nhan-{code}.pdf", inline=True)
 
 
 @router.post("/documents/{document_id}/paper-copy")
@@ -291,23 +290,6 @@ def hot_folder_page(request: Request, account: StaffUser) -> Response:
                   configured=services.settings.intake.hot_folder is not None,
                   folder=hot_folder.folder_of(services, account),
                   files=hot_folder.waiting(services, account))
-
-
-def _slip(services: Services, found: Any, account: AccountView) -> ReceiptSlip:
-    procedure = services.vault.procedures.find(found.procedure or "")
-    how = {"VAULT": "lấy từ kho dữ liệu, không nộp bản giấy", "SCAN": "bản giấy, đã số hóa",
-           "DOCUMENT": "tài liệu điện tử"}
-    lines = tuple(ReceiptLine(c.name, how.get(c.source or "", "chưa nộp"))
-                  for c in found.components)
-    received = next((h.at for h in found.history), datetime.now(UTC))
-    agency = services.vault.profiles.names({found.agency}).get(found.agency, found.agency)
-    return ReceiptSlip(
-        agency_name=agency, dossier_code=found.code,
-        procedure=f"{procedure.name} ({procedure.code})" if procedure else found.procedure or "",
-        owner_id=found.owner, received_at=received.astimezone(VIETNAM), due_on=found.due_on,
-        officer=account.display_name, components=lines,
-        system_name=services.settings.agency.system_name,
-        lookup_url=f"{services.settings.server.public_url.rstrip('/')}/vault/dossiers")
 
 
 def _back(code: str, notice: str) -> Response:
