@@ -32,7 +32,8 @@ _MODULES = {
     "remote": ("CscKeySource", "RemoteSigningRefused"),
     "revocation": ("CachingFetcherBackend", "RevocationCache"),
     "sign": ("SignatureRequest", "attestation_requests", "certified_copy_request", "copy_request",
-        "issued_request", "operator_request", "receipt_request", "register_copy_request",
+        "issued_request", "operator_request", "paper_copy_request", "receipt_request",
+        "register_copy_request",
         "result_requests",
         "sign_pdf"),
     "trust": ("TrustServices", "dev_timestamper", "dev_trust_services", "http_timestamper"),
@@ -120,6 +121,7 @@ if TYPE_CHECKING:
         copy_request as copy_request,
         issued_request as issued_request,
         operator_request as operator_request,
+        paper_copy_request as paper_copy_request,
         receipt_request as receipt_request,
         register_copy_request as register_copy_request,
         result_requests as result_requests,
@@ -139,6 +141,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "paper_copy_request",
     "receipt_request",
     "register_copy_request",
     "attestation_requests",

@@ -212,11 +212,13 @@ def certified_copy_stamp(copy_form: str, agency: str, mark: str, font_path: Path
                      qr_text=qr_text)
 
 
-def receipt_stamp(agency: str, dossier_code: str, font_path: Path) -> TextStamp:
-    """The receiving agency's signature on a receipt (giấy tiếp nhận), at the foot of its
-    last page, clear of the national header and the QR."""
-    return TextStamp(f"{agency}\nTiếp nhận hồ sơ {dossier_code}\nThời gian ký: {SIGNED_AT}",
-                     font_path, Corner.BOTTOM_RIGHT, font_size=9, page=-1)
+def act_stamp(agency: str, act: str, font_path: Path,
+              corner: Corner = Corner.BOTTOM_RIGHT) -> TextStamp:
+    """An agency's signature on a paper it hands out (a receipt, a printable copy): the
+    agency, the act and the signing time at the foot of the last page, clear of the
+    national header, the QR and the copy's own blocks."""
+    return TextStamp(f"{agency}\n{act}\nThời gian ký: {SIGNED_AT}", font_path, corner,
+                     font_size=9, page=-1)
 
 
 def issued_stamp(agency: str, notation: str, font_path: Path) -> TextStamp:

@@ -34,13 +34,14 @@ from .appearance import (
     SIGNED_AT,
     Appearance,
     Box,
+    Corner,
     ImageStamp,
+    act_stamp,
     attestation_stamps,
     certified_copy_stamp,
     copy_stamp,
     issued_stamp,
     operator_stamp,
-    receipt_stamp,
     register_copy_stamp,
     seal_over,
 )
@@ -139,8 +140,18 @@ def receipt_request(key: KeySource, font_path: Path, agency: str, dossier_code: 
                     level: PadesLevel = PadesLevel.B_T) -> SignatureRequest:
     """The receiving agency's signature on the receipt it hands the applicant."""
     return SignatureRequest(
-        key=key, appearance=receipt_stamp(agency, dossier_code, font_path),
+        key=key, appearance=act_stamp(agency, f"Tiếp nhận hồ sơ {dossier_code}", font_path),
         field_name="SohoaReceipt", reason="Cơ quan tiếp nhận hồ sơ", level=level)
+
+
+def paper_copy_request(key: KeySource, font_path: Path, agency: str, lookup_code: str,
+                       level: PadesLevel = PadesLevel.B_T) -> SignatureRequest:
+    """The agency's signature on the printable file of an electronic → paper copy, so the
+    file itself is the agency's; the paper is signed and sealed by hand."""
+    return SignatureRequest(
+        key=key, appearance=act_stamp(agency, f"Bản in, mã tra cứu {lookup_code}", font_path,
+                                      Corner.BOTTOM_LEFT),
+        field_name="SohoaPaperCopy", reason="Cơ quan chuyển đổi sang bản giấy", level=level)
 
 
 def result_requests(person_key: KeySource, agency_key: KeySource, signature_png: bytes,

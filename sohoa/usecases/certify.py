@@ -27,6 +27,7 @@ from signing import (
     PublicationData,
     certified_copy_request,
     paper_copy,
+    paper_copy_request,
     register_copy_request,
     sign_pdf,
     verify_pdf,
@@ -113,7 +114,8 @@ def print_copy(services: Certifying, document_id: str, *, converter: str | None 
 
     def render(conversion: ConversionRecord) -> bytes:
         numbered = replace(sheet, copy_symbol=conversion.copy_symbol or "") if sheet else None
-        return paper_copy(source.data, qr_text, block, numbered)
+        return sign_pdf(paper_copy(source.data, qr_text, block, numbered), paper_copy_request(
+            issuer.key, services.stamp_font(), issuer.name, code), services.trust, now=now)
 
     return services.vault.conversions.issue_copy(
         document_id,

@@ -245,6 +245,9 @@ def test_formal_copy_has_the_sao_y_block_and_a_number(client: TestClient, servic
     # quarter, below the document placed above it.
     lowest_sao = max(top for word, top, _ in word_boxes(response.content) if word == "SAO")
     assert lowest_sao > 0.72 * 842
+    # The printable file itself is the agency's: signed with its own key (issue 28).
+    report = verify_pdf(response.content, services.trust)
+    assert report.valid and services.settings.agency.name in report.signatures[-1].signer
 
     second = client.post(f"/api/v1/documents/{document}/paper-copy", json={
         "formal": True, "signer_position": "Chủ tịch", "signer_name": "Nguyễn Văn An"})
