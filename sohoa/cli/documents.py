@@ -43,6 +43,9 @@ def digitize(
     owner: Annotated[str, typer.Option(help="Personal ID (12 digits) or tax code")],
     dossier: Annotated[str | None, typer.Option(help="Dossier code to link to")] = None,
     operator: Annotated[str | None, typer.Option(help="Name of the officer who scanned")] = None,
+    account: Annotated[str | None, typer.Option(
+        help="The officer's account: their own key signs (its PIN from $SOHOA_KEY_SECRET or "
+             "a prompt, when none is held)")] = None,
     each: Annotated[bool, typer.Option("--each", help="One document per file")] = False,
     title: Annotated[str | None, typer.Option(help="Document title")] = None,
     split: Annotated[bool, typer.Option("--split", help="Cut the batch at separator sheets")] = False,
@@ -55,14 +58,19 @@ def digitize(
     """Số hóa bản quét: OCR, ký số, lưu vào kho (digitise scans into the owner's vault)."""
     from ..presenters import document_summary
     from ..usecases import counter
+    from .keys_admin import key_secret
 
     received = [(path.name, read_input(path)) for path in files]
     with calling(as_json) as services:
+        viewer = services.accounts.find(account).viewer() if account else CLI
+        if account and services.keys.needs_pin(account):
+            services.keys.unlock(account, key_secret(ask=True) or "")
         batch = counter.prepare(services, received, owner=owner, dossier=dossier,
                                 operator=operator, each=each, title=title, split=split,
-                                declared_pages=pages, force=force, viewer=CLI)
+                                declared_pages=pages, force=force, viewer=viewer)
         with page_progress(not as_json) as progress:
-            records = counter.run(services, batch, actor=CLI_ACTOR, progress=progress)
+            records = counter.run(services, batch, actor=viewer.actor if account else CLI_ACTOR,
+                                  progress=progress)
     summaries = [document_summary(r, services.vault.required_fields) for r in records]
     refused = [problem.as_dict() for problem in batch.refused]
     if as_json:

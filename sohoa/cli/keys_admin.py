@@ -18,7 +18,7 @@ SOURCE_HELP = ("pkcs11:module=/usr/lib/…/lib.so;token=LABEL;key=LABEL, pkcs12:
                "or csc:url=https://…;credential=ID[;login=ACCOUNT]")
 
 
-def _secret(ask: bool) -> str | None:
+def key_secret(ask: bool) -> str | None:
     """The PIN or passphrase: $SOHOA_KEY_SECRET (scripts), else a hidden prompt; never an
     option, which would stay in the shell's history."""
     if os.environ.get(SECRET_ENV):
@@ -49,7 +49,7 @@ def agency_key(
     PIN or passphrase comes from $SOHOA_KEY_SECRET or a hidden prompt and is kept sealed."""
     if not remove and not source:
         raise typer.BadParameter("cần --source, hoặc --remove (give --source or --remove)")
-    secret = None if remove else _secret(ask=True)
+    secret = None if remove else key_secret(ask=True)
     with calling(as_json) as services:
         profile = services.keys.set_agency_key(
             code, None if remove else source, secret=secret,

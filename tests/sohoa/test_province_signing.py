@@ -319,3 +319,29 @@ def test_an_admin_sets_an_agencys_words_and_key_by_cli_and_nothing_secret_is_sho
     assert agency["can_issue"] is True
     malformed = runner.invoke(app, ["admin", "account-key", "nobody", "--source", "csc:url=x"])
     assert malformed.exit_code != 0 and "credential" in malformed.output
+
+
+def test_the_command_line_digitises_as_an_officer_with_their_own_token(
+        province: Services, province_ca: DevPki, tokens: dict[str, Token], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from sohoa.cli import app
+    from tests.service_fixtures import SYSTEM
+
+    province.keys.set_officer_key(
+        BEN_THANH.username, _spec(tokens[f"officer-{BEN_THANH.username}"]),
+        cert=str(province_ca.operator(BEN_THANH.officer).cert_path),
+        chain=(str(province_ca.root.cert_path),))
+    scan = tmp_path / "trang.png"
+    scan.write_bytes(image_bytes(text_page(200), "PNG", 200))
+    monkeypatch.setenv("SOHOA_KEY_SECRET", PIN)
+    done = CliRunner().invoke(app, ["digitize", str(scan), "--owner", OWNER, "--account",
+                                    BEN_THANH.username, "--operator", BEN_THANH.officer,
+                                    "--json"])
+    assert done.exit_code == 0, done.output
+    (document,) = json.loads(done.output)["documents"]
+    signed = province.vault.documents.read_file(document["id"], "signed", viewer=SYSTEM).data
+    assert _signers(signed) == [_der(province_ca.operator(BEN_THANH.officer))]
