@@ -32,7 +32,7 @@ _MODULES = {
         "new_lookup_code", "normalise_code"),
     "digitisation": ("LABELS", "REQUIRED_FIELDS", "DigitisationRecord"),
     "dossiers": ("DossierRef", "dossier_codes", "dossier_ref", "format_code", "is_dossier_code"),
-    "errors": ("AgencyCodeExpired", "AlreadyCertified", "CodeConflict", "DocumentRevoked",
+    "errors": ("AgencyCodeExpired", "AlreadyCertified", "AlreadyFiled", "CodeConflict", "DocumentRevoked",
         "DossierMismatch", "Forbidden", "InvalidRecordValue", "InvalidTransition",
         "NotAnExtension", "NotAResult", "NotFound", "RecordIncomplete", "ReuseReasonRequired",
         "UnknownVariant", "VaultError"),
@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from .errors import (
         AgencyCodeExpired as AgencyCodeExpired,
         AlreadyCertified as AlreadyCertified,
+        AlreadyFiled as AlreadyFiled,
         CodeConflict as CodeConflict,
         DocumentRevoked as DocumentRevoked,
         DossierMismatch as DossierMismatch,
@@ -128,6 +129,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AlreadyFiled",
     "AgencyCatalogueError",
     "AgencyEntry",
     "read_catalogue",

@@ -111,3 +111,15 @@ class ReuseReasonRequired(VaultError):
 
     code = "reuse_reason_required"
     http_status = 422
+
+
+class AlreadyFiled(VaultError):
+    """The same scan (the same bytes) is already filed for this component of the dossier:
+    filing it again needs the officer's written reason. ``document_id`` is the one filed."""
+
+    code = "already_filed"
+    http_status = 409
+
+    def __init__(self, message: str, *, document_id: str) -> None:
+        super().__init__(message)
+        self.document_id = document_id

@@ -35,9 +35,15 @@ from .case_rows import (
     vault_matches,
 )
 from .dossiers import open_dossier as new_dossier_row
-from .errors import DossierMismatch, InvalidRecordValue, NotFound, ReuseReasonRequired
+from .errors import (
+    AlreadyFiled,
+    DossierMismatch,
+    InvalidRecordValue,
+    NotFound,
+    ReuseReasonRequired,
+)
 from .grants import Grant, GrantItem
-from .models import Agency, Document, Dossier, DossierComponent, Owner
+from .models import Agency, Document, Dossier, DossierComponent, FileRole, FileVersion, Owner
 from .procedures import Procedure
 from .scan_skips import skip_scan
 from .store import VaultStore
@@ -154,15 +160,26 @@ class Intake(VaultStore):
         return found is not None and doc_type in found.component(code).doc_types
 
     def check_upload(self, code: str, component: str, reason: str | None, *,
-                     viewer: Viewer, today: date | None = None) -> None:
+                     viewer: Viewer, today: date | None = None,
+                     sha256s: frozenset[str] = frozenset()) -> None:
         """Before scanning ``component`` of dossier ``code``: refused when the owner's vault
-        already satisfies it and no written reason is given (REGULATIONS 9.C.23, 56)."""
+        already satisfies it and no written reason is given (REGULATIONS 9.C.23, 56), and
+        when a scan of the same bytes (``sha256s``) is already filed for it — a second
+        click, a file sent twice — unless a written reason says why it is filed again."""
         with self._sessions() as session:
             dossier = case_of(session, code, viewer, work=True)
             if catalogued(self.procedures, dossier) and not any(r.code == component
                                                      for r in dossier.components):
                 raise InvalidRecordValue(f"hồ sơ {code} không có thành phần {component} "
                                          f"(the dossier has no component {component})")
+            why = clean_reason(reason)
+            filed = _same_scan(session, dossier, component, sha256s)
+            if filed is not None and (why is None or len(why) < MIN_REASON_CHARS):
+                raise AlreadyFiled(
+                    f"bản quét này đã được lưu cho thành phần {component} của hồ sơ {code} "
+                    f"(tài liệu {filed}); chỉ lưu lại khi ghi rõ lý do, tối thiểu "
+                    f"{MIN_REASON_CHARS} ký tự (this scan is already filed for the "
+                    "component; give a written reason to file it again)", document_id=filed)
             self._reuse_reason(session, dossier, component, reason, None,
                                today or local_day(datetime.now(UTC)))
 
@@ -234,6 +251,18 @@ class Intake(VaultStore):
                 f"thiểu {MIN_REASON_CHARS} ký tự (the vault already satisfies this "
                 f"component; give a written reason to ask for it again)")
         return why
+
+
+def _same_scan(session: Session, dossier: Dossier, component: str,
+               sha256s: frozenset[str]) -> str | None:
+    """The document of ``component`` whose original scan has one of these SHA-256s."""
+    documents = [r.document_id for r in dossier.components
+                 if r.code == component and r.document_id]
+    if not sha256s or not documents:
+        return None
+    return session.scalar(select(FileVersion.document_id).where(
+        FileVersion.document_id.in_(documents), FileVersion.role == FileRole.ORIGINAL.value,
+        FileVersion.sha256.in_(sha256s)).limit(1))
 
 
 __all__ = ["Intake"]

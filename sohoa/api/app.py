@@ -23,7 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from accounts.limiter import TooManyAttempts
 from accounts.service import LoginFailed
 from digitize.capture import CaptureRejected
-from vault import RecordIncomplete
+from vault import AlreadyFiled, RecordIncomplete
 
 from .. import __version__, web
 from ..errors import DOMAIN_ERRORS, describe_error, http_status
@@ -143,6 +143,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             body["error"]["missing"] = exc.missing
         if isinstance(exc, CaptureRejected):
             body["error"]["problems"] = [p.as_dict() for p in exc.problems]
+        if isinstance(exc, AlreadyFiled):
+            body["error"]["document"] = exc.document_id  # the one already filed
         return JSONResponse(body, status_code=status, headers=headers)
 
     for kind in DOMAIN_ERRORS:

@@ -24,6 +24,7 @@ from digitize.inspect import capture_isolated, inspect_batch, split_isolated
 from digitize.separators import SeparatorMismatch
 from kernel import OwnerId, OwnerKind, Viewer, parse_owner_id
 from signing import operator_request, sign_pdf
+from storage import sha256_hex
 from vault import DocumentRecord, DocumentStatus, FileRole, NewFile
 
 from ..metrics import PAGES
@@ -120,8 +121,9 @@ def prepare(
         groups = [replace(group, component=component) for group in groups]
     for group in groups:
         if group.dossier and group.component:
-            services.vault.intake.check_upload(group.dossier, group.component, reuse_reason,
-                                        viewer=viewer)
+            services.vault.intake.check_upload(
+                group.dossier, group.component, reuse_reason, viewer=viewer,
+                sha256s=frozenset(sha256_hex(scan.data) for scan in group.files))
     groups, refused = _check_capture(services, groups, owner_id, declared_pages, force)
     name = (operator or settings.records.default_operator).strip()[:120]
     # The officer's own key must be ready (their PIN held) before the files are accepted:

@@ -9,6 +9,7 @@ record to confirm; the result; the receipt and certified paper copies to print.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Annotated, Any
 
@@ -113,6 +114,7 @@ def dossier(request: Request, code: str, account: StaffUser,
         reasons=services.vault.procedures.reasons(),
         doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account),
         needs_pin=services.keys.needs_pin(account.username), skip_reasons=SKIP_REASONS,
+        scan_key=uuid.uuid4().hex,
         can_issue=services.keys.can_issue(found.agency),
         key_contact=services.settings.signing.key_contact)
 
@@ -126,7 +128,8 @@ async def scan(request: Request, code: str, account: StaffUser,
                declared_pages: Annotated[int | None, Form(ge=1)] = None,
                force: Annotated[bool, Form()] = False,
                reuse_reason: Annotated[str | None, Form(max_length=500)] = None,
-               signing_pin: Annotated[str | None, Form(max_length=64)] = None) -> Response:
+               signing_pin: Annotated[str | None, Form(max_length=64)] = None,
+               idempotency_key: Annotated[str | None, Form(max_length=64)] = None) -> Response:
     """Check the pages now (a refusal is shown at once, nothing stored), then OCR, sign and
     file them in a job whose progress the screen follows."""
     services = services_of(request)
@@ -147,9 +150,11 @@ async def scan(request: Request, code: str, account: StaffUser,
         force=force, component=component, reuse_reason=reuse_reason or None,
         viewer=account.viewer())
     job = await run_in_threadpool(job_kinds.submit_digitisation, services, batch,
-                                  actor=account.actor, requested_by=account.id)
+                                  actor=account.actor, requested_by=account.id,
+                                  idempotency_key=idempotency_key or None)
     await run_in_threadpool(taken.done)  # staged: the scanner's files can move aside
-    return render(request, "counter/_job.html", job=job, dossier_code=code)
+    return render(request, "counter/_job_and_key.html", job=job, dossier_code=code,
+                  scan_key=uuid.uuid4().hex, oob=True)
 
 
 @router.get("/jobs/{job_id}")

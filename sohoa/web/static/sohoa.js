@@ -34,6 +34,16 @@ document.addEventListener("DOMContentLoaded", function () {
     input.addEventListener("change", show);
   });
 });
+// A form that filed something starts empty again, so a second click cannot file the same
+// scan twice; the server has already sent the form's next idempotency key.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.detail.elt;
+  if (!form || !form.matches || !form.matches("form[data-reset-on-success]")) return;
+  if (!event.detail.successful) return;
+  form.reset();
+  form.querySelectorAll("[data-file-list]").forEach(function (list) { list.textContent = ""; });
+  form.querySelectorAll("progress[data-upload]").forEach(function (bar) { bar.hidden = true; });
+});
 document.addEventListener("htmx:xhr:progress", function (event) {
   var form = event.target.closest("form");
   var bar = form && form.querySelector("progress[data-upload]");
