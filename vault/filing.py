@@ -24,7 +24,7 @@ from .audit import audit
 from .counters import Counter, next_value
 from .digitisation import DigitisationRecord, check_complete, check_transition
 from .errors import CodeConflict, InvalidTransition, NotAnExtension, NotFound
-from .models import Agency, Document, DocumentStatus, FileHistory, FileRole, FileVersion
+from .models import Agency, Document, DocumentStatus, Dossier, FileHistory, FileRole, FileVersion
 from .records import DocumentRecord, FileRecord, NewFile
 from .store import VaultStore
 
@@ -48,6 +48,9 @@ class NewDocument(TypedDict):
     doc_type: NotRequired[str]
     page_quality: NotRequired[list[dict[str, Any]] | None]
     intake_key: NotRequired[str | None]
+    #: File nothing when a document of the dossier has an original of the same bytes:
+    #: the same scan sent twice is answered with the document filed first.
+    once_in_dossier: NotRequired[bool]
 
 
 class Filing(VaultStore):
@@ -106,6 +109,9 @@ class Filing(VaultStore):
             dossier_id = None
             if dossier_code is not None:
                 dossier_id = self._dossier_for(session, dossier_code, holder.id)
+                if filing.get("once_in_dossier") and (
+                        same := _same_original(session, dossier_id, files)) is not None:
+                    return self._record(session, same)
             agency_id = None
             if agency_code is not None:
                 agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code))
@@ -295,6 +301,19 @@ def _text_chars(files: list[NewFile]) -> int:
     if text is None:
         return 0
     return sum(1 for ch in text.data.decode("utf-8", "replace") if not ch.isspace())
+
+
+def _same_original(session: Session, dossier_id: int, files: list[NewFile]) -> str | None:
+    """A document of the dossier whose original has the bytes of one of ``files``'s
+    originals. The dossier's row is written first, as a lock: two filings of the same
+    scan into one dossier take turns (a row lock in PostgreSQL, the write lock in
+    SQLite), so the second sees the first."""
+    session.execute(update(Dossier).where(Dossier.id == dossier_id).values(id=Dossier.id))
+    digests = {sha256_hex(new.data) for new in files if new.role == FileRole.ORIGINAL.value}
+    return session.scalar(select(FileVersion.document_id).join(
+        Document, Document.id == FileVersion.document_id).where(
+        Document.dossier_id == dossier_id, FileVersion.role == FileRole.ORIGINAL.value,
+        FileVersion.sha256.in_(digests)).limit(1)) if digests else None
 
 
 __all__ = ["Filing", "NewDocument"]

@@ -183,6 +183,13 @@ class Intake(VaultStore):
             self._reuse_reason(session, dossier, component, reason, None,
                                today or local_day(datetime.now(UTC)))
 
+    def filed_scan(self, code: str, component: str, sha256s: frozenset[str], *,
+                   viewer: Viewer) -> str | None:
+        """The document already filed for ``component`` from a scan of these bytes: a job
+        accepted twice before the first was filed finds the first one here."""
+        with self._sessions() as session:
+            return _same_scan(session, case_of(session, code, viewer), component, sha256s)
+
     def attach(self, code: str, component: str, document_id: str, *, viewer: Viewer,
                reason: str | None = None) -> DossierRecord:
         """Record that ``document_id`` satisfies ``component``. A document scanned into this

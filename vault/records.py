@@ -52,6 +52,8 @@ class DocumentRecord:
     #: Signatures the received originals carried, as validated when they came in:
     #: ``{"part": n, **VerificationReport.as_dict()}`` per signed original.
     input_signatures: list[dict[str, Any]] = field(default_factory=list)
+    #: The request it was filed under (a job's group), for the service's own bookkeeping.
+    intake_key: str | None = field(default=None, repr=False)
 
     def expired(self, today: date) -> bool:
         """Past its validity: shown as expired, never attached as a valid paper (item 51)."""
@@ -62,6 +64,7 @@ class DocumentRecord:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["intake_key"]  # bookkeeping, not something a reader is told
         data["scanned_at"] = self.scanned_at.isoformat()
         data["created_at"] = self.created_at.isoformat()
         data["record"] = self.record.as_dict()

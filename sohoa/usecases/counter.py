@@ -212,6 +212,9 @@ def run(services: Digitising, batch: PreparedBatch, *, actor: str,
 
         key = f"{intake_key}:{index}" if intake_key else None
         earlier = services.vault.filing.filed_under(key) if key else None
+        if earlier is None and not batch.reuse_reason:
+            # Spares the OCR of a scan filed since it was accepted; filing checks again.
+            earlier = _same_scan_filed(services, group, batch)
         if earlier is not None:
             done.append(_finish_filed(services, earlier, group, batch, actor=actor))
             done_before += earlier.page_count
@@ -225,12 +228,13 @@ def run(services: Digitising, batch: PreparedBatch, *, actor: str,
             scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,
             dossier_code=group.dossier, agency_code=batch.agency,
             page_quality=_with_capture_warnings(result, group.problems), intake_key=key,
-            finish=recording_input_signatures(reports),
+            finish=recording_input_signatures(reports), once_in_dossier=not batch.reuse_reason,
         )
         if group.dossier and group.component:
             services.vault.intake.attach(group.dossier, group.component, filed.id,
                                   viewer=batch.viewer, reason=batch.reuse_reason)
-        if filed.status == DocumentStatus.SCANNED:
+        # The same scan filed meanwhile by another job is that job's to take further.
+        if filed.status == DocumentStatus.SCANNED and filed.intake_key in (key, None):
             filed = records.extract(services, filed, result.page_texts,
                                     [page.confidence for page in result.quality], actor=actor,
                                     doc_name=group.title, cards=group.cards)
@@ -240,6 +244,20 @@ def run(services: Digitising, batch: PreparedBatch, *, actor: str,
         if progress:
             progress(done_before, total, "stored")
     return done
+
+
+def _same_scan_filed(services: Digitising, group: PreparedGroup,
+                     batch: PreparedBatch) -> DocumentRecord | None:
+    """The document a scan of the same bytes was filed as for this component since the
+    batch was accepted (the same scan sent twice, both accepted before either was filed):
+    the group is answered with it instead of being filed again."""
+    if not group.dossier or not group.component:
+        return None
+    filed = services.vault.intake.filed_scan(
+        group.dossier, group.component, frozenset(sha256_hex(scan.data) for scan in group.files),
+        viewer=batch.viewer)
+    return services.vault.documents.get_document(filed, viewer=Viewer.system(
+        "system:intake")) if filed else None
 
 
 def _finish_filed(services: Digitising, filed: DocumentRecord, group: PreparedGroup,
