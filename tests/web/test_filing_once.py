@@ -32,7 +32,7 @@ def test_the_form_clears_after_filing_and_the_same_file_is_not_filed_twice(
     files = page.get_by_label("Các trang quét (PDF, JPEG, PNG, TIFF, HEIC)")
     files.set_input_files(SCAN)
     key = page.locator("#scan-key").input_value()
-    page.get_by_role("button", name="Số hóa và lưu").click()
+    page.get_by_role("button", name="Số hóa và lưu").dblclick()  # the officer's double click
     expect(page.locator("#scan-result .notice.ok")).to_contain_text(
         "Đã số hóa, ký số và lưu vào kho.", timeout=240_000)
     # The form is empty again, with the key of its next request.
@@ -45,3 +45,7 @@ def test_the_form_clears_after_filing_and_the_same_file_is_not_filed_twice(
     files.set_input_files(SCAN)
     page.get_by_role("button", name="Số hóa và lưu").click()
     expect(page.locator("#scan-result")).to_contain_text(re.compile("đã được lưu"))
+    # One document in the dossier, for one paper.
+    page.reload()
+    linked = page.locator("h2", has_text="Tài liệu của hồ sơ").locator("xpath=following-sibling::table[1]")
+    expect(linked.locator("tbody tr")).to_have_count(1)
