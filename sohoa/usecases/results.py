@@ -18,7 +18,7 @@ from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile
 
 from .needs import Issuing
 from .signatures import SignAs, SignOptions, sign_document
-from .untrusted import checked_pdf_pages
+from .untrusted import checked_result_pdf
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def issue_result(services: Issuing, dossier_code: str, pdf: bytes, fields: Resul
     if fields.doc_type not in services.catalogue:
         raise InvalidRecordValue(f"loại giấy tờ {fields.doc_type!r} không có trong danh mục "
                                  f"(document type not in the catalogue)")
-    pages = checked_pdf_pages(pdf, services.settings, stored=True)
+    pages = checked_result_pdf(pdf, services.settings, services.trust)
     settings = services.settings
     # The agency that received the dossier issues its result, with its own key.
     issuer = services.issuer(agency)

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from digitize import CorruptFile, EncryptedPdf, ScanFile, ScanFormat
-from digitize.inspect import inspect_pdf
+from digitize.inspect import inspect_batch, inspect_pdf
 from digitize.polyglot import refuse_polyglot
+from kernel import DomainError
 from signing import NotAPdf, TrustServices, VerificationReport, verify_pdf
 
 from ..settings import Settings
@@ -35,6 +36,32 @@ def checked_pdf_pages(data: bytes, settings: Settings, *, max_pages: int | None 
         return inspect_pdf(data, limit, settings.sandbox_limits)
     except (CorruptFile, EncryptedPdf) as exc:
         raise NotAPdf(str(exc)) from None
+
+
+class ResultNotArchivable(DomainError):
+    """A result file the archive would refuse later: its signatures do not hold."""
+
+    code = "result_not_archivable"
+    http_status = 422
+
+
+def checked_result_pdf(data: bytes, settings: Settings, trust: TrustServices) -> int:
+    """The page count of a result file held, when it arrives, to what the archive will
+    ask of it years later (issue 29, item 3): a PDF that parses, of version 1.4 or later
+    (TT 13/2023), with no active content, and whose signatures, if it carries any,
+    hold. Refused now with the reason, rather than filed and found unarchivable."""
+    pages = checked_pdf_pages(data, settings, stored=True)
+    (scan,) = inspect_batch([("tệp kết quả", data)], settings.intake.limits,
+                            settings.sandbox_limits)
+    if scan.signed:
+        report = verify_pdf(data, trust)
+        broken = [s.signer for s in report.signatures if not s.intact or not s.valid]
+        if broken:
+            raise ResultNotArchivable(
+                f"chữ ký số trong tệp kết quả không còn nguyên vẹn hoặc không hợp lệ "
+                f"({', '.join(broken)}); hãy lấy lại tệp gốc đã ký (a signature the file "
+                "carries does not hold)")
+    return pages
 
 
 def verify_untrusted(data: bytes, settings: Settings, trust: TrustServices) -> VerificationReport:
