@@ -9,11 +9,11 @@ orphan blobs for ``fsck`` to report, never a row without its blob.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict, Unpack
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -310,10 +310,19 @@ def _same_original(session: Session, dossier_id: int, files: list[NewFile]) -> s
     SQLite), so the second sees the first."""
     session.execute(update(Dossier).where(Dossier.id == dossier_id).values(id=Dossier.id))
     digests = {sha256_hex(new.data) for new in files if new.role == FileRole.ORIGINAL.value}
+    return with_original(session, digests, Document.dossier_id == dossier_id)
+
+
+def with_original(session: Session, digests: Collection[str],
+                  *where: ColumnElement[bool]) -> str | None:
+    """A document (among those ``where`` picks) whose original scan has one of these
+    SHA-256s: the same paper filed before."""
+    if not digests:
+        return None
     return session.scalar(select(FileVersion.document_id).join(
         Document, Document.id == FileVersion.document_id).where(
-        Document.dossier_id == dossier_id, FileVersion.role == FileRole.ORIGINAL.value,
-        FileVersion.sha256.in_(digests)).limit(1)) if digests else None
+        FileVersion.role == FileRole.ORIGINAL.value, FileVersion.sha256.in_(digests),
+        *where).limit(1))
 
 
 __all__ = ["Filing", "NewDocument"]

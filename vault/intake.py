@@ -42,8 +42,9 @@ from .errors import (
     NotFound,
     ReuseReasonRequired,
 )
+from .filing import with_original
 from .grants import Grant, GrantItem
-from .models import Agency, Document, Dossier, DossierComponent, FileRole, FileVersion, Owner
+from .models import Agency, Document, Dossier, DossierComponent, Owner
 from .procedures import Procedure
 from .scan_skips import skip_scan
 from .store import VaultStore
@@ -265,11 +266,7 @@ def _same_scan(session: Session, dossier: Dossier, component: str,
     """The document of ``component`` whose original scan has one of these SHA-256s."""
     documents = [r.document_id for r in dossier.components
                  if r.code == component and r.document_id]
-    if not sha256s or not documents:
-        return None
-    return session.scalar(select(FileVersion.document_id).where(
-        FileVersion.document_id.in_(documents), FileVersion.role == FileRole.ORIGINAL.value,
-        FileVersion.sha256.in_(sha256s)).limit(1))
+    return with_original(session, sha256s, Document.id.in_(documents)) if documents else None
 
 
 __all__ = ["Intake"]
