@@ -56,7 +56,8 @@ class Casework(VaultStore):
                    now: datetime | None = None) -> DossierRecord:
         """Move the dossier to ``target``. Asking for more, parking and returning need a
         reason code valid for it and the notice the citizen receives; completing needs
-        every required component and a result in the owner's vault."""
+        every required component, every record of the dossier reviewed and stored (so
+        none waits unread when the dossier closes) and a result in the owner's vault."""
         moment = now or datetime.now(UTC)
         with self._unit() as session:
             dossier = case_of(session, code, viewer, work=True, lock=True)
@@ -100,6 +101,13 @@ class Casework(VaultStore):
         if missing:
             raise InvalidTransition(f"hồ sơ {dossier.code} còn thiếu thành phần "
                                     f"{', '.join(missing)} (required components missing)")
+        waiting = [d.title for d in session.scalars(select(Document).where(
+            Document.dossier_id == dossier.id, Document.revoked_at.is_(None),
+            Document.status != DocumentStatus.STORED.value).order_by(Document.id))]
+        if waiting:
+            raise InvalidTransition(
+                f"hồ sơ {dossier.code} còn {len(waiting)} tài liệu chưa được kiểm tra và lưu "
+                f"bản ghi: {', '.join(waiting)} (records not yet reviewed)")
         if not any(not r.revoked for r in results_of(session, dossier)):
             raise InvalidTransition(f"hồ sơ {dossier.code} chưa có kết quả trong Kho của người "
                                     "nộp (no result in the owner's vault yet)")

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from kernel import Role, Viewer
 from sohoa.services import Services
 from tests.inputs import image_bytes, text_page, text_pdf
+from tests.reviews import review_dossier
 from vault import DossierStatus
 
 CITIZEN = "001099012345"
@@ -60,5 +61,6 @@ def closed_dossier(services: Services, client: TestClient, staff: dict[str, str]
         "signer_name": "Nguyễn Văn An", "signer_position": "Phó Chủ tịch"},
         files={"file": ("trich-luc.pdf", text_pdf("Trich luc khai sinh"), "application/pdf")})
     assert issued.status_code == 201, issued.text
+    review_dossier(services, code, STAFF_VIEWER)
     services.vault.casework.transition(code, DossierStatus.COMPLETED, viewer=STAFF_VIEWER)
     return code

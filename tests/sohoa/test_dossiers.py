@@ -21,6 +21,7 @@ from sohoa.jobs.models import Job
 from sohoa.services import Services
 from sohoa.usecases.counter import prepare
 from tests.inputs import text_pdf
+from tests.reviews import review
 from tests.service_fixtures import count_rows, login, make_account
 from vault import FileRole, NewFile, ReuseReasonRequired
 from vault.audit import AuditEvent
@@ -303,3 +304,36 @@ def test_amendments_and_opinions_append_history_and_the_code_stays(
         assert session.scalar(select(func.count()).select_from(DossierEvent)) == len(
             dossier["history"])
 
+
+
+def test_a_dossier_completes_only_once_every_record_filed_in_it_is_reviewed(
+        services: Services, anonymous: TestClient,
+        people: dict[str, dict[str, str]]) -> None:
+    # Issue 29 item 3: a record still waiting for staff when the dossier closes would be
+    # archived unread; the refusal names the record, and a review lets the dossier close.
+    client, staff = anonymous, people["canbo"]
+    viewer = services.accounts.find("canbo").viewer()
+    code = services.vault.intake.open_dossier(AGENCY, parse_owner_id(CITIZEN),
+                                              procedure="TRICHLUC", actor="test")
+    scan = services.vault.filing.file_document(
+        owner=parse_owner_id(CITIZEN), title="Tờ khai trích lục", page_count=1,
+        operator="Lê Thị Hoa", scanned_at=datetime.now(UTC), actor="test",
+        agency_code=AGENCY, dossier_code=code,
+        files=[NewFile(FileRole.ORIGINAL.value, text_pdf("To khai"), "application/pdf")])
+    services.vault.intake.attach(code, "GTTT", scan.id, viewer=viewer)
+    issued = client.post(f"/api/v1/dossiers/{code}/results", headers=staff, data={
+        "title": "Trích lục khai sinh", "doc_type": "GKS", "number_symbol": "8/TLKS"},
+        files={"file": ("tl.pdf", text_pdf("Trich luc"), "application/pdf")})
+    assert issued.status_code == 201, issued.text
+
+    refused = client.post(f"/api/v1/dossiers/{code}/transitions", headers=staff,
+                          json={"to": "COMPLETED"})
+    assert refused.status_code == 409, refused.text
+    message = refused.json()["error"]["message"]
+    assert "chưa được kiểm tra" in message and "Tờ khai trích lục" in message
+    assert services.vault.casework.dossier(code, viewer=viewer).status == "RECEIVED"
+
+    review(services, scan.id, viewer)
+    done = client.post(f"/api/v1/dossiers/{code}/transitions", headers=staff,
+                       json={"to": "COMPLETED"})
+    assert done.status_code == 200, done.text

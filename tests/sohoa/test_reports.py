@@ -24,6 +24,7 @@ from sohoa.cli.main import app
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
+from tests.reviews import review_dossier
 from tests.sealing import holder
 from tests.service_fixtures import login, make_account
 from vault import DossierStatus, FileRole, Forbidden, IndicatorError, IndicatorSet, NewFile, ReportQuery
@@ -90,6 +91,7 @@ def month_of_work(services: Services) -> Services:
     vault.casework.file_result(d1, files=[NewFile(FileRole.ORIGINAL.value, _pdf("kq"), "application/pdf")],
                       page_count=1, title="Giấy chứng nhận kết hôn", doc_type="GCNKH",
                       fields={}, viewer=AN)
+    review_dossier(services, d1, AN)
     vault.casework.transition(d1, DossierStatus.COMPLETED, viewer=AN, now=_at(date(2026, 3, 12)))
     # 10 March, An: Y brings nothing digitised and nothing is scanned yet.
     vault.intake.open_case(A, y, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10), 11))

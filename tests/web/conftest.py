@@ -33,6 +33,7 @@ from sohoa.settings import Settings
 from sohoa.usecases import counter
 from sohoa.usecases.results import ResultFields, issue_result
 from tests.inputs import image_bytes, text_page, text_pdf
+from tests.reviews import review
 from tests.sohoa.archive_helpers import write_schedule
 from vault import DossierStatus
 
@@ -139,6 +140,7 @@ def _seed(site: Site) -> None:
     issue_result(services, opened.code, text_pdf("Trich luc"), ResultFields(
         title="Trích lục khai sinh", doc_type="GKS", number_symbol="1/2026/TLKS"),
         viewer=STAFF)
+    review(services, document.id, STAFF)
     services.vault.casework.transition(opened.code, DossierStatus.COMPLETED, viewer=STAFF)
     citizen = services.accounts.find("congdan").viewer()
     services.vault.sharing.apply_with_documents(
