@@ -34,12 +34,24 @@ class Account(SealedRow, Base):
     #: The identity provider's ``iss`` and ``sub`` for an account made by OIDC login.
     oidc_subject: Mapped[str | None] = mapped_column(String(512), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Set when an administrator resets the password: the person must choose their own
+    #: before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When the password last changed; tokens issued under an older one are refused.
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     display_name = SealedField("", shredded=SHREDDED, length=255)
     owner_identifier: SealedField[str | None] = SealedField(None)
+
+    @property
+    def password_version(self) -> int:
+        """The password's moment in microseconds (0 for one never changed): tokens carry
+        it, so a token of an older password is refused (``accounts.tokens``)."""
+        changed = self.password_changed_at
+        return 0 if changed is None else int(changed.timestamp() * 1_000_000)
 
     def sealing_vault(self, session: Session) -> str:
         return ACCOUNTS_VAULT

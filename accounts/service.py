@@ -30,6 +30,7 @@ from kernel import (
     parse_owner_id,
 )
 
+from .credentials import AuditHook, Credentials, no_audit
 from .limiter import LoginLimiter
 from .models import Account, RevokedToken
 from .oidc import Identity
@@ -88,11 +89,16 @@ class AccountView:
     active: bool
     #: The blind index of ``owner_identifier`` (``storage.sealing``).
     owner_index: str | None = None
+    #: An administrator reset the password: nothing but choosing a new one until then.
+    must_change_password: bool = False
+    #: ``Account.password_version``: the tokens of this account carry it.
+    password_version: int = 0
 
     @classmethod
     def of(cls, row: Account) -> AccountView:
         return cls(row.id, row.username, Role(row.role), row.display_name,
-                   row.owner_identifier, row.agency_code, row.active, row.owner_index)
+                   row.owner_identifier, row.agency_code, row.active, row.owner_index,
+                   bool(row.must_change_password), row.password_version)
 
     @property
     def actor(self) -> str:
@@ -115,7 +121,7 @@ class AccountView:
         return {"id": self.id, "username": mask_ids_in_text(self.username),
                 "role": self.role.value, "display_name": self.display_name,
                 "owner": self.owner_identifier, "agency": self.agency_code,
-                "active": self.active}
+                "active": self.active, "must_change_password": self.must_change_password}
 
 
 def _check_subject(subject: str) -> None:
@@ -129,8 +135,10 @@ class Accounts:
     def __init__(self, sessions: sessionmaker[Session], signer: TokenSigner,
                  limiter: LoginLimiter, *, min_password_length: int,
                  knows_agency: Callable[[str], bool],
-                 reads: sessionmaker[Session] | None = None) -> None:
+                 reads: sessionmaker[Session] | None = None,
+                 audit: AuditHook = no_audit) -> None:
         self._sessions = sessions
+        self._audit = audit
         #: Whether an agency code exists: agencies are the vault's, staff belong to one.
         self._knows_agency = knows_agency
         #: Autocommit sessions for the look-up every request makes (``sohoa.db``).
@@ -138,12 +146,17 @@ class Accounts:
         self._signer = signer
         self._limiter = limiter
         self.min_password_length = min_password_length
+        #: Changing and resetting passwords (đổi, cấp lại mật khẩu).
+        self.credentials = Credentials(sessions, limiter, min_length=min_password_length,
+                                       audit=audit)
 
     # -- administration -----------------------------------------------------------------
     def create(self, username: str, role: Role, display_name: str, *,
                password: str | None = None, owner: str | None = None,
-               agency: str | None = None, oidc_subject: str | None = None) -> AccountView:
-        """Make an account; the checks name what is wrong before anything is stored."""
+               agency: str | None = None, oidc_subject: str | None = None,
+               actor: str = "system:sohoa") -> AccountView:
+        """Make an account; the checks name what is wrong before anything is stored. The
+        audit trail keeps who made it and with which role."""
         username = username.strip().lower()
         if not _USERNAME.match(username):
             raise AccountError("tên đăng nhập gồm 3–64 ký tự a-z, 0-9, '.', '_', '@', '-' "
@@ -176,8 +189,11 @@ class Accounts:
                 session.flush()
             except IntegrityError:
                 raise AccountExists(f"tên đăng nhập {mask_ids_in_text(username)} hoặc định "
-                                    "danh đã có (username or identity taken)") from None
+                                    "danh đã có (username or identity taken)",
+                                    field="username") from None
             view = AccountView.of(row)
+            self._audit(session, actor, "account.created", row.id,
+                        {"role": role.value, "agency": agency})
         log.info("account %s created", view.actor)
         return view
 
@@ -198,17 +214,13 @@ class Accounts:
                                "(a citizen needs a personal ID, an organisation a tax code)")
         return parsed.value
 
-    def set_password(self, username: str, password: str) -> None:
-        if len(password) < self.min_password_length:
-            raise AccountError(f"mật khẩu phải có ít nhất {self.min_password_length} ký tự")
-        with self._sessions() as session, session.begin():
-            row = self._by_username(session, username)
-            row.password_hash = hash_password(password)
-
-    def set_active(self, username: str, active: bool) -> AccountView:
+    def set_active(self, username: str, active: bool, *,
+                   actor: str = "system:sohoa") -> AccountView:
         with self._sessions() as session, session.begin():
             row = self._by_username(session, username)
             row.active = active
+            self._audit(session, actor, "account.enabled" if active else "account.disabled",
+                        row.id, {})
             return AccountView.of(row)
 
     def forget_owner(self, owner_index: str) -> int:
@@ -271,11 +283,13 @@ class Accounts:
             row.last_login_at = datetime.now(UTC)
             view = AccountView.of(row)
         self._limiter.succeeded(username, client)
-        return self._signer.issue(view.id, view.role.value)
+        return self._signer.issue(view.id, view.role.value,
+                                  password_version=view.password_version)
 
     def token_for(self, account: AccountView) -> IssuedToken:
         """A token without a password: for tools that already act as the service (bench)."""
-        return self._signer.issue(account.id, account.role.value)
+        return self._signer.issue(account.id, account.role.value,
+                                  password_version=account.password_version)
 
     def login_identity(self, identity: Identity) -> IssuedToken:
         """A token for someone the identity provider vouched for.
@@ -293,7 +307,8 @@ class Accounts:
             # Another tab finished the same first login a moment earlier: use its account.
             view = self._identity_account(identity)
         log.info("account %s logged in through the identity provider", view.actor)
-        return self._signer.issue(view.id, view.role.value)
+        return self._signer.issue(view.id, view.role.value,
+                                  password_version=view.password_version)
 
     def _identity_account(self, identity: Identity) -> AccountView:
         with self._sessions() as session, session.begin():
@@ -370,6 +385,9 @@ class Accounts:
                                    "logout)")
             if found is None or not found[0].active:
                 raise InvalidToken("tài khoản không còn hoạt động (the account is disabled)")
+            if claims.password_version != found[0].password_version:
+                raise InvalidToken("mật khẩu đã đổi; hãy đăng nhập lại (the password was "
+                                   "changed since this login)")
             return AccountView.of(found[0])
 
     def logout(self, token: str) -> None:

@@ -29,6 +29,9 @@ class TokenClaims:
     account_id: str
     token_id: str
     expires_at: datetime
+    #: Which password the token was issued under (``Account.password_version``): a token
+    #: of an older password is refused, to the microsecond, not only to the second.
+    password_version: int
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,13 @@ class TokenSigner:
         self._lifetime = lifetime
         self._issuer = issuer
 
-    def issue(self, account_id: str, role: str, *, now: datetime | None = None) -> IssuedToken:
+    def issue(self, account_id: str, role: str, *, password_version: int = 0,
+              now: datetime | None = None) -> IssuedToken:
         moment = now or datetime.now(UTC)
         expires = moment + self._lifetime
         claims = {"sub": account_id, "role": role, "iat": moment, "exp": expires,
-                  "iss": self._issuer, "aud": AUDIENCE, "jti": secrets.token_hex(16)}
+                  "iss": self._issuer, "aud": AUDIENCE, "jti": secrets.token_hex(16),
+                  "pwv": password_version}
         return IssuedToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), expires)
 
     def claims_of(self, token: str) -> TokenClaims:
@@ -63,4 +68,5 @@ class TokenSigner:
         except jwt.InvalidTokenError:
             raise InvalidToken("mã truy cập không hợp lệ (invalid access token)") from None
         return TokenClaims(str(claims["sub"]), str(claims["jti"]),
-                           datetime.fromtimestamp(int(claims["exp"]), UTC))
+                           datetime.fromtimestamp(int(claims["exp"]), UTC),
+                           int(claims.get("pwv", 0)))

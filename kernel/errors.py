@@ -66,6 +66,12 @@ class DomainError(Exception):
             cls.exit_code = exit_code_for(cls.http_status)
             cls._exit_from_status = True
 
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        #: The form field the refusal is about, when there is one: a screen shows the
+        #: message beside that field, the API names it in the error body.
+        self.field = field
+
     def describe(self) -> str:
         """The message safe to show to whoever made the request."""
         return self.public if self.public is not None else str(self)

@@ -43,6 +43,7 @@ from signing import (
 from storage import open_blob_store
 from storage.encryption import EncryptingBlobStore
 from vault import IndicatorSet, Vault
+from vault.audit import audit
 from vault.keys import VaultKeyring
 
 from .cache import TimedCache
@@ -213,7 +214,13 @@ def accounts(settings: Settings, sessions: sessionmaker[Session],
     signer = TokenSigner(settings.token_secret_bytes(), timedelta(minutes=settings.login.token_minutes),
                          issuer=settings.server.public_url)
     return Accounts(sessions, signer, limiter, min_password_length=settings.login.password_min_length,
-                    knows_agency=knows_agency, reads=reads)
+                    knows_agency=knows_agency, reads=reads, audit=audit_account)
+
+
+def audit_account(session: Session, actor: str, action: str, account_id: str,
+                  details: dict[str, object]) -> None:
+    """Account administration joins the vault's audit chain, in the same transaction."""
+    audit(session, actor, action, "account", account_id, details)
 
 
 def dev_pki(settings: Settings) -> DevPki:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kernel import Role
+from kernel import Role, mask_ids_in_text
 
 from .auth import Admin, services_of
 
@@ -52,11 +52,11 @@ class NewAccount(BaseModel):
 
 
 @router.post("/accounts", status_code=201)
-def create_account(request: Request, body: NewAccount, _account: Admin) -> dict[str, Any]:
+def create_account(request: Request, body: NewAccount, account: Admin) -> dict[str, Any]:
     """Make an account; 422 names what is wrong (weak password, missing agency…)."""
     created = services_of(request).accounts.create(
         body.username, body.role, body.display_name, password=body.password,
-        owner=body.owner, agency=body.agency)
+        owner=body.owner, agency=body.agency, actor=account.actor)
     return {"account": created.as_dict()}
 
 
@@ -73,9 +73,24 @@ class AccountState(BaseModel):
 
 @router.put("/accounts/{username}/state")
 def set_account_state(request: Request, username: str, body: AccountState,
-                      _account: Admin) -> dict[str, Any]:
+                      account: Admin) -> dict[str, Any]:
     """Disable or re-enable an account; a disabled account's tokens stop working at once."""
-    return {"account": services_of(request).accounts.set_active(username, body.active).as_dict()}
+    changed = services_of(request).accounts.set_active(username, body.active,
+                                                       actor=account.actor)
+    return {"account": changed.as_dict()}
+
+
+@router.post("/accounts/{username}/password-reset")
+def reset_password(request: Request, response: Response, username: str,
+                   account: Admin) -> dict[str, Any]:
+    """Reset a password (cấp lại mật khẩu): a temporary one, answered once, which the person
+    must change at next login (until then the account may only change it); every token
+    of the account issued before ends now. Audited."""
+    temporary = services_of(request).accounts.credentials.reset(username, actor=account.actor)
+    response.headers["Cache-Control"] = "no-store"  # a secret: no cache keeps it
+    return {"username": mask_ids_in_text(username.strip().lower()),
+            "temporary_password": temporary,
+            "must_change_password": True}
 
 
 @router.get("/dossiers/missing-results")

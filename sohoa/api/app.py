@@ -137,8 +137,11 @@ def _install_error_handlers(app: FastAPI) -> None:
             problems = ([p.message for p in exc.problems] if isinstance(exc, CaptureRejected)
                         else [", ".join(exc.missing)] if isinstance(exc, RecordIncomplete)
                         else None)
-            return web.error_page(_request, status, message, problems)
+            return web.error_page(_request, status, message, problems,
+                                  field=getattr(exc, "field", None))
         body = error_body(code, message)
+        if getattr(exc, "field", None):
+            body["error"]["field"] = exc.field  # type: ignore[attr-defined]
         if isinstance(exc, RecordIncomplete):
             body["error"]["missing"] = exc.missing
         if isinstance(exc, CaptureRejected):
@@ -158,8 +161,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
         ERRORS.labels("invalid_request").inc()
         if web.wants_html(_request):
-            return web.error_page(_request, 422, "Yêu cầu không hợp lệ (invalid request)",
-                                  [problems])
+            return web.form_refused(_request, exc.errors())
         return JSONResponse(
             error_body("invalid_request", f"Yêu cầu không hợp lệ (invalid request): {problems}"),
             status_code=422,

@@ -13,8 +13,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from accounts.credentials import PasswordChangeRequired
 from accounts.service import AccountView
 from accounts.tokens import InvalidToken
 from kernel import Role, Viewer
@@ -50,7 +51,18 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 def current_account(request: Request,
                     token: Annotated[str | None, Depends(_bearer)]) -> AccountView:
-    """The logged-in account; 401 with ``WWW-Authenticate: Bearer`` otherwise."""
+    """The logged-in account; 401 with ``WWW-Authenticate: Bearer`` otherwise, 403 while
+    a password an administrator reset waits to be changed."""
+    account = account_even_reset(request, token)
+    if account.must_change_password:
+        raise PasswordChangeRequired()
+    return account
+
+
+def account_even_reset(request: Request,
+                       token: Annotated[str | None, Depends(_bearer)]) -> AccountView:
+    """The logged-in account, even one that must change its password first: only for
+    changing it."""
     challenge = {"WWW-Authenticate": "Bearer"}
     if not token:
         raise HTTPException(401, "cần đăng nhập (authentication required)", headers=challenge)
@@ -119,8 +131,33 @@ def issue_token(request: Request,
     return Token(access_token=issued.token, expires_at=issued.expires_at.isoformat())
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+AccountEvenReset = Annotated[AccountView, Depends(account_even_reset)]
+
+
+@router.post("/api/v1/me/password")
+def change_password(request: Request, body: PasswordChange,
+                    account: AccountEvenReset) -> Token:
+    """Change one's own password (đổi mật khẩu), also the temporary one an administrator
+    gave. Every token issued before ends; the answer carries a new one. 403 for a wrong
+    current password (counted like a failed login), 422 naming the field otherwise."""
+    accounts = services_of(request).accounts
+    client = request.client.host if request.client else "unknown"
+    accounts.credentials.change(account.id, body.current_password, body.new_password,
+                                confirmation=body.new_password, client=client,
+                                actor=account.actor)
+    issued = accounts.token_for(accounts.find(account.username))
+    return Token(access_token=issued.token, expires_at=issued.expires_at.isoformat())
+
+
 @router.post("/api/v1/auth/logout", status_code=204)
-def logout(request: Request, _account: CurrentAccount,
+def logout(request: Request, _account: AccountEvenReset,
            token: Annotated[str | None, Depends(_bearer)]) -> Response:
     """Give the bearer token back: refused from now on, wherever it was copied to (204).
     The screens' "Đăng xuất" does the same for the session's token."""

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kernel import Role
+from kernel import Role, mask_ids_in_text
 
 from .context import CLI_ACTOR, JsonOption, calling, commands, vault_only
 from .output import console, print_json
@@ -145,7 +145,8 @@ def add_account(
     secret = None if oidc_subject and not password else _password(password)
     with calling(as_json) as services:
         account = services.accounts.create(username, role, name, password=secret, owner=owner,
-                                           agency=agency, oidc_subject=oidc_subject)
+                                           agency=agency, oidc_subject=oidc_subject,
+                                           actor=CLI_ACTOR)
     if as_json:
         print_json({"account": account.as_dict()})
     else:
@@ -170,9 +171,26 @@ def disable_account(username: Annotated[str, typer.Argument(help="Login name")],
                         "--enable", help="Re-enable instead")] = False) -> None:
     """Khóa (hoặc mở lại) tài khoản (disable, or re-enable, an account)."""
     with calling() as services:
-        account = services.accounts.set_active(username, enable)
+        account = services.accounts.set_active(username, enable, actor=CLI_ACTOR)
     console.print(f"{account.as_dict()['username']}: {'hoạt động' if account.active else 'đã khóa'}",
                   highlight=False)
+
+
+@admin_app.command("password")
+def reset_password(username: Annotated[str, typer.Argument(help="Login name")],
+                   as_json: JsonOption = False) -> None:
+    """Cấp lại mật khẩu (reset a password): prints a temporary password, once, which the
+    person must change at next login; the account's open sessions end. Audited."""
+    with calling(as_json) as services:
+        temporary = services.accounts.credentials.reset(username, actor=CLI_ACTOR)
+    if as_json:
+        print_json({"username": mask_ids_in_text(username.strip().lower()),
+                    "temporary_password": temporary,
+                    "must_change_password": True})
+        return
+    console.print(f"Mật khẩu tạm thời của {mask_ids_in_text(username.strip().lower())}: "
+                  f"{temporary}\n"
+                  "Lần đăng nhập tới, người dùng phải đặt mật khẩu mới.", highlight=False)
 
 
 @admin_app.command("accounts")

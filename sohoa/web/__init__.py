@@ -12,12 +12,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from .errors import error_page, install_error_pages, wants_html
+from .errors import error_page, form_refused, install_error_pages, wants_html
 from .render import static_root
 
 
 def install(app: FastAPI) -> None:
     """Mount the screens, their static files and their error pages on ``app``."""
+    from .pages_account import router as own_account
     from .pages_admin import router as admin
     from .pages_archive import router as archive
     from .pages_auth import router as auth
@@ -25,10 +26,10 @@ def install(app: FastAPI) -> None:
     from .pages_counter import router as counter
     from .pages_reports import router as reports
 
-    for router in (auth, counter, citizen, archive, admin, reports):
+    for router in (auth, own_account, counter, citizen, archive, admin, reports):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=static_root()), name="static")
     install_error_pages(app)
 
 
-__all__ = ["error_page", "install", "wants_html"]
+__all__ = ["error_page", "form_refused", "install", "wants_html"]

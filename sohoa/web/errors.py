@@ -6,14 +6,16 @@ where the person was working); programs calling ``/api/`` keep their JSON.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from .i18n import gettext as _
-from .render import render
-from .session import BadCsrf, LoginRequired, WrongRole
+from .i18n import N_, gettext as _, speaking
+from .render import language_of, render
+from .session import PASSWORD_PAGE, BadCsrf, LoginRequired, PasswordChangeNeeded, WrongRole
 
 
 def wants_html(request: Request) -> bool:
@@ -23,10 +25,46 @@ def wants_html(request: Request) -> bool:
 
 
 def error_page(request: Request, status: int, message: str,
-               problems: list[str] | None = None) -> HTMLResponse:
+               problems: list[str] | None = None, *, field: str | None = None,
+               fields: list[tuple[str, str]] | None = None) -> HTMLResponse:
+    """The refusal as a page, or as a fragment where htmx asked: a form shows it inside
+    itself, each message that names a ``field`` beside that field."""
     template = "_error.html" if request.headers.get("HX-Request") else "error.html"
     return render(request, template, status_code=status, status=status, message=message,
-                  problems=problems or [])
+                  problems=problems or [], field=field, fields=fields or [])
+
+
+#: What a person reads beside a form field the framework refused, by pydantic's type.
+_FIELD_PROBLEMS = {
+    "missing": N_("Chưa điền hoặc chưa chọn."),
+    "string_too_short": N_("Chưa điền hoặc quá ngắn."),
+    "string_too_long": N_("Quá dài."),
+    "string_pattern_mismatch": N_("Không đúng dạng."),
+    "date_parsing": N_("Ngày không đúng dạng dd/mm/yyyy."),
+    "date_from_datetime_parsing": N_("Ngày không đúng dạng dd/mm/yyyy."),
+    "int_parsing": N_("Cần một số."),
+    "enum": N_("Giá trị không có trong danh sách."),
+    "literal_error": N_("Giá trị không có trong danh sách."),
+}
+
+
+def field_problems(errors: Sequence[Any]) -> list[tuple[str, str]]:
+    """The form fields FastAPI refused, each with what is wrong in the reader's words."""
+    problems = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+        name = location[-1] if len(location) > 1 else ""
+        problems.append((name, _(_FIELD_PROBLEMS.get(str(error.get("type")),
+                                                     N_("Giá trị không hợp lệ.")))))
+    return problems
+
+
+def form_refused(request: Request, errors: Sequence[Any]) -> HTMLResponse:
+    """Fields the framework refused (missing, too long, not a date): each named beside
+    its field, in the reader's language."""
+    with speaking(language_of(request)):
+        return error_page(request, 422, _("Một số ô chưa đúng; xem thông báo bên cạnh từng ô."),
+                          fields=field_problems(errors))
 
 
 def install_error_pages(app: FastAPI) -> None:
@@ -38,13 +76,21 @@ def install_error_pages(app: FastAPI) -> None:
         return RedirectResponse(target, status_code=303)
 
     async def wrong_role(request: Request, _exc: Exception) -> HTMLResponse:
-        return error_page(request, 403, _("Màn hình này dành cho vai trò khác. "
-                                          "Tài khoản của bạn không được dùng chức năng này."))
+        with speaking(language_of(request)):
+            return error_page(request, 403, _("Màn hình này dành cho vai trò khác. Tài khoản "
+                                              "của bạn không được dùng chức năng này."))
 
     async def bad_csrf(request: Request, _exc: Exception) -> HTMLResponse:
-        return error_page(request, 403, _("Biểu mẫu đã hết hạn hoặc không phải từ trang này. "
-                                          "Hãy tải lại trang và thử lại."))
+        with speaking(language_of(request)):
+            return error_page(request, 403, _("Biểu mẫu đã hết hạn hoặc không phải từ trang "
+                                              "này. Hãy tải lại trang và thử lại."))
+
+    async def password_change_needed(request: Request, _exc: Exception) -> Response:
+        if request.headers.get("HX-Request"):
+            return Response(status_code=204, headers={"HX-Redirect": PASSWORD_PAGE})
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(PasswordChangeNeeded, password_change_needed)
     app.add_exception_handler(WrongRole, wrong_role)
     app.add_exception_handler(BadCsrf, bad_csrf)

@@ -51,7 +51,7 @@ def accounts(request: Request, _account: AdminUser) -> Response:
 
 
 @router.post("/accounts")
-def add_account(request: Request, _account: AdminUser,
+def add_account(request: Request, account: AdminUser,
                 username: Annotated[str, Form(min_length=3, max_length=64)],
                 role: Annotated[Role, Form()],
                 display_name: Annotated[str, Form(min_length=1, max_length=255)],
@@ -60,18 +60,27 @@ def add_account(request: Request, _account: AdminUser,
                 agency: Annotated[str | None, Form(max_length=32)] = None) -> Response:
     created = services_of(request).accounts.create(
         username, role, display_name, password=password, owner=owner or None,
-        agency=agency or None)
+        agency=agency or None, actor=account.actor)
     return flash(RedirectResponse("/admin/accounts", status_code=303),
                  _("Đã tạo tài khoản %(name)s.", name=created.username))
 
 
 @router.post("/accounts/{username}/state")
-def account_state(request: Request, username: str, _account: AdminUser,
+def account_state(request: Request, username: str, account: AdminUser,
                   active: Annotated[bool, Form()]) -> Response:
-    changed = services_of(request).accounts.set_active(username, active)
+    changed = services_of(request).accounts.set_active(username, active, actor=account.actor)
     message = _("Đã mở khóa tài khoản %(name)s.", name=changed.username) if active else \
         _("Đã khóa tài khoản %(name)s.", name=changed.username)
     return flash(RedirectResponse("/admin/accounts", status_code=303), message)
+
+
+@router.post("/accounts/{username}/password")
+def reset_password(request: Request, username: str, account: AdminUser) -> Response:
+    """A temporary password, shown once to the administrator to hand to the person, who
+    must replace it at next login; the person's open sessions end now."""
+    temporary = services_of(request).accounts.credentials.reset(username, actor=account.actor)
+    return render(request, "admin/password_reset.html", username=username.strip().lower(),
+                  temporary=temporary, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/retention")

@@ -18,7 +18,7 @@ from . import i18n, session
 from .i18n import N_, gettext as _
 from .menus import home_of
 from .render import render
-from .session import Anyone, services_of
+from .session import AnyoneEvenReset, services_of
 
 router = APIRouter()
 
@@ -106,7 +106,7 @@ async def login(request: Request, username: Annotated[str, Form(max_length=64)],
 
 
 @router.post("/logout")
-def logout(request: Request, _account: Anyone) -> Response:
+def logout(request: Request, _account: AnyoneEvenReset) -> Response:
     """End the session: its token is revoked on the server, not only the cookie cleared,
     so a copy of the cookie (a shared computer, a stolen one) is useless from now on."""
     token = request.cookies.get(SESSION_COOKIE)

@@ -24,7 +24,7 @@ from .. import __version__
 from ..usecases.sync.outbox import Outbox
 from . import i18n
 from .i18n import LANGUAGES, gettext, ngettext
-from .labels import role_name, status_name
+from .labels import role_name, said, status_name
 from .menus import nav
 
 
@@ -84,13 +84,19 @@ def _duration(seconds: float | None) -> str:
     return gettext("%(s)d giây", s=secs)
 
 
+@pass_context
+def _said(context: Context, message: str) -> str:
+    """A message of the domain in the page's language (``labels.said``)."""
+    return said(message, context.get("lang", i18n.DEFAULT))
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("sohoa.web", "templates"),
                       autoescape=select_autoescape(["html"]),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(day=day, moment=moment, size=_size, masked=mask_id, percent=_percent,
-                       number=_number, duration=_duration)
+                       number=_number, duration=_duration, said=_said)
     env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name,
                        status_name=status_name)
     return env
@@ -138,8 +144,13 @@ def render(request: Request, template: str, status_code: int = 200,
             csrf=getattr(request.state, "csrf", ""), settings=request.app.state.services.settings,
             flashed=message, node_link=_node_link(request, account), **context)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
-    if message and not request.headers.get("HX-Request"):
+    whole_page = not request.headers.get("HX-Request") or request.headers.get("HX-Boosted")
+    if message and whole_page:
         response.delete_cookie(FLASH_COOKIE, path="/")
+    if request.method == "POST" and request.headers.get("HX-Boosted"):
+        # A page answering a form sent by htmx: its address is the form's, which a reload
+        # would GET; the history keeps the page the form was on.
+        response.headers["HX-Push-Url"] = "false"
     return response
 
 

@@ -44,6 +44,14 @@ class BadCsrf(Exception):
     """A form posted without this session's CSRF token (403 page)."""
 
 
+class PasswordChangeNeeded(Exception):
+    """An administrator reset the password: the person chooses their own first."""
+
+
+#: Where a person whose password was reset is sent, whatever they asked for.
+PASSWORD_PAGE = "/account/password"
+
+
 def services_of(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
@@ -90,8 +98,7 @@ def role_in(*roles: Role) -> Callable[[Request], Awaitable[AccountView]]:
     """A dependency admitting only ``roles`` to a screen, after the CSRF check."""
 
     async def check(request: Request) -> AccountView:
-        account = await run_in_threadpool(web_account, request)
-        await check_csrf(request)
+        account = await any_account(request)
         if account.role not in roles:
             raise WrongRole()
         return account
@@ -99,13 +106,24 @@ def role_in(*roles: Role) -> Callable[[Request], Awaitable[AccountView]]:
     return check
 
 
-async def any_account(request: Request) -> AccountView:
+async def any_account_even_reset(request: Request) -> AccountView:
+    """Logged in, whether or not the password must be changed first: for the password
+    page itself and for logging out."""
     account = await run_in_threadpool(web_account, request)
     await check_csrf(request)
     return account
 
 
+async def any_account(request: Request) -> AccountView:
+    account = await any_account_even_reset(request)
+    if account.must_change_password:
+        raise PasswordChangeNeeded()
+    return account
+
+
 Anyone = Annotated[AccountView, Depends(any_account)]
+#: The password page and logging out: open to a person whose password was reset.
+AnyoneEvenReset = Annotated[AccountView, Depends(any_account_even_reset)]
 StaffUser = Annotated[AccountView, Depends(role_in(Role.STAFF))]
 OwnerUser = Annotated[AccountView, Depends(role_in(Role.CITIZEN, Role.ORGANISATION))]
 ArchivistUser = Annotated[AccountView, Depends(role_in(Role.ARCHIVIST))]

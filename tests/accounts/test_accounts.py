@@ -37,7 +37,8 @@ def test_a_token_names_the_account_and_works_until_it_expires(
     headers = login(anonymous, "congdan")
     me = anonymous.get("/api/v1/me", headers=headers).json()["account"]
     assert me["role"] == "citizen" and me["owner"] == CITIZEN
-    assert "password" not in json.dumps(me)
+    assert PASSWORD not in json.dumps(me) and "argon2" not in json.dumps(me)
+    assert "password_hash" not in me
 
     signer = TokenSigner(services.settings.token_secret_bytes(), timedelta(minutes=5),
                          issuer=services.settings.server.public_url)

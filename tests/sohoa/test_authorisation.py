@@ -176,6 +176,14 @@ PDF = ("a.pdf", b"not a pdf", "application/pdf")
 NEW_ACCOUNT = {"username": "moi", "role": "citizen", "display_name": "Mới",
                "password": "x", "owner": "001099099999"}
 
+def _reset_a_spare(c: TestClient, h: dict[str, str]) -> Any:
+    """Reset the password of an account made for it: nobody of the matrix logs in with it."""
+    services = c.app.state.services  # type: ignore[attr-defined]
+    name = f"du.phong.{uuid.uuid4().hex[:8]}"
+    services.accounts.create(name, Role.ARCHIVIST, "Dự phòng", password="mat-khau-du-phong-1")
+    return c.post(f"/api/v1/admin/accounts/{name}/password-reset", headers=h)
+
+
 def _release_a_hold(c: TestClient, h: dict[str, str], s: dict[str, str]) -> Any:
     """Place a hold as the archive's own account would, then release it as ``h``."""
     placed = c.post(f"/api/v1/archive/dossiers/{s['dossier']}/holds", headers=h,
@@ -195,6 +203,10 @@ def _logout_fresh(client: TestClient, headers: dict[str, str]) -> Any:
 ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]]] = {
     ("GET", "/api/v1/me"): (lambda c, h, s: c.get("/api/v1/me", headers=h), ANY_ACCOUNT),
     ("POST", "/api/v1/auth/logout"): (lambda c, h, s: _logout_fresh(c, h), ANY_ACCOUNT),
+    # An empty new password answers 422 past authorisation, and changes nothing.
+    ("POST", "/api/v1/me/password"): (
+        lambda c, h, s: c.post("/api/v1/me/password", headers=h, json={
+            "current_password": "x", "new_password": ""}), ANY_ACCOUNT),
     ("POST", "/api/v1/verify"): (
         lambda c, h, s: c.post("/api/v1/verify", headers=h, files={"file": PDF}), ANY_ACCOUNT),
     ("POST", "/api/v1/digitize"): (
@@ -295,6 +307,8 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
     ("PUT", "/api/v1/admin/accounts/{username}/state"): (
         lambda c, h, s: c.put("/api/v1/admin/accounts/congdan/state", headers=h,
                               json={"active": True}), ADMIN_ONLY),
+    ("POST", "/api/v1/admin/accounts/{username}/password-reset"): (
+        lambda c, h, s: _reset_a_spare(c, h), ADMIN_ONLY),
     # Signing keys (issue 28): a malformed source answers 422 past authorisation; an officer
     # without a key of their own answers 409 to a PIN.
     ("PUT", "/api/v1/admin/agencies/{code}/signing-key"): (

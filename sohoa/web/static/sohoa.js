@@ -1,16 +1,21 @@
 // sohoa web UI: the little the server cannot do. Drop zones fill their file input,
 // uploads show their progress, and htmx swaps error answers (4xx) into the page so
 // the person sees why a request was refused.
-document.addEventListener("DOMContentLoaded", function () {
-  if (window.htmx) {
-    htmx.config.responseHandling = [
-      {code: "204", swap: false},
-      {code: "[23]..", swap: true},
-      {code: "[4]..", swap: true, error: false},
-      {code: "...", swap: true, error: true}
-    ];
-  }
-  document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+if (window.htmx) {
+  htmx.config.responseHandling = [
+    {code: "204", swap: false},
+    {code: "[23]..", swap: true},
+    {code: "[4]..", swap: true, error: false},
+    {code: "...", swap: true, error: true}
+  ];
+}
+// Run for the first page and for every piece htmx brings in (a page after a boosted
+// form, a fragment), once per element.
+htmx.onLoad(function (root) {
+  var zones = root.querySelectorAll ? root.querySelectorAll("[data-dropzone]") : [];
+  Array.prototype.forEach.call(zones, function (zone) {
+    if (zone.hasAttribute("data-ready")) return;
+    zone.setAttribute("data-ready", "");
     var input = zone.querySelector("input[type=file]");
     var list = zone.querySelector("[data-file-list]");
     function show() {
@@ -51,4 +56,81 @@ document.addEventListener("htmx:xhr:progress", function (event) {
     bar.hidden = false;
     bar.value = Math.round(event.detail.loaded * 100 / event.detail.total);
   }
+});
+// Forms keep what was typed. Every plain POST form of a page is sent by htmx (boosted):
+// on success the next page replaces this one as a normal submit would; on a refusal
+// (4xx) only the reason is shown, inside the form, beside the field it names, and
+// nothing typed is lost. Forms that open a file in a new tab, or mark themselves
+// data-plain, are left to the browser.
+htmx.onLoad(function (root) {
+  var forms = root.matches && root.matches("form") ? [root] : root.querySelectorAll("main form");
+  Array.prototype.forEach.call(forms, function (form) {
+    if (!form.closest("main") || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (form.hasAttribute("hx-post") || form.hasAttribute("target") || form.hasAttribute("data-plain")) return;
+    if (form.hasAttribute("hx-boost")) return;
+    form.setAttribute("hx-boost", "true");
+    htmx.process(form);
+  });
+});
+function formErrorSlot(form) {
+  var slot = form.querySelector(":scope > [data-form-errors]");
+  if (!slot) {
+    slot = document.createElement("div");
+    slot.setAttribute("data-form-errors", "");
+    form.insertBefore(slot, form.firstChild);
+  }
+  return slot;
+}
+function clearFieldErrors(form) {
+  form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+  form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+    input.removeAttribute("aria-invalid");
+    var described = (input.getAttribute("aria-describedby") || "").split(" ")
+      .filter(function (id) { return id && id.indexOf("error-") !== 0; }).join(" ");
+    if (described) input.setAttribute("aria-describedby", described);
+    else input.removeAttribute("aria-describedby");
+  });
+  var slot = form.querySelector(":scope > [data-form-errors]");
+  if (slot) slot.textContent = "";
+}
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var form = event.detail.elt;
+  if (form && form.tagName === "FORM" && event.detail.boosted) clearFieldErrors(form);
+});
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!form || form.tagName !== "FORM" || !event.detail.boosted) return;
+  if (event.detail.xhr.status < 400) return;
+  event.detail.target = formErrorSlot(form);
+  event.detail.swapOverride = "innerHTML";
+  event.detail.shouldSwap = true;
+  event.detail.isError = false;
+});
+// Each message that names a field (data-field) goes beside that field, which is marked
+// invalid and described by it; the first such field gets the focus.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var slot = event.detail.target;
+  if (!slot || !slot.hasAttribute || !slot.hasAttribute("data-form-errors")) return;
+  var form = slot.parentElement;
+  var first = null;
+  slot.querySelectorAll("[data-field]").forEach(function (item, index) {
+    var input = form.querySelector("[name='" + item.getAttribute("data-field") + "']");
+    if (!input || input.type === "hidden") return;
+    var message = document.createElement("p");
+    message.className = "field-error";
+    message.id = "error-" + input.name + "-" + index;
+    message.textContent = item.textContent.trim();
+    var holder = input.closest("div") || input.parentElement;
+    holder.appendChild(message);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby",
+      ((input.getAttribute("aria-describedby") || "") + " " + message.id).trim());
+    if (item.hasAttribute("data-only-field")) {
+      message.setAttribute("role", "alert");
+      item.remove();
+    }
+    if (!first) first = input;
+  });
+  if (first) first.focus();
+  else slot.scrollIntoView({block: "nearest"});
 });
