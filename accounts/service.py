@@ -11,9 +11,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,10 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from kernel import (
     DomainError,
     InvalidOwnerId,
-    OwnerId,
     OwnerKind,
     Role,
-    Viewer,
     mask_ids_in_text,
     parse_owner_id,
 )
@@ -36,19 +32,13 @@ from .models import Account, RevokedToken
 from .oidc import Identity
 from .passwords import check_password, hash_password, needs_rehash
 from .tokens import InvalidToken, IssuedToken, TokenSigner
+from .views import AccountError, AccountView
 
 log = logging.getLogger(__name__)
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 #: Roles a person logs in with; SYSTEM is the service itself, never an account.
 ACCOUNT_ROLES = (Role.CITIZEN, Role.ORGANISATION, Role.STAFF, Role.ARCHIVIST, Role.ADMIN)
-
-
-class AccountError(DomainError):
-    """An account cannot be made or changed as asked; the message says why."""
-
-    code = "invalid_account"
-    http_status = 422
 
 
 class AccountExists(AccountError):
@@ -76,52 +66,6 @@ class IdentityNotLinked(DomainError):
 
     code = "identity_not_linked"
     http_status = 403
-
-
-@dataclass(frozen=True)
-class AccountView:
-    id: str
-    username: str
-    role: Role
-    display_name: str
-    owner_identifier: str | None
-    agency_code: str | None
-    active: bool
-    #: The blind index of ``owner_identifier`` (``storage.sealing``).
-    owner_index: str | None = None
-    #: An administrator reset the password: nothing but choosing a new one until then.
-    must_change_password: bool = False
-    #: ``Account.password_version``: the tokens of this account carry it.
-    password_version: int = 0
-
-    @classmethod
-    def of(cls, row: Account) -> AccountView:
-        return cls(row.id, row.username, Role(row.role), row.display_name,
-                   row.owner_identifier, row.agency_code, row.active, row.owner_index,
-                   bool(row.must_change_password), row.password_version)
-
-    @property
-    def actor(self) -> str:
-        """How the audit trail names this person: never with an ID in clear."""
-        return mask_ids_in_text(f"{self.role.value}:{self.username}")
-
-    def vault_owner(self) -> OwnerId:
-        """The vault this account holds; only citizen and organisation accounts hold one."""
-        if self.owner_identifier is None:
-            raise AccountError("tài khoản này không có kho dữ liệu (this account holds no vault)")
-        return parse_owner_id(self.owner_identifier)
-
-    def viewer(self) -> Viewer:
-        owners = frozenset({self.owner_identifier}) if self.owner_identifier else frozenset()
-        indexes = frozenset({self.owner_index}) if self.owner_index else frozenset()
-        return Viewer(self.role, self.actor, owners=owners, agency=self.agency_code,
-                      owner_indexes=indexes, username=self.username)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "username": mask_ids_in_text(self.username),
-                "role": self.role.value, "display_name": self.display_name,
-                "owner": self.owner_identifier, "agency": self.agency_code,
-                "active": self.active, "must_change_password": self.must_change_password}
 
 
 def _check_subject(subject: str) -> None:
