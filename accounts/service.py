@@ -32,7 +32,7 @@ from .models import Account, RevokedToken
 from .oidc import Identity
 from .passwords import check_password, hash_password, needs_rehash
 from .tokens import InvalidToken, IssuedToken, TokenSigner
-from .views import AccountError, AccountView
+from .views import AccountError as AccountError, AccountView as AccountView  # re-exported
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -55,7 +56,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from kernel import DomainError
 
-from .clock import iso_vietnam_time
+from .clock import iso_vietnam_time, vietnam_time
 from .hexstrings import install as _install_hex_reader
 from .trust import TrustServices
 
@@ -121,8 +122,9 @@ class SignatureReport:
         lines = [
             f"Người ký: {self.signer}" + (f" — {self.organisation}" if self.organisation else ""),
             f"Mức chữ ký: PAdES {self.level}" if self.level else "Mức chữ ký: không đạt PAdES",
-            f"Thời điểm ký (người ký khai): {self.signing_time or 'không có'}",
-            "Dấu thời gian: " + (f"{self.timestamp} ({'hợp lệ' if self.timestamp_valid else 'KHÔNG hợp lệ'})"
+            f"Thời điểm ký (người ký khai): {_shown(self.signing_time) or 'không có'}",
+            "Dấu thời gian: " + (f"{_shown(self.timestamp)} "
+                                 f"({'hợp lệ' if self.timestamp_valid else 'KHÔNG hợp lệ'})"
                                  if self.timestamp else "không có"),
             f"Phạm vi ký: {COVERAGE.get(self.coverage, self.coverage)}",
             f"Thay đổi sau khi ký: {CHANGES.get(self.changes_after or '', 'không rõ')}",
@@ -132,7 +134,9 @@ class SignatureReport:
             f"Thu hồi: {REVOCATION.get(self.revocation, self.revocation)}",
         ]
         if self.long_term_check:
-            lines.append(f"Kiểm tra dài hạn (ETSI EN 319 102-1): {self.long_term_check}")
+            lines.append("Kiểm tra dài hạn (ETSI EN 319 102-1): "
+                         + _VERDICT_WORDS.sub(lambda m: _VERDICTS[m.group(0)],
+                                              self.long_term_check))
         lines.append("KẾT LUẬN: " + ("chữ ký hợp lệ" if self.bottom_line else "chữ ký KHÔNG hợp lệ"))
         return lines
 
@@ -355,6 +359,21 @@ def _timestamp_report(ts: EmbeddedPdfSignature, trust: TrustServices,
 def _indication(value: AdESSubIndic | None) -> str | None:
     """``REVOKED_NO_POE`` from ``AdESIndeterminate.REVOKED_NO_POE``."""
     return str(value).rpartition(".")[2] if value is not None else None
+
+
+#: The verdicts of the long-term check in words (the report keeps ETSI's own).
+_VERDICTS = {"PASSED": "đạt", "FAILED": "không đạt", "INDETERMINATE": "chưa kết luận được"}
+_VERDICT_WORDS = re.compile(r"\b(?:PASSED|FAILED|INDETERMINATE)\b")
+
+
+def _shown(iso: str | None) -> str | None:
+    """An ISO 8601 time as a person reads it: ``08/12/2026 09:15:03`` in Vietnam time."""
+    if not iso:
+        return None
+    try:
+        return vietnam_time(datetime.fromisoformat(iso)).removesuffix(" (UTC+07:00)")
+    except ValueError:
+        return iso
 
 
 def _when(moment: datetime | None) -> str | None:

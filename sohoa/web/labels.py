@@ -21,6 +21,53 @@ def status_name(status: str) -> str:
     return _(STATUS_NAMES.get(status, status))
 
 
+#: A document's step in the four steps of TT 01/2023 Art. 7 (``vault.DocumentStatus``).
+DOCUMENT_STATUS_NAMES = {
+    "SCANNED": N_("Đã quét, đang đọc"), "EXTRACTED": N_("Chờ cán bộ kiểm tra"),
+    "CODED": N_("Đã gán mã"), "STORED": N_("Đã lưu vào kho"),
+}
+
+
+_UNKNOWN_STATUS = N_("Không rõ")
+_OTHER_CHANGE = N_("Thay đổi khác")
+_OTHER_SOURCE = N_("khác")
+_WORKING = N_("đang xử lý")
+
+
+def document_status_name(status: str) -> str:
+    return _(DOCUMENT_STATUS_NAMES.get(status, _UNKNOWN_STATUS))
+
+
+#: What happened to a dossier, as its history lists it (``vault.case_rows.event``).
+HISTORY_NAMES = {
+    "OPENED": N_("Tiếp nhận hồ sơ"), "COMPONENT": N_("Gắn thành phần hồ sơ"),
+    "STATUS": N_("Chuyển trạng thái"), "AMENDED": N_("Điều chỉnh ngày hẹn trả"),
+    "OPINION": N_("Ý kiến cán bộ"), "RESULT": N_("Lưu kết quả giải quyết"),
+    "SCAN_SKIPPED": N_("Không số hóa thành phần"), "REUSED": N_("Dùng lại giấy tờ từ Kho"),
+}
+
+
+#: Where a component's document came from (``vault.DossierComponent.source``).
+SOURCE_NAMES = {"VAULT": N_("lấy từ Kho dữ liệu"), "SCAN": N_("bản quét tại quầy"),
+                "DOCUMENT": N_("tài liệu đã có"), "SKIPPED": N_("không sao chụp")}
+
+
+def source_name(source: str) -> str:
+    return _(SOURCE_NAMES.get(source, _OTHER_SOURCE))
+
+
+#: The step a digitisation job is at (``sohoa.usecases.counter``'s progress).
+STAGE_NAMES = {"ocr": N_("nhận dạng chữ"), "sign": N_("ký số"), "stored": N_("đã lưu vào kho")}
+
+
+def stage_name(stage: str) -> str:
+    return _(STAGE_NAMES.get(stage, _WORKING))
+
+
+def history_name(kind: str) -> str:
+    return _(HISTORY_NAMES.get(kind, _OTHER_CHANGE))
+
+
 def role_name(role: Role) -> str:
     return {Role.CITIZEN: _("Công dân"), Role.ORGANISATION: _("Tổ chức"),
             Role.STAFF: _("Cán bộ một cửa"), Role.ARCHIVIST: _("Lưu trữ viên"),

@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from accounts.views import AccountView
 from kernel import OwnerKind, parse_owner_id
 from vault import DossierStatus, FileRole
 from vault.casework import NEXT
@@ -95,28 +96,47 @@ def open_dossier(request: Request, account: StaffUser,
     return RedirectResponse(f"/counter/dossiers/{dossier.code}?opened=1", status_code=303)
 
 
+def _dossier_parts(request: Request, code: str, account: AccountView) -> dict[str, Any]:
+    """What the components table and the documents list show."""
+    services = services_of(request)
+    viewer = account.viewer()
+    found = services.vault.casework.dossier(code, viewer=viewer)
+    documents = {d.id: d for d in services.vault.documents.list_documents(
+        parse_owner_id(found.owner), viewer=viewer)}
+    waiting = [c for c in found.components if not c.document_id and c.source != "SKIPPED"]
+    first = next((c for c in waiting if c.required), waiting[0] if waiting else None)
+    return {"dossier": found, "documents": documents,
+            "linked": [d for d in documents.values() if d.dossier == code],
+            # The owner's other documents this agency may read: shared for this dossier.
+            "shared": [d for d in documents.values() if d.dossier != code],
+            "next_component": first.code if first else None,
+            "skip_reasons": SKIP_REASONS, "open": found.status not in ("COMPLETED", "RETURNED")}
+
+
 @router.get("/dossiers/{code}")
 def dossier(request: Request, code: str, account: StaffUser,
             opened: bool = False) -> Response:
     services = services_of(request)
-    viewer = account.viewer()
-    found = services.vault.casework.dossier(code, viewer=viewer)
-    procedure = services.vault.procedures.find(found.procedure or "")
-    documents = {d.id: d for d in services.vault.documents.list_documents(parse_owner_id(found.owner),
-                                                                  viewer=viewer)}
-    linked = [d for d in documents.values() if d.dossier == code]
-    #: The owner's other documents this agency may read: shared with it for this dossier.
-    shared = [d for d in documents.values() if d.dossier != code]
+    parts = _dossier_parts(request, code, account)
+    found = parts["dossier"]
     return render(
-        request, "counter/dossier.html", dossier=found, procedure=procedure,
-        documents=documents, linked=linked, shared=shared, opened=opened,
+        request, "counter/dossier.html", **parts, opened=opened,
+        procedure=services.vault.procedures.find(found.procedure or ""),
+        component_names={c.code: c.name for c in found.components},
         next_statuses=sorted(NEXT.get(DossierStatus(found.status), ()), key=lambda s: s.value),
         reasons=services.vault.procedures.reasons(),
         doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account),
-        needs_pin=services.keys.needs_pin(account.username), skip_reasons=SKIP_REASONS,
+        needs_pin=services.keys.needs_pin(account.username),
         scan_key=uuid.uuid4().hex,
         can_issue=services.keys.can_issue(found.agency),
         key_contact=services.settings.signing.key_contact)
+
+
+@router.get("/dossiers/{code}/parts")
+def dossier_parts(request: Request, code: str, account: StaffUser) -> Response:
+    """The components and documents again, after a scan's job ended."""
+    return render(request, "counter/_dossier_parts.html",
+                  **_dossier_parts(request, code, account), oob=True)
 
 
 @router.post("/dossiers/{code}/scans")
@@ -165,7 +185,10 @@ def job(request: Request, job_id: str, account: StaffUser,
     except JobNotFound:
         return render(request, "_error.html", status_code=404,
                       message=_("Không tìm thấy công việc này."), problems=[])
-    return render(request, "counter/_job.html", job=found, dossier_code=dossier_code)
+    ended = found.status not in ("queued", "running")
+    # A job that ended changed the dossier: its components table reloads itself.
+    return render(request, "counter/_job.html", job=found, dossier_code=dossier_code,
+                  headers={"HX-Trigger": "dossier-changed"} if ended and dossier_code else None)
 
 
 #: The digitisation record's fields on the review form (REGULATIONS 46–47), in the order

@@ -24,8 +24,17 @@ from .. import __version__
 from ..usecases.sync.outbox import Outbox
 from . import i18n
 from .i18n import LANGUAGES, gettext, ngettext
-from .labels import role_name, said, status_name
+from .labels import (
+    document_status_name,
+    history_name,
+    role_name,
+    said,
+    source_name,
+    stage_name,
+    status_name,
+)
 from .menus import nav
+from .people import person
 
 
 def day(value: date | str | None) -> str:
@@ -38,12 +47,12 @@ def day(value: date | str | None) -> str:
 
 
 def moment(value: datetime | str | None) -> str:
-    """``hh:mm dd/mm/yyyy`` in Vietnam time, as every screen writes a moment."""
+    """``dd/mm/yyyy hh:mm`` in Vietnam time, as every screen writes a moment."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_datetime(value, "HH:mm dd/MM/yyyy", tzinfo=VIETNAM)
+    return format_datetime(value, "dd/MM/yyyy HH:mm", tzinfo=VIETNAM)
 
 
 def _size(value: int) -> str:
@@ -96,9 +105,12 @@ def _environment() -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(day=day, moment=moment, size=_size, masked=mask_id, percent=_percent,
-                       number=_number, duration=_duration, said=_said)
+                       number=_number, duration=_duration, said=_said,
+                       person=person)
     env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name,
-                       status_name=status_name)
+                       status_name=status_name, document_status_name=document_status_name,
+                       history_name=history_name, source_name=source_name,
+                       stage_name=stage_name)
     return env
 
 

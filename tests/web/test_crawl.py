@@ -1,4 +1,5 @@
-"""Every link a logged-in person of each role can reach answers without a server error.
+"""Every link a logged-in person of each role can reach answers without a server error,
+and speaks plainly: no raw code on any page, no English word on a Vietnamese one.
 
 The site is seeded through the use cases (a scanned, coded, completed and transferred
 dossier, a result, a reuse at another ward, a hold, a file in the scanner folder), so
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -23,6 +25,7 @@ from sohoa.web.menus import home_of
 from tests.routes import served_routes
 from tests.web.a11y import markup_problems
 from tests.web.conftest import ACCOUNTS, Site, form_log_in
+from tests.web.wording import wording_problems
 
 pytestmark = pytest.mark.ocr
 
@@ -33,37 +36,51 @@ ALLOWED = {Role.STAFF: ("/counter", "/reports"), Role.CITIZEN: ("/vault",),
            Role.ARCHIVIST: ("/archive", "/reports"), Role.ADMIN: ("/admin", "/reports")}
 
 
+def _crawl(site: Site, client: httpx.Client, start: str,
+           check: Callable[[str, httpx.Response], list[str]]) -> tuple[set[str], list[str]]:
+    """Every page reachable from ``start`` by same-site links, each checked; the paths
+    seen and the problems found."""
+    seen, queue, failures = {start}, deque([start]), []
+    while queue:
+        path = queue.popleft()
+        response = client.get(path)
+        failures += check(path, response)
+        if response.status_code >= 500 or "text/html" not in response.headers.get(
+                "content-type", ""):
+            continue
+        for href in HREF.findall(response.text):
+            target = urljoin(f"{site.url}{path}", href.replace("&amp;", "&"))
+            parts = urlsplit(target)
+            if parts.netloc != urlsplit(site.url).netloc or parts.path.startswith(
+                    ("/static/", "/api/")):
+                continue
+            local = parts.path + (f"?{parts.query}" if parts.query else "")
+            if local not in seen and len(seen) < 400:
+                seen.add(local)
+                queue.append(local)
+    return seen, failures
+
+
 @pytest.mark.parametrize("username", sorted(ACCOUNTS))
 def test_no_server_error_anywhere_a_role_can_reach(seeded: Site, username: str) -> None:
     role = ACCOUNTS[username][0]
+
+    def check(path: str, response: httpx.Response) -> list[str]:
+        if response.status_code >= 500:
+            return [f"{path}: {response.status_code}"]
+        problems = []
+        foreign = next((a for a in AREAS if path.startswith(a)), None)
+        if foreign and foreign not in ALLOWED[role] and response.status_code < 400:
+            problems.append(f"{path}: another role's screen answered {response.status_code}")
+        if "text/html" in response.headers.get("content-type", ""):
+            # REGULATIONS — none; WCAG 2.1 1.1.1, 1.3.1, 3.1.1, 4.1.2 (issue 7: accessible)
+            problems += [f"{path}: {problem}" for problem in markup_problems(response.text)]
+        return problems
+
     with httpx.Client(base_url=seeded.url, timeout=60) as client:
         logged = form_log_in(client, username)
         assert logged.status_code == 303, logged.text
-        start = home_of(role)
-        seen, queue, failures = {start}, deque([start]), []
-        while queue:
-            path = queue.popleft()
-            response = client.get(path)
-            if response.status_code >= 500:
-                failures.append(f"{path}: {response.status_code}")
-                continue
-            foreign = next((a for a in AREAS if path.startswith(a)), None)
-            if foreign and foreign not in ALLOWED[role] and response.status_code < 400:
-                failures.append(f"{path}: another role's screen answered {response.status_code}")
-            if "text/html" not in response.headers.get("content-type", ""):
-                continue
-            # REGULATIONS — none; WCAG 2.1 1.1.1, 1.3.1, 3.1.1, 4.1.2 (issue 7: accessible)
-            failures += [f"{path}: {problem}" for problem in markup_problems(response.text)]
-            for href in HREF.findall(response.text):
-                target = urljoin(f"{seeded.url}{path}", href.replace("&amp;", "&"))
-                parts = urlsplit(target)
-                if parts.netloc != urlsplit(seeded.url).netloc or parts.path.startswith(
-                        ("/static/", "/api/")):
-                    continue
-                local = parts.path + (f"?{parts.query}" if parts.query else "")
-                if local not in seen and len(seen) < 400:
-                    seen.add(local)
-                    queue.append(local)
+        seen, failures = _crawl(seeded, client, home_of(role), check)
         # Other roles' areas are refused, not served (and never a server error).
         for area in AREAS:
             if area not in ALLOWED[role]:
@@ -75,6 +92,27 @@ def test_no_server_error_anywhere_a_role_can_reach(seeded: Site, username: str) 
                 "congdan": "/vault/documents/", "luutru.an": "/holds",
                 "luutru.binh": "/holds", "quantri": "/admin/keys"}[username]
     assert any(expected in path for path in seen), f"{username} reached only {sorted(seen)}"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+def test_every_screen_speaks_plainly(seeded: Site, username: str, language: str) -> None:
+    """Issue 29 item 5: statuses, history, stages, roles, actors, errors and times by
+    their names; English only where the person chose it. The refusal pages of other
+    roles' areas and a missing page are read too."""
+    def check(path: str, response: httpx.Response) -> list[str]:
+        if "text/html" not in response.headers.get("content-type", ""):
+            return []
+        return [f"{path}: {problem}" for problem in
+                wording_problems(response.text, vietnamese=language == "vi")]
+
+    with httpx.Client(base_url=seeded.url, timeout=60,
+                      cookies={"sohoa_lang": language}) as client:
+        assert form_log_in(client, username).status_code == 303
+        _seen, failures = _crawl(seeded, client, home_of(ACCOUNTS[username][0]), check)
+        for extra in [*AREAS, "/khong-co-trang-nay", "/counter/documents/khong-co"]:
+            failures += check(extra, client.get(extra))
+    assert not failures, "\n".join(failures)
 
 
 def _screen_routes(site: Site) -> list[tuple[str, str]]:

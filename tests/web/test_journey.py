@@ -103,7 +103,7 @@ def _counter_receives_and_files(page: Page) -> str:
     page.get_by_role("button", name="Lưu thông tin và lưu trữ").click()
     expect(page.get_by_role("status").first).to_contain_text("Đã lưu thông tin tài liệu.")
     facts = page.locator("dl.facts").first
-    expect(facts).to_contain_text("STORED")
+    expect(facts).to_contain_text("Đã lưu vào kho")
     expect(facts).not_to_contain_text("chưa cấp")
 
     # The officer's opinion, the signed result, the dossier closed; the receipt prints.
@@ -184,7 +184,8 @@ def _citizen_reuses(page: Page, code: str) -> str:
 def _other_ward_reads(page: Page, code: str) -> None:
     log_in(page, "canbo.dakao")
     page.get_by_role("link", name=code).click()
-    expect(page.get_by_role("row", name=re.compile("Tờ khai"))).to_contain_text(
+    components = page.locator("#dossier-parts table").first
+    expect(components.get_by_role("row", name=re.compile("Tờ khai"))).to_contain_text(
         "Lấy từ kho dữ liệu")
     page.get_by_role("link", name="Tờ khai đề nghị cấp bản sao trích lục").first.click()
     expect(page.locator(".signature summary")).to_contain_text("Chữ ký số hợp lệ")
@@ -199,7 +200,7 @@ def _citizen_sees_the_read(page: Page) -> None:
     expect(read).not_to_contain_text(AGENCY_B[0])
     expect(read).to_contain_text("Được chia sẻ")
     expect(read).to_contain_text("Tờ khai đề nghị cấp bản sao trích lục")
-    expect(read).to_contain_text("canbo.dakao")
+    expect(read).to_contain_text("Lê Thu Hà (cán bộ một cửa)")
     screenshot(page, "10-citizen-access-log")
 
 
