@@ -180,7 +180,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             # beyond its limits) are English; the counter reads Vietnamese first.
             detail = f"Yêu cầu không đọc được (malformed request): {detail}"
         if web.wants_html(_request) and exc.status_code >= 400:
-            return web.error_page(_request, exc.status_code, detail)
+            return web.framework_refused(_request, exc.status_code, str(exc.detail))
         return JSONResponse(error_body(code, detail), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from .errors import error_page, form_refused, install_error_pages, wants_html
+from .errors import (
+    error_page,
+    form_refused,
+    framework_refused,
+    install_error_pages,
+    wants_html,
+)
 from .render import static_root
 
 
@@ -32,4 +38,4 @@ def install(app: FastAPI) -> None:
     install_error_pages(app)
 
 
-__all__ = ["error_page", "form_refused", "install", "wants_html"]
+__all__ = ["error_page", "form_refused", "framework_refused", "install", "wants_html"]

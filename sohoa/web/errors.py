@@ -7,6 +7,7 @@ where the person was working); programs calling ``/api/`` keep their JSON.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -65,6 +66,28 @@ def form_refused(request: Request, errors: Sequence[Any]) -> HTMLResponse:
     with speaking(language_of(request)):
         return error_page(request, 422, _("Một số ô chưa đúng; xem thông báo bên cạnh từng ô."),
                           fields=field_problems(errors))
+
+
+#: The framework's own refusals (its messages are English phrases), in the reader's words.
+_HTTP_REFUSALS = {
+    400: N_("Yêu cầu không đọc được. Hãy tải lại trang và thử lại."),
+    404: N_("Không có trang này: đường dẫn có thể đã gõ sai, hoặc tài liệu không còn."),
+    405: N_("Trang này không nhận yêu cầu kiểu này. Hãy quay lại và dùng nút trên trang."),
+}
+_HTTP_REFUSED = N_("Không thực hiện được yêu cầu.")
+
+
+def framework_refused(request: Request, status: int, detail: str) -> HTMLResponse:
+    """A refusal of the framework or a route (404 for a path that is not ours, 405): our
+    own words when the detail is only the framework's English phrase."""
+    with speaking(language_of(request)):
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        if detail in (phrase, "") or status == 400:
+            detail = _(_HTTP_REFUSALS.get(status, _HTTP_REFUSED))
+        return error_page(request, status, detail)
 
 
 def install_error_pages(app: FastAPI) -> None:

@@ -89,3 +89,23 @@ def said(message: str, language: str) -> str:
         message = _BRACKETS.sub(lambda m: "" if _GLOSS.fullmatch(m.group(1)) else m.group(0),
                                 message).strip()
     return message[:1].upper() + message[1:]
+
+
+#: The measures the report counts (``vault.indicators.MEASURES``), as a formula reads them.
+MEASURE_NAMES = {
+    "received": N_("hồ sơ tiếp nhận"), "digitised": N_("hồ sơ có thành phần số hóa"),
+    "fully_digitised": N_("hồ sơ số hóa đầy đủ"), "reused": N_("hồ sơ dùng lại từ Kho"),
+    "components_required": N_("thành phần bắt buộc"),
+    "components_from_vault": N_("thành phần lấy từ Kho"),
+    "resolved": N_("hồ sơ đã giải quyết"), "results_electronic": N_("có kết quả điện tử"),
+    "results_not_required": N_("thủ tục không có văn bản kết quả"),
+    "documents": N_("giấy tờ đã số hóa"), "pages": N_("trang đã số hóa"),
+}
+
+
+def measure_formula(numerator: tuple[str, ...], denominator: tuple[str, ...]) -> str:
+    """An indicator's formula in words: "(có kết quả điện tử + …) ÷ hồ sơ đã giải quyết"."""
+    def side(names: tuple[str, ...]) -> str:
+        words = [_(MEASURE_NAMES.get(name, name)) for name in names]
+        return words[0] if len(words) == 1 else f"({' + '.join(words)})"
+    return f"{side(numerator)} ÷ {side(denominator)}"

@@ -6,7 +6,7 @@ nothing here opens a vault.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -17,6 +17,7 @@ from kernel import Role, local_day
 
 from ..services import Services
 from .agency_choices import agency_groups
+from .forms import FormDay
 from .i18n import gettext as _
 from .render import flash, render
 from .session import AdminUser, services_of
@@ -33,7 +34,7 @@ def agencies(request: Request, _account: AdminUser) -> Response:
 def add_agency(request: Request, account: AdminUser,
                code: Annotated[str, Form(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9.]+$")],
                name: Annotated[str, Form(min_length=1, max_length=255)],
-               valid_from: Annotated[date | None, Form()] = None) -> Response:
+               valid_from: Annotated[FormDay, Form()] = None) -> Response:
     services_of(request).vault.agencies.add_agency(code, name, valid_from=valid_from, actor=account.actor)
     return flash(RedirectResponse("/admin", status_code=303),
                  _("Đã thêm cơ quan %(code)s.", code=code))
@@ -85,8 +86,9 @@ def reset_password(request: Request, username: str, account: AdminUser) -> Respo
 
 @router.get("/retention")
 def retention(request: Request, _account: AdminUser) -> Response:
-    schedule = services_of(request).retention
-    return render(request, "admin/retention.html", schedule=schedule)
+    services = services_of(request)
+    return render(request, "admin/retention.html", schedule=services.retention,
+                  procedure_names={p.code: p.name for p in services.vault.procedures.procedures()})
 
 
 @router.get("/keys")

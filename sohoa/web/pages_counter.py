@@ -10,7 +10,6 @@ record to confirm; the result; the receipt and certified paper copies to print.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -28,12 +27,13 @@ from .. import job_kinds
 from ..api.uploads import read_upload
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record
-from ..usecases import certify, counter, record
+from ..usecases import certify, counter, record, review as why_waiting
 from ..usecases.receipts import signed_receipt
 from ..usecases.results import ResultFields, issue_result
 from . import hot_folder
 from .documents import download, view_document
 from .downloads import attachment
+from .forms import FormDay, form_date
 from .i18n import N_, gettext as _
 from .labels import STATUS_NAMES, status_name
 from .render import flash, render
@@ -86,7 +86,7 @@ def open_dossier(request: Request, account: StaffUser,
                  owner: Annotated[str, Form(max_length=20)],
                  procedure: Annotated[str, Form(max_length=255)],
                  owner_kind: Annotated[OwnerKind, Form()] = OwnerKind.CITIZEN,
-                 due_on: Annotated[date | None, Form()] = None) -> Response:
+                 due_on: Annotated[FormDay, Form()] = None) -> Response:
     services = services_of(request)
     viewer = account.viewer()
     dossier = services.vault.intake.open_case(
@@ -191,6 +191,18 @@ def job(request: Request, job_id: str, account: StaffUser,
                   headers={"HX-Trigger": "dossier-changed"} if ended and dossier_code else None)
 
 
+#: What the reading found (``digitize.extract.FieldName``), as the review lists it.
+READ_FIELD_NAMES = {
+    "doc_type": N_("Loại giấy tờ"), "doc_name": N_("Tên giấy tờ"),
+    "number_symbol": N_("Số, ký hiệu"), "issue_date": N_("Ngày ban hành"),
+    "issuing_body": N_("Cơ quan ban hành"), "summary": N_("Trích yếu"),
+    "signer_name": N_("Người ký"), "signer_position": N_("Chức vụ người ký"),
+    "personal_id": N_("Số định danh cá nhân"), "previous_id": N_("Số CMND cũ"),
+    "full_name": N_("Họ và tên"), "birth_date": N_("Ngày sinh"), "sex": N_("Giới tính"),
+    "address": N_("Nơi thường trú"), "tax_code": N_("Mã số thuế"),
+}
+
+
 #: The digitisation record's fields on the review form (REGULATIONS 46–47), in the order
 #: the paper shows them: name, label, input type. ``owner_id`` is the dossier's.
 RECORD_FIELDS = (
@@ -200,7 +212,7 @@ RECORD_FIELDS = (
     ("number_symbol", N_("Số, ký hiệu"), "text"),
     ("issue_date", N_("Ngày ban hành"), "date"),
     ("issuing_body", N_("Cơ quan ban hành"), "text"),
-    ("summary", N_("Trích yếu"), "text"),
+    ("summary", N_("Trích yếu"), "textarea"),
     ("valid_until", N_("Có hiệu lực đến"), "date"),
     ("validity_scope", N_("Phạm vi hiệu lực"), "text"),
     ("signer_name", N_("Người ký"), "text"),
@@ -213,10 +225,26 @@ def review(request: Request, document_id: str, account: StaffUser) -> Response:
     services = services_of(request)
     shown = view_document(services, document_id, viewer=account.viewer(),
                           purpose=_("cán bộ xem xét tài liệu của hồ sơ"))
+    threshold = services.settings.records.auto_store_confidence
     return render(request, "counter/review.html", view=shown,
                   record=digitisation_record(shown.document, services.vault.required_fields),
                   doc_types=services.catalogue, fields=RECORD_FIELDS,
-                  field_names={name: label for name, label, _kind in RECORD_FIELDS})
+                  field_names={name: label for name, label, _kind in RECORD_FIELDS},
+                  read_names=READ_FIELD_NAMES,
+                  evidence=why_waiting.evidence(shown.document, threshold),
+                  waiting=why_waiting.waiting(shown.document, threshold=threshold,
+                                         required=services.vault.required_fields))
+
+
+@router.get("/documents/{document_id}/reading")
+def still_reading(request: Request, document_id: str, account: StaffUser) -> Response:
+    """Polled by a review page while the pages are read: 204 until then, after which the
+    page reloads itself with what was read (``HX-Refresh``)."""
+    found = services_of(request).vault.documents.get_document(document_id,
+                                                              viewer=account.viewer())
+    if found.status == "SCANNED":
+        return Response(status_code=204)
+    return Response(status_code=200, headers={"HX-Refresh": "true"})
 
 
 @router.get("/documents/{document_id}/file")
@@ -232,9 +260,14 @@ async def save_record(request: Request, document_id: str, account: StaffUser) ->
     Empty fields keep their value; the required ones still empty are named."""
     form = await request.form()
     changes: dict[str, Any] = {}
-    for name in (name for name, _label, kind in RECORD_FIELDS if kind != "fixed"):
+    for name, label, kind in RECORD_FIELDS:
         value = form.get(name)
-        if isinstance(value, str) and value.strip():
+        if kind == "fixed" or not isinstance(value, str) or not value.strip():
+            continue
+        if kind == "date":  # dd/mm/yyyy on the screen, a date in the record
+            day = form_date(value, _(label), field=name)
+            changes[name] = day.isoformat() if day else None
+        else:
             changes[name] = value.strip()
     services = services_of(request)
     await run_in_threadpool(record.save, services, document_id, changes,
@@ -270,7 +303,7 @@ async def result(request: Request, code: str, account: StaffUser,
                  title: Annotated[str, Form(min_length=1, max_length=500)],
                  doc_type: Annotated[str, Form(min_length=1, max_length=64)],
                  number_symbol: Annotated[str, Form(min_length=1, max_length=64)],
-                 valid_until: Annotated[date | None, Form()] = None,
+                 valid_until: Annotated[FormDay, Form()] = None,
                  signer_name: Annotated[str | None, Form(max_length=100)] = None,
                  signer_position: Annotated[str | None, Form(max_length=100)] = None) -> Response:
     services = services_of(request)

@@ -50,9 +50,11 @@ def report(request: Request, account: ReportUser, since: str | None = None,
                             "agency": agency or ""}
     error, found, names = None, None, {}
     try:
+        start = form_date(form["since"], _("Từ ngày"), field="since") or first
+        end = form_date(form["until"], _("Đến ngày"), field="until") or today
+        form["since"], form["until"] = start.isoformat(), end.isoformat()  # for the exports
         found = reports.digitisation_report(
-            services, since=form_date(form["since"], _("Từ ngày")) or first,
-            until=form_date(form["until"], _("Đến ngày")) or today,
+            services, since=start, until=end,
             by=reports.parse_grouping(form["by"]), agency=form["agency"] or None,
             viewer=account.viewer())
         names = reports.officer_names(services, found)

@@ -40,7 +40,9 @@ def actor_name(request: Request, actor: str | None) -> str:
         return _(SERVICE_ACTS[actor])
     prefix, _sep, username = actor.partition(":")
     role = _ROLES.get(prefix)
-    if role is None or role is Role.SYSTEM:
+    if role is None:  # a person's name as typed (an operator at the counter)
+        return actor
+    if role is Role.SYSTEM:
         return _("Hệ thống")
     cache: dict[str, str] = request.state.__dict__.setdefault("people", {})
     if username not in cache:

@@ -23,10 +23,12 @@ from kernel import VIETNAM, Role, mask_id
 from .. import __version__
 from ..usecases.sync.outbox import Outbox
 from . import i18n
+from .forms import parse_day
 from .i18n import LANGUAGES, gettext, ngettext
 from .labels import (
     document_status_name,
     history_name,
+    measure_formula,
     role_name,
     said,
     source_name,
@@ -42,7 +44,10 @@ def day(value: date | str | None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
+        try:
+            return format_date(parse_day(value[:10]), "dd/MM/yyyy")
+        except ValueError:  # what a person typed, shown back as typed
+            return value
     return format_date(value, "dd/MM/yyyy")
 
 
@@ -110,7 +115,7 @@ def _environment() -> Environment:
     env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name,
                        status_name=status_name, document_status_name=document_status_name,
                        history_name=history_name, source_name=source_name,
-                       stage_name=stage_name)
+                       stage_name=stage_name, measure_formula=measure_formula)
     return env
 
 

@@ -96,7 +96,7 @@ def _counter_receives_and_files(page: Page) -> str:
     screenshot(page, "04-counter-review")
     page.get_by_label("Loại giấy tờ").select_option("TK")
     for label, value in (("Tên giấy tờ", "Tờ khai đề nghị cấp bản sao trích lục"),
-                         ("Số, ký hiệu", "TK-01/2026"), ("Ngày ban hành", "2026-11-20"),
+                         ("Số, ký hiệu", "TK-01/2026"), ("Ngày ban hành", "20/11/2026"),
                          ("Cơ quan ban hành", "Công dân tự khai"),
                          ("Trích yếu", "Tờ khai của bà Nguyễn Thị Lan")):
         page.get_by_label(re.compile(f"^{re.escape(label)}")).fill(value)  # "… bắt buộc"

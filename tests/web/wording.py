@@ -4,8 +4,9 @@ A Vietnamese page must show no raw code (a status such as ``STORED``, a history 
 such as ``OPENED``, an actor such as ``staff:canbo.bt``, a snake_case key, an ISO or
 UTC time) and no English word. Text is what the page shows and what assistive
 technology reads: text nodes, ``title``, ``aria-label``, ``placeholder`` and ``alt``;
-scripts, styles and the technical details a person must open on purpose (``<details
-data-technical>``) are left out, as are inputs' values (what the person typed).
+scripts, styles and what a template marks technical on purpose (``data-technical``:
+the details a person must open, a setting's name on an administrator's screen) are
+left out, as are inputs' values (what the person typed).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in _SKIPPED_TAGS or (tag == "details" and "data-technical" in values):
+        if tag in _SKIPPED_TAGS or "data-technical" in values:
             self._skipping.append(tag)
         if not self._skipping:
             self.parts += [values[a] or "" for a in _READ_ATTRIBUTES if values.get(a)]
