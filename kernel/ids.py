@@ -71,6 +71,13 @@ _EXPECTED = {
 }
 
 
+#: What a number of another kind's form is, for the message that refuses it.
+_LOOKS_LIKE = {
+    OwnerKind.CITIZEN: "số định danh cá nhân của công dân (12 chữ số)",
+    OwnerKind.ORGANISATION: "mã số thuế của tổ chức, doanh nghiệp (10 hoặc 10-3 chữ số)",
+    OwnerKind.UNIDENTIFIED: "mã tham chiếu KDD-… của người không có số định danh",
+}
+
 _SHAPES = {OwnerKind.CITIZEN: _PERSONAL_ID, OwnerKind.ORGANISATION: _TAX_CODE,
            OwnerKind.UNIDENTIFIED: _REFERENCE}
 
@@ -103,9 +110,16 @@ def parse_owner_id(raw: str, kind: OwnerKind | None = None) -> OwnerId:
             and text.replace("-", "").isdigit():
         vi, en = _EXPECTED[kind]
         digits = len(_DIGITS.findall(text))
+        looks = next((other for other, shape in _SHAPES.items()
+                      if other is not kind and shape.fullmatch(text)), None)
+        hint = f"; số đã nhập có dạng {_LOOKS_LIKE[looks]}" if looks else ""
         raise InvalidOwnerId(f"Mã định danh không khớp loại chủ sở hữu đã chọn — {vi}; đã "
-                             f"nhập {digits} chữ số ({en}; got {digits} digits)")
-    return _parse(text)
+                             f"nhập {digits} chữ số{hint} ({en}; got {digits} digits)",
+                             field="owner")
+    try:
+        return _parse(text)
+    except InvalidOwnerId as exc:
+        raise InvalidOwnerId(str(exc), field="owner") from None
 
 
 def _parse(text: str) -> OwnerId:

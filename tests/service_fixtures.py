@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from accounts.service import AccountView
-from kernel import Role, Viewer
+from kernel import OwnerKind, Role, Viewer
 from sohoa.api import create_app
 from sohoa.jobs.models import Job
 from sohoa.runtime import build_services
@@ -20,6 +20,7 @@ from sohoa.services import Services, dev_pki
 from sohoa.settings import Settings
 from vault.audit import AuditEvent
 from vault.models import Document, Dossier, FileVersion, Owner
+from vault.owner_check import NewOwner
 
 Snapshot = Callable[[], dict[str, Any]]
 
@@ -79,6 +80,11 @@ def snapshot(services: Services) -> Snapshot:
 #: The service itself: for tests that call services directly rather than through the API.
 SYSTEM = Viewer.system("test")
 PASSWORD = "mat-khau-thu-nghiem-du-dai"
+#: What a counter sends to open a dossier for a citizen who may have no vault yet: the
+#: name and kind of ID, and the confirmation of a new owner (ignored for a known one).
+NEW_CITIZEN = {"owner_kind": "citizen", "owner_name": "Nguyễn Văn Thử", "new_owner": True}
+#: The same confirmation, for tests that open dossiers through the vault.
+CONFIRMED_CITIZEN = NewOwner("Nguyễn Văn Thử", OwnerKind.CITIZEN, confirmed=True)
 STAFF = "canbo.motcua"
 
 

@@ -123,3 +123,16 @@ class AlreadyFiled(VaultError):
     def __init__(self, message: str, *, document_id: str) -> None:
         super().__init__(message)
         self.document_id = document_id
+
+
+class NewOwnerUnconfirmed(VaultError):
+    """No vault exists for this ID and the counter has not confirmed a new owner: a
+    mistyped number must not open a vault for someone who does not exist. ``missing``
+    names what the request lacks (the owner's name, kind, the confirmation)."""
+
+    code = "new_owner_unconfirmed"
+    http_status = 422
+
+    def __init__(self, message: str, *, missing: list[str]) -> None:
+        super().__init__(message, field=missing[0] if missing else None)
+        self.missing = missing

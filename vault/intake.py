@@ -45,6 +45,7 @@ from .errors import (
 from .filing import with_original
 from .grants import Grant, GrantItem
 from .models import Agency, Document, Dossier, DossierComponent, Owner
+from .owner_check import NewOwner, confirmed_name
 from .procedures import Procedure
 from .scan_skips import skip_scan
 from .store import VaultStore
@@ -76,15 +77,19 @@ class Intake(VaultStore):
     def open_case(
         self, agency_code: str, owner: OwnerId, *, procedure: str | None, viewer: Viewer,
         due_on: date | None = None, reuse_days: int = 90, now: datetime | None = None,
+        new_owner: NewOwner | None = None,
     ) -> DossierRecord:
         """Receive a dossier at ``agency_code``. For a catalogued procedure, each required
         component is matched against the owner's vault and the newest valid document of
-        its type is attached by reference, through a grant the owner is told of."""
+        its type is attached by reference, through a grant the owner is told of. For an
+        ID no vault has, staff must confirm a new owner with a name (``owner_check``)."""
         check_agency_staff(agency_code, viewer)
         moment = now or datetime.now(UTC)
         with self._sessions() as session:
             agency_on(session, agency_code, local_day(moment))
-        self._create_owner(owner)
+            known = self._owner(session, owner, create=False) is not None
+        name = None if known else confirmed_name(owner, new_owner, viewer)
+        self._create_owner(owner, name=name)
         with self._unit() as session:
             agency = agency_on(session, agency_code, local_day(moment))
             holder = self._owner(session, owner, create=False)

@@ -10,7 +10,8 @@ and their register, ``certifications`` copies certified from their originals ste
 step, ``custody`` the audit chain, access log and keys, ``agencies`` the agencies and
 their mergers, ``profiles`` what each agency prints and signs with, ``finder`` the
 search, ``archival`` what the archive takes, ``statistics`` the reports,
-``unidentified`` the owners with no ID. Each area is
+``unidentified`` the owners with no ID, ``owners`` whose vault a counter is about to
+write into. Each area is
 a class of its own over the same state (`store.VaultState`); none inherits from another.
 """
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .filing import Filing
     from .finder import Finder
     from .intake import Intake
+    from .owner_check import OwnerChecks
     from .reading import Reading
     from .reorganisation import Reorganisation
     from .sharing import Sharing
@@ -72,6 +74,12 @@ class Vault:
         from .intake import Intake
 
         return Intake(self._state)
+
+    @cached_property
+    def owners(self) -> OwnerChecks:
+        from .owner_check import OwnerChecks
+
+        return OwnerChecks(self._state)
 
     @cached_property
     def casework(self) -> Casework:

@@ -192,7 +192,8 @@ class VaultStore:
         """A WHERE clause on ``Owner``: the row of this personal ID or tax code."""
         return Owner.id_index == self._sealer.blind(owner if isinstance(owner, str) else owner.value)
 
-    def _owner(self, session: Session, owner: OwnerId, *, create: bool) -> Owner | None:
+    def _owner(self, session: Session, owner: OwnerId, *, create: bool,
+               name: str | None = None) -> Owner | None:
         holder = session.scalar(select(Owner).where(self._is_owner(owner)))
         if holder is None and create and owner.kind is OwnerKind.UNIDENTIFIED:
             # A reference is given when the owner is registered with their block
@@ -200,17 +201,17 @@ class VaultStore:
             raise NotFound(f"mã tham chiếu {owner.masked} chưa được đăng ký (no owner has "
                            "this reference)")
         if holder is None and create:
-            holder = Owner(identifier=owner.value, kind=owner.kind.value)
+            holder = Owner(identifier=owner.value, kind=owner.kind.value, display_name=name)
             session.add(holder)
             session.flush()
         return holder
 
-    def _create_owner(self, owner: OwnerId) -> str:
-        """The owner's vault key, creating the owner in a transaction of its own; two
-        counters creating the same owner at once both end up with the one row."""
+    def _create_owner(self, owner: OwnerId, *, name: str | None = None) -> str:
+        """The owner's vault key, creating the owner (named ``name``) in a transaction of
+        its own; two counters creating the same owner at once both end up with the one row."""
         try:
             with self._unit() as session:
-                holder = self._owner(session, owner, create=True)
+                holder = self._owner(session, owner, create=True, name=name)
                 assert holder is not None
                 return holder.vault_key
         except IntegrityError:

@@ -142,8 +142,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         body = error_body(code, message)
         if getattr(exc, "field", None):
             body["error"]["field"] = exc.field  # type: ignore[attr-defined]
-        if isinstance(exc, RecordIncomplete):
-            body["error"]["missing"] = exc.missing
+        if isinstance(getattr(exc, "missing", None), list):  # what the request lacks
+            body["error"]["missing"] = exc.missing  # type: ignore[attr-defined]
         if isinstance(exc, CaptureRejected):
             body["error"]["problems"] = [p.as_dict() for p in exc.problems]
         if isinstance(exc, AlreadyFiled):

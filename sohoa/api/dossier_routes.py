@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kernel import OwnerKind, parse_owner_id
 from vault import DossierStatus
+from vault.owner_check import NewOwner
 from vault.scan_skips import SKIP_REASONS
 
 from ..presenters import document_summary
@@ -49,20 +50,49 @@ class NewDossier(BaseModel):
     procedure: str = Field(min_length=1, max_length=255,
                            description="Procedure code from the catalogue (or its name)")
     due_on: date | None = Field(None, description="Ngày hẹn trả kết quả")
+    owner_name: str | None = Field(None, max_length=255, description=(
+        "The applicant's name: needed, with owner_kind and new_owner, when no vault exists "
+        "for this ID yet"))
+    new_owner: bool = Field(False, description=(
+        "The officer checked the ID against the applicant's papers and confirms a new "
+        "vault for them; without it an unknown ID answers 422 new_owner_unconfirmed"))
 
 
 @router.post("/api/v1/dossiers", status_code=201)
 def open_dossier(request: Request, body: NewDossier, account: Staff) -> dict[str, Any]:
     """Receive a dossier at the caller's agency. For a catalogued procedure the owner's
     vault documents that satisfy a required component are attached by reference (the
-    owner is told and can revoke); ``missing_components`` is what is left to scan."""
+    owner is told and can revoke); ``missing_components`` is what is left to scan. An ID
+    no vault has needs ``owner_name``, ``owner_kind`` and ``new_owner: true``: 422 lists
+    the ones missing (a mistyped ID must not open a vault for nobody)."""
     services = services_of(request)
     viewer = account.viewer()
     dossier = services.vault.intake.open_case(
         viewer.agency or "", parse_owner_id(body.owner, body.owner_kind),
         procedure=body.procedure,
-        viewer=viewer, due_on=body.due_on, reuse_days=services.settings.sharing.reuse_days)
+        viewer=viewer, due_on=body.due_on, reuse_days=services.settings.sharing.reuse_days,
+        new_owner=NewOwner(body.owner_name or "", body.owner_kind, body.new_owner))
     return {"dossier": dossier.as_dict()}
+
+
+class OwnerQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str = Field(min_length=1, max_length=20)
+    owner_kind: OwnerKind | None = None
+    procedure: str | None = Field(None, max_length=255)
+
+
+@router.post("/api/v1/owners/check")
+def check_owner(request: Request, body: OwnerQuery, account: Staff) -> dict[str, Any]:
+    """Whose vault this is, before anything is written (the ID travels in the body, not
+    the address, so no log keeps it): the owner's name, how many documents the vault
+    holds and which of them the procedure's components would take; ``known: false`` for
+    an ID no vault has. Audited."""
+    found = services_of(request).vault.owners.check_owner(
+        parse_owner_id(body.owner, body.owner_kind), procedure=body.procedure,
+        viewer=account.viewer())
+    return {"owner": found.as_dict()}
 
 
 @router.get("/api/v1/dossiers")

@@ -30,9 +30,10 @@ def install(app: FastAPI) -> None:
     from .pages_auth import router as auth
     from .pages_citizen import router as citizen
     from .pages_counter import router as counter
+    from .pages_intake import router as intake
     from .pages_reports import router as reports
 
-    for router in (auth, own_account, counter, citizen, archive, admin, reports):
+    for router in (auth, own_account, intake, counter, citizen, archive, admin, reports):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=static_root()), name="static")
     install_error_pages(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kernel import Role
+from kernel import OwnerKind, Role
 
 from .i18n import N_, gettext as _
 
@@ -66,6 +66,11 @@ def stage_name(stage: str) -> str:
 
 def history_name(kind: str) -> str:
     return _(HISTORY_NAMES.get(kind, _OTHER_CHANGE))
+
+
+def owner_kind_name(kind: OwnerKind) -> str:
+    return {OwnerKind.CITIZEN: _("Công dân"), OwnerKind.ORGANISATION: _("Tổ chức, doanh nghiệp"),
+            OwnerKind.UNIDENTIFIED: _("Người không có số định danh")}[kind]
 
 
 def role_name(role: Role) -> str:

@@ -17,11 +17,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from accounts.views import AccountView
-from kernel import OwnerKind, parse_owner_id
+from kernel import parse_owner_id
 from vault import DossierStatus, FileRole
 from vault.casework import NEXT
 from vault.scan_skips import SKIP_REASONS
-from vault.unidentified import LABELS
 
 from .. import job_kinds
 from ..api.uploads import read_upload
@@ -49,51 +48,6 @@ def dossiers(request: Request, account: StaffUser,
         viewer=account.viewer(), status=status, code=code or None, limit=200)
     return render(request, "counter/dossiers.html", dossiers=found, status=status,
                   code=code or "", statuses=STATUS_NAMES)
-
-
-@router.get("/dossiers/new")
-def new_dossier(request: Request, _account: StaffUser,
-                owner: Annotated[str, Query(max_length=20)] = "") -> Response:
-    procedures = services_of(request).vault.procedures.procedures()
-    return render(request, "counter/new.html", procedures=procedures,
-                  reference=owner if owner.upper().startswith("KDD-") else "")
-
-
-@router.get("/owners/unidentified")
-def unidentified_form(request: Request, _account: StaffUser) -> Response:
-    return render(request, "counter/unidentified.html", form={}, labels=LABELS,
-                  fields=services_of(request).settings.records.supplementary_fields)
-
-
-@router.post("/owners/unidentified")
-async def register_unidentified(request: Request, account: StaffUser) -> Response:
-    """A person with no personal ID or tax code (REGULATIONS 48): their block, then a
-    reference to receive their dossier under."""
-    services = services_of(request)
-    fields = services.settings.records.supplementary_fields
-    form = await request.form()
-    block = {name: str(form.get(name, ""))[:200] for name in fields}
-    owner = await run_in_threadpool(services.vault.unidentified.register, block, fields,
-                                    viewer=account.viewer())
-    return flash(RedirectResponse(f"/counter/dossiers/new?owner={owner.value}",
-                                  status_code=303),
-                 _("Đã cấp mã tham chiếu %(code)s: ghi mã này cho người nộp.",
-                   code=owner.value))
-
-
-@router.post("/dossiers")
-def open_dossier(request: Request, account: StaffUser,
-                 owner: Annotated[str, Form(max_length=20)],
-                 procedure: Annotated[str, Form(max_length=255)],
-                 owner_kind: Annotated[OwnerKind, Form()] = OwnerKind.CITIZEN,
-                 due_on: Annotated[FormDay, Form()] = None) -> Response:
-    services = services_of(request)
-    viewer = account.viewer()
-    dossier = services.vault.intake.open_case(
-        viewer.agency or "", parse_owner_id(owner.strip(), owner_kind), procedure=procedure,
-        viewer=viewer,
-        due_on=due_on, reuse_days=services.settings.sharing.reuse_days)
-    return RedirectResponse(f"/counter/dossiers/{dossier.code}?opened=1", status_code=303)
 
 
 def _dossier_parts(request: Request, code: str, account: AccountView) -> dict[str, Any]:
@@ -129,7 +83,8 @@ def dossier(request: Request, code: str, account: StaffUser,
         needs_pin=services.keys.needs_pin(account.username),
         scan_key=uuid.uuid4().hex,
         can_issue=services.keys.can_issue(found.agency),
-        key_contact=services.settings.signing.key_contact)
+        key_contact=services.settings.signing.key_contact,
+        owner_name=services.vault.owners.name_of(parse_owner_id(found.owner)))
 
 
 @router.get("/dossiers/{code}/parts")

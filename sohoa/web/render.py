@@ -29,6 +29,7 @@ from .labels import (
     document_status_name,
     history_name,
     measure_formula,
+    owner_kind_name,
     role_name,
     said,
     source_name,
@@ -115,7 +116,8 @@ def _environment() -> Environment:
     env.globals.update(languages=LANGUAGES, version=__version__, nav=nav, role_name=role_name,
                        status_name=status_name, document_status_name=document_status_name,
                        history_name=history_name, source_name=source_name,
-                       stage_name=stage_name, measure_formula=measure_formula)
+                       stage_name=stage_name, measure_formula=measure_formula,
+                       owner_kind_name=owner_kind_name)
     return env
 
 

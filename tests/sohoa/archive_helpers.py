@@ -11,6 +11,7 @@ from kernel import Role, Viewer
 from sohoa.services import Services
 from tests.inputs import image_bytes, text_page, text_pdf
 from tests.reviews import review_dossier
+from tests.service_fixtures import NEW_CITIZEN
 from vault import DossierStatus
 
 CITIZEN = "001099012345"
@@ -39,7 +40,7 @@ def write_schedule(folder: Path) -> Path:
 def closed_dossier(services: Services, client: TestClient, staff: dict[str, str]) -> str:
     """A dossier received, scanned, discussed, decided and completed, all today."""
     opened = client.post("/api/v1/dossiers", headers=staff,
-                         json={"owner": CITIZEN, "procedure": "TRICHLUC"})
+                         json={"owner": CITIZEN, "procedure": "TRICHLUC", **NEW_CITIZEN})
     assert opened.status_code == 201, opened.text
     code: str = opened.json()["dossier"]["code"]
     page = image_bytes(text_page(300), "PNG", 300)

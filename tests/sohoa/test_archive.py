@@ -30,7 +30,7 @@ from sohoa.settings import Settings
 from sohoa.usecases.archiving.checks import PooledChecker
 from storage import BlobNotFound, RetentionLocked
 from storage.encryption import VaultShredded
-from tests.service_fixtures import login, make_account
+from tests.service_fixtures import NEW_CITIZEN, login, make_account
 from tests.services import SeaweedS3
 from tests.sohoa.archive_helpers import AGENCY, CITIZEN, closed_dossier, write_schedule
 from vault.models import Dossier
@@ -200,7 +200,7 @@ def test_worker_processes_judge_signatures_as_the_service_does(
 def test_an_open_dossier_cannot_be_exported(services: Services, anonymous: TestClient,
                                             staff: dict[str, str], tmp_path: Path) -> None:
     opened = anonymous.post("/api/v1/dossiers", headers=staff,
-                            json={"owner": CITIZEN, "procedure": "TRICHLUC"}).json()
+                            json={"owner": CITIZEN, "procedure": "TRICHLUC", **NEW_CITIZEN}).json()
     result = _cli("archive", "export", opened["dossier"]["code"], "-o", str(tmp_path / "out"))
     assert result.exit_code == ExitCode.CONFLICT  # the request is right, the dossier's state is not
     assert "invalid_transition" in result.output

@@ -25,7 +25,7 @@ from sohoa.jobs import Handler
 from sohoa.services import Services
 from tests.routes import served_routes
 from tests.sealing import holder
-from tests.service_fixtures import login, make_account
+from tests.service_fixtures import NEW_CITIZEN, login, make_account
 from vault import FileRole, NewFile
 from vault.access import access_to, visible_documents
 from vault.models import Document, Dossier
@@ -267,7 +267,11 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, dict[str, tuple[object, object]]
         lambda c, h, s: c.get("/api/v1/procedures", headers=h), ANY_ACCOUNT),
     ("POST", "/api/v1/dossiers"): (
         lambda c, h, s: c.post("/api/v1/dossiers", headers=h,
-                               json={"owner": s["owner"], "procedure": "GPXD"}), STAFF_ANY),
+                               json={"owner": s["owner"], "procedure": "GPXD",
+                                     **NEW_CITIZEN}), STAFF_ANY),
+    ("POST", "/api/v1/owners/check"): (
+        lambda c, h, s: c.post("/api/v1/owners/check", headers=h, json={"owner": s["owner"]}),
+        STAFF_ANY),
     ("GET", "/api/v1/dossiers"): (
         lambda c, h, s: c.get("/api/v1/dossiers", headers=h), ANY_ACCOUNT),
     ("GET", "/api/v1/dossiers/{dossier_code}"): (

@@ -22,7 +22,7 @@ from sohoa.services import Services
 from sohoa.usecases.counter import prepare
 from tests.inputs import text_pdf
 from tests.reviews import review
-from tests.service_fixtures import count_rows, login, make_account
+from tests.service_fixtures import NEW_CITIZEN, count_rows, login, make_account
 from vault import FileRole, NewFile, ReuseReasonRequired
 from vault.audit import AuditEvent
 from vault.models import Document, DocumentStatus, DossierEvent
@@ -67,7 +67,7 @@ def test_a_dossier_whose_components_are_all_in_the_vault_completes_with_zero_sca
     before = count_rows(services, Document)
 
     opened = client.post("/api/v1/dossiers", headers=staff,
-                         json={"owner": CITIZEN, "procedure": "DKKH"})
+                         json={"owner": CITIZEN, "procedure": "DKKH", **NEW_CITIZEN})
     assert opened.status_code == 201, opened.text
     dossier = opened.json()["dossier"]
     code = dossier["code"]
@@ -182,7 +182,7 @@ def test_scanning_a_component_the_vault_holds_needs_a_written_reason(
     _vault_document(services, "CCCD", "Căn cước công dân")
     client, staff = anonymous, people["canbo"]
     code = client.post("/api/v1/dossiers", headers=staff,
-                       json={"owner": CITIZEN, "procedure": "GPXD"}).json()["dossier"]["code"]
+                       json={"owner": CITIZEN, "procedure": "GPXD", **NEW_CITIZEN}).json()["dossier"]["code"]
     viewer = Viewer(Role.STAFF, "canbo", agency=AGENCY)
     scan = [("cccd.pdf", text_pdf("CCCD"))]
     with pytest.raises(ReuseReasonRequired, match="GTTT"):
@@ -228,7 +228,7 @@ def test_stopping_a_dossier_needs_a_reason_code_and_a_notice(
     # TT 03/2025 Mẫu 02, 03, 05 (REGULATIONS 54)
     client, staff, citizen = anonymous, people["canbo"], people["congdan"]
     code = client.post("/api/v1/dossiers", headers=staff,
-                       json={"owner": CITIZEN, "procedure": "GPXD"}).json()["dossier"]["code"]
+                       json={"owner": CITIZEN, "procedure": "GPXD", **NEW_CITIZEN}).json()["dossier"]["code"]
     url = f"/api/v1/dossiers/{code}/transitions"
     for body in ({"to": "SUPPLEMENT"},
                  {"to": "SUPPLEMENT", "reason_code": "THIEU_THANH_PHAN"},
@@ -278,7 +278,7 @@ def test_amendments_and_opinions_append_history_and_the_code_stays(
     # REGULATIONS 9.B.16, 9.D.27
     client, staff = anonymous, people["canbo"]
     opened = client.post("/api/v1/dossiers", headers=staff, json={
-        "owner": CITIZEN, "procedure": "GPXD", "due_on": "2026-12-10"}).json()["dossier"]
+        "owner": CITIZEN, "procedure": "GPXD", "due_on": "2026-12-10", **NEW_CITIZEN}).json()["dossier"]
     code = opened["code"]
     url = f"/api/v1/dossiers/{code}/amendments"
     assert client.post(url, headers=staff, json={"due_on": "2026-12-20",

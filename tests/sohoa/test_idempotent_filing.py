@@ -14,7 +14,7 @@ from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.inputs import image_bytes, text_page
-from tests.service_fixtures import Snapshot, login, make_account
+from tests.service_fixtures import NEW_CITIZEN, Snapshot, login, make_account
 
 OWNER = "001099012345"
 REASON = "Bản quét trước bị mờ góc trái, quét lại theo yêu cầu"
@@ -35,7 +35,7 @@ def _scan(client: TestClient, services: Services, dossier: str, page: bytes,
 
 def test_the_same_bytes_for_the_same_component_are_filed_once_unless_a_reason_is_given(
         client: TestClient, services: Services, snapshot: Snapshot) -> None:
-    dossier = client.post("/api/v1/dossiers", json={"owner": OWNER, "procedure": "DKKH"}
+    dossier = client.post("/api/v1/dossiers", json={"owner": OWNER, "procedure": "DKKH", **NEW_CITIZEN}
                           ).json()["dossier"]["code"]
     page = image_bytes(text_page(200), "PNG", 200)
     (first,) = _scan(client, services, dossier, page)["result"]["documents"]
@@ -74,7 +74,7 @@ def test_the_same_scan_accepted_twice_before_either_is_filed_is_filed_once(
         with TestClient(create_app(services=services)) as client:
             client.headers.update(login(client, "canbo.motcua"))
             dossier = client.post("/api/v1/dossiers", json={
-                "owner": OWNER, "procedure": "DKKH"}).json()["dossier"]["code"]
+                "owner": OWNER, "procedure": "DKKH", **NEW_CITIZEN}).json()["dossier"]["code"]
             page = image_bytes(text_page(200), "PNG", 200)
             jobs = [client.post("/api/v1/digitize",
                                 files=[("files", ("cccd.png", page, "image/png"))],

@@ -10,7 +10,7 @@ from signing import verify_pdf
 from sohoa.services import Services
 from sohoa.usecases.receipts import signed_receipt
 from tests.inputs import first_page_text
-from tests.service_fixtures import make_account
+from tests.service_fixtures import CONFIRMED_CITIZEN, make_account
 
 AGENCY = ("000.00.31.H29", "UBND phường Bến Thành")
 
@@ -21,7 +21,7 @@ def test_the_receipt_is_signed_by_the_receiving_agency_and_says_what_was_not_cop
     officer = make_account(services, "canbo.bt", Role.STAFF, agency=AGENCY[0]).viewer()
     code = services.vault.intake.open_case(
         AGENCY[0], parse_owner_id("001099012345"), procedure="DKKH", viewer=officer,
-        due_on=None, reuse_days=30).code
+        due_on=None, reuse_days=30, new_owner=CONFIRMED_CITIZEN).code
     dossier = services.vault.intake.skip_scan(code, "GTTT", "PRESENT_ONLY", viewer=officer)
     pdf = signed_receipt(services, dossier, "Trần Thị Mai")
     report = verify_pdf(pdf, services.trust)

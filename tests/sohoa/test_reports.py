@@ -26,7 +26,7 @@ from sohoa.services import Services
 from sohoa.settings import Settings
 from tests.reviews import review_dossier
 from tests.sealing import holder
-from tests.service_fixtures import login, make_account
+from tests.service_fixtures import CONFIRMED_CITIZEN, login, make_account
 from vault import DossierStatus, FileRole, Forbidden, IndicatorError, IndicatorSet, NewFile, ReportQuery
 from vault.models import Document, DocumentStatus, FileVersion
 from vault.statistics import working_days
@@ -86,7 +86,8 @@ def month_of_work(services: Services) -> Services:
     x, y = parse_owner_id(X), parse_owner_id(Y)
     # 10 March, Bến Nghé, An: X's form and ID come from her vault; An scans the third
     # paper (2 pages, signed 40 s later), files the result, completes on 12 March.
-    d1 = vault.intake.open_case(A, x, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10))).code
+    d1 = vault.intake.open_case(A, x, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10)),
+                                new_owner=CONFIRMED_CITIZEN).code
     _scan(services, d1, X, "XNTTHN", AN, _at(date(2026, 3, 10), 10), pages=2, signed_after=40)
     vault.casework.file_result(d1, files=[NewFile(FileRole.ORIGINAL.value, _pdf("kq"), "application/pdf")],
                       page_count=1, title="Giấy chứng nhận kết hôn", doc_type="GCNKH",
@@ -94,7 +95,8 @@ def month_of_work(services: Services) -> Services:
     review_dossier(services, d1, AN)
     vault.casework.transition(d1, DossierStatus.COMPLETED, viewer=AN, now=_at(date(2026, 3, 12)))
     # 10 March, An: Y brings nothing digitised and nothing is scanned yet.
-    vault.intake.open_case(A, y, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10), 11))
+    vault.intake.open_case(A, y, procedure="DKKH", viewer=AN, now=_at(date(2026, 3, 10), 11),
+                           new_owner=CONFIRMED_CITIZEN)
     # 20 March, Bình: Y again; one page scanned, signed 100 s later.
     d3 = vault.intake.open_case(A, y, procedure="DKKH", viewer=BINH, now=_at(date(2026, 3, 20))).code
     _scan(services, d3, Y, "TK", BINH, _at(date(2026, 3, 20), 10), pages=1, signed_after=100)

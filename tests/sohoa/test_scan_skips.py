@@ -12,13 +12,14 @@ from kernel import Role
 from sohoa.api import create_app
 from sohoa.runtime import build_services
 from sohoa.settings import Settings
-from tests.service_fixtures import STAFF, Snapshot, login, make_account
+from tests.service_fixtures import NEW_CITIZEN, STAFF, Snapshot, login, make_account
 
 OWNER = "001099012345"
 
 
 def _open(client: TestClient, procedure: str = "DKKH") -> str:
-    opened = client.post("/api/v1/dossiers", json={"owner": OWNER, "procedure": procedure})
+    opened = client.post("/api/v1/dossiers", json={"owner": OWNER, "procedure": procedure,
+                                                    **NEW_CITIZEN})
     assert opened.status_code == 201, opened.text
     return str(opened.json()["dossier"]["code"])
 

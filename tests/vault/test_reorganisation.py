@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kernel import Role, Viewer, parse_owner_id
 from sohoa.cli.main import app
 from sohoa.services import Services
-from tests.service_fixtures import login, make_account
+from tests.service_fixtures import NEW_CITIZEN, login, make_account
 from vault import AgencyCodeExpired, FileRole, NewFile
 
 WARD_A, WARD_B, MERGED = "000.00.31.H50", "000.00.48.H17", "000.00.01.H79"
@@ -94,7 +94,7 @@ def test_after_a_merge_every_vault_item_is_reachable_and_every_dossier_searchabl
 
     # The old codes take no new dossier, and say where to go.
     old = client.post("/api/v1/dossiers", headers=staff,
-                      json={"owner": "001099012345", "procedure": "GPXD"})
+                      json={"owner": "001099012345", "procedure": "GPXD", **NEW_CITIZEN})
     assert old.status_code == 201 and old.json()["dossier"]["code"].startswith(MERGED)
     with pytest.raises(AgencyCodeExpired, match=MERGED):
         services.vault.intake.open_case(WARD_A, parse_owner_id("001099012345"), procedure="GPXD",

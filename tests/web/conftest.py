@@ -36,6 +36,7 @@ from tests.inputs import image_bytes, text_page, text_pdf
 from tests.reviews import review
 from tests.sohoa.archive_helpers import write_schedule
 from vault import DossierStatus
+from vault.owner_check import NewOwner
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "mat-khau-thu-nghiem-du-dai"
@@ -132,7 +133,8 @@ def seeded(site: Site) -> Site:
 def _seed(site: Site) -> None:
     services = site.services
     owner = parse_owner_id(CITIZEN_ID)
-    opened = services.vault.intake.open_case(AGENCY_A[0], owner, procedure="TRICHLUC", viewer=STAFF)
+    opened = services.vault.intake.open_case(AGENCY_A[0], owner, procedure="TRICHLUC", viewer=STAFF,
+                                             new_owner=NewOwner("Nguyễn Thị Lan", owner.kind, confirmed=True))
     page = image_bytes(text_page(200), "PNG", 200)
     batch = counter.prepare(services, [("trang.png", page)], owner=CITIZEN_ID,
                             dossier=opened.code, component="GTTT", viewer=STAFF)

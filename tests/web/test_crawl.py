@@ -110,7 +110,8 @@ def test_every_screen_speaks_plainly(seeded: Site, username: str, language: str)
                       cookies={"sohoa_lang": language}) as client:
         assert form_log_in(client, username).status_code == 303
         _seen, failures = _crawl(seeded, client, home_of(ACCOUNTS[username][0]), check)
-        for extra in [*AREAS, "/khong-co-trang-nay", "/counter/documents/khong-co"]:
+        for extra in [*AREAS, "/khong-co-trang-nay", "/counter/documents/khong-co", "/v/",
+                      "/v/?code=AAAA-BBBB-CCCC"]:
             failures += check(extra, client.get(extra))
     assert not failures, "\n".join(failures)
 

@@ -134,3 +134,24 @@ document.addEventListener("htmx:afterSwap", function (event) {
   if (first) first.focus();
   else slot.scrollIntoView({block: "nearest"});
 });
+// A hand-held scanner types the căn cước QR into its field and ends with Enter: the
+// Enter reads the code (a change) instead of sending the half-filled form.
+document.addEventListener("keydown", function (event) {
+  var field = event.target;
+  if (event.key !== "Enter" || !field.matches || !field.matches("[data-scan-input]")) return;
+  event.preventDefault();
+  field.dispatchEvent(new Event("change", {bubbles: true}));
+});
+// The intake's owner check: when it finds no vault for the number, the new owner's name
+// and the officer's confirmation become required; otherwise they are put away.
+document.addEventListener("htmx:afterSettle", function (event) {
+  if (!event.detail.target || event.detail.target.id !== "owner-check") return;
+  var box = document.getElementById("new-owner");
+  if (!box) return;
+  var isNew = !!event.detail.target.querySelector("[data-new-owner]");
+  box.hidden = !isNew;
+  box.querySelectorAll("input").forEach(function (input) {
+    input.disabled = !isNew;
+    input.required = isNew;
+  });
+});
