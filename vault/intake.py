@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kernel import OwnerId, Viewer, local_day
+from kernel import OwnerId, OwnerKind, Viewer, local_day
 
 from .access import access_to, visible_dossiers
 from .audit import audit
@@ -88,7 +88,9 @@ class Intake(VaultStore):
         with self._sessions() as session:
             agency_on(session, agency_code, local_day(moment))
             known = self._owner(session, owner, create=False) is not None
-        name = None if known else confirmed_name(owner, new_owner, viewer)
+        # A KDD-… reference names an owner registered with their block, or no one.
+        new = not known and owner.kind is not OwnerKind.UNIDENTIFIED
+        name = confirmed_name(owner, new_owner, viewer) if new else None
         self._create_owner(owner, name=name)
         with self._unit() as session:
             agency = agency_on(session, agency_code, local_day(moment))

@@ -380,7 +380,7 @@ def test_the_public_look_up_names_the_agency_writes_vietnam_time_and_offers_a_bo
     issued = datetime.fromisoformat(certified.json()["conversion"]["issued_at"])
     page = anonymous.get(f"/v/{code}").text
     assert services.settings.agency.name in page
-    assert issued.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") in page
+    assert issued.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") in page
     assert issued.isoformat() not in page and OWNER not in page
     box = anonymous.get("/v")  # redirected to /v/
     assert box.status_code == 200 and 'name="code"' in box.text

@@ -61,8 +61,11 @@ def test_a_counter_officer_receives_a_dossier_by_keyboard(browser: Browser,
     assert page.locator("#procedure").input_value() == "TRICHLUC"
     # Whose vault: one stop for the group, a citizen already chosen (arrows would change it).
     stops += _tab_to(page, {"id": "kind-citizen"}, limit=1)
+    # The căn cước QR field (a hand-held scanner types into it), then the number.
+    stops += _tab_to(page, {"id": "card_qr"}, limit=1)
     stops += _tab_to(page, {"id": "owner"}, limit=1)
     page.keyboard.type(CITIZEN_ID)
+    expect(page.locator("#owner-check")).to_contain_text("Kho dữ liệu của")
     stops += _tab_to(page, {"tag": "button", "text": "Tiếp nhận"})
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_contain_text("Đã tiếp nhận hồ sơ")

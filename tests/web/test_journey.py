@@ -60,6 +60,10 @@ def _counter_receives_and_files(page: Page) -> str:
     page.get_by_role("link", name="Tiếp nhận hồ sơ", exact=True).click()
     page.get_by_label("Thủ tục hành chính").select_option("TRICHLUC")
     page.get_by_label("Số định danh cá nhân, mã số thuế hoặc mã tham chiếu").fill(CITIZEN_ID)
+    # Her first dossier: no vault yet, so the officer names her and confirms (issue 29).
+    expect(page.locator("#owner-check")).to_contain_text("Chưa có kho dữ liệu nào cho số này")
+    page.get_by_label("Họ tên người nộp (hoặc tên tổ chức)").fill("Nguyễn Thị Lan")
+    page.get_by_label("Tôi đã đối chiếu số với giấy tờ").check()
     screenshot(page, "02-counter-new-dossier")
     page.get_by_role("button", name="Tiếp nhận").click()
     expect(page.get_by_role("status").first).to_contain_text("Đã tiếp nhận hồ sơ")
