@@ -95,22 +95,36 @@ class Casework(VaultStore):
             return dossier_record_of(session, dossier)
 
     def _check_completable(self, session: Session, dossier: Dossier) -> None:
-        missing = sorted({c.code for c in dossier.components if c.required}
-                         - {c.code for c in dossier.components
+        blockers = self._blockers(session, dossier)
+        if blockers:
+            raise InvalidTransition(f"hồ sơ {dossier.code} chưa hoàn thành được: "
+                                    + "; ".join(blockers))
+
+    def completion_blockers(self, code: str, *, viewer: Viewer) -> list[str]:
+        """What stands between the dossier and its completion, each as a sentence: the
+        screens offer "completed" only when nothing does."""
+        with self._sessions() as session:
+            return self._blockers(session, case_of(session, code, viewer, work=True))
+
+    @staticmethod
+    def _blockers(session: Session, dossier: Dossier) -> list[str]:
+        blockers = []
+        missing = sorted({c.name for c in dossier.components if c.required}
+                         - {c.name for c in dossier.components
                             if satisfied(c.document_id, c.source)})
         if missing:
-            raise InvalidTransition(f"hồ sơ {dossier.code} còn thiếu thành phần "
-                                    f"{', '.join(missing)} (required components missing)")
+            blockers.append(f"còn thiếu thành phần {', '.join(missing)} (required components "
+                            "missing)")
         waiting = [d.title for d in session.scalars(select(Document).where(
             Document.dossier_id == dossier.id, Document.revoked_at.is_(None),
             Document.status != DocumentStatus.STORED.value).order_by(Document.id))]
         if waiting:
-            raise InvalidTransition(
-                f"hồ sơ {dossier.code} còn {len(waiting)} tài liệu chưa được kiểm tra và lưu "
-                f"bản ghi: {', '.join(waiting)} (records not yet reviewed)")
+            blockers.append(f"còn {len(waiting)} tài liệu chưa được kiểm tra và lưu bản ghi: "
+                            f"{', '.join(waiting)} (records not yet reviewed)")
         if not any(not r.revoked for r in results_of(session, dossier)):
-            raise InvalidTransition(f"hồ sơ {dossier.code} chưa có kết quả trong Kho của người "
-                                    "nộp (no result in the owner's vault yet)")
+            blockers.append("chưa có kết quả trong Kho của người nộp (no result in the "
+                            "owner's vault yet)")
+        return blockers
 
     def amend(self, code: str, *, due_on: date, reason: str, viewer: Viewer) -> DossierRecord:
         """Move the promised date (gia hạn, TT 03/2025 Mẫu 04): the old and new values and

@@ -108,6 +108,10 @@ def prepare(
     settings = services.settings
     scans = inspect_batch(files, settings.intake.limits, settings.sandbox_limits)
     title = title.strip()[:500] if title else None
+    if not title and component and dossier and not split:
+        # An untitled scan is named after the component it is, not the scanner's file.
+        title = next((c.name for c in services.vault.casework.dossier(
+            dossier, viewer=viewer).components if c.code == component), None)
     if split:
         groups = _split(services, scans, owner_id, dossier, title, viewer)
     elif each:

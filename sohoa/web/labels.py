@@ -86,14 +86,14 @@ _BRACKETS = re.compile(r"\s*\(([^()]*)\)")
 _GLOSS = re.compile(r"[\x20-\x7e]*\b[a-z]{2,}\s+[a-z]{2,}\b[\x20-\x7e]*")
 
 
-def said(message: str, language: str) -> str:
-    """A domain message as the reader reads it, as a sentence: in Vietnamese without its
-    English gloss; in English as written (both languages), since the glosses carry the
-    English."""
+def said(message: str, language: str, *, sentence: bool = True) -> str:
+    """A domain message as the reader reads it (a sentence, or with ``sentence`` False a
+    part of one): in Vietnamese without its English gloss; in English as written (both
+    languages), since the glosses carry the English."""
     if language == "vi":
         message = _BRACKETS.sub(lambda m: "" if _GLOSS.fullmatch(m.group(1)) else m.group(0),
                                 message).strip()
-    return message[:1].upper() + message[1:]
+    return message[:1].upper() + message[1:] if sentence else message
 
 
 #: The measures the report counts (``vault.indicators.MEASURES``), as a formula reads them.

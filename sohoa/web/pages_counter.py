@@ -17,8 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from accounts.views import AccountView
-from kernel import parse_owner_id
-from vault import DossierStatus, FileRole
+from kernel import Viewer, parse_owner_id
+from vault import Action, DossierStatus, FileRole, VaultError
 from vault.casework import NEXT
 from vault.scan_skips import SKIP_REASONS
 
@@ -26,6 +26,7 @@ from .. import job_kinds
 from ..api.uploads import read_upload
 from ..jobs import JobNotFound
 from ..presenters import digitisation_record
+from ..services import Services
 from ..usecases import certify, counter, record, review as why_waiting
 from ..usecases.receipts import signed_receipt
 from ..usecases.results import ResultFields, issue_result
@@ -73,11 +74,18 @@ def dossier(request: Request, code: str, account: StaffUser,
     services = services_of(request)
     parts = _dossier_parts(request, code, account)
     found = parts["dossier"]
+    # "Đã có kết quả" is offered only when nothing stands in its way; what does is listed.
+    blockers = (services.vault.casework.completion_blockers(code, viewer=account.viewer())
+                if parts["open"] and DossierStatus.COMPLETED in NEXT.get(
+                    DossierStatus(found.status), ()) else [])
     return render(
         request, "counter/dossier.html", **parts, opened=opened,
         procedure=services.vault.procedures.find(found.procedure or ""),
         component_names={c.code: c.name for c in found.components},
-        next_statuses=sorted(NEXT.get(DossierStatus(found.status), ()), key=lambda s: s.value),
+        next_statuses=[s for s in sorted(NEXT.get(DossierStatus(found.status), ()),
+                                         key=lambda s: s.value)
+                       if s is not DossierStatus.COMPLETED or not blockers],
+        blockers=blockers,
         reasons=services.vault.procedures.reasons(),
         doc_types=services.catalogue, hot_files=hot_folder.waiting(services, account),
         needs_pin=services.keys.needs_pin(account.username),
@@ -181,7 +189,12 @@ def review(request: Request, document_id: str, account: StaffUser) -> Response:
     shown = view_document(services, document_id, viewer=account.viewer(),
                           purpose=_("cán bộ xem xét tài liệu của hồ sơ"))
     threshold = services.settings.records.auto_store_confidence
-    return render(request, "counter/review.html", view=shown,
+    viewer = account.viewer()
+    # Only what this officer may do is offered: another agency reading a shared paper
+    # sees it, without the record form, the print button or a dossier it cannot open.
+    may_process = _permitted(services, document_id, viewer)
+    return render(request, "counter/review.html", view=shown, may_process=may_process,
+                  may_open_dossier=may_process and shown.document.dossier is not None,
                   record=digitisation_record(shown.document, services.vault.required_fields),
                   doc_types=services.catalogue, fields=RECORD_FIELDS,
                   field_names={name: label for name, label, _kind in RECORD_FIELDS},
@@ -189,6 +202,15 @@ def review(request: Request, document_id: str, account: StaffUser) -> Response:
                   evidence=why_waiting.evidence(shown.document, threshold),
                   waiting=why_waiting.waiting(shown.document, threshold=threshold,
                                          required=services.vault.required_fields))
+
+
+def _permitted(services: Services, document_id: str, viewer: Viewer) -> bool:
+    """Whether ``viewer`` may work on the document (its record, copies, printing)."""
+    try:
+        services.vault.documents.authorise(document_id, viewer, Action.PROCESS)
+    except VaultError:
+        return False
+    return True
 
 
 @router.get("/documents/{document_id}/reading")

@@ -100,9 +100,9 @@ def _duration(seconds: float | None) -> str:
 
 
 @pass_context
-def _said(context: Context, message: str) -> str:
+def _said(context: Context, message: str, sentence: bool = True) -> str:
     """A message of the domain in the page's language (``labels.said``)."""
-    return said(message, context.get("lang", i18n.DEFAULT))
+    return said(message, context.get("lang", i18n.DEFAULT), sentence=sentence)
 
 
 def _environment() -> Environment:

@@ -145,7 +145,7 @@ def test_a_completed_dossier_whose_result_left_the_vault_is_reported(
     assert issued.status_code == 201, issued.text
     refused = client.post(f"/api/v1/dossiers/{code}/transitions", headers=staff,
                           json={"to": "COMPLETED"})
-    assert refused.status_code == 409 and "GTTT" in refused.json()["error"]["message"]
+    assert refused.status_code == 409 and "Giấy tờ tùy thân" in refused.json()["error"]["message"]
     with services.sessions() as session:
         card_id = session.scalar(select(Document.id).where(Document.doc_type == "CCCD"))
     attached = client.post(f"/api/v1/dossiers/{code}/components/GTTT", headers=staff,
