@@ -11,7 +11,7 @@ step, ``custody`` the audit chain, access log and keys, ``agencies`` the agencie
 their mergers, ``profiles`` what each agency prints and signs with, ``finder`` the
 search, ``archival`` what the archive takes, ``statistics`` the reports,
 ``unidentified`` the owners with no ID, ``owners`` whose vault a counter is about to
-write into. Each area is
+write into, ``workload`` an officer's day. Each area is
 a class of its own over the same state (`store.VaultState`); none inherits from another.
 """
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .sharing import Sharing
     from .statistics import Statistics
     from .unidentified import Unidentified
+    from .workload import Workloads
 
 
 class Vault:
@@ -152,6 +153,12 @@ class Vault:
         from .statistics import Statistics
 
         return Statistics(self._state)
+
+    @cached_property
+    def workload(self) -> Workloads:
+        from .workload import Workloads
+
+        return Workloads(self._state)
 
 
 __all__ = ["Vault"]

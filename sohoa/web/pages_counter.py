@@ -10,6 +10,7 @@ record to confirm; the result; the receipt and certified paper copies to print.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -17,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from accounts.views import AccountView
-from kernel import Viewer, parse_owner_id
+from kernel import Viewer, local_day, parse_owner_id
 from vault import Action, DossierStatus, FileRole, VaultError
 from vault.casework import NEXT
 from vault.scan_skips import SKIP_REASONS
@@ -45,10 +46,16 @@ router = APIRouter(prefix="/counter")
 def dossiers(request: Request, account: StaffUser,
              status: Annotated[DossierStatus | None, Query()] = None,
              code: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-    found = services_of(request).vault.casework.find_dossiers(
-        viewer=account.viewer(), status=status, code=code or None, limit=200)
+    services = services_of(request)
+    viewer = account.viewer()
+    found = services.vault.casework.find_dossiers(
+        viewer=viewer, status=status, code=code or None, limit=200)
+    today = local_day(datetime.now(UTC))
     return render(request, "counter/dossiers.html", dossiers=found, status=status,
-                  code=code or "", statuses=STATUS_NAMES)
+                  code=code or "", statuses=STATUS_NAMES, today=today,
+                  work=services.vault.workload.workload(viewer, today=today),
+                  procedure_names={p.code: p.name
+                                   for p in services.vault.procedures.procedures()})
 
 
 def _dossier_parts(request: Request, code: str, account: AccountView) -> dict[str, Any]:
