@@ -10,7 +10,7 @@ import pytest
 from kernel import Role, Viewer, local_day, parse_owner_id
 from sohoa.services import Services
 from tests.service_fixtures import CONFIRMED_CITIZEN
-from vault import Forbidden, FileRole, NewFile
+from vault import FileRole, Forbidden, NewFile
 
 A, B = ("000.00.31.H50", "UBND phường Bến Nghé"), ("000.00.31.H51", "UBND phường Đa Kao")
 AN = Viewer(Role.STAFF, "staff:canbo.an", agency=A[0])
