@@ -48,6 +48,8 @@ class NewDocument(TypedDict):
     doc_type: NotRequired[str]
     page_quality: NotRequired[list[dict[str, Any]] | None]
     intake_key: NotRequired[str | None]
+    #: Page 1, small (``digitize.thumbnail``), for the screens' lists.
+    thumbnail: NotRequired[str | None]
     #: File nothing when a document of the dossier has an original of the same bytes:
     #: the same scan sent twice is answered with the document filed first.
     once_in_dossier: NotRequired[bool]
@@ -123,7 +125,7 @@ class Filing(VaultStore):
                 status=DocumentStatus.SCANNED.value, page_count=page_count,
                 text_chars=_text_chars(files), operator_name=filing["operator"],
                 scanned_at=filing["scanned_at"], page_quality=filing.get("page_quality") or [],
-                intake_key=filing.get("intake_key"),
+                intake_key=filing.get("intake_key"), thumbnail=filing.get("thumbnail"),
             )
             session.add(document)
             session.flush()

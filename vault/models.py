@@ -2,10 +2,9 @@
 conversions. Rows with one owner module live there: grants (`vault.grants`), the audit
 trail (`vault.audit`), data keys (`vault.keys`), counters (`vault.counters`).
 
-Ids exposed to clients are random UUIDs, so that nobody can walk the vault by
-counting. Owners carry a separate random ``vault_key`` used in blob keys: the
-personal ID never reaches object storage, where bucket listings and access
-logs would show it.
+Ids exposed to clients are random UUIDs, so that nobody can walk the vault by counting.
+Owners carry a separate random ``vault_key`` used in blob keys: the personal ID never
+reaches object storage, where bucket listings and access logs would show it.
 """
 
 from __future__ import annotations
@@ -296,6 +295,7 @@ class Document(SealedRow, Base):
     #: PDF signed through VNeID or by a public CA), per original part; signers' names
     #: are personal data, so sealed.
     input_signatures: SealedField[list[dict[str, Any]]] = SealedField([])
+    thumbnail: SealedField[str | None] = SealedField(None)  # page 1, small, for lists
 
     def sealing_vault(self, session: Session) -> str:
         return vault_of_owner(session, self.__dict__.get("owner"), self.owner_id)

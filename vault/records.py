@@ -54,6 +54,8 @@ class DocumentRecord:
     input_signatures: list[dict[str, Any]] = field(default_factory=list)
     #: The request it was filed under (a job's group), for the service's own bookkeeping.
     intake_key: str | None = field(default=None, repr=False)
+    #: Page 1, small, as a ``data:`` URL, for the screens' lists (not in the API's JSON).
+    thumbnail: str | None = field(default=None, repr=False)
 
     def expired(self, today: date) -> bool:
         """Past its validity: shown as expired, never attached as a valid paper (item 51)."""
@@ -65,6 +67,7 @@ class DocumentRecord:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["intake_key"]  # bookkeeping, not something a reader is told
+        del data["thumbnail"]  # a picture for screens; programs read the file
         data["scanned_at"] = self.scanned_at.isoformat()
         data["created_at"] = self.created_at.isoformat()
         data["record"] = self.record.as_dict()

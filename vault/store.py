@@ -274,5 +274,5 @@ class VaultStore:
             procedure=document.dossier.procedure if document.dossier else None,
             revoked_at=document.revoked_at, revocation_reason=document.revocation_reason,
             input_signatures=list(document.input_signatures or []),
-            intake_key=document.intake_key,
+            intake_key=document.intake_key, thumbnail=document.thumbnail,
         )

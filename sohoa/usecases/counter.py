@@ -22,6 +22,7 @@ from digitize.capture import (
 from digitize.idcard import CitizenCard
 from digitize.inspect import capture_isolated, inspect_batch, split_isolated
 from digitize.separators import SeparatorMismatch
+from digitize.thumbnail import thumbnail
 from kernel import OwnerId, OwnerKind, Viewer, parse_owner_id
 from signing import operator_request, sign_pdf
 from storage import sha256_hex
@@ -227,6 +228,7 @@ def run(services: Digitising, batch: PreparedBatch, *, actor: str,
         result = digitise(list(group.files), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
         filed = services.vault.filing.file_document(
+            thumbnail=thumbnail(result.pdfa),
             owner=batch.owner, title=group.title or _title(group.files),
             page_count=result.page_count, operator=batch.operator,
             scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,

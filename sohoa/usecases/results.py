@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from digitize.thumbnail import thumbnail
 from kernel import Viewer
 from signing import issued_request, sign_pdf
 from vault import DocumentRecord, FileRole, InvalidRecordValue, NewFile
@@ -73,6 +74,7 @@ def issue_result(services: Issuing, dossier_code: str, pdf: bytes, fields: Resul
         "valid_until": fields.valid_until, "validity_scope": fields.validity_scope,
         "summary": fields.summary, "signer_name": fields.signer_name,
         "signer_position": fields.signer_position, "extraction_method": "MANUAL",
+        "thumbnail": thumbnail(pdf),
     }
     return vault.casework.file_result(dossier_code, files=files, page_count=pages,
                              title=fields.title, doc_type=fields.doc_type, fields=record,

@@ -53,3 +53,8 @@ def test_the_form_clears_after_filing_and_the_same_file_is_not_filed_twice(
     page.reload()
     linked = page.locator("h2", has_text="Tài liệu của hồ sơ").locator("xpath=following-sibling::table[1]")
     expect(linked.locator("tbody tr")).to_have_count(1)
+    # Item 8: the row shows the paper's first page, drawn when it was filed.
+    expect(linked.locator("img.thumb")).to_have_attribute("src", re.compile("^data:image/jpeg"))
+    # Untitled, the scan is named after its component, not the scanner's file name.
+    expect(linked).to_contain_text("Giấy tờ tùy thân")
+    expect(linked).not_to_contain_text("cccd")
