@@ -67,9 +67,17 @@ def vault_list(request: Request, account: OwnerUser,
 @router.get("/documents/{document_id}")
 def document(request: Request, document_id: str, account: OwnerUser) -> Response:
     services = services_of(request)
-    shown = view_document(services, document_id, viewer=account.viewer(),
+    viewer, owner = account.viewer(), account.vault_owner()
+    shown = view_document(services, document_id, viewer=viewer,
                           purpose=_("chủ sở hữu xem tài liệu"))
-    return render(request, "citizen/document.html", view=shown, catalogue=services.catalogue)
+    # The tabs "Lịch sử" and "Chia sẻ": who read this paper, and who may.
+    reads = [r for r in services.vault.custody.access_log(owner, viewer=viewer, limit=500)
+             if r.document_id == document_id][:50]
+    grants = [g for g in services.vault.sharing.grants_of(owner, viewer=viewer)
+              if any(d.id == document_id for d in g.documents)]
+    return render(request, "citizen/document.html", view=shown, catalogue=services.catalogue,
+                  reads=reads, grants=grants, names=services.vault.profiles.names(
+                      {r.agency for r in reads if r.agency}))
 
 
 @router.get("/documents/{document_id}/file")

@@ -156,10 +156,16 @@ def _citizen_reuses(page: Page, code: str) -> str:
     expect(rows.first).to_contain_text(code)
     screenshot(page, "06-citizen-vault")
     rows.first.get_by_role("link").click()
+    # Item 8: the document in tabs; the pages first, the signature one tab away.
+    expect(page.get_by_role("tab", name="Các trang")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("section.page")).to_have_count(3)
+    expect(page.locator("details.technical code")).to_be_hidden()  # hashes folded away
+    page.get_by_role("tab", name="Chữ ký số").click()
     expect(page.locator(".signature summary")).to_contain_text("Chữ ký số hợp lệ")
     page.locator(".signature summary").click()
     expect(page.locator(".signature")).to_contain_text("Phạm Minh Đức")
-    expect(page.locator("section.page")).to_have_count(3)
+    page.get_by_role("tab", name="Lịch sử").click()
+    expect(page.get_by_role("tabpanel")).to_contain_text("lưu vào Kho dữ liệu của bạn")
     download = page.request.get(page.get_by_role("link", name="Tải bản có chữ ký số")
                                 .get_attribute("href") or "")
     assert download.ok and download.body().startswith(b"%PDF")

@@ -155,3 +155,39 @@ document.addEventListener("htmx:afterSettle", function (event) {
     input.required = isNew;
   });
 });
+// Tabs ([data-tabs]): one panel at a time, the arrow keys move between tabs, the address
+// remembers the tab (#panel-…), so a reload or a shared link opens the same one.
+htmx.onLoad(function (root) {
+  var boxes = root.querySelectorAll ? root.querySelectorAll("[data-tabs]") : [];
+  Array.prototype.forEach.call(boxes, function (box) {
+    if (box.hasAttribute("data-ready")) return;
+    box.setAttribute("data-ready", "");
+    box.classList.add("js-tabs");
+    var tabs = Array.prototype.slice.call(box.querySelectorAll("[role=tab]"));
+    function show(tab, focus) {
+      tabs.forEach(function (other) {
+        var on = other === tab;
+        other.setAttribute("aria-selected", on ? "true" : "false");
+        other.tabIndex = on ? 0 : -1;
+        document.getElementById(other.getAttribute("aria-controls")).hidden = !on;
+      });
+      if (focus) tab.focus();
+    }
+    tabs.forEach(function (tab, index) {
+      tab.addEventListener("click", function () {
+        show(tab, false);
+        history.replaceState(null, "", "#" + tab.getAttribute("aria-controls"));
+      });
+      tab.addEventListener("keydown", function (event) {
+        var step = {ArrowRight: 1, ArrowLeft: -1}[event.key];
+        if (!step) return;
+        event.preventDefault();
+        show(tabs[(index + step + tabs.length) % tabs.length], true);
+      });
+    });
+    var wanted = tabs.filter(function (tab) {
+      return "#" + tab.getAttribute("aria-controls") === location.hash;
+    })[0];
+    show(wanted || tabs[0], false);
+  });
+});
