@@ -64,6 +64,19 @@ def stage_name(stage: str) -> str:
     return _(STAGE_NAMES.get(stage, _WORKING))
 
 
+#: What each stored file of a document is (``vault.FileRole``).
+FILE_ROLE_NAMES = {
+    "original": N_("Bản quét gốc, đúng như nhận được"), "pdfa": N_("Bản PDF/A có lớp chữ"),
+    "signed": N_("Bản PDF/A đã ký số"), "text": N_("Chữ nhận dạng được"),
+    "certified": N_("Bản sao điện tử có chứng thực"),
+}
+_OTHER_FILE = N_("Tệp khác")
+
+
+def file_role_name(role: str) -> str:
+    return _(FILE_ROLE_NAMES.get(role, _OTHER_FILE))
+
+
 def history_name(kind: str) -> str:
     return _(HISTORY_NAMES.get(kind, _OTHER_CHANGE))
 

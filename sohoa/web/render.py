@@ -27,6 +27,7 @@ from .forms import parse_day
 from .i18n import LANGUAGES, gettext, ngettext
 from .labels import (
     document_status_name,
+    file_role_name,
     history_name,
     measure_formula,
     owner_kind_name,
@@ -117,7 +118,7 @@ def _environment() -> Environment:
                        status_name=status_name, document_status_name=document_status_name,
                        history_name=history_name, source_name=source_name,
                        stage_name=stage_name, measure_formula=measure_formula,
-                       owner_kind_name=owner_kind_name)
+                       owner_kind_name=owner_kind_name, file_role_name=file_role_name)
     return env
 
 
