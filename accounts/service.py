@@ -152,10 +152,13 @@ class Accounts:
             parsed = parse_owner_id(owner or "")
         except InvalidOwnerId as exc:
             raise AccountError(str(exc)) from None
-        wanted = OwnerKind.CITIZEN if role is Role.CITIZEN else OwnerKind.ORGANISATION
-        if parsed.kind is not wanted:
-            raise AccountError("công dân cần số định danh cá nhân 12 số, tổ chức cần mã số thuế "
-                               "(a citizen needs a personal ID, an organisation a tax code)")
+        # A person's vault: a citizen's personal ID, or a foreigner's passport.
+        wanted = ((OwnerKind.CITIZEN, OwnerKind.FOREIGNER) if role is Role.CITIZEN
+                  else (OwnerKind.ORGANISATION,))
+        if parsed.kind not in wanted:
+            raise AccountError("công dân cần số định danh cá nhân 12 số (người nước ngoài: số hộ "
+                               "chiếu HC-…), tổ chức cần mã số thuế (a citizen needs a personal "
+                               "ID or a passport, an organisation a tax code)")
         return parsed.value
 
     def set_active(self, username: str, active: bool, *,

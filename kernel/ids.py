@@ -1,4 +1,6 @@
-"""Owner identifiers: the personal ID (số định danh cá nhân) and the tax code (mã số thuế).
+"""Owner identifiers: the personal ID (số định danh cá nhân), the tax code (mã số thuế),
+a foreigner's passport (hộ chiếu) with its nationality, and the service's reference for
+someone with none of these.
 
 Vaults are keyed by these, never by an administrative-unit code (DESIGN). The
 checks are those the regulations state (REGULATIONS 7.1–7.2, 9.B.19–20); where
@@ -23,6 +25,11 @@ _DIGITS = re.compile(r"[0-9]", re.ASCII)
 #: (REGULATIONS 48): ``KDD-`` and ten Crockford base-32 characters.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REFERENCE = re.compile(r"KDD-[0-9A-HJKMNP-TV-Z]{10}", re.ASCII)
+#: A foreigner (người nước ngoài) is keyed by passport: ``HC-`` (hộ chiếu), the issuing
+#: country's ISO 3166-1 alpha-3 code and the passport number (ICAO 9303: up to 9
+#: characters; some countries use more), e.g. ``HC-FRA-C1234567``. A passport number is
+#: unique only within its country, hence the country in the key.
+_PASSPORT = re.compile(r"HC-[A-Z]{3}-[A-Z0-9]{5,12}", re.ASCII)
 
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
@@ -37,6 +44,8 @@ class OwnerKind(StrEnum):
     #: No personal ID or tax code (không có số định danh, REGULATIONS 48): the vault is
     #: keyed by a reference of the service and the owner described by a supplementary block.
     UNIDENTIFIED = "unidentified"
+    #: A foreigner, keyed by passport and nationality (``HC-FRA-C1234567``).
+    FOREIGNER = "foreigner"
 
 
 class InvalidOwnerId(DomainError):
@@ -68,6 +77,9 @@ _EXPECTED = {
                         "a citizen's personal ID has exactly 12 digits"),
     OwnerKind.ORGANISATION: ("tổ chức: mã số thuế phải có 10 chữ số hoặc 10-3 chữ số",
                              "an organisation's tax code has 10 or 10-3 digits"),
+    OwnerKind.FOREIGNER: ("người nước ngoài: ghi HC-, mã quốc tịch 3 chữ cái và số hộ chiếu, "
+                          "ví dụ HC-FRA-C1234567",
+                          "a foreigner is named HC-<country>-<passport number>"),
 }
 
 
@@ -76,10 +88,11 @@ _LOOKS_LIKE = {
     OwnerKind.CITIZEN: "số định danh cá nhân của công dân (12 chữ số)",
     OwnerKind.ORGANISATION: "mã số thuế của tổ chức, doanh nghiệp (10 hoặc 10-3 chữ số)",
     OwnerKind.UNIDENTIFIED: "mã tham chiếu KDD-… của người không có số định danh",
+    OwnerKind.FOREIGNER: "số hộ chiếu của người nước ngoài (HC-…)",
 }
 
 _SHAPES = {OwnerKind.CITIZEN: _PERSONAL_ID, OwnerKind.ORGANISATION: _TAX_CODE,
-           OwnerKind.UNIDENTIFIED: _REFERENCE}
+           OwnerKind.UNIDENTIFIED: _REFERENCE, OwnerKind.FOREIGNER: _PASSPORT}
 
 
 def new_unidentified_owner() -> OwnerId:
@@ -89,7 +102,8 @@ def new_unidentified_owner() -> OwnerId:
 
 
 def parse_owner_id(raw: str, kind: OwnerKind | None = None) -> OwnerId:
-    """Validate ``raw`` as a personal ID (12 digits) or a tax code (10 or 10-3 digits).
+    """Validate ``raw`` as a personal ID (12 digits), a tax code (10 or 10-3 digits), a
+    foreigner's ``HC-<country>-<passport>`` or a ``KDD-…`` reference.
 
     With ``kind`` (the form said whose vault it is), a number of the other kind's
     length is refused, never taken for the other kind: ten digits typed for a
@@ -102,20 +116,27 @@ def parse_owner_id(raw: str, kind: OwnerKind | None = None) -> OwnerId:
         raise InvalidOwnerId("Thiếu mã định danh chủ sở hữu (owner ID is missing)")
     if _REFERENCE.fullmatch(text.upper()):
         return OwnerId(text.upper(), OwnerKind.UNIDENTIFIED)
+    passport = "".join(text.upper().split())
+    if _PASSPORT.fullmatch(passport) and kind in (None, OwnerKind.FOREIGNER):
+        return OwnerId(passport, OwnerKind.FOREIGNER)
     if kind is OwnerKind.UNIDENTIFIED:
         raise InvalidOwnerId("Người không có số định danh được ghi bằng mã tham chiếu KDD-… "
                              "của hệ thống; hãy đăng ký người đó trước (an owner without an "
                              "ID is named by the service's KDD-… reference)")
     if kind is not None and not _SHAPES[kind].fullmatch(text) \
-            and text.replace("-", "").isdigit():
+            and (text.replace("-", "").isdigit() or _PASSPORT.fullmatch(passport)):
         vi, en = _EXPECTED[kind]
         digits = len(_DIGITS.findall(text))
         looks = next((other for other, shape in _SHAPES.items()
-                      if other is not kind and shape.fullmatch(text)), None)
+                      if other is not kind and shape.fullmatch(passport)), None)
         hint = f"; số đã nhập có dạng {_LOOKS_LIKE[looks]}" if looks else ""
         raise InvalidOwnerId(f"Mã định danh không khớp loại chủ sở hữu đã chọn — {vi}; đã "
                              f"nhập {digits} chữ số{hint} ({en}; got {digits} digits)",
                              field="owner")
+    if kind is OwnerKind.FOREIGNER:
+        raise InvalidOwnerId("Người nước ngoài được ghi bằng HC-, mã quốc tịch 3 chữ cái và số "
+                             "hộ chiếu, ví dụ HC-FRA-C1234567 (a foreigner is named "
+                             "HC-<country>-<passport number>)", field="owner")
     try:
         return _parse(text)
     except InvalidOwnerId as exc:
@@ -181,12 +202,14 @@ def mask_id(value: str) -> str:
     return value[:3] + "*" * (len(value) - 5) + value[-2:]
 
 
-_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{10}-\d{3}|\d{9,13})(?!\d)")
+_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{10}-\d{3}|\d{9,13})(?!\d)"
+                         r"|(?<![A-Za-z0-9])HC-[A-Za-z]{3}-[A-Za-z0-9]{5,12}(?![A-Za-z0-9])")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 def mask_ids_in_text(text: str) -> str:
-    """Mask every run of 9–13 digits (IDs, tax codes) in free text such as a URL. A UUID
+    """Mask every run of 9–13 digits (IDs, tax codes) and every passport key in free
+    text such as a URL. A UUID
     (a document's or job's id) is left whole, though its last group may be all digits:
     operators need it to find the record, and it says nothing about a person."""
     kept = [match.span() for match in _UUID.finditer(text)]

@@ -46,7 +46,7 @@ class NewAccount(BaseModel):
     role: Role = Field(description="citizen, organisation, staff, archivist or admin")
     display_name: str = Field(min_length=1, max_length=255)
     password: str = Field(min_length=1, max_length=256)
-    owner: str | None = Field(None, max_length=14,
+    owner: str | None = Field(None, max_length=20,
                               description="Personal ID (citizen) or tax code (organisation)")
     agency: str | None = Field(None, max_length=32, description="Agency code (staff)")
 

@@ -42,11 +42,12 @@ def procedures(request: Request, _account: CurrentAccount) -> dict[str, Any]:
 class NewDossier(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    owner: str = Field(min_length=10, max_length=14,
-                       description="Personal ID (12 digits) or tax code of the applicant")
+    owner: str = Field(min_length=10, max_length=20, description=(
+        "Personal ID (12 digits), tax code, a foreigner's HC-<country>-<passport> or a "
+        "KDD-… reference of the applicant"))
     owner_kind: OwnerKind | None = Field(None, description=(
-        "'citizen' or 'organisation': the owner must then be of that kind's length, never "
-        "taken for the other; omitted: told apart by length"))
+        "'citizen', 'organisation' or 'foreigner': the owner must then be of that kind's "
+        "form, never taken for another; omitted: told apart by form"))
     procedure: str = Field(min_length=1, max_length=255,
                            description="Procedure code from the catalogue (or its name)")
     due_on: date | None = Field(None, description="Ngày hẹn trả kết quả")

@@ -83,7 +83,8 @@ def history_name(kind: str) -> str:
 
 def owner_kind_name(kind: OwnerKind) -> str:
     return {OwnerKind.CITIZEN: _("Công dân"), OwnerKind.ORGANISATION: _("Tổ chức, doanh nghiệp"),
-            OwnerKind.UNIDENTIFIED: _("Người không có số định danh")}[kind]
+            OwnerKind.UNIDENTIFIED: _("Người không có số định danh"),
+            OwnerKind.FOREIGNER: _("Người nước ngoài")}[kind]
 
 
 def role_name(role: Role) -> str:

@@ -57,7 +57,7 @@ def add_account(request: Request, account: AdminUser,
                 role: Annotated[Role, Form()],
                 display_name: Annotated[str, Form(min_length=1, max_length=255)],
                 password: Annotated[str, Form(min_length=1, max_length=256)],
-                owner: Annotated[str | None, Form(max_length=14)] = None,
+                owner: Annotated[str | None, Form(max_length=20)] = None,
                 agency: Annotated[str | None, Form(max_length=32)] = None) -> Response:
     created = services_of(request).accounts.create(
         username, role, display_name, password=password, owner=owner or None,

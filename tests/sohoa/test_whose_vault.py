@@ -95,3 +95,27 @@ def test_the_check_lists_what_the_procedure_will_take_from_the_vault(
     refused = anonymous.post("/api/v1/owners/check", json={"owner": "001099012345"},
                              headers=login(anonymous, "congdan"))
     assert refused.status_code == 403
+
+
+def test_a_foreigner_opens_a_vault_under_passport_and_nationality(
+        services: Services, anonymous: TestClient) -> None:
+    staff = _staff(services, anonymous)
+    opened = anonymous.post("/api/v1/dossiers", headers=staff, json={
+        "owner": "HC-FRA-C1234567", "owner_kind": "foreigner", "procedure": "DKKH",
+        "owner_name": "Claire Martin", "new_owner": True})
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["dossier"]["owner"] == "HC-FRA-C1234567"
+    # The passport without its country, or given as a citizen's ID, is refused.
+    bare = anonymous.post("/api/v1/owners/check", headers=staff, json={
+        "owner": "C1234567", "owner_kind": "foreigner"})
+    assert bare.status_code == 422 and "mã quốc tịch" in bare.json()["error"]["message"]
+    wrong = anonymous.post("/api/v1/owners/check", headers=staff, json={
+        "owner": "HC-FRA-C1234567", "owner_kind": "citizen"})
+    assert wrong.status_code == 422 and "hộ chiếu" in wrong.json()["error"]["message"]
+    found = anonymous.post("/api/v1/owners/check", headers=staff, json={
+        "owner": "hc-fra-c1234567"}).json()["owner"]
+    assert found == {"known": True, "kind": "foreigner", "name": "Claire Martin",
+                     "documents": 0, "reusable": []}
+    # Her account holds her vault, as a citizen's does.
+    account = make_account(services, "claire", Role.CITIZEN, owner="HC-FRA-C1234567")
+    assert account.vault_owner().kind.value == "foreigner"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kernel import InvalidOwnerId, OwnerKind, mask_id, mask_ids_in_text, parse_owner_id
+from kernel import InvalidOwnerId, OwnerId, OwnerKind, mask_id, mask_ids_in_text, parse_owner_id
 
 
 def test_twelve_digit_personal_id_is_a_citizen() -> None:
@@ -71,3 +71,20 @@ def test_a_number_of_the_wrong_length_for_the_chosen_kind_is_refused_not_reinter
     assert parse_owner_id("001099012345", OwnerKind.CITIZEN).kind is OwnerKind.CITIZEN
     assert parse_owner_id("0310123467-001", OwnerKind.ORGANISATION).kind is (
         OwnerKind.ORGANISATION)
+
+
+def test_a_foreigner_is_keyed_by_passport_and_nationality() -> None:
+    # Issue 29 item 2; DESIGN: owners are keyed by personal ID, passport number or tax code.
+    owner = parse_owner_id(" hc-fra-c1234567 ", OwnerKind.FOREIGNER)
+    assert owner == OwnerId("HC-FRA-C1234567", OwnerKind.FOREIGNER)
+    assert parse_owner_id("HC-FRA-C1234567").kind is OwnerKind.FOREIGNER
+    # A bare passport number names no one: its country is part of the key.
+    with pytest.raises(InvalidOwnerId, match="HC-, mã quốc tịch"):
+        parse_owner_id("C1234567", OwnerKind.FOREIGNER)
+    # Each kind refuses the others' forms, saying what the number looks like.
+    with pytest.raises(InvalidOwnerId, match="có dạng số hộ chiếu"):
+        parse_owner_id("HC-FRA-C1234567", OwnerKind.CITIZEN)
+    with pytest.raises(InvalidOwnerId, match="có dạng số định danh cá nhân"):
+        parse_owner_id("001099012345", OwnerKind.FOREIGNER)
+    # Passports are masked in text as IDs are.
+    assert "C1234567" not in mask_ids_in_text("vault of HC-FRA-C1234567 opened")
