@@ -9,7 +9,7 @@ orphan blobs for ``fsck`` to report, never a row without its blob.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict, Unpack
 
@@ -79,6 +79,25 @@ class Filing(VaultStore):
             if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
                 return earlier
             raise
+
+    def without_thumbnail(self, *, batch: int = 200) -> Iterator[DocumentRecord]:
+        """Documents filed before thumbnails were drawn (or whose file could not be
+        drawn), a batch of rows at a time: the thumbnail lives in the sealed record."""
+        after = ""
+        while True:
+            with self._sessions() as session:
+                rows = list(session.scalars(self._loaded(select(Document).where(
+                    Document.id > after).order_by(Document.id).limit(batch))))
+                found = [self._record_of(row) for row in rows if row.thumbnail is None]
+            yield from found
+            if len(rows) < batch:
+                return
+            after = rows[-1].id
+
+    def set_thumbnail(self, document_id: str, thumbnail: str) -> None:
+        """Keep a document's first page, small, for the screens' lists."""
+        with self._unit() as session:
+            self._document(session, document_id).thumbnail = thumbnail
 
     def filed_under(self, intake_key: str) -> DocumentRecord | None:
         """The document filed under ``intake_key``, if a run of that request got so far."""

@@ -20,7 +20,7 @@ from .context import commands, loaded
 from .documents import documents_app, vault_app
 from .dossiers import dossier_app
 from .keys import keys_app
-from .ops import backup, fsck, migrate, restore, sync, worker
+from .ops import backup, fsck, migrate, restore, sync, thumbnails, worker
 from .output import fail
 from .report import report_app
 from .retention import retention_app
@@ -44,6 +44,7 @@ app.add_typer(archive_app, name="archive")
 app.add_typer(report_app, name="report")
 app.command()(worker)
 app.command()(fsck)
+app.command()(thumbnails)
 app.command()(migrate)
 app.command()(backup)
 app.command()(restore)

@@ -219,3 +219,20 @@ def sync(
                           highlight=False)
     if report.link_down or counts.refused:
         raise typer.Exit(1)
+
+
+def thumbnails(as_json: JsonOption = False) -> None:
+    """Vẽ ảnh thu nhỏ còn thiếu (draw the list thumbnails of papers filed before they existed).
+
+    Each such paper is read once, as the service; the read shows in its owner's access
+    log. Safe to run again: papers that have one are left alone.
+    """
+    from ..usecases.thumbnails import backfill
+
+    with calling(as_json) as services, counted_progress(not as_json, "Vẽ ảnh thu nhỏ") as progress:
+        drawn, failed = backfill(services, progress=progress)
+    if as_json:
+        print_json({"drawn": drawn, "failed": failed})
+    else:
+        console.print(f"Đã vẽ {drawn} ảnh thu nhỏ; {failed} tài liệu không vẽ được.",
+                      highlight=False)

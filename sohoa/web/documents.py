@@ -22,6 +22,7 @@ from signing import NotAPdf, SignatureReport, verify_pdf
 from vault import DocumentRecord, FileRole
 
 from ..services import Services
+from ..usecases.thumbnails import best_variant
 from .downloads import attachment
 
 
@@ -46,14 +47,6 @@ class DocumentView:
     variant: str
     #: The signatures the received originals carried, as validated at intake.
     input_signatures: list[dict[str, Any]] = field(default_factory=list)
-
-
-def best_variant(document: DocumentRecord) -> FileRole:
-    """What a person should look at: the signed copy, else the searchable one, else the scan."""
-    for role in (FileRole.SIGNED, FileRole.PDFA, FileRole.ORIGINAL):
-        if document.file(role.value):
-            return role
-    return FileRole.ORIGINAL
 
 
 def view_document(services: Services, document_id: str, *, viewer: Viewer,

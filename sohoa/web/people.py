@@ -25,6 +25,7 @@ SERVICE_ACTS = {
     "system:lta-renewal": N_("Hệ thống (gia hạn chữ ký dài hạn)"),
     "system:seal-existing": N_("Hệ thống (mã hóa dữ liệu cũ)"),
     "system:sync": N_("Hệ thống (đồng bộ từ quầy)"),
+    "system:thumbnails": N_("Hệ thống (vẽ ảnh thu nhỏ)"),
     "system:sohoa": N_("Hệ thống"),
     "cli:local": N_("Quản trị viên (dòng lệnh trên máy chủ)"),
     "public:lookup": N_("Người tra cứu công khai"),
