@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.inputs import image_bytes, text_page, text_pdf
+from tests.inputs import image_bytes, image_pdf, text_page, text_pdf
 from tests.web.conftest import AGENCY_A, AGENCY_B, CITIZEN_ID, Site, log_in, new_page, screenshot
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow]
@@ -97,6 +97,10 @@ def _counter_receives_and_files(page: Page) -> str:
     # Issue 26, item 5: staff see each page's estimated error beside its text.
     expect(page.locator("section.page .hint").first).to_contain_text("Ước tính")
     expect(page.locator(".signature summary")).to_contain_text("Chữ ký số hợp lệ")
+    # Issue 29 item 4: why the record waits, each value with its source and confidence.
+    why = page.locator("#why-waiting")
+    expect(why).to_contain_text("Còn thiếu")
+    expect(page.locator("#summary-source")).to_contain_text("độ tin cậy")
     screenshot(page, "04-counter-review")
     page.get_by_label("Loại giấy tờ").select_option("TK")
     for label, value in (("Tên giấy tờ", "Tờ khai đề nghị cấp bản sao trích lục"),
@@ -118,13 +122,23 @@ def _counter_receives_and_files(page: Page) -> str:
     page.get_by_label("Ý kiến", exact=True).fill("Đủ điều kiện, đề nghị cấp trích lục.")
     page.get_by_role("button", name="Ghi ý kiến").click()
     expect(page.get_by_role("status").first).to_contain_text("Đã ghi ý kiến.")
+    # Issue 29 item 3: a result the archive would refuse (PDF 1.3) is refused at upload,
+    # inside the form, with what was typed kept; nothing is filed.
     page.get_by_label("Tệp kết quả (PDF)").set_input_files({
-        "name": "trich-luc.pdf", "mimeType": "application/pdf",
-        "buffer": text_pdf("Trich luc khai sinh")})
+        "name": "trich-luc-cu.pdf", "mimeType": "application/pdf",
+        "buffer": image_pdf(image_bytes(text_page(150), "JPEG", 150), version="1.3")})
     page.get_by_label("Tên kết quả").fill("Bản sao trích lục khai sinh")
     page.get_by_label("Loại giấy tờ").select_option("GKS")
     page.get_by_label("Số, ký hiệu").fill("15/2026/TLKS")
     page.get_by_label("Người ký", exact=True).fill("Nguyễn Văn An")
+    page.get_by_role("button", name="Ký số cơ quan và lưu kết quả").click()
+    result_form = page.locator("form", has=page.get_by_label("Tệp kết quả (PDF)"))
+    expect(result_form.locator("[data-form-errors]")).to_contain_text("1.4")
+    expect(page.get_by_label("Số, ký hiệu")).to_have_value("15/2026/TLKS")
+    expect(page.get_by_role("heading", name="Kết quả giải quyết")).to_have_count(0)
+    page.get_by_label("Tệp kết quả (PDF)").set_input_files({
+        "name": "trich-luc.pdf", "mimeType": "application/pdf",
+        "buffer": text_pdf("Trich luc khai sinh")})
     page.get_by_role("button", name="Ký số cơ quan và lưu kết quả").click()
     expect(page.get_by_role("status").first).to_contain_text("Đã ký số và lưu kết quả")
     expect(page.get_by_role("heading", name="Kết quả giải quyết")).to_be_visible()
