@@ -26,7 +26,7 @@ from digitize.capture import CaptureRejected
 from vault import AlreadyFiled, RecordIncomplete
 
 from .. import __version__, web
-from ..errors import DOMAIN_ERRORS, describe_error, http_status
+from ..errors import DOMAIN_ERRORS, INTERNAL, describe_error, http_status
 from ..metrics import ERRORS, watch_job_table
 from ..runtime import build_services
 from ..services import Services
@@ -194,6 +194,15 @@ def _install_error_handlers(app: FastAPI) -> None:
                                        "characters that cannot be stored)"), status_code=422)
 
     app.add_exception_handler(DataError, on_data_error)
+
+    async def on_bug(_request: Request, exc: Exception) -> Response:
+        # Ours to fix; the server log has the traceback (Starlette re-raises after this).
+        ERRORS.labels(INTERNAL[0]).inc()
+        if web.wants_html(_request):
+            return web.framework_refused(_request, 500, "")
+        return JSONResponse(error_body(*INTERNAL), status_code=500)
+
+    app.add_exception_handler(Exception, on_bug)
 
 
 def _startup_fsck(services: Services) -> None:

@@ -73,6 +73,8 @@ _HTTP_REFUSALS = {
     400: N_("Yêu cầu không đọc được. Hãy tải lại trang và thử lại."),
     404: N_("Không có trang này: đường dẫn có thể đã gõ sai, hoặc tài liệu không còn."),
     405: N_("Trang này không nhận yêu cầu kiểu này. Hãy quay lại và dùng nút trên trang."),
+    500: N_("Hệ thống gặp lỗi ngoài dự kiến; việc vừa làm có thể chưa xong. Hãy thử lại; nếu "
+            "vẫn lỗi, báo quản trị viên kèm thời điểm này."),
 }
 _HTTP_REFUSED = N_("Không thực hiện được yêu cầu.")
 
