@@ -57,16 +57,16 @@ class Workloads(VaultStore):
             received = session.scalar(select(func.count()).select_from(Dossier).where(
                 mine, Dossier.received_on == today)) or 0
             by_status = dict(session.execute(select(Dossier.status, func.count()).where(
-                open_).group_by(Dossier.status)).tuples().all())
+                open_).group_by(Dossier.status)).all())
             due = session.execute(select(Dossier.code, Dossier.procedure, Dossier.status,
                                          Dossier.due_on).where(
                 open_, Dossier.due_on <= today + timedelta(days=DUE_SOON_DAYS))
-                .order_by(Dossier.due_on, Dossier.code).limit(limit)).tuples().all()
+                .order_by(Dossier.due_on, Dossier.code).limit(limit)).all()
             waiting = session.execute(select(Document, Dossier.code).join(
                 Dossier, Document.dossier_id == Dossier.id).where(
                 open_, Document.revoked_at.is_(None),
                 Document.status != DocumentStatus.STORED.value)
-                .order_by(Document.created_at).limit(limit)).tuples().all()
+                .order_by(Document.created_at).limit(limit)).all()
             return Workload(received, by_status,
                             tuple(DueDossier(c, p, s, d) for c, p, s, d in due if d),
                             tuple(WaitingDocument(d.id, d.title, code, d.status)
