@@ -46,14 +46,13 @@ def check_owner(request: Request, account: StaffUser,
                 owner: Annotated[str, Form(max_length=20)] = "",
                 owner_kind: Annotated[OwnerKind, Form()] = OwnerKind.CITIZEN,
                 procedure: Annotated[str, Form(max_length=255)] = "",
-                card_qr: Annotated[str, Form(max_length=2000)] = "",
-                owner_name: Annotated[str, Form(max_length=255)] = "") -> Response:
-    """Whose vault: a fragment under the ID field, refreshed as the officer types."""
+                card_qr: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Whose vault: a fragment under the ID field, refreshed as the officer types; a
+    căn cước QR read into its field fills the number and the name."""
     card = _card(card_qr)
     if card is not None:
-        owner, owner_kind, owner_name = card.personal_id, OwnerKind.CITIZEN, card.full_name
-    context: dict[str, Any] = {"card": card, "typed_owner": owner.strip(), "owner_name": owner_name,
-               "check": None, "problem": None}
+        owner, owner_kind = card.personal_id, OwnerKind.CITIZEN
+    context: dict[str, Any] = {"card": card, "check": None, "problem": None}
     if card_qr.strip() and card is None:
         context["problem"] = _("Không đọc được mã QR: hãy quét lại mã QR trên mặt trước "
                                "thẻ căn cước, hoặc gõ số định danh.")
