@@ -37,7 +37,9 @@ def test_the_form_clears_after_filing_and_the_same_file_is_not_filed_twice(
         "Đã số hóa, ký số và lưu vào kho.", timeout=240_000)
     # Issue 29 item 4: the components table follows the job by itself, no reload.
     parts = page.locator("#dossier-parts")
-    expect(parts.get_by_role("row", name=re.compile("GTTT"))).to_contain_text("Đã số hóa")
+    components = parts.locator("table").first
+    expect(components.get_by_role("row", name=re.compile("^Giấy tờ tùy thân"))).to_contain_text(
+        "Đã số hóa")
     expect(parts).not_to_contain_text("Còn thiếu")
     # The form is empty again, with the key of its next request.
     assert files.evaluate("input => input.files.length") == 0

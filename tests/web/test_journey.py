@@ -70,7 +70,7 @@ def _counter_receives_and_files(page: Page) -> str:
     heading = page.get_by_role("heading", level=1).inner_text()
     code = re.search(rf"{re.escape(AGENCY_A[0])}-\d{{6}}-\d{{4}}", heading)
     assert code, heading
-    row = page.get_by_role("row", name=re.compile("Giấy tờ tùy thân|GTTT"))
+    row = page.get_by_role("row", name=re.compile("^Giấy tờ tùy thân"))
     expect(row).to_contain_text("Còn thiếu")
 
     # Three pages dropped in at once, counted on paper; progress until they are filed.
@@ -116,7 +116,7 @@ def _counter_receives_and_files(page: Page) -> str:
 
     # The officer's opinion, the signed result, the dossier closed; the receipt prints.
     page.get_by_role("link", name=code.group(0)).click()
-    expect(page.get_by_role("row", name=re.compile("GTTT"))).to_contain_text("Đã số hóa")
+    expect(page.get_by_role("row", name=re.compile("^Giấy tờ tùy thân"))).to_contain_text("Đã số hóa")
     receipt = page.request.get(f"/counter/dossiers/{code.group(0)}/receipt.pdf")
     assert receipt.ok and receipt.body().startswith(b"%PDF")
     page.get_by_label("Ý kiến", exact=True).fill("Đủ điều kiện, đề nghị cấp trích lục.")
