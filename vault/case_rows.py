@@ -7,6 +7,7 @@ moves them along and files their results; both stand on these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -107,6 +108,22 @@ def vault_matches(session: Session, owner_pk: int, component: RequiredComponent,
         Document.status == DocumentStatus.STORED.value, Document.revoked_at.is_(None),
         or_(Document.valid_until.is_(None), Document.valid_until >= today))
         .order_by(Document.created_at.desc(), Document.id)))
+
+
+def vault_picks(session: Session, owner_pk: int, components: Iterable[RequiredComponent],
+                today: date) -> list[tuple[RequiredComponent, Document]]:
+    """For each component, the newest valid vault document that satisfies it and that
+    no earlier component took: what reuse by default attaches (``intake``) and what the
+    counter is told it will attach (``owner_check``)."""
+    picks: list[tuple[RequiredComponent, Document]] = []
+    used: set[str] = set()
+    for component in components:
+        match = next((d for d in vault_matches(session, owner_pk, component, today)
+                      if d.id not in used), None)
+        if match is not None:
+            used.add(match.id)
+            picks.append((component, match))
+    return picks
 
 
 def results_of(session: Session, dossier: Dossier) -> list[ResultRecord]:

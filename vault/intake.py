@@ -33,6 +33,7 @@ from .case_rows import (
     fill,
     notify,
     vault_matches,
+    vault_picks,
 )
 from .dossiers import open_dossier as new_dossier_row
 from .errors import (
@@ -139,17 +140,14 @@ class Intake(VaultStore):
         """Attach the newest valid vault document to each component it satisfies."""
         if procedure is None:
             return []
-        taken: list[str] = []
-        for row in dossier.components:
-            match = next((d for d in vault_matches(session, dossier.owner_id,
-                                                   procedure.component(row.code), today)
-                          if d.id not in taken), None)
-            if match is not None:
-                fill(row, match.id, "VAULT", None, "system:reuse")
-                taken.append(match.id)
-                event(session, dossier, "system:reuse", "COMPONENT", details={
-                    "component": row.code, "document": match.id, "source": "VAULT"})
-        return taken
+        rows = {row.code: row for row in dossier.components}
+        picks = vault_picks(session, dossier.owner_id,
+                            [procedure.component(code) for code in rows], today)
+        for component, match in picks:
+            fill(rows[component.code], match.id, "VAULT", None, "system:reuse")
+            event(session, dossier, "system:reuse", "COMPONENT", details={
+                "component": component.code, "document": match.id, "source": "VAULT"})
+        return [match.id for _component, match in picks]
 
     def attach_shared(self, session: Session, dossier: Dossier, documents: list[Document],
                       actor: str) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kernel import OwnerId, OwnerKind, Role, Viewer, local_day
 
 from .audit import audit
-from .case_rows import check_agency_staff, clean_reason, vault_matches
+from .case_rows import check_agency_staff, clean_reason, vault_picks
 from .errors import NewOwnerUnconfirmed
 from .models import Document, Owner
 from .procedures import Procedure
@@ -122,12 +122,5 @@ class OwnerChecks(VaultStore):
                   today: date) -> tuple[Reusable, ...]:
         if procedure is None:
             return ()
-        taken: list[Reusable] = []
-        used: set[str] = set()
-        for component in procedure.components:
-            match = next((d for d in vault_matches(session, owner_pk, component, today)
-                          if d.id not in used), None)
-            if match is not None:
-                used.add(match.id)
-                taken.append(Reusable(component.name, match.title, match.issue_date))
-        return tuple(taken)
+        return tuple(Reusable(component.name, match.title, match.issue_date) for component, match
+                     in vault_picks(session, owner_pk, procedure.components, today))
