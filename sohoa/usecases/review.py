@@ -38,7 +38,7 @@ class PageDoubt:
 
 @dataclass(frozen=True)
 class Waiting:
-    """What holds a record back from being stored; nothing when it is stored."""
+    """What holds a record back from being stored (``waits``); nothing once it is stored."""
 
     reading: bool  # the job is still reading the pages
     missing: tuple[str, ...]  # required fields without a value
@@ -46,7 +46,7 @@ class Waiting:
     pages: tuple[PageDoubt, ...]  # pages whose text the reading may have missed
 
     @property
-    def any(self) -> bool:
+    def waits(self) -> bool:
         return self.reading or bool(self.missing or self.uncertain or self.pages)
 
 
