@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import io
 import json
 import os
@@ -70,21 +71,40 @@ def mbps(size: int, seconds: float) -> float:
 
 
 def throughput(services: Any, client: Any, files: list[bytes]) -> dict[str, Any]:
-    """Raw and sohoa, alternating file by file so both see the same server state."""
+    """Raw minio and sohoa on the same files, alternating file by file so both see the
+    same server state.
+
+    The goal figures are the store's (``EncryptingBlobStore``: the plaintext hashed
+    once, sealed in segments, opened as it arrives): what Build item 2 of issue 30
+    changes. The vault's own path adds a transaction per call — the access check, the
+    document rows, the audit chain and the owner's access log — and is reported beside
+    them. A download is consumed piece by piece, as the HTTP answer sends it."""
     client.make_bucket("raw")
     owner = parse_owner_id("001099012345")
-    timings: dict[str, float] = {"raw_up": 0, "raw_down": 0, "up": 0, "down": 0}
-    ids = []
+    store = services.blobs
+    # The owner's vault, made by filing a first document: its one blob names the vault.
+    services.vault.filing.file_document(
+        owner=owner, title="Tệp đầu", page_count=1, operator="bench",
+        scanned_at=datetime.now(UTC), actor="bench",
+        files=[NewFile(FileRole.ORIGINAL.value, b"first", "image/jpeg")])
+    vault = next(iter(store.inner.list())).key.split("/")[0]
+    timings = dict.fromkeys(("raw_up", "store_up", "vault_up", "raw_down", "store_down",
+                             "vault_down"), 0.0)
+    keys, ids = [], []
     for n, data in enumerate(files):
         start = time.perf_counter()
         client.put_object("raw", f"f{n}", io.BytesIO(data), len(data))
         timings["raw_up"] += time.perf_counter() - start
         start = time.perf_counter()
+        digest = hashlib.sha256(data).hexdigest()
+        keys.append(store.put(store.name_for(vault, digest), data, sha256=digest))
+        timings["store_up"] += time.perf_counter() - start
+        start = time.perf_counter()
         record = services.vault.filing.file_document(
             owner=owner, title=f"Tệp {n}", page_count=1, operator="bench",
             scanned_at=datetime.now(UTC), actor="bench",
-            files=[NewFile(FileRole.ORIGINAL.value, data, "image/jpeg", f"f{n}.jpg")])
-        timings["up"] += time.perf_counter() - start
+            files=[NewFile(FileRole.ORIGINAL.value, data, "image/jpeg")])
+        timings["vault_up"] += time.perf_counter() - start
         ids.append(record.id)
     for n, document in enumerate(ids):
         start = time.perf_counter()
@@ -94,17 +114,24 @@ def throughput(services: Any, client: Any, files: list[bytes]) -> dict[str, Any]
         response.release_conn()
         timings["raw_down"] += time.perf_counter() - start
         start = time.perf_counter()
-        stored = services.vault.documents.read_file(document, "original", viewer=SYSTEM)
-        timings["down"] += time.perf_counter() - start
-        assert stored.data == raw == files[n]
+        pieces = list(store.open_plain(keys[n].key, expected_sha256=keys[n].sha256))
+        timings["store_down"] += time.perf_counter() - start
+        start = time.perf_counter()
+        served = list(services.vault.documents.open_file(document, "original",
+                                                         viewer=SYSTEM).content)
+        timings["vault_down"] += time.perf_counter() - start
+        assert b"".join(pieces) == b"".join(served) == raw == files[n]
     total = sum(len(f) for f in files)
-    up, raw_up = mbps(total, timings["up"]), mbps(total, timings["raw_up"])
-    down, raw_down = mbps(total, timings["down"]), mbps(total, timings["raw_down"])
-    return {"files": len(files), "bytes": total,
-            "upload_mb_s": up, "baseline_raw_put_mb_s": raw_up, "upload_ratio": round(up / raw_up, 2),
-            "upload_goal": 0.8,
-            "download_mb_s": down, "baseline_raw_get_mb_s": raw_down,
-            "download_ratio": round(down / raw_down, 2), "download_goal": 0.9}
+    rate = {name: mbps(total, seconds) for name, seconds in timings.items()}
+    return {"files": len(files), "bytes": total, "mb_s": rate,
+            "upload_ratio": round(rate["store_up"] / rate["raw_up"], 2),
+            "download_ratio": round(rate["store_down"] / rate["raw_down"], 2),
+            "goal": {"upload": 0.9, "download": 0.9},
+            "context": {
+                "vault_upload_ratio": round(rate["vault_up"] / rate["raw_up"], 2),
+                "vault_download_ratio": round(rate["vault_down"] / rate["raw_down"], 2),
+                "note": "vault_* include the transaction of every call (access check, rows, "
+                        "audit chain, access log)"}}
 
 
 def fill(postgres_dsn: str, index: BlindIndex, target: int, start: int) -> None:
@@ -222,6 +249,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rate", type=float, default=2.0,
                         help="calls a second per client in the paced run")
+    parser.add_argument("--only", choices=("throughput", "latency"),
+                        help="run one half of the bench")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="sohoa-bench-vault-"))
@@ -244,8 +273,11 @@ def main() -> None:
             services.vault.agencies.add_agency(code, f"Cơ quan {code}", actor="bench")
         rng = random.Random(7)
         files = [rng.randbytes(int(args.mib * 2**20)) for _ in range(args.files)]
-        report: dict[str, Any] = {"benchmark": "vault", "machine": f"{os.cpu_count()} cores",
-                                  "throughput": throughput(services, seaweed.client(), files)}
+        report: dict[str, Any] = {"benchmark": "vault", "machine": f"{os.cpu_count()} cores"}
+        if args.only != "latency":
+            report["throughput"] = throughput(services, seaweed.client(), files)
+        if args.only == "throughput":
+            args.sizes = ""
         staff = services.accounts.create("canbo", Role.STAFF, "Cán bộ", password="x" * 12,
                                          agency=AGENCIES[0])
         index = BlindIndex(settings.search_key_bytes())
@@ -253,7 +285,7 @@ def main() -> None:
         latency: dict[str, Any] = {}
         filled = 0
         made: dict[str, Any] = {}
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in (int(s) for s in args.sizes.split(",") if s):
             started = time.perf_counter()
             fill(dsn, index, size, filled)
             filled = size

@@ -183,7 +183,8 @@ def archive_desks(services: Services, keyring: VaultKeyring) -> tuple[Archives, 
     settings = services.settings
     store = EncryptingBlobStore(open_blob_store(
         settings.resolved_archive_storage_url, url_secret=settings.url_secret_bytes(),
-        s3=s3_options(settings), object_lock=True), keyring)
+        s3=s3_options(settings), object_lock=True), keyring,
+        segment_size=settings.storage.segment_bytes)
     transfers = Archives(
         vault=services.vault, sessions=services.sessions, schedule=services.retention,
         catalogue=services.catalogue, store=store, trust=services.trust,

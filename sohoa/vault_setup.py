@@ -59,7 +59,8 @@ def open_vault(settings: Settings, *, check: bool = True) -> OpenedVault:
     sealer.install(sessions, reads)
     blobs = EncryptingBlobStore(open_blob_store(
         settings.resolved_storage_url, url_secret=settings.url_secret_bytes(),
-        url_base="/blobs", s3=s3_options(settings)), keyring)
+        url_base="/blobs", s3=s3_options(settings)), keyring,
+        segment_size=settings.storage.segment_bytes)
     vault = Vault(sessions, blobs, required_fields=settings.records.required, keyring=keyring,
                   procedures=ProcedureCatalogue.load(settings.records.procedures_file),
                   search_key=settings.search_key_bytes(), reads=reads, sealer=sealer)

@@ -33,6 +33,28 @@ class BlobInfo:
     modified: datetime | None = None
 
 
+class BlobReader(Protocol):
+    """Stored bytes as they arrive, not verified: for a layer that authenticates them
+    itself (the encrypting store's segments). ``total`` is the whole blob's size,
+    whatever part of it is being read."""
+
+    total: int
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes; empty at the end of what was asked for."""
+        ...
+
+    def readinto(self, buffer: memoryview) -> int:
+        """Fill ``buffer`` with what comes next, as much as is there; 0 at the end."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> BlobReader: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
 @runtime_checkable
 class BlobStore(Protocol):
     """Content storage behind one interface: local folder, S3, or a wrapper.
@@ -40,10 +62,12 @@ class BlobStore(Protocol):
     Implementations must be safe to call from several threads at once.
     """
 
-    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
+    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE,
+            sha256: str | None = None) -> BlobInfo:
         """Store ``data`` under ``key`` (replacing any blob there) and return its info.
 
-        The write is durable when this returns.
+        ``sha256``: the hash of ``data`` when the caller has just computed it, so the
+        bytes are hashed once. The write is durable when this returns.
         """
         ...
 
@@ -56,6 +80,11 @@ class BlobStore(Protocol):
         skips both, for a layer that authenticates every byte itself (the
         encrypting store's AES-GCM tag), which a second hash would only slow down.
         """
+        ...
+
+    def open(self, key: str, *, start: int = 0, length: int | None = None) -> BlobReader:
+        """Read ``length`` stored bytes from ``start`` (to the end when None) as they
+        arrive, without verifying them; :class:`BlobNotFound` if absent."""
         ...
 
     def head(self, key: str) -> BlobInfo:

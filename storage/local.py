@@ -22,9 +22,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from .base import DEFAULT_CONTENT_TYPE, BlobInfo, check_key, sha256_hex, verify_bytes
+from .base import DEFAULT_CONTENT_TYPE, BlobInfo, BlobReader, check_key, sha256_hex, verify_bytes
 from .errors import BlobNotFound, PresignedUrlError, RetentionLocked, StorageError
 
 
@@ -53,14 +54,15 @@ class LocalBlobStore:
         return self._meta / (check_key(key) + ".json")
 
     # -- protocol ----------------------------------------------------------------
-    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
-        return self._put(key, data, content_type, None)
+    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE,
+            sha256: str | None = None) -> BlobInfo:
+        return self._put(key, data, content_type, None, sha256)
 
     def put_locked(self, key: str, data: bytes, *, retain_until: datetime,
                    content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
         """Store a blob that ``delete`` and ``put`` refuse to touch before ``retain_until``
         (the local counterpart of S3 Object Lock, COMPLIANCE mode)."""
-        return self._put(key, data, content_type, retain_until)
+        return self._put(key, data, content_type, retain_until, None)
 
     def locked_until(self, key: str) -> datetime | None:
         try:
@@ -80,9 +82,9 @@ class LocalBlobStore:
                 raise RetentionLocked(key, until.isoformat())
 
     def _put(self, key: str, data: bytes, content_type: str,
-             retain_until: datetime | None) -> BlobInfo:
+             retain_until: datetime | None, sha256: str | None) -> BlobInfo:
         self._check_unlocked(key)
-        digest = sha256_hex(data)
+        digest = sha256 or sha256_hex(data)
         info = BlobInfo(key, len(data), digest, content_type, datetime.now(UTC))
         record = json.dumps(
             {"size": info.size, "sha256": digest, "content_type": content_type,
@@ -106,6 +108,13 @@ class LocalBlobStore:
         if verify:
             verify_bytes(key, data, info.sha256, expected_sha256)
         return data
+
+    def open(self, key: str, *, start: int = 0, length: int | None = None) -> BlobReader:
+        try:
+            handle = self._data_path(key).open("rb")
+        except FileNotFoundError:
+            raise BlobNotFound(key) from None
+        return _FileReader(handle, start, length)
 
     def head(self, key: str) -> BlobInfo:
         meta_path = self._meta_path(key)
@@ -177,6 +186,35 @@ class LocalBlobStore:
     def _sign(self, key: str, deadline: int) -> str:
         message = f"GET\n{key}\n{deadline}".encode()
         return hmac.new(self._secret, message, sha256).hexdigest()
+
+
+class _FileReader:
+    """A byte range of one file as a :class:`~storage.base.BlobReader`."""
+
+    def __init__(self, handle: BinaryIO, start: int, length: int | None) -> None:
+        self._handle = handle
+        self.total = os.fstat(handle.fileno()).st_size
+        handle.seek(start)
+        self._left = self.total - start if length is None else length
+
+    def read(self, size: int) -> bytes:
+        data = self._handle.read(min(size, self._left))
+        self._left -= len(data)
+        return data
+
+    def readinto(self, buffer: memoryview) -> int:
+        count: int = self._handle.readinto(buffer[:self._left])  # type: ignore[attr-defined]
+        self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> _FileReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -18,7 +18,7 @@ from minio.commonconfig import COMPLIANCE
 from minio.error import MinioException, S3Error
 from minio.retention import Retention
 
-from .base import DEFAULT_CONTENT_TYPE, BlobInfo, check_key, sha256_hex, verify_bytes
+from .base import DEFAULT_CONTENT_TYPE, BlobInfo, BlobReader, check_key, sha256_hex, verify_bytes
 from .errors import BlobNotFound, RetentionLocked, StorageError, StorageUnavailable
 
 _SHA_META = "sha256"
@@ -83,8 +83,9 @@ class S3BlobStore:
     def _object(self, key: str) -> str:
         return self._prefix + check_key(key)
 
-    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
-        return self._put(key, data, content_type, None)
+    def put(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE,
+            sha256: str | None = None) -> BlobInfo:
+        return self._put(key, data, content_type, None, sha256)
 
     def put_locked(self, key: str, data: bytes, *, retain_until: datetime,
                    content_type: str = DEFAULT_CONTENT_TYPE) -> BlobInfo:
@@ -92,15 +93,15 @@ class S3BlobStore:
         shorten the lock, before ``retain_until``."""
         if not self.object_lock:
             raise StorageError(f"bucket {self.bucket!r} is not opened with Object Lock")
-        return self._put(key, data, content_type, Retention(COMPLIANCE, retain_until))
+        return self._put(key, data, content_type, Retention(COMPLIANCE, retain_until), None)
 
     def _put(self, key: str, data: bytes, content_type: str,
-             retention: Retention | None) -> BlobInfo:
+             retention: Retention | None, sha256: str | None) -> BlobInfo:
         # S3 would keep the locked version and add a new one on top; refusing here keeps
         # one contract with the local store (a locked key is never replaced).
         if self.object_lock and self._exists_locked(key):
             raise RetentionLocked(key)
-        digest = sha256_hex(data)
+        digest = sha256 or sha256_hex(data)
         with _translated(key):
             self._client.put_object(
                 self.bucket, self._object(key), io.BytesIO(data), len(data),
@@ -143,6 +144,14 @@ class S3BlobStore:
         if recorded is None and expected_sha256 is None:
             raise StorageError(f"blob {key!r} has no recorded SHA-256 to verify against")
         return data
+
+    def open(self, key: str, *, start: int = 0, length: int | None = None) -> BlobReader:
+        """One GET, ranged when only part of the blob is wanted; the body is read as it
+        arrives, so transfer and whatever the caller does with each piece overlap."""
+        with _translated(key):
+            response = self._client.get_object(self.bucket, self._object(key), offset=start,
+                                               length=length or 0)
+        return _S3Reader(key, response)
 
     def head(self, key: str) -> BlobInfo:
         with _translated(key):
@@ -196,6 +205,35 @@ class S3BlobStore:
     def presigned_url(self, key: str, expires: timedelta) -> str:
         with _translated(key):
             return self._client.presigned_get_object(self.bucket, self._object(key), expires=expires)
+
+
+class _S3Reader:
+    """A GET's body as a :class:`~storage.base.BlobReader`; the connection goes back to
+    the pool on close."""
+
+    def __init__(self, key: str, response: urllib3.BaseHTTPResponse) -> None:
+        self._key, self._response = key, response
+        ranged = response.headers.get("Content-Range", "")
+        self.total = int(ranged.rsplit("/", 1)[1] if "/" in ranged
+                         else response.headers.get("Content-Length", "0"))
+
+    def read(self, size: int) -> bytes:
+        with _translated(self._key):
+            return self._response.read(size)
+
+    def readinto(self, buffer: memoryview) -> int:
+        with _translated(self._key):
+            return self._response.readinto(buffer)
+
+    def close(self) -> None:
+        self._response.close()
+        self._response.release_conn()
+
+    def __enter__(self) -> _S3Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _recorded_sha(headers: object) -> str | None:

@@ -181,8 +181,7 @@ class Archival(VaultStore):
                     verify_bytes(f["path"], held, f["sha256"])
                     stored[f["id"]] = stored[f["within_id"]]
                     continue
-                stored[f["id"]] = self._blobs.put(self._blob_key(vault_key, content), content,
-                                                  content_type=f["media_type"]).key
+                stored[f["id"]] = self._store_file(vault_key, content, f["media_type"]).key
         with self._unit() as session:
             dossier = self._restored_dossier(session, data, owner)
             for doc in record["documents"]:

@@ -258,8 +258,7 @@ class Certifications(VaultStore):
             number = next_value(session, f"certification:{row.agency_code}:{year}", highest)
             entry = RegisterEntry(year, number, register_book(year), moment)
             output = render(entry)
-            blob = self._blobs.put(self._blob_key(document.owner.vault_key, output), output,
-                                   content_type="application/pdf")
+            blob = self._store_file(document.owner.vault_key, output, "application/pdf")
             signed = session.scalar(select(FileVersion).where(
                 FileVersion.document_id == document.id,
                 FileVersion.role == FileRole.SIGNED.value).order_by(FileVersion.id.desc()))

@@ -55,8 +55,7 @@ class ConversionRegister(VaultStore):
         with self._sessions() as session:
             document = self._issuable(session, document_id)
             vault_key = document.owner.vault_key
-        blob = self._blobs.put(self._blob_key(vault_key, new.data), new.data,
-                               content_type=new.media_type)
+        blob = self._store_file(vault_key, new.data, new.media_type)
         with self._unit() as session:
             document = self._issuable(session, document_id)
             parent = self._version(session, document_id, FileRole(new.parent[0]),

@@ -29,6 +29,17 @@ class UnknownVariant(VaultError):
     http_status = 422
 
 
+class RangeNotSatisfiable(VaultError):
+    """The part of a file asked for lies outside it; ``size`` is the file's."""
+
+    code = "range_not_satisfiable"
+    http_status = 416
+
+    def __init__(self, message: str, *, size: int) -> None:
+        super().__init__(message)
+        self.size = size
+
+
 class RecordIncomplete(VaultError):
     """The digitisation record lacks a required field; ``missing`` names them."""
 

@@ -121,9 +121,8 @@ class Filing(VaultStore):
         infos: dict[tuple[str, int], BlobInfo] = {}
         for new in files:
             if new.within is None:
-                key = self._blob_key(vault_key, new.data)
-                infos[(new.role, new.part)] = self._blobs.put(key, new.data,
-                                                              content_type=new.media_type)
+                infos[(new.role, new.part)] = self._store_file(vault_key, new.data,
+                                                               new.media_type)
         with self._unit() as session:
             holder = self._owner(session, owner, create=False)
             assert holder is not None
@@ -270,8 +269,7 @@ class Filing(VaultStore):
         if len(data) <= len(old) or not data.startswith(old):
             raise NotAnExtension(f"tệp mới không nối tiếp tệp {role.value} hiện có (the new "
                                  f"content does not extend the stored {role.value} file)")
-        blob = self._blobs.put(self._blob_key(vault_key, data), data,
-                               content_type=version.media_type)
+        blob = self._store_file(vault_key, data, version.media_type)
         with self._unit() as session:
             version = self._version(session, document_id, role, part)
             if version.sha256 != sha256_hex(old):

@@ -30,6 +30,7 @@ from storage import (
     BlobStore,
     StorageError,
     StorageUnavailable,
+    verify_bytes,
 )
 from storage.encryption import DataKeyUnavailable, EncryptingBlobStore, VaultShredded
 
@@ -149,6 +150,8 @@ def check_store(name: str, blobs: BlobStore, expected: Iterable[Expected], *,
 def _read_back(store: str, blobs: BlobStore, item: Expected) -> Finding | None:
     try:
         data = blobs.get(item.key, expected_sha256=item.sha256)
+        # A read trusts a sealed file's name for its hash; the sweep hashes every byte.
+        verify_bytes(item.key, data, item.sha256)
     except VaultShredded:
         return Finding(Problem.UNREADABLE, store, item.key, "shredded")
     except BlobIntegrityError as exc:

@@ -15,8 +15,6 @@ backup taken before the shredding cannot bring that key back.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import threading
 import time
 from datetime import UTC, datetime
@@ -26,7 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from kernel import Base, UTCDateTime, utcnow
-from storage.encryption import DataKeyUnavailable, KeyEncryptionKeys, VaultShredded, WrappedKey, new_data_key
+from storage.encryption import (
+    DataKeyUnavailable,
+    KeyEncryptionKeys,
+    VaultShredded,
+    WrappedKey,
+    blob_name,
+    new_data_key,
+)
 
 
 class VaultKey(Base):
@@ -83,10 +88,8 @@ class VaultKeyring:
         return key
 
     def blob_name(self, vault: str, sha256: str) -> str:
-        """The object name of a blob: keyed by the vault's data key, so the bucket does not
-        reveal the hash of any file (which would let someone confirm a known document)."""
-        return hmac.new(self.key_for(vault), b"blob-name:" + sha256.encode(),
-                        hashlib.sha256).hexdigest()
+        """The object name of a file of ``vault`` (``storage.encryption.blob_name``)."""
+        return blob_name(self.key_for(vault), sha256)
 
     def _cached(self, vault: str) -> bytes | None:
         with self._lock:

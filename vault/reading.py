@@ -3,16 +3,19 @@ each behind the access rule, and every read of a file in the access log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from kernel import OwnerId, Viewer, mask_ids_in_text
+from storage.opened import Opened
 
 from .access import AccessPath, Action, visible_documents
 from .audit import audit
 from .errors import Forbidden, UnknownVariant
 from .models import Document, FileRole, Owner
-from .records import DocumentRecord, StoredFile
+from .records import DocumentRecord, OpenedFile, StoredFile
 from .store import VaultStore
 
 
@@ -49,22 +52,44 @@ class Reading(VaultStore):
 
     def read_file(self, document_id: str, variant: str, *, viewer: Viewer, part: int = 1,
                   purpose: str | None = None) -> StoredFile:
-        """The verified bytes of one variant. Every read goes into the access log with who,
-        which agency, by which right (owner, dossier, grant, archive) and why."""
+        """The verified bytes of one variant, read whole (``open_file``)."""
+        return self.open_file(document_id, variant, viewer=viewer, part=part,
+                              purpose=purpose).stored()
+
+    def open_file(self, document_id: str, variant: str, *, viewer: Viewer, part: int = 1,
+                  purpose: str | None = None,
+                  wanted: Callable[[int], tuple[int, int]] | None = None) -> OpenedFile:
+        """One variant, opened to be read as it arrives (a download is sent while it is
+        fetched and opened). ``wanted`` picks the part to read, ``(start, length)``,
+        from the file's size (an HTTP ``Range``); by default all of it.
+
+        Every read goes into the access log with who, which agency, by which right
+        (owner, dossier, grant, archive) and why; the blob is opened before the log is
+        written, so a file that cannot be read logs nothing."""
         try:
             role = FileRole(variant)
         except ValueError:
             known = ", ".join(r.value for r in FileRole)
             raise UnknownVariant(f"unknown variant {variant!r}: use one of {known}") from None
-        with self._unit() as session:
-            path = self._access(session, document_id, viewer)
-            version = self._version(session, document_id, role, part)
-            data = self._bytes(session, version)
-            audit(session, viewer.actor, "document.read", "document", document_id, {
-                "variant": role.value, "part": part, "access": path.access.value,
-                "grant": path.grant_id, "agency": viewer.agency,
-                "purpose": mask_ids_in_text(purpose)[:200] if purpose else None})
-            return StoredFile(data, version.media_type, version.filename, version.sha256)
-
+        content: Opened | None = None
+        try:
+            with self._unit() as session:
+                path = self._access(session, document_id, viewer)
+                version = self._version(session, document_id, role, part)
+                start, length = wanted(version.size) if wanted else (0, version.size)
+                # All of it is asked as such: one GET, not a probe and a range.
+                content = self._opened(session, version, start,
+                                       length if wanted else None)
+                audit(session, viewer.actor, "document.read", "document", document_id, {
+                    "variant": role.value, "part": part, "access": path.access.value,
+                    "grant": path.grant_id, "agency": viewer.agency,
+                    "purpose": mask_ids_in_text(purpose)[:200] if purpose else None})
+                opened = OpenedFile(content, start, length, version.size, version.media_type,
+                                    version.filename, version.sha256)
+        except BaseException:
+            if content is not None:
+                content.close()
+            raise
+        return opened
 
 __all__ = ["Reading"]

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from storage.opened import Opened
+
 from .digitisation import DigitisationRecord
 
 
@@ -73,6 +75,25 @@ class DocumentRecord:
         data["record"] = self.record.as_dict()
         data["revoked_at"] = self.revoked_at.isoformat() if self.revoked_at else None
         return data
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """One file version being read: its bytes from ``start`` (``content``, ``length``
+    of them, each piece verified before it is given) out of ``size``, and how to
+    serve them. Close ``content`` if it is not read to the end."""
+
+    content: Opened
+    start: int
+    length: int
+    size: int
+    media_type: str
+    filename: str
+    sha256: str
+
+    def stored(self) -> StoredFile:
+        """All of it, read."""
+        return StoredFile(self.content.read(), self.media_type, self.filename, self.sha256)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from kernel import OwnerId, OwnerKind, Viewer
-from storage import BlobStore, sha256_hex, verify_bytes
+from storage import BlobInfo, BlobStore, sha256_hex, verify_bytes
+from storage.encryption import EncryptingBlobStore
+from storage.opened import Opened, whole_bytes
 from storage.sealing import RowSealer, installed_sealer
 
 from . import search
@@ -136,9 +138,17 @@ class VaultStore:
             raise NotFound("không tìm thấy kho dữ liệu (no such vault)")
 
     def _blob_key(self, vault_key: str, data: bytes) -> str:
-        digest = sha256_hex(data)
+        return self._named(vault_key, sha256_hex(data))
+
+    def _named(self, vault_key: str, digest: str) -> str:
         name = self._keyring.blob_name(vault_key, digest) if self._keyring else digest
         return f"{vault_key}/{name}"
+
+    def _store_file(self, vault_key: str, data: bytes, content_type: str) -> BlobInfo:
+        """Store one file of the vault under its name, hashing its bytes once."""
+        digest = sha256_hex(data)
+        return self._blobs.put(self._named(vault_key, digest), data, content_type=content_type,
+                               sha256=digest)
 
     @staticmethod
     def _version(session: Session, document_id: str, role: FileRole, part: int) -> FileVersion:
@@ -158,15 +168,39 @@ class VaultStore:
                blob: Callable[[str, str], bytes] | None = None) -> bytes:
         """A file's bytes, verified: its own blob, or its range of the file that holds it.
         ``blob`` (key, SHA-256 → verified bytes) replaces the store's read."""
-        read = blob or self._verified_blob
+        if blob is None:
+            return self._opened(session, version).read()
         if version.within_id is None or version.offset is None:
-            return read(version.blob_key, version.sha256)
-        holder = session.get(FileVersion, version.within_id)
-        assert holder is not None
-        whole = read(holder.blob_key, holder.sha256)
-        data = whole[version.offset: version.offset + version.size]
+            return blob(version.blob_key, version.sha256)
+        holder = self._holder(session, version)
+        data = blob(holder.blob_key, holder.sha256)[version.offset: version.offset + version.size]
         verify_bytes(version.blob_key, data, version.sha256)
         return data
+
+    def _opened(self, session: Session, version: FileVersion, start: int = 0,
+                length: int | None = None) -> Opened:
+        """A file's bytes from ``start`` as they are read, verified: its own blob, or its
+        range of the file that holds it (only that range is fetched; it is checked
+        against its own SHA-256 before any of it is given)."""
+        if version.within_id is None or version.offset is None:
+            return self._open_blob(version.blob_key, version.sha256, start, length)
+        holder = self._holder(session, version)
+        data = self._open_blob(holder.blob_key, holder.sha256, version.offset,
+                               version.size).read()
+        verify_bytes(version.blob_key, data, version.sha256)
+        return whole_bytes(data, start, length)
+
+    @staticmethod
+    def _holder(session: Session, version: FileVersion) -> FileVersion:
+        holder = session.get(FileVersion, version.within_id)
+        assert holder is not None
+        return holder
+
+    def _open_blob(self, key: str, sha256: str, start: int, length: int | None) -> Opened:
+        if isinstance(self._blobs, EncryptingBlobStore):
+            return self._blobs.open_plain(key, expected_sha256=sha256, start=start,
+                                         length=length)
+        return whole_bytes(self._blobs.get(key, expected_sha256=sha256), start, length)
 
     def _verified_blob(self, key: str, sha256: str) -> bytes:
         return self._blobs.get(key, expected_sha256=sha256)

@@ -23,7 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from accounts.limiter import TooManyAttempts
 from accounts.service import LoginFailed
 from digitize.capture import CaptureRejected
-from vault import AlreadyFiled, RecordIncomplete
+from vault import AlreadyFiled, RangeNotSatisfiable, RecordIncomplete
 
 from .. import __version__, web
 from ..errors import DOMAIN_ERRORS, INTERNAL, describe_error, http_status
@@ -133,6 +133,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             headers = {"Retry-After": str(exc.retry_after)}
         elif isinstance(exc, LoginFailed):
             headers = {"WWW-Authenticate": "Bearer"}
+        elif isinstance(exc, RangeNotSatisfiable):
+            headers = {"Content-Range": f"bytes */{exc.size}"}  # RFC 9110 §15.5.17
         if web.wants_html(_request):
             problems = ([p.message for p in exc.problems] if isinstance(exc, CaptureRejected)
                         else [", ".join(exc.missing)] if isinstance(exc, RecordIncomplete)

@@ -21,6 +21,7 @@ from kernel import OwnerKind, parse_owner_id
 from vault import FileRole
 
 from .. import job_kinds
+from ..file_responses import disposition, requested_range, streamed
 from ..health import readiness
 from ..jobs import JobNotFound
 from ..metrics import REGISTRY
@@ -171,7 +172,7 @@ def separator_sheet_pdf(
     services.vault.intake.check_dossier(dossier_code, parse_owner_id(owner), viewer=account.viewer())
     pdf = separator_sheet(Separator(dossier_code, component, label))
     return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{_ascii(f"to-phan-tach-{component}.pdf")}"'})
+        "Content-Disposition": disposition(f"to-phan-tach-{component}.pdf")})
 
 
 @router.get("/api/v1/jobs/{job_id}", tags=["jobs"])
@@ -279,17 +280,12 @@ def get_document_file(
     purpose: Annotated[str | None, Query(max_length=200, description=(
         "Why the file is read; shown to the owner in their access log"))] = None,
 ) -> Response:
-    """One file of a document, verified against its SHA-256; the read is logged."""
-    stored = _services(request).vault.documents.read_file(document_id, variant.value, part=part,
-                                                 viewer=viewer, purpose=purpose)
-    return Response(
-        stored.data, media_type=stored.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{_ascii(stored.filename)}"',
-            "X-Content-SHA256": stored.sha256,
-        },
-    )
+    """One file of a document, verified, sent as it is read; the read is logged. A
+    ``Range`` header asks for part of it (206), as a download manager resuming does."""
+    wanted = requested_range(request.headers.get("range"))
+    opened = _services(request).vault.documents.open_file(
+        document_id, variant.value, part=part, viewer=viewer, purpose=purpose, wanted=wanted)
+    return streamed(opened, ranged=wanted is not None,
+                    headers={"X-Content-SHA256": opened.sha256})
 
 
-def _ascii(name: str) -> str:
-    return "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in name)

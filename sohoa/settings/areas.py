@@ -68,11 +68,15 @@ class StorageSettings(Area):
     """The blob store: a folder or an S3 bucket, and how to reach S3."""
 
     ENV_PREFIX = "s3_"
-    ENV_NAMES = {"url": "storage_url"}
+    ENV_NAMES = {"url": "storage_url", "segment_bytes": "blob_segment_bytes"}
 
     url: str | None = Field(
         default=None, description="file:///path or s3://bucket[/prefix]; default: data/blobs"
     )
+    segment_bytes: int = Field(
+        default=1 << 20, ge=4096, le=1 << 26, description="Blobs are sealed in segments of "
+        "this many bytes: a download is opened as it arrives, and a byte range fetches only "
+        "the segments that hold it")
     endpoint: str | None = None
     access_key: str | None = None
     secret_key: SecretStr | None = None

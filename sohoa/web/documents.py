@@ -21,9 +21,9 @@ from kernel import Viewer
 from signing import NotAPdf, SignatureReport, verify_pdf
 from vault import DocumentRecord, FileRole
 
+from ..file_responses import requested_range, streamed
 from ..services import Services
 from ..usecases.thumbnails import best_variant
-from .downloads import attachment
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,10 @@ def _jpeg(image: Any) -> str:
 
 
 def download(services: Services, document_id: str, variant: FileRole, *, viewer: Viewer,
-             purpose: str) -> Response:
-    """One file of a document, verified and logged, saved by the browser."""
-    stored = services.vault.documents.read_file(document_id, variant.value, viewer=viewer, purpose=purpose)
-    return attachment(stored.data, stored.filename, media_type=stored.media_type)
+             purpose: str, range_header: str | None = None) -> Response:
+    """One file of a document, verified and logged, sent to be saved as it is read (a
+    ``Range`` resumes a download cut short on a phone)."""
+    wanted = requested_range(range_header)
+    opened = services.vault.documents.open_file(document_id, variant.value, viewer=viewer,
+                                                purpose=purpose, wanted=wanted)
+    return streamed(opened, ranged=wanted is not None)

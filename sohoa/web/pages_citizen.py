@@ -84,7 +84,8 @@ def document(request: Request, document_id: str, account: OwnerUser) -> Response
 def document_file(request: Request, document_id: str, account: OwnerUser,
                   variant: FileRole = FileRole.SIGNED) -> Response:
     return download(services_of(request), document_id, variant, viewer=account.viewer(),
-                    purpose=_("chủ sở hữu tải tài liệu"))
+                    purpose=_("chủ sở hữu tải tài liệu"),
+                    range_header=request.headers.get("range"))
 
 
 @router.get("/apply")

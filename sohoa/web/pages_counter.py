@@ -235,7 +235,8 @@ def still_reading(request: Request, document_id: str, account: StaffUser) -> Res
 def document_file(request: Request, document_id: str, account: StaffUser,
                   variant: FileRole = FileRole.SIGNED) -> Response:
     return download(services_of(request), document_id, variant, viewer=account.viewer(),
-                    purpose=_("cán bộ tải tài liệu của hồ sơ"))
+                    purpose=_("cán bộ tải tài liệu của hồ sơ"),
+                    range_header=request.headers.get("range"))
 
 
 @router.post("/documents/{document_id}/record")

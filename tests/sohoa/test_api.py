@@ -216,10 +216,11 @@ def test_digitise_into_s3_stores_verifiable_objects(
                                  params={"variant": version["role"], "part": version["part"]})
                 assert hashlib.sha256(got.content).hexdigest() == version["sha256"]
                 assert got.headers["x-content-sha256"] == version["sha256"]
+            _ranges_are_served(client, doc_id)
         raw = seaweed.client()
         # In the bucket, each object is sealed (encryption at rest, tests/vault/test_encryption).
         for obj in raw.list_objects(bucket, recursive=True):
-            assert raw.get_object(bucket, obj.object_name).read(4) == b"SHE1"
+            assert raw.get_object(bucket, obj.object_name).read(4) == b"SHE2"
         # The PDF/A is the signed file's first revision: stored once, as a range of it.
         roles = {v["role"]: v for v in detail["files"]}
         assert roles["pdfa"]["within_id"] == roles["signed"]["id"]
@@ -228,6 +229,27 @@ def test_digitise_into_s3_stores_verifiable_objects(
         assert all(GOOD_OWNER not in o.object_name for o in raw.list_objects(bucket, recursive=True))
     finally:
         services.close()
+
+
+def _ranges_are_served(client: TestClient, doc_id: str) -> None:
+    """A ``Range`` asks for part of a file (a download resumed): of a blob (the signed
+    PDF) and of a file kept as a range of another (the PDF/A, inside the signed PDF)."""
+    url = f"/api/v1/documents/{doc_id}/file"
+    for variant in ("signed", "pdfa"):
+        whole = client.get(url, params={"variant": variant}).content
+        for asked, expected, first in (("bytes=100-1099", whole[100:1100], 100),
+                                       ("bytes=-10", whole[-10:], len(whole) - 10),
+                                       (f"bytes={len(whole) - 5}-", whole[-5:], len(whole) - 5)):
+            part = client.get(url, params={"variant": variant}, headers={"Range": asked})
+            assert part.status_code == 206 and part.content == expected, asked
+            assert part.headers["content-range"] == \
+                f"bytes {first}-{first + len(expected) - 1}/{len(whole)}"
+        beyond = client.get(url, params={"variant": variant},
+                            headers={"Range": f"bytes={len(whole)}-"})
+        assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{len(whole)}"
+        assert beyond.json()["error"]["code"] == "range_not_satisfiable"
+        several = client.get(url, params={"variant": variant}, headers={"Range": "bytes=0-1,5-6"})
+        assert several.status_code == 200 and several.content == whole  # served whole (RFC 9110)
 
 
 def test_an_error_never_repeats_an_id_from_the_request(client: TestClient) -> None:

@@ -131,3 +131,19 @@ def test_large_blob_round_trips(backend) -> None:
     data = bytes(range(256)) * (24 * 1024 * 4)  # 24 MiB: multipart territory on S3
     info = store.put("big/blob", data)
     assert store.get("big/blob", expected_sha256=info.sha256) == data
+
+
+def test_open_reads_a_range_of_stored_bytes_and_tells_the_whole_size(backend) -> None:
+    store, _ = backend
+    data = bytes(range(256)) * 40
+    store.put("v1/range.bin", data)
+    with store.open("v1/range.bin", start=1000, length=300) as reader:
+        assert reader.total == len(data)
+        got = b""
+        while piece := reader.read(64):
+            got += piece
+    assert got == data[1000:1300]
+    with store.open("v1/range.bin") as whole:
+        assert whole.read(len(data) + 10) == data and whole.read(10) == b""
+    with pytest.raises(BlobNotFound):
+        store.open("v1/absent.bin")

@@ -20,15 +20,18 @@ from pathlib import Path
 import pytest
 from minio import Minio
 from minio.commonconfig import CopySource
+from sqlalchemy import update
 
 from kernel import Viewer, parse_owner_id
 from sohoa.runtime import build_services
 from sohoa.services import Services
 from sohoa.settings import Settings
-from storage import S3BlobStore
+from storage import BlobIntegrityError, S3BlobStore
 from storage.encryption import DataKeyUnavailable, EncryptingBlobStore, SealBroken, VaultShredded
 from tests.services import SeaweedS3
 from vault import FileRole, NewFile, Vault
+from vault.integrity import Problem, check_store, vault_expectations
+from vault.models import FileVersion
 
 pytestmark = pytest.mark.s3
 
@@ -92,7 +95,7 @@ def test_objects_in_the_bucket_hold_no_plaintext(s3_services: Services, seaweed:
     record = s3_services.vault.documents.get_document(document, viewer=SYSTEM)
     for name, body in objects.items():
         assert MARKER.encode() not in body and "GIẤY KHAI SINH".encode() not in body
-        assert body.startswith(b"SHE1")
+        assert body.startswith(b"SHE2")  # sealed in segments
         assert CITIZEN not in name
         assert not any(f.sha256 in name for f in record.files)  # names reveal no hash
     # And sohoa reads the plaintext back, verified.
@@ -111,6 +114,24 @@ def test_a_tampered_object_is_refused_on_read(s3_services: Services, seaweed: Se
                           metadata={"sha256": hashlib.sha256(changed).hexdigest()})
     with pytest.raises(SealBroken):
         s3_services.vault.documents.read_file(document, "original", viewer=SYSTEM)
+
+
+def test_a_row_whose_hash_was_changed_is_refused_on_read_and_found_by_the_sweep(
+        s3_services: Services) -> None:
+    """A read trusts a sealed file's name for its SHA-256 (the name is a MAC of it): a
+    row that names another hash no longer matches the name, so the bytes are hashed and
+    refused; the deep sweep hashes every byte whatever the name says."""
+    document = _file(s3_services.vault)
+    forged = hashlib.sha256(b"another document").hexdigest()
+    with s3_services.sessions() as session, session.begin():
+        session.execute(update(FileVersion).where(
+            FileVersion.document_id == document, FileVersion.role == "original")
+            .values(sha256=forged))
+    with pytest.raises(BlobIntegrityError):
+        s3_services.vault.documents.read_file(document, "original", viewer=SYSTEM)
+    swept = check_store("vault", s3_services.blobs, vault_expectations(s3_services.sessions),
+                        deep=True)
+    assert [f.problem for f in swept.findings] == [Problem.HASH_MISMATCH]
 
 
 def test_rotating_the_kek_rewraps_keys_and_leaves_objects_untouched(
