@@ -10,7 +10,16 @@ another domain.
 
 from typing import TYPE_CHECKING, Any
 
-from .clock import VIETNAM, iso_vietnam_time, local_day, utcnow, vietnam_time, vietnamese_date
+from .clock import (
+    VIETNAM,
+    day_end,
+    day_start,
+    iso_vietnam_time,
+    local_day,
+    utcnow,
+    vietnam_time,
+    vietnamese_date,
+)
 from .errors import DomainError, ExitCode
 from .ids import (
     InvalidOwnerId,
@@ -43,6 +52,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = ["VIETNAM", "Base", "DomainError", "ExitCode", "InvalidOwnerId", "OwnerId", "OwnerKind",
            "Role", "UTCDateTime", "Viewer", "clean_text", "cut", "is_personal_id", "is_tax_code",
-           "iso_vietnam_time", "local_day", "mask_id", "mask_ids_in_text",
+           "day_end", "day_start", "iso_vietnam_time", "local_day", "mask_id", "mask_ids_in_text",
            "new_unidentified_owner", "new_uuid",
            "parse_owner_id", "utcnow", "vietnam_time", "vietnamese_date"]

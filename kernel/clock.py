@@ -4,7 +4,7 @@ and ISO 8601 with the +07:00 zone."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 #: Indochina Time, the zone of every date a document, a receipt or a deadline carries.
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -18,6 +18,16 @@ def local_day(moment: datetime) -> date:
     """The Vietnam date of an aware moment (a dossier received at 23:30 UTC is received
     the next day at the counter)."""
     return moment.astimezone(VIETNAM).date()
+
+
+def day_start(day: date | None) -> datetime | None:
+    """The first moment of a Vietnam calendar day (filters "from dd/mm/yyyy")."""
+    return None if day is None else datetime.combine(day, time.min, VIETNAM)
+
+
+def day_end(day: date | None) -> datetime | None:
+    """The last moment of a Vietnam calendar day (filters "to dd/mm/yyyy")."""
+    return None if day is None else datetime.combine(day, time.max, VIETNAM)
 
 
 def vietnam_time(moment: datetime) -> str:

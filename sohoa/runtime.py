@@ -23,4 +23,7 @@ def build_services(settings: Settings | None = None, *, start_jobs: bool = True)
     register_all(services)
     if start_jobs:
         services.jobs.start()
+        # A server follows the search log itself; commands take it in when they search.
+        if services.vault.finder.indexer is not None:
+            services.vault.finder.indexer.start(services.settings.search.poll_seconds)
     return services

@@ -102,6 +102,7 @@ class Services:
 
     def close(self) -> None:
         self.jobs.shutdown(wait=True)
+        self.vault.finder.close()
         self.engine.dispose()
 
 

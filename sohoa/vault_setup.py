@@ -18,6 +18,7 @@ from storage.encryption import EncryptingBlobStore, LocalKeks
 from storage.sealing import RowSealer
 from vault import ProcedureCatalogue, Vault
 from vault.keys import VaultKeyring
+from vault.search import IndexingOptions
 
 from .db import check_schema, make_engine, read_session_factory, session_factory
 from .settings import Settings
@@ -63,7 +64,10 @@ def open_vault(settings: Settings, *, check: bool = True) -> OpenedVault:
         segment_size=settings.storage.segment_bytes)
     vault = Vault(sessions, blobs, required_fields=settings.records.required, keyring=keyring,
                   procedures=ProcedureCatalogue.load(settings.records.procedures_file),
-                  search_key=settings.search_key_bytes(), reads=reads, sealer=sealer)
+                  search_key=settings.search_key_bytes(), reads=reads, sealer=sealer,
+                  search=IndexingOptions(settings.search_path,
+                                         settle_seconds=settings.search.settle_seconds,
+                                         writer_bytes=settings.search.writer_mb << 20))
     return OpenedVault(settings, engine, sessions, reads, keyring, sealer, blobs, vault)
 
 

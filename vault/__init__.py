@@ -21,6 +21,7 @@ from . import (  # noqa: F401 - the tables
     grants,
     keys,
     models,
+    search_log,
 )
 
 #: Each name this package offers, by the module it comes from (loaded on first use).
@@ -36,6 +37,7 @@ _MODULES = {
         "DossierMismatch", "Forbidden", "InvalidRecordValue", "InvalidTransition",
         "NotAnExtension", "NotAResult", "NotFound", "RangeNotSatisfiable", "RecordIncomplete",
         "ReuseReasonRequired", "UnknownVariant", "VaultError"),
+    "finder": ("SearchFilters", "SearchHit"),
     "indicators": ("IndicatorError", "IndicatorSet"),
     "models": ("ConversionDirection", "DocumentStatus", "DossierStatus", "FileRole"),
     "procedures": ("Procedure", "ProcedureCatalogue", "ProcedureCatalogueError"),
@@ -98,6 +100,10 @@ if TYPE_CHECKING:
         ReuseReasonRequired as ReuseReasonRequired,
         UnknownVariant as UnknownVariant,
         VaultError as VaultError,
+    )
+    from .finder import (
+        SearchFilters as SearchFilters,
+        SearchHit as SearchHit,
     )
     from .indicators import (
         IndicatorError as IndicatorError,
@@ -182,6 +188,8 @@ __all__ = [
     "NotFound",
     "OpenedFile",
     "RangeNotSatisfiable",
+    "SearchFilters",
+    "SearchHit",
     "StoredFile",
     "UnknownVariant",
     "Vault",

@@ -27,6 +27,7 @@ from .case_rows import dossier_record_of
 from .errors import CodeConflict, Forbidden, InvalidTransition, NotFound
 from .models import Agency, Document, Dossier, DossierComponent, DossierEvent, FileVersion
 from .records import DocumentRecord
+from .search_log import note_changed
 from .store import VaultStore
 
 #: Who prepares and hands over the archive: the receiving agency's staff, archivists.
@@ -142,6 +143,8 @@ class Archival(VaultStore):
             if dossier is None:
                 raise NotFound(f"không tìm thấy hồ sơ {code} (no dossier {code})")
             dossier.archived_at = at
+            note_changed(session, session.scalars(select(Document.id).where(
+                Document.dossier_id == dossier.id)))
 
     def restore_dossier(self, record: dict[str, Any], read: Callable[[str], bytes], *,
                         viewer: Viewer) -> DossierRecord:
@@ -268,9 +271,7 @@ class Archival(VaultStore):
         for f in filter(_contained, doc["files"]):
             versions[f["id"]].within_id, versions[f["id"]].offset = f["within_id"], f["offset"]
         session.flush()
-        text = next((f for f in doc["files"] if f["role"] == "text"), None)
-        self._reindex(session, document, self._text_of(session, session.get_one(
-            FileVersion, text["id"])) if text else None)
+        self._reindex(session, document)
 
     def _files(self, document: Document, last: _LastBlob) -> tuple[ArchivalFile, ...]:
         return tuple(ArchivalFile(v.role, v.part, v.sha256, v.size, v.media_type, v.filename,

@@ -10,7 +10,6 @@ from sqlalchemy import func, select, update
 
 from kernel import OwnerId, Viewer, mask_ids_in_text
 
-from . import search
 from .access_log import AccessRecord, reads_of
 from .audit import ChainReport, audit, check_chain
 from .errors import (
@@ -23,6 +22,7 @@ from .models import (
     FileVersion,
     Owner,
 )
+from .search_log import note_changed
 from .store import VaultStore
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,9 @@ class Custody(VaultStore):
                                        .where(Document.owner_id == holder.id)) or 0
         self._keyring.shred(vault_key)
         with self._unit() as session:
-            # The index's tokens are keyed by the deployment, not the vault: drop them too.
-            search.forget(session, list(session.scalars(
+            # The index's tokens are keyed by the deployment, not the vault: drop them too
+            # (the indexer finds the records no longer open).
+            note_changed(session, list(session.scalars(
                 select(Document.id).join(Owner, Owner.id == Document.owner_id)
                 .where(self._is_owner(owner)))))
             audit(session, actor, "vault.shredded", "owner", vault_key,

@@ -25,6 +25,7 @@ from .audit import audit
 from .errors import Forbidden, InvalidRecordValue, InvalidTransition, NotFound
 from .grants import Grant, GrantItem
 from .models import Agency, Document, Dossier
+from .search_log import note_changed
 from .store import VaultStore
 
 #: The shortest reason or legal basis a refusal may give: a word is not a reason.
@@ -167,9 +168,10 @@ class DataRequests(VaultStore):
                           created_by=viewer.actor)
             session.add(grant)
             session.flush()
-            documents = session.scalars(select(Document.id).where(
-                Document.dossier_id == row.dossier_id))
+            documents = list(session.scalars(select(Document.id).where(
+                Document.dossier_id == row.dossier_id)))
             session.add_all(GrantItem(grant_id=grant.id, document_id=d) for d in documents)
+            note_changed(session, documents)
             row.status, row.grant_id = RequestStatus.SHARED.value, grant.id
             row.decided_by, row.decided_at = viewer.actor, moment
             audit(session, viewer.actor, "data_request.shared", "data_request", row.id,

@@ -167,9 +167,7 @@ class Filing(VaultStore):
             if finish is not None:
                 finish(session, document)
             session.flush()
-            self._reindex(session, document, next(
-                (f.data.decode("utf-8", "replace") for f in files if f.role == FileRole.TEXT),
-                ""))
+            self._reindex(session, document)
             audit(session, filing["actor"], "document.filed", "document", document.id, {
                 "pages": page_count, "dossier": dossier_code,
                 "files": [f"{n.role}:{n.part}" for n in files],

@@ -49,6 +49,7 @@ from .models import Agency, Document, Dossier, DossierComponent, Owner
 from .owner_check import NewOwner, confirmed_name
 from .procedures import Procedure
 from .scan_skips import skip_scan
+from .search_log import note_changed
 from .store import VaultStore
 
 
@@ -108,6 +109,7 @@ class Intake(VaultStore):
                 session.add(grant)
                 session.flush()
                 session.add_all(GrantItem(grant_id=grant.id, document_id=d) for d in reused)
+                note_changed(session, reused)  # the agency now finds them by search too
                 audit(session, viewer.actor, "grant.created", "grant", grant.id, {
                     "agency": agency.code, "dossier": dossier.code, "by": "counter",
                     "documents": reused, "expires_at": grant.expires_at.isoformat()})

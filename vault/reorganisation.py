@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Update, insert, select, update
+from sqlalchemy import CursorResult, Update, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from .agency_catalogue import AgencyEntry
 from .audit import audit
 from .errors import CodeConflict, InvalidRecordValue, NotFound
-from .grants import Grant
+from .grants import Grant, GrantItem
 from .models import Agency, Document, Dossier, DossierEvent
 from .records import AgencyRecord
 from .search import fold
+from .search_log import note_changed
 from .store import VaultStore
 
 
@@ -165,6 +166,11 @@ class Reorganisation(VaultStore):
                 session.execute(insert(DossierEvent), [
                     {"dossier_id": d, "actor": actor, "kind": "REMAPPED",
                      "details": {"into": into, "on": on.isoformat()}} for d in moved])
+            # Their staff search the merged unit's part of the index from now on.
+            note_changed(session, session.scalars(select(Document.id).where(or_(
+                Document.agency_id.in_(ids), Document.dossier_id.in_(moved),
+                Document.id.in_(select(GrantItem.document_id).join(
+                    Grant, Grant.id == GrantItem.grant_id).where(Grant.agency_id.in_(ids)))))))
             dossiers = _moved(session, update(Dossier).where(Dossier.agency_id.in_(ids))
                               .values(agency_id=target.id))
             documents = _moved(session, update(Document).where(Document.agency_id.in_(ids))

@@ -4,14 +4,14 @@ OCR text and metadata say as much as the files they come from, so the index must
 not keep them in clear next to encrypted blobs. Each word is folded — accents and
 tone marks stripped, ``đ`` to ``d``, lower case — so "quyet dinh" finds "quyết
 định", then replaced by a keyed token: the first 8 bytes of HMAC-SHA256 under the
-deployment's search key. The database's own full-text engine (SQLite FTS5 on the
-embedded default, a PostgreSQL ``tsvector`` with a GIN index in production) indexes
-the tokens; a query is folded and tokenised the same way. Without the key the
-index is a bag of random-looking words; what still shows is how often a token
-occurs, which docs/security.md discusses. Results are filtered by
-``visible_documents``, the same rule as every other read.
-
-The tables are made by migration 0012 and are not mapped: each engine's are its own.
+deployment's search key. Each word is also kept as written, accents and all, under
+tokens of its own kind, so what was typed can rank first, and the beginnings of words
+(two to ``PREFIX_MAX`` letters) for searches such as "khai*". The ranked index
+(``vault.search_engine``) holds only these tokens; a query is read and tokenised the
+same way (``BlindIndex.query_terms``). Without the key the index is a bag of
+random-looking words; what still shows is how often a token occurs, which
+docs/security.md discusses. Hits are checked against ``visible_documents``, the same
+rule as every other read, before anyone sees them.
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ import hmac
 import re
 import unicodedata
 from collections.abc import Iterable
-
-from sqlalchemy import ColumnElement, String, TextClause, bindparam, text
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
+from pathlib import Path
 
 from .models import Document
 
 TOKEN_BYTES = 8
 _WORD = re.compile(r"[a-z0-9]+")
-_TOKEN = re.compile(r"t[0-9a-f]{16}")
+_WRITTEN = re.compile(r"[^\W_]+")
+#: A prefix search looks at most this far into a word (a longer one asks for this much).
+PREFIX_MAX = 12
+_PHRASE = re.compile(r'["“”]([^"“”]*)["“”]?')
 
 
 def fold(text: str) -> str:
@@ -40,6 +42,22 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def reading(text: str) -> list[tuple[str, str]]:
+    """The words of ``text`` in reading order, each as written (lower case, accents
+    kept) and folded: "Đường Láng" → [("đường", "duong"), ("láng", "lang")]."""
+    pairs = []
+    for word in _WRITTEN.findall(unicodedata.normalize("NFC", text).lower()):
+        folded = "".join(_WORD.findall(fold(word)))
+        if folded:
+            pairs.append((word, folded))
+    return pairs
+
+
+def prefixes(folded: str) -> list[str]:
+    """The beginnings a prefix search may ask for: two letters up to ``PREFIX_MAX``."""
+    return [folded[:n] for n in range(2, min(len(folded), PREFIX_MAX) + 1)]
 
 
 class BlindIndex:
@@ -56,16 +74,101 @@ class BlindIndex:
         digest = hmac.new(self._key, word.encode(), hashlib.sha256).hexdigest()
         return "t" + digest[:2 * TOKEN_BYTES]
 
-    def terms(self, parts: Iterable[str | None]) -> str:
-        """The distinct tokens of the texts, space-separated, first seen first."""
-        seen: dict[str, None] = {}
-        for part in parts:
-            for word in words(part or ""):
-                seen.setdefault(self.token(word), None)
-        return " ".join(seen)
 
-    def query(self, text: str, limit: int = 32) -> list[str]:
-        return list(dict.fromkeys(self.token(w) for w in words(text)))[:limit]
+    def _keyed(self, domain: bytes, word: str, lead: str) -> str:
+        digest = hmac.new(self._key, domain + word.encode(), hashlib.sha256).hexdigest()
+        return lead + digest[:2 * TOKEN_BYTES]
+
+    def exact_token(self, word: str) -> str:
+        """A word as written, accents and all: a token of its own kind, so the index
+        does not show which words carry no accent."""
+        return self._keyed(b"exact:", word, "e")
+
+    def prefix_token(self, beginning: str) -> str:
+        return self._keyed(b"prefix:", beginning, "p")
+
+    def document_terms(self, parts: Iterable[str | None]) -> DocumentTerms:
+        """A document's tokens for the ranked index: every word in order, as written and
+        folded, and the beginnings of its words."""
+        pairs = [pair for part in parts for pair in reading(part or "")]
+        beginnings = dict.fromkeys(b for _, folded in pairs for b in prefixes(folded))
+        return DocumentTerms([self.exact_token(w) for w, _ in pairs],
+                             [self.token(f) for _, f in pairs],
+                             [self.prefix_token(b) for b in beginnings])
+
+    def query_terms(self, text: str, limit: int = 32) -> list[Term]:
+        """What a search asks, as tokens: words, "phrases in quotes" and beginnings*."""
+        terms: list[Term] = []
+        for quoted in _PHRASE.findall(text):
+            words_of = tuple(Word(self.exact_token(w), self.token(f)) for w, f in reading(quoted))
+            if words_of:
+                terms.append(Phrase(words_of) if len(words_of) > 1 else words_of[0])
+        for piece in _PHRASE.sub(" ", text).split():
+            pairs = reading(piece)
+            if piece.endswith("*") and len(pairs) == 1 and len(pairs[0][1]) >= 2:
+                terms.append(Prefix(self.prefix_token(pairs[0][1][:PREFIX_MAX])))
+                continue
+            terms.extend(Word(self.exact_token(w), self.token(f)) for w, f in pairs)
+        return list(dict.fromkeys(terms))[:limit]
+
+
+@dataclass(frozen=True)
+class Word:
+    exact: str
+    folded: str
+
+
+@dataclass(frozen=True)
+class Prefix:
+    token: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[Word, ...]
+
+
+Term = Word | Prefix | Phrase
+
+
+@dataclass(frozen=True)
+class IndexingOptions:
+    """Where the index lives and how its indexer behaves (settings ``SOHOA_SEARCH_*``)."""
+
+    folder: Path
+    settle_seconds: float = 30.0
+    batch: int = 500
+    writer_bytes: int = 100_000_000
+
+
+@dataclass(frozen=True)
+class DocumentTerms:
+    exact: list[str]
+    folded: list[str]
+    prefixes: list[str]
+
+
+def highlights(text: str, terms: list[Term], index: BlindIndex) -> list[tuple[int, int]]:
+    """Where ``text`` holds a word or a beginning that was asked for: (start, end)
+    spans, for the screens to mark. Compared token to token, as the index does."""
+    folded, exact, beginnings = set(), set(), set()
+    for term in terms:
+        for word in term.words if isinstance(term, Phrase) else (term,):
+            if isinstance(word, Prefix):
+                beginnings.add(word.token)
+            else:
+                folded.add(word.folded)
+                exact.add(word.exact)
+    spans = []
+    lowered = unicodedata.normalize("NFC", text).lower()
+    for match in _WRITTEN.finditer(lowered):
+        plain = "".join(_WORD.findall(fold(match.group())))
+        if not plain:
+            continue
+        if (index.token(plain) in folded or index.exact_token(match.group()) in exact
+                or (beginnings and beginnings & {index.prefix_token(p) for p in prefixes(plain)})):
+            spans.append(match.span())
+    return spans if len(lowered) == len(text) else []
 
 
 def metadata_of(document: Document) -> list[str | None]:
@@ -74,79 +177,3 @@ def metadata_of(document: Document) -> list[str | None]:
     return [document.title, document.doc_type, document.number_symbol, document.issuing_body,
             document.summary, document.result_code, document.signer_name,
             dossier.code if dossier else None, dossier.procedure if dossier else None]
-
-
-def write(session: Session, document_id: str, meta_terms: str,
-          text_terms: str | None = None) -> None:
-    """Index a document; ``text_terms`` None keeps the text tokens already indexed."""
-    if _postgresql(session):
-        session.execute(text(
-            "INSERT INTO search_fts (document_id, meta_terms, text_terms) "
-            "VALUES (:id, :meta, coalesce(:text, '')) ON CONFLICT (document_id) DO UPDATE "
-            "SET meta_terms = excluded.meta_terms, text_terms = CASE WHEN :text IS NULL "
-            "THEN search_fts.text_terms ELSE excluded.text_terms END"
-        ).bindparams(bindparam("text", type_=String)),
-            {"id": document_id, "meta": meta_terms, "text": text_terms})
-        return
-    # SQLite: FTS5 rows are found by rowid, kept per document in search_rows.
-    row = session.scalar(text("SELECT id FROM search_rows WHERE document_id = :id"),
-                         {"id": document_id})
-    if row is None:
-        session.execute(text("INSERT INTO search_rows (document_id) VALUES (:id)"),
-                        {"id": document_id})
-        row = session.scalar(text("SELECT id FROM search_rows WHERE document_id = :id"),
-                             {"id": document_id})
-    else:
-        if text_terms is None:
-            text_terms = session.scalar(text("SELECT text_terms FROM search_fts WHERE "
-                                             "rowid = :r"), {"r": row})
-        session.execute(text("DELETE FROM search_fts WHERE rowid = :r"), {"r": row})
-    session.execute(text("INSERT INTO search_fts (rowid, meta_terms, text_terms) "
-                         "VALUES (:r, :meta, :text)"),
-                    {"r": row, "meta": meta_terms, "text": text_terms or ""})
-
-
-def forget(session: Session, document_ids: list[str]) -> None:
-    """Drop documents from the index (a crypto-shredded vault is found no more)."""
-    for start in range(0, len(document_ids), 500):
-        ids = {"ids": document_ids[start:start + 500]}
-        if _postgresql(session):
-            session.execute(_in("DELETE FROM search_fts WHERE document_id IN :ids"), ids)
-            continue
-        session.execute(_in("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM "
-                            "search_rows WHERE document_id IN :ids)"), ids)
-        session.execute(_in("DELETE FROM search_rows WHERE document_id IN :ids"), ids)
-
-
-def matching(session: Session, tokens: list[str], *, few: int = 500) -> ColumnElement[bool]:
-    """A WHERE clause on ``Document``: every token is in its text or metadata.
-
-    On PostgreSQL the index is asked first for up to ``few`` matching documents.
-    Fewer are listed by ID, so the database fetches those few by key and sorts them;
-    without the list, it misjudged words its statistics had not seen and walked the
-    newest of a million documents one by one for a word in none (1.5 s, now 5 ms).
-    More stay a subquery, which the planner answers well for common words."""
-    if _postgresql(session):
-        # The tsquery is written into the SQL, not bound: psycopg prepares a statement
-        # run five times and PostgreSQL may then plan it once for any words, blind to
-        # how common they are. Tokens are our own hex, checked here.
-        if not all(_TOKEN.fullmatch(t) for t in tokens):
-            raise ValueError("search tokens must come from BlindIndex")
-        tsquery = f"to_tsquery('simple', '{' & '.join(tokens)}')"
-        hits = f"SELECT document_id FROM search_fts WHERE tsv @@ {tsquery}"
-        first = session.scalars(text(f"{hits} LIMIT :n"), {"n": few}).all()
-        if len(first) < few:
-            return Document.id.in_(first)
-        return Document.id.in_(text(hits).columns(document_id=String).subquery().select())
-    found = text("SELECT r.document_id FROM search_fts JOIN search_rows r "
-                 "ON r.id = search_fts.rowid WHERE search_fts MATCH :q"
-                 ).bindparams(q=" ".join(f'"{t}"' for t in tokens))
-    return Document.id.in_(found.columns(document_id=String).subquery().select())
-
-
-def _postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _in(sql: str) -> TextClause:
-    return text(sql).bindparams(bindparam("ids", expanding=True))

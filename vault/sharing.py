@@ -25,6 +25,7 @@ from .grants import (
 )
 from .intake import Intake
 from .models import Owner
+from .search_log import note_changed
 from .store import VaultState, VaultStore
 
 
@@ -77,6 +78,7 @@ class Sharing(VaultStore):
             session.add(grant)
             session.flush()
             session.add_all(GrantItem(grant_id=grant.id, document_id=d.id) for d in documents)
+            note_changed(session, [d.id for d in documents])
             audit(session, viewer.actor, "grant.created", "grant", grant.id, {
                 "agency": agency.code, "dossier": dossier.code, "purpose": purpose[:200],
                 "documents": [d.id for d in documents], "expires_at": expires_at.isoformat()})
@@ -100,6 +102,7 @@ class Sharing(VaultStore):
                 raise NotFound("không tìm thấy quyền chia sẻ này (no such grant)")
             if grant.revoked_at is None:
                 grant.revoked_at = datetime.now(UTC)
+                note_changed(session, [item.document_id for item in grant.items])
                 audit(session, viewer.actor, "grant.revoked", "grant", grant.id,
                       {"agency": grant.agency.code})
             session.flush()

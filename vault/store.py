@@ -18,7 +18,6 @@ from storage.encryption import EncryptingBlobStore
 from storage.opened import Opened, whole_bytes
 from storage.sealing import RowSealer, installed_sealer
 
-from . import search
 from .access import AccessPath, access_to
 from .digitisation import REQUIRED_FIELDS, DigitisationRecord
 from .errors import (
@@ -36,7 +35,8 @@ from .models import (
 )
 from .procedures import ProcedureCatalogue
 from .records import DocumentRecord, FileRecord
-from .search import BlindIndex
+from .search import BlindIndex, IndexingOptions
+from .search_log import note_changed
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class VaultState:
     required_fields: tuple[str, ...]
     procedures: ProcedureCatalogue
     index: BlindIndex | None
+    #: Where the ranked index lives (``vault.search_indexer``); None: no search here.
+    search: IndexingOptions | None = None
 
 
 class VaultOptions(TypedDict, total=False):
@@ -62,6 +64,7 @@ class VaultOptions(TypedDict, total=False):
     keyring: VaultKeyring | None
     procedures: ProcedureCatalogue | None
     search_key: bytes | None
+    search: IndexingOptions | None
     reads: sessionmaker[Session] | None
     sealer: RowSealer | None
 
@@ -90,7 +93,7 @@ def vault_state(sessions: sessionmaker[Session], blobs: BlobStore,
     return VaultState(sessions, reads or sessions, blobs, keyring, sealer,
                       options.get("required_fields", REQUIRED_FIELDS),
                       options.get("procedures") or ProcedureCatalogue.load(),
-                      BlindIndex(search_key) if search_key else None)
+                      BlindIndex(search_key) if search_key else None, options.get("search"))
 
 
 class VaultStore:
@@ -205,12 +208,10 @@ class VaultStore:
     def _verified_blob(self, key: str, sha256: str) -> bytes:
         return self._blobs.get(key, expected_sha256=sha256)
 
-    def _reindex(self, session: Session, document: Document, text: str | None = None) -> None:
-        """Put the document's record — and ``text``, when given — into the search index."""
-        if self._index is None:
-            return
-        search.write(session, document.id, self._index.terms(search.metadata_of(document)),
-                     None if text is None else self._index.terms([text]))
+    @staticmethod
+    def _reindex(session: Session, document: Document) -> None:
+        """Note the document for the search index: its record or text changed."""
+        note_changed(session, [document.id])
 
     def _text_of(self, session: Session, version: FileVersion) -> str:
         try:

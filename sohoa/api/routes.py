@@ -17,8 +17,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
 from digitize.separators import Separator, separator_sheet
-from kernel import OwnerKind, parse_owner_id
-from vault import FileRole
+from kernel import OwnerKind, day_end, day_start, parse_owner_id
+from vault import FileRole, SearchFilters
 
 from .. import job_kinds
 from ..file_responses import disposition, requested_range, streamed
@@ -199,17 +199,23 @@ def list_documents(request: Request, owner_id: str, viewer: CurrentViewer) -> di
 @router.get("/api/v1/search", tags=["vault"])
 def search(
     request: Request, viewer: CurrentViewer,
-    q: Annotated[str, Query(min_length=1, max_length=200,
-                            description="Words to find, with or without accents")],
+    q: Annotated[str, Query(min_length=1, max_length=200, description=(
+        'Words to find, with or without accents; "a phrase" in quotes; a beginning with *'))],
     owner: Annotated[str | None, Query(description="Only this owner's vault")] = None,
     doc_type: Annotated[str | None, Query(max_length=64)] = None,
+    agency: Annotated[str | None, Query(max_length=64, description=(
+        "Only documents this agency (its code) digitised or received"))] = None,
+    filed_from: Annotated[date | None, Query(description="Filed on or after (yyyy-mm-dd)")] = None,
+    filed_to: Annotated[date | None, Query(description="Filed on or before (yyyy-mm-dd)")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
     """Documents whose OCR text or metadata hold every word ("quyet dinh" finds "quyết
-    định"), among those the caller may see; newest first."""
-    hits = _services(request).vault.finder.search(
-        q, viewer=viewer, owner=parse_owner_id(owner) if owner else None, doc_type=doc_type,
+    định"), among those the caller may see: those matching as typed first, each group
+    by relevance (BM25); ``highlights`` marks where the title holds what was asked."""
+    hits = _services(request).vault.finder.search(q, viewer=viewer, filters=SearchFilters(
+        owner=parse_owner_id(owner) if owner else None, doc_type=doc_type, agency=agency,
+        filed_from=day_start(filed_from), filed_to=day_end(filed_to)),
         limit=limit, offset=offset)
     return {"hits": [h.as_dict() for h in hits]}
 

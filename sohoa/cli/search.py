@@ -24,9 +24,11 @@ def query(
     as_json: JsonOption = False,
 ) -> None:
     """Tìm tài liệu chứa mọi từ đã cho (documents holding every word, accents optional)."""
+    from vault import SearchFilters  # the command tree loads no service (test_cli_startup)
+
     with vault_only(as_json) as opened:
-        hits = opened.vault.finder.search(words, viewer=CLI, limit=limit, doc_type=doc_type,
-                                          owner=parse_owner_id(owner) if owner else None)
+        hits = opened.vault.finder.search(words, viewer=CLI, limit=limit, filters=SearchFilters(
+            owner=parse_owner_id(owner) if owner else None, doc_type=doc_type))
     if as_json:
         print_json({"hits": [h.as_dict() for h in hits]})
         return

@@ -44,6 +44,7 @@ from .work import (
     IntakeSettings,
     RecordSettings,
     ReportSettings,
+    SearchSettings,
     SigningSettings,
 )
 
@@ -91,6 +92,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -159,6 +161,10 @@ class Settings(BaseSettings):
     @property
     def resolved_storage_url(self) -> str:
         return self.storage.url or f"file://{self.data_path / 'blobs'}"
+
+    @property
+    def search_path(self) -> Path:
+        return self.search.dir or self.data_path / "search"
 
     @property
     def resolved_archive_storage_url(self) -> str:

@@ -257,3 +257,22 @@ class AgencySettings(Area):
 def paths(files: str) -> list[Path]:
     """Comma-separated file names as paths."""
     return [Path(p.strip()) for p in files.split(",") if p.strip()]
+
+
+class SearchSettings(Area):
+    """The ranked search index each server keeps beside the database (vault.search_indexer)."""
+
+    ENV_PREFIX = "search_"
+
+    dir: Path | None = Field(
+        default=None, description="The index folder, on this server's own disk; default: "
+        "data/search. Empty or lost, it is built again from the vault by itself")
+    poll_seconds: float = Field(
+        default=1.0, ge=0, le=3600, description="How often a server takes in what other "
+        "processes changed (0: only when someone searches)")
+    settle_seconds: float = Field(
+        default=30.0, ge=1, le=3600, description="Changes younger than this are read again "
+        "on each round, in case an older one commits late")
+    writer_mb: int = Field(default=100, ge=15, le=4096, description="Memory the index "
+                           "writer fills before it writes a segment")
+

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from accounts.service import AccountView
 from kernel import local_day
-from vault import DocumentRecord, FileRole, InvalidRecordValue
+from vault import DocumentRecord, FileRole, InvalidRecordValue, SearchFilters
 
 from ..services import Services
 from .agency_choices import AgencyGroup, agency_groups
@@ -46,8 +46,9 @@ def vault_list(request: Request, account: OwnerUser,
     since, until = form_date(since_text, _("Từ ngày")), form_date(until_text, _("Đến ngày"))
     documents = _documents(services, account)
     if q and q.strip():
-        hits = {h.id for h in services.vault.finder.search(q, viewer=account.viewer(),
-                                                    owner=account.vault_owner(), limit=200)}
+        hits = {h.id for h in services.vault.finder.search(
+            q, viewer=account.viewer(), filters=SearchFilters(owner=account.vault_owner()),
+            limit=200)}
         documents = [d for d in documents if d.id in hits]
     if doc_type:
         documents = [d for d in documents if d.doc_type == doc_type]

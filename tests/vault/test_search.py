@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from kernel import Role, Viewer, parse_owner_id
 from sohoa.services import Services
 from tests.service_fixtures import login, make_account
-from vault import FileRole, NewFile
+from vault import FileRole, NewFile, Vault
+from vault.search import IndexingOptions
 
 CITIZEN, OTHER = "001099012345", "079199000111"
 MARKER = "Huỳnh Đức Thịnh"
@@ -60,25 +60,21 @@ def test_search_folds_accents_and_shows_only_what_the_caller_may_see(
 
 def test_the_index_holds_tokens_not_words(services: Services) -> None:
     _file(services, CITIZEN, "Giấy tờ", f"Người được cấp: {MARKER}")
+    assert [h.title for h in services.vault.finder.search("huynh thinh", viewer=_system())] == [
+        "Giấy tờ"]
+    # Not in the index's folder (each word is a keyed token there)...
+    folder = services.settings.search_path
+    indexed = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file()).lower()
+    assert indexed and all(word.encode() not in indexed
+                           for word in ("huynh", "thinh", "huỳnh", "thịnh"))
+    # ... nor in the database's change log, nor anywhere in its file.
     engine = services.engine
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            rows = connection.execute(text("SELECT meta_terms || ' ' || text_terms || ' ' || "
-                                           "tsv::text FROM search_fts")).scalars().all()
-        else:
-            rows = connection.execute(text("SELECT meta_terms || ' ' || text_terms "
-                                           "FROM search_fts")).scalars().all()
-    indexed = " ".join(rows).lower()
-    assert indexed and all(word not in indexed for word in ("huynh", "thinh", "huỳnh"))
     if engine.dialect.name == "sqlite":
-        # Nor anywhere in the database file, FTS shadow tables included.
         database = engine.url.database
         assert database is not None
         sqlite3.connect(database).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
         raw = Path(database).read_bytes().lower()
         assert b"huynh" not in raw and "huỳnh".encode() not in raw
-    assert [h.title for h in services.vault.finder.search("huynh thinh", viewer=_system())] == [
-        "Giấy tờ"]
 
 
 def test_a_shredded_vault_is_found_no_more(services: Services) -> None:
@@ -90,11 +86,25 @@ def test_a_shredded_vault_is_found_no_more(services: Services) -> None:
 
 def test_reindex_rebuilds_the_index_from_the_records_and_texts(services: Services) -> None:
     document = _file(services, CITIZEN, "Quyết định", f"cấp cho {MARKER}")
-    with services.sessions() as session, session.begin():
-        session.execute(text("DELETE FROM search_fts"))
+    assert [h.id for h in services.vault.finder.search("thinh", viewer=_system())] == [document]
+    indexer = services.vault.finder.indexer
+    assert indexer is not None
+    indexer.engine.clear()  # the folder lost, as on a new server
+    indexer.engine.commit()
     assert services.vault.finder.search("thinh", viewer=_system()) == []
     assert services.vault.finder.reindex() == 1
     assert [h.id for h in services.vault.finder.search("thinh", viewer=_system())] == [document]
+
+
+def test_a_server_with_an_empty_folder_builds_its_index_by_itself(
+        services: Services, tmp_path: Path) -> None:
+    document = _file(services, CITIZEN, "Quyết định", f"cấp cho {MARKER}")
+    # A second server, its index folder empty (new, or lost).
+    fresh = Vault(services.sessions, services.blobs, keyring=services.vault_keys,
+                  search_key=services.settings.search_key_bytes(),
+                  search=IndexingOptions(tmp_path / "new-index"))
+    assert [h.id for h in fresh.finder.search("thinh", viewer=_system())] == [document]
+    fresh.finder.close()
 
 
 def _system() -> Viewer:
@@ -103,3 +113,32 @@ def _system() -> Viewer:
 
 def _staff(services: Services) -> Viewer:
     return Viewer(Role.STAFF, "canbo", agency=services.settings.agency.code)
+
+
+def test_what_was_typed_ranks_first_with_phrases_beginnings_filters_and_marks(
+        services: Services, anonymous: TestClient) -> None:
+    road = _file(services, CITIZEN, "Đường Láng", "Biên bản bàn giao mặt bằng đường Láng")
+    name = _file(services, CITIZEN, "Phố Dương Quảng Hàm",
+                 "Thông báo về việc đặt tên phố Dương Quảng Hàm dương dương")
+    make_account(services, "congdan", Role.CITIZEN, owner=CITIZEN)
+    citizen = login(anonymous, "congdan")
+
+    def search(**params: str) -> list[dict]:
+        response = anonymous.get("/api/v1/search", params=params, headers=citizen)
+        assert response.status_code == 200, response.text
+        return response.json()["hits"]
+
+    ranked = search(q="đường")
+    assert [h["id"] for h in ranked] == [road, name]  # every "đường" before any "dương"
+    assert ranked[0]["exact"] and not ranked[1]["exact"]
+    assert ranked[0]["highlights"] == {"title": [[0, 5]]}
+    assert {h["id"] for h in search(q="duong")} == {road, name}
+    assert [h["id"] for h in search(q='"bàn giao mặt bằng"')] == [road]
+    assert [h["id"] for h in search(q='"mặt bàn giao"')] == []
+    assert [h["id"] for h in search(q="quảng hà*")] == [name]
+    assert search(q="quảng hà*")[0]["highlights"] == {"title": [[10, 15], [16, 19]]}
+    assert search(q="duong", filed_from="2999-01-01") == []
+    assert len(search(q="duong", filed_to="2999-01-01")) == 2
+    assert search(q="duong", doc_type="khong-co") == []
+    whole = [h["id"] for h in search(q="duong")]
+    assert [h["id"] for h in search(q="duong", limit="1", offset="1")] == whole[1:2]
