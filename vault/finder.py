@@ -73,6 +73,8 @@ class Finder(VaultStore):
         super().__init__(state)
         self.indexer = (SearchIndexer(state, state.search)
                         if state.search is not None and state.index is not None else None)
+        #: Agency IDs by code: a code names one agency for good (a merger adds one).
+        self._agency_ids: dict[str, str] = {}
 
     def _terms(self, query: str) -> list[Term]:
         if self._index is None or self.indexer is None:
@@ -92,7 +94,7 @@ class Finder(VaultStore):
 
         terms = self._terms(query)
         assert self.indexer is not None
-        self.indexer.catch_up()  # a process that writes the index takes in the log first
+        self.indexer.catch_up_with_this_process()
         wanted = filters or SearchFilters()
         narrowed = Filters(
             owner=self.blind_index(wanted.owner) if wanted.owner else None,
@@ -145,9 +147,13 @@ class Finder(VaultStore):
     def _agency_id(self, code: str | None) -> str | None:
         if not code:
             return None
-        with self._reads() as session:
-            found = session.scalar(select(Agency.id).where(Agency.code == code))
-        return None if found is None else str(found)
+        if code not in self._agency_ids:
+            with self._reads() as session:
+                found = session.scalar(select(Agency.id).where(Agency.code == code))
+            if found is None:
+                return None
+            self._agency_ids[code] = str(found)
+        return self._agency_ids[code]
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Index every document again from its record and its recognised text (after

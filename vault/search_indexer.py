@@ -31,7 +31,7 @@ from .access import live_grant
 from .grants import Grant, GrantItem
 from .models import Document, Dossier, FileRole, FileVersion
 from .search import IndexingOptions, metadata_of
-from .search_log import SearchChange
+from .search_log import SearchChange, noted_here
 from .store import VaultState, VaultStore
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ class SearchIndexer(VaultStore):
         self._recent: set[int] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        #: ``noted_here()`` when this indexer last followed the log.
+        self._seen_here = -1
 
     @property
     def engine(self) -> SearchEngine:
@@ -65,12 +67,20 @@ class SearchIndexer(VaultStore):
         return self._engine
 
     # -- the log ----------------------------------------------------------------------
+    def catch_up_with_this_process(self) -> None:
+        """Follow the log if this process changed documents since it last did: a search
+        then finds what the same process just filed. Changes from elsewhere come in on
+        the server's round (``start``), so a search costs no look at the log."""
+        if noted_here() != self._seen_here:
+            self.catch_up()
+
     def catch_up(self) -> int | None:
         """Index what the log holds past this index; the documents indexed, or None when
         another process writes this folder (it will, and this one sees its commits)."""
         from .search_engine import IndexBusy
 
         with self._lock:
+            self._seen_here = noted_here()
             try:
                 mark = self._mark()
                 if mark is None:
@@ -80,7 +90,7 @@ class SearchIndexer(VaultStore):
                 return None
 
     def _follow(self, mark: int) -> int:
-        done = 0
+        done, start = 0, mark
         while True:
             with self._reads() as session:
                 rows = session.execute(
@@ -97,7 +107,9 @@ class SearchIndexer(VaultStore):
                     break
                 mark = row.seq
                 self._recent.discard(row.seq)
-            self._write_mark(mark)
+            if mark != start:
+                self._write_mark(mark)
+                start = mark
             if len(rows) < self.options.batch or not fresh:
                 return done
 

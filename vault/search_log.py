@@ -32,9 +32,21 @@ class SearchChange(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
+class _Noted:
+    """How many times this process noted changes: a search in the process that made a
+    change takes it in first (it reads what it wrote), and others do not look."""
+
+    count = 0
+
+
 def note_changed(session: Session, document_ids: Iterable[str]) -> None:
     """Log documents whose words or reach changed, in ``session``'s transaction."""
     rows = [{"document_id": document_id, "changed_at": utcnow()}
             for document_id in dict.fromkeys(document_ids)]
     if rows:
         session.execute(insert(SearchChange), rows)
+        _Noted.count += 1
+
+
+def noted_here() -> int:
+    return _Noted.count
