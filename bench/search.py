@@ -6,7 +6,7 @@ documents each with their vault keys (wrapped by the KEK), the rows' personal da
 sealed under them (``storage.sealing``), ten agencies, and in the ranked index
 (``vault.search_engine``) the blind tokens of a text per document. The texts are drawn
 from the corpus's own words (``../shared/corpus/public/truth``, their frequencies as
-they are) with a long tail of rarer words (names, numbers: a Zipf law over 200,000),
+they are) with a long tail of numbers (a Zipf law over 200,000 of them),
 lengths log-normal around 120 words (one to several pages of a form).
 
 Then the API is served by uvicorn (a worker process per core) and, as one agency's
@@ -28,7 +28,7 @@ import argparse
 import asyncio
 import json
 import os
-import re
+import shutil
 import sys
 import tempfile
 import time
@@ -76,9 +76,9 @@ class Vocabulary:
         counts = Counter(w for path in sorted((corpus / "public" / "truth").glob("*.txt"))
                          for w, _ in reading(path.read_text(encoding="utf-8")))
         written = [w for w, _ in counts.most_common()]
-        syllables = [w for w in written if re.fullmatch(r"[^\W\d_]{2,7}", w)]
-        tail = [f"{syllables[i % len(syllables)]}{syllables[(i * 7919) % len(syllables)]}{i}"
-                for i in range(TAIL)]
+        # The long tail of a Vietnamese text is numbers (document numbers, dates, IDs,
+        # addresses) and names, whose syllables are common words already.
+        tail = [str(100 + (i * 7919) % 10_000_000) for i in range(TAIL)]
         self.words = written + tail
         common = np.array([counts[w] for w in written], dtype=float)
         rare = 1.0 / np.arange(1, TAIL + 1)
@@ -87,14 +87,15 @@ class Vocabulary:
         pairs = [(w, reading(w)[0][1]) for w in self.words]
         self.exact = [index.exact_token(w) for w, _ in pairs]
         self.folded = [index.token(f) for _, f in pairs]
-        self.beginnings = [[index.prefix_token(p) for p in prefixes(f)] for _, f in pairs]
+        self.beginnings = [frozenset(index.prefix_token(p) for p in prefixes(f))
+                           for _, f in pairs]
         self.rng = rng
         self.at = {w: i for i, w in enumerate(self.words)}
         self.common = [w for w in written if len(reading(w)[0][1]) >= 3][:6]
 
     def text(self) -> list[int]:
         length = int(min(1500, max(20, self.rng.lognormal(np.log(120), 0.6))))
-        return list(np.searchsorted(self.cdf, self.rng.random(length)))
+        return list(np.searchsorted(self.cdf, self.rng.random(length)).tolist())
 
 
 def fill(dsn: str, settings: Settings, engine: SearchEngine, vocabulary: Vocabulary,
@@ -152,7 +153,7 @@ def _indexed(vocabulary: Vocabulary, document: str, agency: int, owner: str,
     words += vocabulary.text()
     return IndexedDocument(document, [vocabulary.exact[i] for i in words],
                            [vocabulary.folded[i] for i in words],
-                           {p for i in set(words) for p in vocabulary.beginnings[i]},
+                           set().union(*[vocabulary.beginnings[i] for i in set(words)]),
                            [str(agency)], owner, moment, "QD")
 
 
@@ -191,7 +192,7 @@ def main() -> None:
         filled = 0
         for size in (int(s) for s in args.sizes.split(",")):
             started = time.perf_counter()
-            engine = SearchEngine(settings.search_path, writer_bytes=1 << 30)
+            engine = SearchEngine(settings.search_path, writer_bytes=1 << 30, writer_threads=2)
             fill(dsn, settings, engine, vocabulary, filled, size)
             engine.close()
             # The index is as the log says (no change logged): the servers take it as built.
@@ -231,6 +232,7 @@ def main() -> None:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     finally:
         postgres.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import io
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -343,6 +344,7 @@ def main() -> None:
             server.terminate()
         seaweed.stop()
         postgres.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -115,12 +115,16 @@ class SearchEngine:
     """One index folder: any number of processes read it; one at a time writes it
     (Tantivy's own lock; the others stay readers and see each commit)."""
 
-    def __init__(self, path: Path, *, writer_bytes: int = 100_000_000) -> None:
+    def __init__(self, path: Path, *, writer_bytes: int = 100_000_000,
+                 writer_threads: int = 1) -> None:
+        """``writer_threads``: a server indexes a few documents at a time (one is
+        plenty); building a whole index takes more."""
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = _schema()
         self._index = tantivy.Index(self.schema, path=str(path))
         self._writer_bytes = writer_bytes
+        self._writer_threads = writer_threads
         self._writer: Any = None
         self._lock = threading.Lock()
 
@@ -128,7 +132,8 @@ class SearchEngine:
     def _writing(self) -> Any:
         if self._writer is None:
             try:
-                self._writer = self._index.writer(heap_size=self._writer_bytes, num_threads=1)
+                self._writer = self._index.writer(heap_size=self._writer_bytes,
+                                                  num_threads=self._writer_threads)
             except ValueError as exc:
                 if "Lock" in str(exc):
                     raise IndexBusy(str(exc)) from None
@@ -294,6 +299,11 @@ _EARLIEST = datetime(1700, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2260, 1, 1, tzinfo=UTC)
 
 
+def _scoped(scope: str, tokens: Sequence[str]) -> str:
+    """"a17.t1 a17.t2 …": the tokens prefixed by the scope, in one join."""
+    return scope + (" " + scope).join(tokens) if tokens else ""
+
+
 def _document(document: IndexedDocument) -> Any:
     scopes = [f"a{agency}." for agency in document.agencies]
     reach = [f"g{agency}" for agency in document.granted_to]
@@ -304,8 +314,8 @@ def _document(document: IndexedDocument) -> Any:
         "folded": " ".join(document.folded), "prefix": " ".join(document.prefixes),
         "owner": document.owner, "created": document.created,
         # Each agency's copy of the tokens, prefixed by the agency: its staff's postings.
-        "s_exact": [" ".join(s + t for t in document.exact) for s in scopes],
-        "s_folded": [" ".join(s + t for t in document.folded) for s in scopes],
+        "s_exact": [_scoped(s, document.exact) for s in scopes],
+        "s_folded": [_scoped(s, document.folded) for s in scopes],
         "reach": reach, "agency": list(document.agencies), "doc_type": document.doc_type}
     return tantivy.Document(**{name: value for name, value in values.items()
                                if value not in ("", [])})

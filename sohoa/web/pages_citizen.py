@@ -46,10 +46,11 @@ def vault_list(request: Request, account: OwnerUser,
     since, until = form_date(since_text, _("Từ ngày")), form_date(until_text, _("Đến ngày"))
     documents = _documents(services, account)
     if q and q.strip():
-        hits = {h.id for h in services.vault.finder.search(
+        # Best match first, as the search ranks them (what was typed before what only folds).
+        rank = {h.id: n for n, h in enumerate(services.vault.finder.search(
             q, viewer=account.viewer(), filters=SearchFilters(owner=account.vault_owner()),
-            limit=200)}
-        documents = [d for d in documents if d.id in hits]
+            limit=200))}
+        documents = sorted((d for d in documents if d.id in rank), key=lambda d: rank[d.id])
     if doc_type:
         documents = [d for d in documents if d.doc_type == doc_type]
     if dossier:
