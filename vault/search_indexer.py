@@ -90,28 +90,29 @@ class SearchIndexer(VaultStore):
                 return None
 
     def _follow(self, mark: int) -> int:
-        done, start = 0, mark
+        done, cursor, moving = 0, mark, True
+        settled = datetime.now(UTC) - timedelta(seconds=self.options.settle_seconds)
         while True:
             with self._reads() as session:
                 rows = session.execute(
                     select(SearchChange.seq, SearchChange.document_id, SearchChange.changed_at)
-                    .where(SearchChange.seq > mark).order_by(SearchChange.seq)
+                    .where(SearchChange.seq > cursor).order_by(SearchChange.seq)
                     .limit(self.options.batch)).all()
             fresh = [row for row in rows if row.seq not in self._recent]
             if fresh:
                 done += self._index_ids([row.document_id for row in fresh])
                 self._recent.update(row.seq for row in fresh)
-            settled = datetime.now(UTC) - timedelta(seconds=self.options.settle_seconds)
             for row in rows:  # the mark moves over the settled rows at the front only
-                if row.changed_at >= settled:
-                    break
-                mark = row.seq
-                self._recent.discard(row.seq)
-            if mark != start:
-                self._write_mark(mark)
-                start = mark
-            if len(rows) < self.options.batch or not fresh:
-                return done
+                moving = moving and row.changed_at < settled
+                if moving:
+                    mark = row.seq
+                    self._recent.discard(row.seq)
+            if len(rows) < self.options.batch:
+                break
+            cursor = rows[-1].seq
+        if mark != self._mark():
+            self._write_mark(mark)
+        return done
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Index every document anew (after an upgrade, a change of search key, or a lost
