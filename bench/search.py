@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import psycopg  # noqa: E402
 
-from bench.vault import hammer, personal_id, serve  # noqa: E402
+from bench.load import hammer, personal_id, serve  # noqa: E402
 from kernel import Role  # noqa: E402
 from sohoa.db import make_engine, migrate  # noqa: E402
 from sohoa.runtime import build_services  # noqa: E402
@@ -146,6 +146,12 @@ def fill(dsn: str, settings: Settings, engine: SearchEngine, vocabulary: Vocabul
         db.execute("VACUUM ANALYZE")
 
 
+def mark_built(settings: Settings) -> None:
+    """The index is as the log says (no change was logged while it was made): the
+    servers take it as built instead of building it from the vault."""
+    (settings.search_path / "applied.json").write_text('{"seq": 0}')
+
+
 def _indexed(vocabulary: Vocabulary, document: str, agency: int, owner: str,
              moment: datetime, title: str) -> IndexedDocument:
     """The document's index entry: its title's words, then its text's."""
@@ -195,8 +201,7 @@ def main() -> None:
             engine = SearchEngine(settings.search_path, writer_bytes=1 << 30, writer_threads=2)
             fill(dsn, settings, engine, vocabulary, filled, size)
             engine.close()
-            # The index is as the log says (no change logged): the servers take it as built.
-            (settings.search_path / "applied.json").write_text('{"seq": 0}')
+            mark_built(settings)
             filled = size
             generation = round(time.perf_counter() - started)
             port = free_port()

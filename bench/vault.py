@@ -8,11 +8,12 @@
    (issue 30): ≥ 0.9× the raw rate up and down. The vault's whole path —
    ``file_document`` / ``open_file``, with the access check, rows, the audit chain
    and the access log — is reported beside them.
-2. Latency. The database is filled to 10,000 and then 1,000,000 documents (bulk
-   SQL: owners with ten documents each, ten agencies, a file row and search
-   tokens per document), the API served by uvicorn (one worker process per core),
-   and 50 concurrent clients call list (an owner's vault), search (two words, as
-   the staff of one agency) and get-metadata (one document) for a fixed time each,
+2. Latency. The database is filled to 10,000 and then 1,000,000 documents as
+   ``bench/search.py`` fills it (owners of ten documents each with their vault keys,
+   sealed rows, ten agencies, the ranked index of texts drawn from the corpus's
+   words), the API served by uvicorn (one worker process per core), and 50
+   concurrent clients call list (an owner's vault), search (a common word, as the
+   staff of one agency) and get-metadata (one document) for a fixed time each,
    back to back and then paced (``--rate`` calls a second each); ``/healthz``
    under the same load is the baseline: what the server and client cost alone.
    p50/p99 per call; goals: p99 ≤ 100 ms at 1 M and ≤ 1.5× the 10 k figure.
@@ -35,7 +36,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,27 +47,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import numpy as np  # noqa: E402
 
+from bench.load import hammer, personal_id, serve  # noqa: E402
+from bench.search import AGENCIES, Vocabulary, fill, mark_built  # noqa: E402
 from kernel import Role, Viewer, parse_owner_id  # noqa: E402
 from sohoa.db import make_engine, migrate  # noqa: E402
 from sohoa.runtime import build_services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
 from tests.services import free_port, start_postgres, start_seaweed  # noqa: E402
 from vault import FileRole, NewFile  # noqa: E402
-from vault.search import BlindIndex, words  # noqa: E402
+from vault.search import BlindIndex  # noqa: E402
+from vault.search_engine import SearchEngine  # noqa: E402
 
-AGENCIES = [f"000.00.{n:02d}.H{n:02d}" for n in range(10, 20)]
-PHRASES = ("quyết định", "ủy ban nhân dân", "cấp giấy chứng nhận", "quyền sử dụng đất",
-           "hộ gia đình", "cá nhân", "xã phường thị trấn", "huyện tỉnh thành phố",
-           "đăng ký kết hôn", "khai sinh", "hộ kinh doanh", "xây dựng nhà ở riêng lẻ",
-           "thông báo", "công văn", "tờ trình", "biên bản")
 SYSTEM = Viewer.system("bench")
-
-
-def personal_id(n: int) -> str:
-    """A well-formed personal ID (Hà Nội, born 1900s) for bench owner ``n``."""
-    return f"0010{n:08d}"
 
 
 def mbps(size: int, seconds: float) -> float:
@@ -139,112 +132,6 @@ def throughput(services: Any, client: Any, files: list[bytes], rounds: int) -> d
                         "audit chain, access log)"}}
 
 
-def fill(postgres_dsn: str, index: BlindIndex, target: int, start: int) -> None:
-    """Bulk rows up to ``target`` documents: owners of ten documents each, spread over the
-    agencies, one file row and the search tokens per document."""
-    import psycopg
-
-    vocabulary = [index.token(w) for w in dict.fromkeys(w for word in PHRASES
-                                                         for w in words(word))]
-    rng = random.Random(start)
-    with psycopg.connect(postgres_dsn, autocommit=True) as db:
-        agency = {code: db.execute("SELECT id FROM agencies WHERE code = %s",
-                                   (code,)).fetchone()[0] for code in AGENCIES}
-        ids = list(agency.values())
-        owners = range(start // 10, target // 10)
-        with db.cursor().copy("COPY owners (identifier, kind, vault_key, created_at) "
-                              "FROM STDIN") as copy:
-            for n in owners:
-                copy.write_row((personal_id(n), "citizen", f"00000000-0000-4000-8000-{n:012d}",
-                                datetime.now(UTC)))
-        first_owner = db.execute("SELECT id FROM owners WHERE identifier = %s",
-                                 (personal_id(start // 10),)).fetchone()[0]
-        db.execute("DROP INDEX IF EXISTS ix_search_fts_tsv")
-        with db.cursor().copy("COPY documents (id, owner_id, agency_id, doc_type, title, "
-                              "status, page_count, text_chars, operator_name, scanned_at, "
-                              "created_at, page_quality, kind, extraction) FROM STDIN") as copy:
-            for n in range(start, target):
-                moment = datetime.fromtimestamp(1.7e9 + n * 30, UTC)
-                copy.write_row((f"00000000-0000-4000-9000-{n:012d}",
-                                first_owner + (n - start) // 10, ids[n % len(ids)], "QD",
-                                f"Quyết định số {n}", "STORED", 1, 1000, "bench", moment,
-                                moment, "[]", "COMPONENT", "[]"))
-        with db.cursor().copy("COPY file_versions (id, document_id, role, part, blob_key, "
-                              "sha256, size, media_type, filename, created_at) FROM STDIN") as copy:
-            for n in range(start, target):
-                copy.write_row((f"00000000-0000-4000-a000-{n:012d}",
-                                f"00000000-0000-4000-9000-{n:012d}", "original", 1,
-                                f"bench/{n}", "0" * 64, 100_000, "image/jpeg", "scan.jpg",
-                                datetime.now(UTC)))
-        weights = [1 / (rank + 1) for rank in range(len(vocabulary))]  # Zipf-like
-        with db.cursor().copy("COPY search_fts (document_id, meta_terms, text_terms) "
-                              "FROM STDIN") as copy:
-            for n in range(start, target):
-                picked = rng.choices(vocabulary, k=16, weights=weights)
-                copy.write_row((f"00000000-0000-4000-9000-{n:012d}", " ".join(picked[:4]),
-                                " ".join(picked[4:])))
-        db.execute("CREATE INDEX ix_search_fts_tsv ON search_fts USING gin (tsv)")
-        db.execute("VACUUM ANALYZE")
-
-
-async def hammer(base: str, calls: list[tuple[str, dict[str, str], dict[str, str]]],
-                 clients: int, seconds: float, rate: float | None = None) -> dict[str, Any]:
-    """``clients`` tasks call the URLs in turn for ``seconds``; the latency of each call.
-
-    Back to back (``rate`` None): each client sends its next call when the last one
-    answers, the most a closed loop can ask of the server. Paced: each client sends
-    ``rate`` calls a second on a fixed schedule, and latency counts from the time a
-    call was due, so a server that falls behind is not flattered (no coordinated
-    omission). aiohttp (C parser, keep-alive), because httpx's async client costs more
-    CPU per call than the routes it measures."""
-    import aiohttp
-
-    latencies: list[float] = []
-    errors = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-    connector = aiohttp.TCPConnector(limit=clients)
-    async with aiohttp.ClientSession(base, connector=connector,
-                                     timeout=aiohttp.ClientTimeout(total=30)) as client:
-        async def one(offset: int) -> None:
-            nonlocal errors
-            n = offset
-            due = started + (offset / clients / rate if rate else 0)
-            while due < deadline:
-                if rate:
-                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                else:
-                    due = time.perf_counter()
-                path, params, headers = calls[n % len(calls)]
-                n += clients
-                async with client.get(path, params=params, headers=headers) as response:
-                    await response.read()
-                latencies.append(time.perf_counter() - due)
-                errors += response.status != 200
-                due = due + 1 / rate if rate else time.perf_counter()
-        await asyncio.gather(*(one(i) for i in range(clients)))
-    latencies.sort()
-    return {"calls": len(latencies), "errors": errors,
-            "p50_ms": round(1000 * statistics.median(latencies), 1),
-            "p99_ms": round(1000 * latencies[int(len(latencies) * 0.99) - 1], 1),
-            "per_second": round(len(latencies) / seconds)}
-
-
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sohoa.api:create_app", "--factory", "--workers",
-         str(os.cpu_count() or 2), "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=ROOT)
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("the API did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=24)
@@ -256,6 +143,7 @@ def main() -> None:
                         help="calls a second per client in the paced run")
     parser.add_argument("--rounds", type=int, default=3,
                         help="times each file is read back (the reads are the noisier half)")
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--only", choices=("throughput", "latency"),
                         help="run one half of the bench")
     args = parser.parse_args()
@@ -275,7 +163,7 @@ def main() -> None:
         os.environ.update(env)
         migrate(make_engine(url))
         settings = Settings()
-        services = build_services(settings)
+        services = build_services(settings, start_jobs=False)
         for code in AGENCIES:
             services.vault.agencies.add_agency(code, f"Cơ quan {code}", actor="bench")
         rng = random.Random(7)
@@ -287,14 +175,18 @@ def main() -> None:
             args.sizes = ""
         staff = services.accounts.create("canbo", Role.STAFF, "Cán bộ", password="x" * 12,
                                          agency=AGENCIES[0])
-        index = BlindIndex(settings.search_key_bytes())
+        vocabulary = Vocabulary(args.corpus, BlindIndex(settings.search_key_bytes()),
+                                np.random.default_rng(7))
         dsn = f"host=127.0.0.1 port={postgres.port} user=postgres dbname=bench"
         latency: dict[str, Any] = {}
         filled = 0
         made: dict[str, Any] = {}
         for size in (int(s) for s in args.sizes.split(",") if s):
             started = time.perf_counter()
-            fill(dsn, index, size, filled)
+            engine = SearchEngine(settings.search_path, writer_bytes=1 << 30, writer_threads=2)
+            fill(dsn, settings, engine, vocabulary, filled, size)
+            engine.close()
+            mark_built(settings)
             filled = size
             owners = [personal_id(n) for n in rng.sample(range(size // 10), 200)]
             tokens = {}
@@ -310,8 +202,7 @@ def main() -> None:
             auth = {o: {"Authorization": f"Bearer {t}"} for o, t in tokens.items()}
             citizens = list(auth)
             doc_of = {o: f"00000000-0000-4000-9000-{int(o[4:]) * 10:012d}" for o in citizens}
-            queries = ["quyet dinh", "giay chung nhan", "dang ky ket hon", "nha o",
-                       "ho kinh doanh", "uy ban nhan dan"]
+            queries = vocabulary.common
             calls = {
                 "list": [(f"/api/v1/owners/{o}/documents", {}, auth[o]) for o in citizens],
                 "search": [("/api/v1/search", {"q": q, "limit": "20"}, staff_auth)

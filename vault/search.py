@@ -70,6 +70,8 @@ class BlindIndex:
         self._key = key
         # Words repeat (the same titles, the same queries): each is keyed once per process.
         self._keyed = functools.lru_cache(maxsize=1 << 17)(self._keyed_afresh)
+        #: A written word's folded, exact and beginning tokens; None for no letters.
+        self.word_tokens = functools.lru_cache(maxsize=1 << 16)(self._word_tokens_afresh)
 
     def token(self, word: str) -> str:
         """A folded word's token: a letter first, so no tokeniser reads it as a number."""
@@ -86,6 +88,13 @@ class BlindIndex:
 
     def prefix_token(self, beginning: str) -> str:
         return self._keyed(b"prefix:", beginning, "p")
+
+    def _word_tokens_afresh(self, written: str) -> tuple[str, str, frozenset[str]] | None:
+        plain = "".join(_WORD.findall(fold(written)))
+        if not plain:
+            return None
+        return (self.token(plain), self.exact_token(written),
+                frozenset(self.prefix_token(p) for p in prefixes(plain)))
 
     def document_terms(self, parts: Iterable[str | None]) -> DocumentTerms:
         """A document's tokens for the ranked index: every word in order, as written and
@@ -162,11 +171,9 @@ def highlights(text: str, terms: list[Term], index: BlindIndex) -> list[tuple[in
     spans = []
     lowered = unicodedata.normalize("NFC", text).lower()
     for match in _WRITTEN.finditer(lowered):
-        plain = "".join(_WORD.findall(fold(match.group())))
-        if not plain:
-            continue
-        if (index.token(plain) in folded or index.exact_token(match.group()) in exact
-                or (beginnings and beginnings & {index.prefix_token(p) for p in prefixes(plain)})):
+        tokens = index.word_tokens(match.group())
+        if tokens is not None and (tokens[0] in folded or tokens[1] in exact
+                                   or not beginnings.isdisjoint(tokens[2])):
             spans.append(match.span())
     return spans if len(lowered) == len(text) else []
 
