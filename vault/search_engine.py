@@ -22,6 +22,7 @@ checks each hit against the visibility rule in the database before showing it.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -122,7 +123,15 @@ class SearchEngine:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = _schema()
-        self._index = tantivy.Index(self.schema, path=str(path))
+        try:
+            self._index = tantivy.Index(self.schema, path=str(path))
+        except ValueError as exc:
+            # Made by another version of the service: the folder is only ever derived
+            # from the vault, so it is emptied and its indexer builds it again.
+            log.warning("search index at %s is of another kind (%s): built again", path, exc)
+            for item in path.iterdir():
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
+            self._index = tantivy.Index(self.schema, path=str(path))
         self._writer_bytes = writer_bytes
         self._writer_threads = writer_threads
         self._writer: Any = None

@@ -135,3 +135,23 @@ def test_the_index_holds_no_word_of_a_document(engine: SearchEngine, tmp_path: P
     stored = b"".join(p.read_bytes() for p in (tmp_path / "search").rglob("*") if p.is_file())
     for word in ("nguyen", "nguyễn", "ngoc", "bich", "079199001234", "dien", "bien"):
         assert word.encode() not in stored.lower(), word
+
+
+def test_a_folder_of_another_kind_is_emptied_to_be_built_again(tmp_path: Path) -> None:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title", stored=True)
+    (tmp_path / "search").mkdir()
+    other = tantivy.Index(builder.build(), path=str(tmp_path / "search"))
+    writer = other.writer()
+    writer.add_document(tantivy.Document(title="older"))
+    writer.commit()
+    writer.wait_merging_threads()
+    (tmp_path / "search" / "applied.json").write_text('{"seq": 7}')
+    engine = SearchEngine(tmp_path / "search")
+    assert engine.count() == 0  # and the indexer, finding no mark, builds it from the vault
+    assert not (tmp_path / "search" / "applied.json").exists()
+    engine.put([_doc("a", "hộ tịch")])
+    engine.commit()
+    assert _ids(engine, "hộ tịch") == ["a"]
