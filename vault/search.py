@@ -41,10 +41,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
-
-
 def reading(text: str) -> list[tuple[str, str]]:
     """The words of ``text`` in reading order, each as written (lower case, accents
     kept) and folded: "Đường Láng" → [("đường", "duong"), ("láng", "lang")]."""
