@@ -1,5 +1,6 @@
-"""What the benches that load a server share: starting it (uvicorn, a worker process per
-core), driving it with many clients (``hammer``), and the bench owners' personal IDs."""
+"""What the benches that load a server share: a migrated database with the bench's
+agencies, starting the server (uvicorn, a worker process per core), driving it with many
+clients (``hammer``), and the bench owners' personal IDs."""
 
 from __future__ import annotations
 
@@ -15,6 +16,33 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sohoa.db import make_engine, migrate  # noqa: E402
+from sohoa.runtime import build_services  # noqa: E402
+from sohoa.services import Services  # noqa: E402
+from sohoa.settings import Settings  # noqa: E402
+from tests.services import Postgres  # noqa: E402
+
+AGENCIES = [f"000.00.{n:02d}.H{n:02d}" for n in range(10, 20)]
+
+
+def open_service(postgres: Postgres, data: Path,
+                 **variables: str) -> tuple[dict[str, str], Settings, Services]:
+    """A database ``bench`` migrated, the environment a server of it is started with (and
+    this process's, so its settings read the same), and the services, jobs not started,
+    with the bench's agencies."""
+    postgres.execute("CREATE DATABASE bench")
+    url = postgres.url("bench")
+    env = {**os.environ, "SOHOA_DATA_DIR": str(data), "SOHOA_DATABASE_URL": url,
+           "SOHOA_DB_POOL_SIZE": "30", "SOHOA_DB_MAX_OVERFLOW": "30", **variables}
+    os.environ.update(env)
+    migrate(make_engine(url))
+    settings = Settings()
+    services = build_services(settings, start_jobs=False)
+    for code in AGENCIES:
+        services.vault.agencies.add_agency(code, f"Cơ quan {code}", actor="bench")
+    return env, settings, services
 
 
 def personal_id(n: int) -> str:

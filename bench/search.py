@@ -44,18 +44,16 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import psycopg  # noqa: E402
 
-from bench.load import hammer, personal_id, serve  # noqa: E402
+from bench.load import AGENCIES, hammer, open_service, personal_id, serve  # noqa: E402
 from kernel import Role  # noqa: E402
-from sohoa.db import make_engine, migrate  # noqa: E402
-from sohoa.runtime import build_services  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
 from storage.encryption import LocalKeks, new_data_key  # noqa: E402
 from storage.sealing import RowSealer  # noqa: E402
 from tests.services import free_port, start_postgres  # noqa: E402
 from vault.search import BlindIndex, prefixes, reading  # noqa: E402
 from vault.search_engine import IndexedDocument, SearchEngine  # noqa: E402
+from vault.search_indexer import MARK  # noqa: E402
 
-AGENCIES = [f"000.00.{n:02d}.H{n:02d}" for n in range(10, 20)]
 TAIL = 200_000
 CHUNK = 100_000
 
@@ -150,7 +148,7 @@ def fill(dsn: str, settings: Settings, engine: SearchEngine, vocabulary: Vocabul
 def mark_built(settings: Settings) -> None:
     """The index is as the log says (no change was logged while it was made): the
     servers take it as built instead of building it from the vault."""
-    (settings.search_path / "applied.json").write_text('{"seq": 0}')
+    (settings.search_path / MARK).write_text(json.dumps({"seq": 0}))
 
 
 def _indexed(vocabulary: Vocabulary, document: str, agency: int, owner: str,
@@ -182,16 +180,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="sohoa-bench-search-"))
     postgres = start_postgres()
     try:
-        postgres.execute("CREATE DATABASE bench")
-        url = postgres.url("bench")
-        env = {**os.environ, "SOHOA_DATA_DIR": str(work / "data"), "SOHOA_DATABASE_URL": url,
-               "SOHOA_DB_POOL_SIZE": "30", "SOHOA_DB_MAX_OVERFLOW": "30"}
-        os.environ.update(env)
-        migrate(make_engine(url))
-        settings = Settings()
-        services = build_services(settings, start_jobs=False)
-        for code in AGENCIES:
-            services.vault.agencies.add_agency(code, f"Cơ quan {code}", actor="bench")
+        env, settings, services = open_service(postgres, work / "data")
         staff = services.accounts.create("canbo", Role.STAFF, "Cán bộ", password="x" * 12,
                                          agency=AGENCIES[0])
         auth = {"Authorization": f"Bearer {services.accounts.token_for(staff).token}"}

@@ -49,12 +49,9 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bench.load import hammer, personal_id, serve  # noqa: E402
-from bench.search import AGENCIES, Vocabulary, fill, mark_built  # noqa: E402
+from bench.load import AGENCIES, hammer, open_service, personal_id, serve  # noqa: E402
+from bench.search import Vocabulary, fill, mark_built  # noqa: E402
 from kernel import Role, Viewer, parse_owner_id  # noqa: E402
-from sohoa.db import make_engine, migrate  # noqa: E402
-from sohoa.runtime import build_services  # noqa: E402
-from sohoa.settings import Settings  # noqa: E402
 from tests.services import free_port, start_postgres, start_seaweed  # noqa: E402
 from vault import FileRole, NewFile  # noqa: E402
 from vault.search import BlindIndex  # noqa: E402
@@ -153,19 +150,10 @@ def main() -> None:
     postgres = start_postgres()
     servers: list[subprocess.Popen[bytes]] = []
     try:
-        postgres.execute("CREATE DATABASE bench")
-        url = postgres.url("bench")
-        env = {**os.environ, "SOHOA_DATA_DIR": str(work / "data"), "SOHOA_DATABASE_URL": url,
-               "SOHOA_STORAGE_URL": "s3://vault", "SOHOA_S3_ENDPOINT": seaweed.endpoint,
-               "SOHOA_S3_ACCESS_KEY": seaweed.access_key, "SOHOA_S3_SECRET_KEY":
-               seaweed.secret_key, "SOHOA_S3_SECURE": "false", "SOHOA_DB_POOL_SIZE": "30",
-               "SOHOA_DB_MAX_OVERFLOW": "30"}
-        os.environ.update(env)
-        migrate(make_engine(url))
-        settings = Settings()
-        services = build_services(settings, start_jobs=False)
-        for code in AGENCIES:
-            services.vault.agencies.add_agency(code, f"Cơ quan {code}", actor="bench")
+        env, settings, services = open_service(
+            postgres, work / "data", SOHOA_STORAGE_URL="s3://vault",
+            SOHOA_S3_ENDPOINT=seaweed.endpoint, SOHOA_S3_ACCESS_KEY=seaweed.access_key,
+            SOHOA_S3_SECRET_KEY=seaweed.secret_key, SOHOA_S3_SECURE="false")
         rng = random.Random(7)
         files = [rng.randbytes(int(args.mib * 2**20)) for _ in range(args.files)]
         report: dict[str, Any] = {"benchmark": "vault", "machine": f"{os.cpu_count()} cores"}

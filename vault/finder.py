@@ -134,15 +134,15 @@ class Finder(VaultStore):
     def _reach(self, viewer: Viewer) -> Any:
         from .search_engine import Reach
 
-        if viewer.role in (Role.SYSTEM, Role.ADMIN):
-            return Reach(everywhere=viewer.role is Role.SYSTEM)
+        if viewer.role is Role.SYSTEM:
+            return Reach(everywhere=True)
         if viewer.role is Role.STAFF and viewer.agency:
             return Reach(agency=self._agency_id(viewer.agency))
         if viewer.role in (Role.CITIZEN, Role.ORGANISATION):
             return Reach(owners=tuple(sorted(viewer.owner_indexes)))
         if viewer.role is Role.ARCHIVIST:
             return Reach(archive=True)
-        return Reach()
+        return Reach()  # administrators read no content (vault.access)
 
     def _agency_id(self, code: str | None) -> str | None:
         if not code:

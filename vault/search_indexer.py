@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_MARK = "applied.json"
+#: The file beside the index that says how far into the log it is (``{"seq": N}``).
+MARK = "applied.json"
 
 
 class SearchIndexer(VaultStore):
@@ -90,7 +91,7 @@ class SearchIndexer(VaultStore):
                 return None
 
     def _follow(self, mark: int) -> int:
-        done, cursor, moving = 0, mark, True
+        done, cursor, moving, start = 0, mark, True, mark
         settled = datetime.now(UTC) - timedelta(seconds=self.options.settle_seconds)
         while True:
             with self._reads() as session:
@@ -110,7 +111,7 @@ class SearchIndexer(VaultStore):
             if len(rows) < self.options.batch:
                 break
             cursor = rows[-1].seq
-        if mark != self._mark():
+        if mark != start:
             self._write_mark(mark)
         return done
 
@@ -150,13 +151,13 @@ class SearchIndexer(VaultStore):
 
     def _mark(self) -> int | None:
         try:
-            return int(json.loads((self.options.folder / _MARK).read_text())["seq"])
+            return int(json.loads((self.options.folder / MARK).read_text())["seq"])
         except (FileNotFoundError, ValueError, KeyError):
             return None
 
     def _write_mark(self, seq: int) -> None:
         # Written after the index's commit: a crash between them indexes a few rows twice.
-        path = self.options.folder / _MARK
+        path = self.options.folder / MARK
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps({"seq": seq}))
