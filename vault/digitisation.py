@@ -9,7 +9,7 @@ a record must have before it is stored are a rule set (item 46, with the
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -60,8 +60,8 @@ class DigitisationRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """The values for JSON: dates as ISO text."""
-        return {name: value.isoformat() if isinstance(value, date) else value
-                for name, value in asdict(self).items()}
+        return {f.name: value.isoformat() if isinstance(value := getattr(self, f.name), date)
+                else value for f in fields(self)}
 
     def missing(self, required: tuple[str, ...], owner_id: str | None) -> list[str]:
         """Required fields left empty, in the order of the rule set."""

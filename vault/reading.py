@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from kernel import OwnerId, Viewer, mask_ids_in_text
 from storage.opened import Opened
@@ -35,9 +34,7 @@ class Reading(VaultStore):
         """The document; one ``viewer`` may not see answers as not found."""
         with self._reads() as session:
             # One query: the document, what access turns on and its (few) file rows.
-            document, _ = self._visible(
-                session, select(Document).options(joinedload(Document.versions)), document_id,
-                viewer)
+            document, _ = self._visible(session, document_id, viewer, files=True)
             return self._record_of(document)
 
     def authorise(self, document_id: str, viewer: Viewer, action: Action) -> AccessPath:

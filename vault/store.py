@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
@@ -27,6 +27,7 @@ from .errors import (
 )
 from .keys import VaultKeyring
 from .models import (
+    Agency,
     Document,
     Dossier,
     FileRole,
@@ -96,6 +97,23 @@ def vault_state(sessions: sessionmaker[Session], blobs: BlobStore,
                       BlindIndex(search_key) if search_key else None, options.get("search"))
 
 
+def _document_by_id(*, files: bool) -> Select[Document]:
+    """One document by id (parameter ``document``) with what deciding who may see it
+    needs joined in (owner, agency, dossier and its agency), and its file rows."""
+    statement = select(Document).where(Document.id == bindparam("document")).options(
+        joinedload(Document.owner), joinedload(Document.agency).load_only(Agency.code),
+        joinedload(Document.dossier).load_only(
+            Dossier.code, Dossier.procedure, Dossier.archived_at, Dossier.agency_id)
+        .joinedload(Dossier.agency).load_only(Agency.code))
+    return statement.options(joinedload(Document.versions)) if files else statement
+
+
+# The statements of the hot reads are built once: building one and its cache key costs
+# more Python than the database takes to run it.
+_VISIBLE = _document_by_id(files=False)
+_WITH_FILES = _document_by_id(files=True)
+
+
 class VaultStore:
     """The helpers every area of the vault builds on (an owner, a document, a file's
     bytes, the index), over the state they share. Each area extends it and is one part
@@ -120,16 +138,15 @@ class VaultStore:
 
     @staticmethod
     def _access(session: Session, document_id: str, viewer: Viewer) -> AccessPath:
-        return VaultStore._visible(session, select(Document), document_id, viewer)[1]
+        return VaultStore._visible(session, document_id, viewer)[1]
 
     @staticmethod
-    def _visible(session: Session, statement: Select[Document], document_id: str,
-                 viewer: Viewer) -> tuple[Document, AccessPath]:
-        """The document and how ``viewer`` reaches it, in one query (what deciding that
-        needs is joined in); NotFound when they cannot see it, as when it does not exist."""
-        document = session.scalars(statement.where(Document.id == document_id).options(
-            joinedload(Document.owner), joinedload(Document.agency),
-            joinedload(Document.dossier).joinedload(Dossier.agency))).unique().one_or_none()
+    def _visible(session: Session, document_id: str, viewer: Viewer, *,
+                 files: bool = False) -> tuple[Document, AccessPath]:
+        """The document (with its file rows when ``files``) and how ``viewer`` reaches it,
+        in one query; NotFound when they cannot see it, as when it does not exist."""
+        document = session.scalars(_WITH_FILES if files else _VISIBLE,
+                                   {"document": document_id}).unique().one_or_none()
         path = access_to(session, viewer, document) if document is not None else None
         if document is None or path is None:
             raise NotFound(f"không tìm thấy tài liệu {document_id} (no document {document_id})")

@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
 from digitize.separators import Separator, separator_sheet
-from kernel import OwnerKind, day_end, day_start, parse_owner_id
+from kernel import OwnerKind, Viewer, day_end, day_start, parse_owner_id
 from vault import FileRole, SearchFilters
 
 from .. import job_kinds
@@ -29,7 +29,7 @@ from ..presenters import digitisation_record, document_summary, with_registry
 from ..services import Services
 from ..usecases import certify, counter, record
 from ..usecases.untrusted import verify_untrusted
-from .auth import CurrentAccount, CurrentViewer, OwnerAccount, Staff
+from .auth import Caller, CurrentAccount, CurrentViewer, OwnerAccount, Staff
 from .uploads import read_upload
 
 router = APIRouter()
@@ -185,20 +185,25 @@ def get_job(request: Request, job_id: str, account: CurrentAccount) -> dict[str,
 
 
 @router.get("/api/v1/owners/{owner_id}/documents", tags=["vault"])
-def list_documents(request: Request, owner_id: str, viewer: CurrentViewer) -> dict[str, Any]:
+async def list_documents(request: Request, owner_id: str, caller: Caller) -> dict[str, Any]:
     """The documents of a vault that the caller may see: all of them for the owner, those of
     the agency's dossiers or shared with it for staff; 404 when that is none at all."""
     owner = parse_owner_id(owner_id)
     services = _services(request)
-    records = services.vault.documents.list_documents(owner, viewer=viewer)
-    if not records and not viewer.holds(owner.value):
-        raise HTTPException(404, "không tìm thấy kho dữ liệu (no such vault)")
-    return {"documents": [document_summary(r, services.vault.required_fields) for r in records]}
+
+    def listed(viewer: Viewer) -> dict[str, Any]:
+        records = services.vault.documents.list_documents(owner, viewer=viewer)
+        if not records and not viewer.holds(owner.value):
+            raise HTTPException(404, "không tìm thấy kho dữ liệu (no such vault)")
+        return {"documents": [document_summary(r, services.vault.required_fields)
+                              for r in records]}
+
+    return await caller.run(listed)
 
 
 @router.get("/api/v1/search", tags=["vault"])
-def search(
-    request: Request, viewer: CurrentViewer,
+async def search(
+    request: Request, caller: Caller,
     q: Annotated[str, Query(min_length=1, max_length=200, description=(
         'Words to find, with or without accents; "a phrase" in quotes; a beginning with *'))],
     owner: Annotated[str | None, Query(description="Only this owner's vault")] = None,
@@ -213,10 +218,12 @@ def search(
     """Documents whose OCR text or metadata hold every word ("quyet dinh" finds "quyết
     định"), among those the caller may see: those matching as typed first, each group
     by relevance (BM25); ``highlights`` marks where the title holds what was asked."""
-    hits = _services(request).vault.finder.search(q, viewer=viewer, filters=SearchFilters(
+    finder = _services(request).vault.finder
+    filters = SearchFilters(
         owner=parse_owner_id(owner) if owner else None, doc_type=doc_type, agency=agency,
-        filed_from=day_start(filed_from), filed_to=day_end(filed_to)),
-        limit=limit, offset=offset)
+        filed_from=day_start(filed_from), filed_to=day_end(filed_to))
+    hits = await caller.run(lambda viewer: finder.search(
+        q, viewer=viewer, filters=filters, limit=limit, offset=offset))
     return {"hits": [h.as_dict() for h in hits]}
 
 
@@ -235,9 +242,11 @@ def access_log(
 
 
 @router.get("/api/v1/documents/{document_id}", tags=["vault"])
-def get_document(request: Request, document_id: str, viewer: CurrentViewer) -> dict[str, Any]:
+async def get_document(request: Request, document_id: str, caller: Caller) -> dict[str, Any]:
+    """A document's metadata and digitisation record, for whoever may see it."""
     services = _services(request)
-    document = services.vault.documents.get_document(document_id, viewer=viewer)
+    document = await caller.run(lambda viewer: services.vault.documents.get_document(
+        document_id, viewer=viewer))
     return {"document": document.as_dict(),
             "record": digitisation_record(document, services.vault.required_fields)}
 
