@@ -7,7 +7,7 @@ from the vault into ``DossierPackage`` records; ``transfers`` keeps the record o
 package handed over. It never deletes anything.
 """
 
-from . import transfers
+from . import transfers, verdicts
 from .appendix6 import (
     DocumentMetadata,
     FieldProblem,
@@ -39,6 +39,7 @@ from .validate import ValidationReport, validate_package
 
 __all__ = [
     "transfers",
+    "verdicts",
     "ORIGINAL",
     "PRESERVATION",
     "Agent",

@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pikepdf
@@ -25,10 +26,15 @@ SignatureCheck = Callable[[bytes], "list[str] | None"]
 
 @dataclass(frozen=True)
 class PdfItem:
-    """A PDF to check; ``signed``: its signatures must be checked too."""
+    """A PDF to check (the file at ``path``, or ``data``); ``signed``: its signatures
+    must be checked too."""
 
     path: Path
     signed: bool = False
+    data: bytes | None = field(default=None, repr=False)
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -41,17 +47,20 @@ class PdfVerdict:
     #: For a signed item with sound structure: what is wrong with its signatures
     #: (empty: all valid), or None when it carries none. None for other items.
     signatures: list[str] | None = None
+    #: When a verdict recorded earlier was made (``archive.verdicts``); None: just now.
+    checked_at: datetime | None = None
 
 
 def check_pdf(item: PdfItem, signatures: SignatureCheck | None) -> PdfVerdict:
     """Every check of one PDF: structure first; signatures only when the structure holds."""
-    problem, version, pdfa = pdf_facts(item.path)
+    data = item.read()
+    problem, version, pdfa = pdf_facts(data)
     if problem or not item.signed or signatures is None:
         return PdfVerdict(problem, version, pdfa)
-    return PdfVerdict(problem, version, pdfa, signatures(item.path.read_bytes()))
+    return PdfVerdict(problem, version, pdfa, signatures(data))
 
 
-def pdf_facts(file: Path) -> tuple[str | None, str, bool]:
+def pdf_facts(data: bytes) -> tuple[str | None, str, bool]:
     """What is wrong with the PDF's structure (None: nothing), its version, and whether
     its XMP claims PDF/A.
 
@@ -64,7 +73,7 @@ def pdf_facts(file: Path) -> tuple[str | None, str, bool]:
     that reads without repair.
     """
     try:
-        with pikepdf.open(file) as pdf:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
             pdf.save(io.BytesIO(), stream_decode_level=pikepdf.StreamDecodeLevel.generalized)
             for page in pdf.pages:
                 pikepdf.parse_content_stream(page)
@@ -108,8 +117,7 @@ class RememberingChecker(PdfChecker):
         return dict(self._seen)
 
     def check(self, items: Sequence[PdfItem]) -> list[PdfVerdict]:
-        keys = [(hashlib.sha256(item.path.read_bytes()).hexdigest(), item.signed)
-                for item in items]
+        keys = [(hashlib.sha256(item.read()).hexdigest(), item.signed) for item in items]
         todo = {key: item for key, item in zip(keys, items, strict=True)
                 if key not in self._seen}
         self._seen.update(zip(todo, self._inner.check(list(todo.values())), strict=True))

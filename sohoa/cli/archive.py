@@ -92,14 +92,10 @@ def validate(packages: Annotated[list[Path], typer.Argument(help="Package folder
              as_json: JsonOption = False) -> None:
     """Kiểm tra gói: BagIt, METS/PREMIS theo lược đồ, Phụ lục VI, PDF, chữ ký số (offline).
     Exit code 1 when any package is not valid."""
-    reports = []
     with calling(as_json) as services, counted_progress(not as_json, "Kiểm tra") as progress:
-        for done, path in enumerate(packages):
-            if progress:
-                progress(done, len(packages))
-            reports.append(services.archives.validate(path))
         if progress:
-            progress(len(packages), len(packages))
+            progress(0, len(packages))
+        reports = services.archives.validate_many(packages, progress)
     if as_json:
         print_json([r.as_dict() for r in reports])
     else:

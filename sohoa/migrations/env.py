@@ -7,6 +7,7 @@ from alembic import context
 import accounts.models  # noqa: F401 - registers the accounts table on the shared metadata
 import accounts.signing_keys  # noqa: F401 - officers' keys and held PINs
 import archive.transfers  # noqa: F401 - registers the transfer records on the shared metadata
+import archive.verdicts  # noqa: F401 - and the recorded PDF verdicts
 import retention  # noqa: F401 - registers the legal holds and the disposals on the shared metadata
 import sohoa.jobs.models  # noqa: F401 - registers the jobs table on the shared metadata
 import sohoa.usecases.sync.models  # noqa: F401 - registers a node's outbox on the shared metadata

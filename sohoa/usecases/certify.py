@@ -83,11 +83,12 @@ def certify_copy(services: Certifying, document_id: str, *, converter: str | Non
     request = certified_copy_request(issuer.key, services.stamp_font(), issuer.name,
                                      settings.agency.conversion_mark, copy_form, qr_text,
                                      settings.signing.agency_signature_level)
-    certified = sign_pdf(source.data, request, services.trust, now=now)
+    certified = NewFile(FileRole.CERTIFIED.value, sign_pdf(source.data, request, services.trust,
+                                                           now=now),
+                        "application/pdf", parent=(FileRole.SIGNED.value, 1))
+    services.archives.record_verdicts([certified])
     return services.vault.conversions.certify(
-        document_id,
-        NewFile(FileRole.CERTIFIED.value, certified, "application/pdf",
-                parent=(FileRole.SIGNED.value, 1)),
+        document_id, certified,
         _conversion(issuer, code, ConversionDirection.PAPER_TO_ELECTRONIC, now,
                     converter or settings.records.default_operator),
         source_sha256=source.sha256, actor=viewer.actor)

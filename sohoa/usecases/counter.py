@@ -227,11 +227,13 @@ def run(services: Digitising, batch: PreparedBatch, *, actor: str,
         reports = input_signatures(list(group.files), services.settings, services.trust)
         result = digitise(list(group.files), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
+        files = _files(result, signed)
+        services.archives.record_verdicts(files)
         filed = services.vault.filing.file_document(
             thumbnail=thumbnail(result.pdfa),
             owner=batch.owner, title=group.title or _title(group.files),
             page_count=result.page_count, operator=batch.operator,
-            scanned_at=batch.scanned_at, files=_files(result, signed), actor=actor,
+            scanned_at=batch.scanned_at, files=files, actor=actor,
             dossier_code=group.dossier, agency_code=batch.agency,
             page_quality=_with_capture_warnings(result, group.problems), intake_key=key,
             finish=recording_input_signatures(reports), once_in_dossier=not batch.reuse_reason,

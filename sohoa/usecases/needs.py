@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..jobs import JobRunner
     from ..settings import Settings
     from .archiving.disposals import Disposals
+    from .archiving.transfers import Archives
 
 
 class VaultWork(Protocol):
@@ -44,7 +45,10 @@ class Signing(Protocol):
 
 
 class SigningWork(VaultWork, Signing, Protocol):
-    """Counter digitisation, signatures and results: the vault and the keys."""
+    """Counter digitisation, signatures and results: the vault and the keys, and the
+    archive desk that records each signed file's verdict for its export."""
+
+    archives: Archives
 
 
 class Recording(VaultWork, Protocol):

@@ -68,6 +68,7 @@ def issue_result(services: Issuing, dossier_code: str, pdf: bytes, fields: Resul
         NewFile(FileRole.SIGNED.value, signed, "application/pdf",
                 parent=(FileRole.ORIGINAL.value, 1)),
     ]
+    services.archives.record_verdicts(files)
     record = {
         "number_symbol": fields.number_symbol[:64], "issue_date": fields.issue_date
         or datetime.now(UTC).date(), "issuing_body": issuer.name[:200],

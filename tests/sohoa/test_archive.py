@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from archive import PdfItem, open_package
 from archive.premis import PREMIS
 from archive.transfers import ArchivalTransfer
+from archive.verdicts import RecordedVerdict
 from kernel import Role, Viewer
 from kernel.errors import ExitCode
 from signing import DevPki, TrustServices, verify_pdf
@@ -195,6 +196,38 @@ def test_worker_processes_judge_signatures_as_the_service_does(
         assert all(v.signatures == [] for v in trusting.check(signed))
         refused = wary.check(signed)
     assert all(v.signatures and "chữ ký" in v.signatures[0] for v in refused), refused
+
+
+def test_export_reuses_the_verdicts_recorded_at_signing_and_a_foreign_check_reuses_none(
+        services: Services, anonymous: TestClient, staff: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 30 item 4: each signed file's verdict was recorded when it was signed (the
+    # operator's scan, the agency's result), under the SHA-256 of its bytes and dated then
+    code = closed_dossier(services, anonymous, staff)
+    with services.sessions() as session:
+        rows = session.scalars(select(RecordedVerdict).where(RecordedVerdict.signed)).all()
+        assert len(rows) == 2 and all(r.signatures == [] and r.problem is None for r in rows)
+        # Marked as a failure here: if the export reuses the verdict, it reports this
+        # instead of checking again, which would find the signature valid.
+        session.execute(update(RecordedVerdict).where(RecordedVerdict.sha256 == rows[0].sha256)
+                        .values(signatures=["ghi nhận khi ký: không hợp lệ"]))
+        session.commit()
+    written = services.archives.export(code, tmp_path / "out", viewer=ARCHIVIST,
+                                       now=NOW + timedelta(days=300))
+    signatures = next(c for c in written.report.checks if c.name == "signatures")
+    assert signatures.checked == 2
+    assert len(signatures.problems) == 1 and "ghi nhận khi ký" in signatures.problems[0]
+    # The PREMIS events carry the verdicts' own dates, not the export's.
+    premis = etree.parse(str(written.path / "data/metadata/preservation/premis.xml"))
+    dates = premis.xpath("//p:event[p:eventType='digital signature validation']"
+                         "/p:eventDateTime/text()", namespaces={"p": PREMIS})
+    assert len(dates) == 2 and all(
+        abs(datetime.fromisoformat(d) - NOW) < timedelta(hours=1) for d in dates), dates
+    # A package handed in from elsewhere is checked in full: the same bytes validate.
+    monkeypatch.setenv("SOHOA_ARCHIVE_WORKERS", "2")
+    result = _cli("archive", "validate", str(written.path), str(written.path), "--json")
+    reports = json.loads(result.stdout)
+    assert result.exit_code == 0 and [r["valid"] for r in reports] == [True, True], reports
 
 
 def test_an_open_dossier_cannot_be_exported(services: Services, anonymous: TestClient,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -77,7 +77,7 @@ def _check_in_worker(item: PdfItem) -> PdfVerdict:
     return check_pdf(item, partial(signature_problems, trust=_worker_trust))
 
 
-def _validate_in_worker(root: Path, seen: dict[tuple[str, bool], PdfVerdict]
+def _validate_in_worker(root: Path, seen: dict[tuple[str, bool], PdfVerdict] | None = None
                         ) -> ValidationReport:
     assert _worker_trust is not None, "worker not started"
     checker = PdfChecker(partial(signature_problems, trust=_worker_trust))
@@ -101,6 +101,11 @@ class PooledChecker(PdfChecker):
         """Validate the package at ``root`` in a worker, reusing ``remembering``'s verdicts
         (the bag's checksums, the schemas and App. VI are checked there too)."""
         return self._pool.submit(_validate_in_worker, root, remembering.remembered).result()
+
+    def validate_each(self, roots: Sequence[Path]) -> Iterator[ValidationReport]:
+        """The packages at ``roots`` validated in the workers, a package each, nothing
+        reused (a package from elsewhere), in order as they finish."""
+        return self._pool.map(_validate_in_worker, roots)
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)

@@ -187,8 +187,9 @@ def _document_events(key: str, doc: ArchivalDocument, files: tuple[PackageFile, 
 
 
 def signature_events(checker: PdfChecker, now: datetime) -> PayloadHook:
-    """The PREMIS validation event of each signed file, from a check of the bytes just
-    written into the package (not of another read of the vault)."""
+    """The PREMIS validation event of each signed file, from the verdict on the bytes just
+    written into the package (not of another read of the vault): made now, or recorded
+    when the file was signed or received and dated then (``archive.verdicts``)."""
     def events(package: DossierPackage, folder: Path) -> tuple[Event, ...]:
         signed = [(doc.key, f) for doc in package.documents for f in doc.files
                   if f.role in SIGNED_ROLES]
@@ -198,10 +199,15 @@ def signature_events(checker: PdfChecker, now: datetime) -> PayloadHook:
             problems = ([verdict.problem] if verdict.problem
                         else verdict.signatures if verdict.signatures is not None
                         else ["không có chữ ký (not signed)"])
-            detail = "Kiểm tra chữ ký số (pyHanko): " + ("; ".join(problems) or "hợp lệ")
+            when = ("" if verdict.checked_at is None else
+                    " khi ký hoặc tiếp nhận; SHA-256 của tệp đối chiếu lại khi đóng gói "
+                    "(checked when signed or received; the file's SHA-256 checked again "
+                    "at packaging)")
+            detail = f"Kiểm tra chữ ký số (pyHanko){when}: " + ("; ".join(problems) or "hợp lệ")
             found.append(Event(f"ev-{key}-{f.role}-{f.part}-validation",
-                               ev.SIGNATURE_VALIDATION, now, detail[:1000], (SOFTWARE,),
-                               (f.path,), "failure" if problems else "success"))
+                               ev.SIGNATURE_VALIDATION, verdict.checked_at or now,
+                               detail[:1000], (SOFTWARE,), (f.path,),
+                               "failure" if problems else "success"))
         return tuple(found)
     return events
 

@@ -28,22 +28,25 @@ from archive import (
     DossierPackage,
     PackageError,
     PdfChecker,
+    PdfItem,
     RememberingChecker,
     ValidationReport,
     WrittenPackage,
     open_package,
     transfers,
     validate_package,
+    verdicts,
     write_package,
 )
 from archive.transfers import TransferRecord
+from archive.validate import SIGNED_ROLES
 from digitize.extract import DocTypeCatalogue
 from kernel import VIETNAM, Viewer, local_day
 from retention import RetentionSchedule, add_years, transfer_due, transfer_notice_from
 from retention.schedule import TRANSFER_NOTICE
 from signing import TrustServices
 from storage.encryption import EncryptingBlobStore
-from vault import DossierRecord, Vault, dossier_ref
+from vault import DossierRecord, NewFile, Vault, dossier_ref
 from vault.archival import ArchivalDossier
 from vault.audit import audit
 
@@ -164,11 +167,18 @@ class Archives:
             type_name=self._type_name, rights=self._rights, language=self._language,
             now=moment, actor=viewer.actor)
         package = build_package(dossier, context)
-        checker = RememberingChecker(pooled or self.checker)
+        with self._sessions() as session:
+            known = verdicts.recorded(session, {f.sha256 for d in dossier.documents
+                                                for f in d.files})
+        # Verdicts recorded when the files were signed or received answer for the bytes
+        # written now only when those hash the same (RememberingChecker hashes them).
+        checker = RememberingChecker(pooled or self.checker, known)
         written = write_package(package, into, on_payload=signature_events(checker, moment))
         report = (pooled.validate(written.path, checker) if pooled
                   else validate_package(written.path, checker=checker))
         with unit(self._sessions) as session:
+            verdicts.record(session, {key: verdict for key, verdict in checker.remembered.items()
+                                      if key not in known}, moment)
             audit(session, viewer.actor, "archive.export", "dossier", code, {
                 "files": written.files, "bytes": written.payload_bytes,
                 "checksum": written.checksum, "valid": report.valid})
@@ -177,8 +187,33 @@ class Archives:
         return exported, package, dossier
 
     def validate(self, path: Path) -> ValidationReport:
-        """The package's validation report, every signature checked offline."""
+        """The package's validation report, every signature checked offline. Nothing
+        recorded here is reused: the package may come from anywhere."""
         return validate_package(path, checker=self.checker)
+
+    def validate_many(self, paths: Sequence[Path],
+                      progress: Callable[[int, int], None] | None = None
+                      ) -> list[ValidationReport]:
+        """``validate`` of each package, in input order, packages spread over worker
+        processes (``archive_workers``)."""
+        workers = min(self.workers, len(paths))
+        if workers < 2:
+            return _counted((self.validate(p) for p in paths), len(paths), progress)
+        with PooledChecker(self._trust, workers) as pooled:
+            return _counted(pooled.validate_each(paths), len(paths), progress)
+
+    def record_verdicts(self, files: Sequence[NewFile], *,
+                        now: datetime | None = None) -> None:
+        """Check the PDFs among ``files`` as an export would (their signatures too, for
+        the signed roles), now, and keep each verdict under the SHA-256 of its bytes
+        (``archive.verdicts``): the files' export reuses them. Called where a file is
+        signed or received."""
+        pdfs = [PdfItem(Path(f.filename), f.role in SIGNED_ROLES, f.data) for f in files
+                if f.media_type == "application/pdf"]
+        found = RememberingChecker(self.checker)
+        found.check(pdfs)
+        with unit(self._sessions) as session:
+            verdicts.record(session, found.remembered, now or datetime.now(UTC))
 
     def _type_name(self, code: str) -> str:
         known = self._catalogue.get(code)
