@@ -77,7 +77,7 @@ def templates(services: Any, count: int) -> list[tuple[str, int, list[NewFile]]]
                                    OPERATOR, datetime.now(UTC),
                                    services.settings.signing.operator_signature_level)
         signed = sign_pdf(result.pdfa, request, services.trust)
-        files = document_files(result, signed)
+        files = document_files(result, signed, keep_scans=False)
         services.archives.record_verdicts(files)
         made.append((page.stem, result.page_count, files))
     return made

@@ -60,6 +60,13 @@ class ScanFile:
     def page_count(self) -> int:
         return len(self.pages)
 
+    @property
+    def scanner_file(self) -> bool:
+        """A raster scan as a scanner or a phone made it: no signature, no text of its own.
+        Only such a file may go unkept once the PDF/A is made of it
+        (``SOHOA_KEEP_SCANNER_FILE``); an electronic original is kept as it came."""
+        return not self.signed and not any(page.has_text for page in self.pages)
+
 
 def safe_filename(name: str, fallback: str = "scan") -> str:
     """A file name fit for messages and titles: NFC (macOS writes names decomposed), no

@@ -60,6 +60,12 @@ class OcrSettings:
     ocr_dpi: Annotated[float, Ge(0)] = 200.0
     #: OCRmyPDF's optimisation level for the PDF/A (0 keeps the scan's own image streams).
     optimize: Annotated[int, Interval(ge=0, le=3)] = 0
+    #: JPEG quality of the page images kept in the PDF/A, split into ink and paper after
+    #: OCR has read them at full quality (`digitize.recompress`); 0 keeps the scan's own.
+    kept_image_quality: Annotated[int, Interval(ge=0, le=95)] = 60
+    #: Difference from the paper around it (0–255, in some colour) that makes a pixel
+    #: ink, kept sharp at the full resolution; fainter marks go with the paper layer.
+    kept_ink_contrast: Annotated[int, Interval(ge=1, le=255)] = 48
     #: Read the lines Tesseract is unsure of with a second engine (AsterNet) too, and
     #: keep per line the better reading (`digitize.ocr.second_engine`).
     second_engine: bool = False

@@ -1,6 +1,7 @@
 """The digitisation pipeline: named stages, each replaceable, composed in order.
 
-validate → assemble → OCR into PDF/A → check page count. Every stage is a plain
+validate → assemble → OCR into PDF/A (its page images then kept small, in the OCR
+worker: `digitize.recompress`) → check page count. Every stage is a plain
 function of its inputs; the pipeline only wires them and reports progress.
 The per-page preprocessing stages (orientation, colour ink, perspective,
 illumination, deskew, blank check: `digitize.preprocess`) run inside the OCR
@@ -77,7 +78,8 @@ def ocr_to_pdfa(
     *,
     replace_text: bool = False,
 ) -> tuple[bytes, str, tuple[PageQuality, ...]]:
-    """Stage 3: searchable PDF/A-2b, its text and a quality report per page."""
+    """Stage 3: searchable PDF/A-2b, its text and a quality report per page; the page
+    images as ``settings`` keep them (`digitize.recompress`), after OCR has read them."""
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as work:
         folder = Path(work)
         source, output, sidecar = folder / "in.pdf", folder / "out.pdf", folder / "text.txt"
@@ -90,6 +92,8 @@ def ocr_to_pdfa(
             reader_config=str(config), language=settings.language, jobs=settings.jobs,
             rotate_pages=settings.rotate_pages, optimize=settings.optimize,
             force_ocr=replace_text, memory_mb=settings.memory_mb,
+            kept_quality=settings.kept_image_quality,
+            kept_ink_contrast=settings.kept_ink_contrast,
         )
         on_page = (lambda done, total: progress(done, total, "ocr")) if progress else None
         run_ocrmypdf(request, timeout=settings.timeout_for(pages), on_progress=on_page)

@@ -18,6 +18,7 @@ from . import (  # noqa: F401 - the tables
     certifications,
     counters,
     data_requests,
+    fingerprints,
     grants,
     keys,
     models,

@@ -24,6 +24,7 @@ from .audit import audit
 from .counters import Counter, next_value
 from .digitisation import DigitisationRecord, check_complete, check_transition
 from .errors import CodeConflict, InvalidTransition, NotAnExtension, NotFound
+from .fingerprints import ScanFingerprint
 from .models import Agency, Document, DocumentStatus, Dossier, FileHistory, FileRole, FileVersion
 from .records import DocumentRecord, FileRecord, NewFile
 from .store import VaultStore
@@ -53,6 +54,9 @@ class NewDocument(TypedDict):
     #: File nothing when a document of the dossier has an original of the same bytes:
     #: the same scan sent twice is answered with the document filed first.
     once_in_dossier: NotRequired[bool]
+    #: SHA-256 of the scanner's files when they are not among ``files`` (not kept):
+    #: the same scan is still known (`vault.fingerprints`).
+    scan_sha256s: NotRequired[frozenset[str]]
 
 
 class Filing(VaultStore):
@@ -67,8 +71,8 @@ class Filing(VaultStore):
         ``intake_key`` names the request (a job's group, a counter node's batch part):
         filing again under the same key returns the document filed the first time, so
         a retried or replayed request never makes a second one."""
-        if not any(f.role == FileRole.ORIGINAL for f in filing["files"]):
-            raise ValueError("a document is filed with its original scan")
+        if not any(f.role in (FileRole.ORIGINAL, FileRole.PDFA) for f in filing["files"]):
+            raise ValueError("a document is filed with its scan or the PDF/A made of it")
         intake_key = filing.get("intake_key")
         if intake_key is not None and (earlier := self.filed_under(intake_key)) is not None:
             return earlier
@@ -129,8 +133,9 @@ class Filing(VaultStore):
             dossier_id = None
             if dossier_code is not None:
                 dossier_id = self._dossier_for(session, dossier_code, holder.id)
-                if filing.get("once_in_dossier") and (
-                        same := _same_original(session, dossier_id, files)) is not None:
+                if filing.get("once_in_dossier") and (same := _same_original(
+                        session, dossier_id, files, filing.get("scan_sha256s", frozenset()))
+                ) is not None:
                     return self._record(session, same)
             agency_id = None
             if agency_code is not None:
@@ -164,6 +169,8 @@ class Filing(VaultStore):
             for new in files:
                 if new.within is not None:
                     by_ref[(new.role, new.part)].within_id = by_ref[new.within[0]].id
+            session.add_all(ScanFingerprint(document_id=document.id, sha256=sha256)
+                            for sha256 in sorted(filing.get("scan_sha256s", frozenset())))
             if finish is not None:
                 finish(session, document)
             session.flush()
@@ -320,26 +327,32 @@ def _text_chars(files: list[NewFile]) -> int:
     return sum(1 for ch in text.data.decode("utf-8", "replace") if not ch.isspace())
 
 
-def _same_original(session: Session, dossier_id: int, files: list[NewFile]) -> str | None:
+def _same_original(session: Session, dossier_id: int, files: list[NewFile],
+                   scans: frozenset[str]) -> str | None:
     """A document of the dossier whose original has the bytes of one of ``files``'s
-    originals. The dossier's row is written first, as a lock: two filings of the same
-    scan into one dossier take turns (a row lock in PostgreSQL, the write lock in
-    SQLite), so the second sees the first."""
+    originals (or of the scans not kept, ``scans``). The dossier's row is written first,
+    as a lock: two filings of the same scan into one dossier take turns (a row lock in
+    PostgreSQL, the write lock in SQLite), so the second sees the first."""
     session.execute(update(Dossier).where(Dossier.id == dossier_id).values(id=Dossier.id))
-    digests = {sha256_hex(new.data) for new in files if new.role == FileRole.ORIGINAL.value}
+    digests = scans | {sha256_hex(new.data) for new in files
+                       if new.role == FileRole.ORIGINAL.value}
     return with_original(session, digests, Document.dossier_id == dossier_id)
 
 
 def with_original(session: Session, digests: Collection[str],
                   *where: ColumnElement[bool]) -> str | None:
     """A document (among those ``where`` picks) whose original scan has one of these
-    SHA-256s: the same paper filed before."""
+    SHA-256s, kept or only fingerprinted (`vault.fingerprints`): the same paper filed
+    before."""
     if not digests:
         return None
-    return session.scalar(select(FileVersion.document_id).join(
+    kept = select(FileVersion.document_id).join(
         Document, Document.id == FileVersion.document_id).where(
-        FileVersion.role == FileRole.ORIGINAL.value, FileVersion.sha256.in_(digests),
-        *where).limit(1))
+        FileVersion.role == FileRole.ORIGINAL.value, FileVersion.sha256.in_(digests), *where)
+    fingerprinted = select(ScanFingerprint.document_id).join(
+        Document, Document.id == ScanFingerprint.document_id).where(
+        ScanFingerprint.sha256.in_(digests), *where)
+    return session.scalar(kept.union_all(fingerprinted).limit(1))
 
 
 __all__ = ["Filing", "NewDocument"]

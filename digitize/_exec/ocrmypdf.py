@@ -48,6 +48,10 @@ class OcrRequest:
     force_ocr: bool = False
     #: Memory limit of the OCR processes for this request (MB; 0: none).
     memory_mb: int = 0
+    #: The page images as the PDF/A keeps them (`digitize.recompress`), made here once
+    #: OCR has read them: in this child, under its memory limit, never in the server.
+    kept_quality: int = 0
+    kept_ink_contrast: int = 48
 
 
 class _Worker:
@@ -213,6 +217,8 @@ def _serve() -> int:
                 use_threads=request.jobs == 1,
                 plugins=["digitize._exec.ocrmypdf_progress", "digitize._exec.ocr_plugin"],
             )
+            if request.kept_quality:
+                _keep_small(request)
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
             emit(event="error", message=f"{type(exc).__name__}: {exc}")
             continue
@@ -220,6 +226,15 @@ def _serve() -> int:
             _give_back_memory()
         emit(event="done")
     return 0
+
+
+def _keep_small(request: OcrRequest) -> None:
+    """The last stage: the PDF/A's page images split into ink and paper."""
+    from ..recompress import KeptImages, recompress_images
+
+    output = Path(request.output_pdf)
+    output.write_bytes(recompress_images(output.read_bytes(), KeptImages(
+        quality=request.kept_quality, ink_contrast=request.kept_ink_contrast)))
 
 
 def _give_back_memory() -> None:

@@ -34,16 +34,17 @@ async def receive_document(
     account: Staff,
     manifest: Annotated[str, Form(max_length=10_000_000, description="The bundle's manifest "
                                   "(JSON: the document's facts and each file's SHA-256)")],
-    original: Annotated[list[UploadFile], File(description="The scans, in page order")],
     pdfa: Annotated[UploadFile, File(description="The PDF/A the node made")],
     signed: Annotated[UploadFile, File(description="The PDF/A with the operator's signature")],
     text: Annotated[UploadFile, File(description="The OCR text, pages split by form feeds")],
+    original: Annotated[list[UploadFile] | None, File(description=(
+        "The scans, in page order; none when the node keeps only the PDF/A"))] = None,
 ) -> JSONResponse:
     """File a counter node's document in its owner's vault: 201 when filed now, 200 with the
     same document when this node sent it before. The operator signature must verify here."""
     services = services_of(request)
     limit = services.settings.intake.limits.max_file_bytes
-    scans = [await read_upload(upload, limit) for upload in original]
+    scans = [await read_upload(upload, limit) for upload in original or []]
     bundle = parse_bundle(manifest, scans, await read_upload(pdfa, limit),
                           await read_upload(signed, limit), await read_upload(text, limit))
     received = await run_in_threadpool(receive, services, bundle, account_id=account.id,

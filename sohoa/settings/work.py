@@ -57,6 +57,9 @@ class IntakeSettings(Area):
         "per staff username (or per agency code); the counter screen offers its files")
     hot_folder_max_files: int = Field(default=200, ge=1, le=10_000,
                                       description="Files listed from a hot folder at once")
+    keep_scanner_file: bool = Field(default=False, description=(
+        "Keep each scanner's file beside the signed PDF/A made of it (the PDF/A is the "
+        "electronic copy the law asks for; without this only the file's SHA-256 is kept)"))
 
     @property
     def limits(self) -> IntakeLimits:

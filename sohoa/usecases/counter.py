@@ -227,9 +227,12 @@ def run(services: Digitising, batch: PreparedBatch, *, actor: str,
         reports = input_signatures(list(group.files), services.settings, services.trust)
         result = digitise(list(group.files), services.settings.ocr, scaled)
         signed = _sign(services, result.pdfa, batch)
-        files = _files(result, signed)
+        keep = services.settings.intake.keep_scanner_file
+        files = _files(result, signed, keep_scans=keep)
         services.archives.record_verdicts(files)
         filed = services.vault.filing.file_document(
+            scan_sha256s=frozenset(sha256_hex(scan.data) for scan in group.files
+                                   if not keep and scan.scanner_file),
             thumbnail=thumbnail(result.pdfa),
             owner=batch.owner, title=group.title or _title(group.files),
             page_count=result.page_count, operator=batch.operator,
@@ -303,8 +306,12 @@ def _sign(services: Digitising, pdfa: bytes, batch: PreparedBatch) -> bytes:
     return sign_pdf(pdfa, request, services.trust)
 
 
-def _files(result: DigitisedScan, signed: bytes) -> list[NewFile]:
-    originals = [Original(scan.name, scan.format.value, scan.data) for scan in result.originals]
+def _files(result: DigitisedScan, signed: bytes, *, keep_scans: bool) -> list[NewFile]:
+    """The document's files; a scanner's own file only when scans are to be kept
+    (``SOHOA_KEEP_SCANNER_FILE``): the signed PDF/A is the electronic copy. Electronic
+    originals (signed, or with text of their own) are always kept."""
+    originals = [Original(scan.name, scan.format.value, scan.data)
+                 for scan in result.originals if keep_scans or not scan.scanner_file]
     return document_files(originals, result.pdfa, signed, result.text)
 
 
@@ -320,14 +327,15 @@ class Original:
 def document_files(originals: list[Original], pdfa: bytes, signed: bytes,
                    text: str) -> list[NewFile]:
     """The files of a document. The signed PDF is stored whole; the PDF/A is its first
-    revision (pyHanko signs by incremental update) and a JPEG scan sits unchanged inside
-    it, so those are recorded as byte ranges of it instead of second copies. A counter
+    revision (pyHanko signs by incremental update) and a JPEG scan kept as it was sits
+    unchanged inside it, so those are recorded as byte ranges of it instead of second
+    copies; ``originals`` is empty when the scanner's files are not kept. A counter
     node's documents are filed at the centre through here too (``sohoa.usecases.sync``)."""
     signed_ref = (FileRole.SIGNED.value, 1)
     files = [NewFile(FileRole.SIGNED.value, signed, "application/pdf",
                      parent=(FileRole.PDFA.value, 1))]
     files.append(NewFile(FileRole.PDFA.value, pdfa, "application/pdf",
-                         parent=(FileRole.ORIGINAL.value, 1),
+                         parent=(FileRole.ORIGINAL.value, 1) if originals else None,
                          within=(signed_ref, 0) if signed.startswith(pdfa) else None))
     for index, scan in enumerate(originals, start=1):
         offset = signed.find(scan.data) if scan.media_type == ScanFormat.JPEG.value else -1

@@ -58,18 +58,20 @@ def test_digitise_job_reports_progress_and_files_the_document(
     detail = client.get(f"/api/v1/documents/{doc['id']}").json()["document"]
     assert detail["title"] == "Giấy chứng nhận đăng ký doanh nghiệp"
     roles = sorted(f["role"] for f in detail["files"])
-    assert roles == ["original", "pdfa", "signed", "text"]
+    # Issue 30: the signed PDF/A is the electronic copy; the scanner's file is not kept.
+    assert roles == ["pdfa", "signed", "text"]
     by_role = {f["role"]: f for f in detail["files"]}
     assert by_role["signed"]["parent_id"] == by_role["pdfa"]["id"]
-    assert by_role["pdfa"]["parent_id"] == by_role["original"]["id"]
+    assert by_role["pdfa"]["parent_id"] is None
 
     signed = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "signed"})
     assert signed.status_code == 200
     assert signed.headers["x-content-sha256"] == hashlib.sha256(signed.content).hexdigest()
     assert verify_pdf(signed.content, services.trust).valid
 
+    # Not kept: asked for, it is a clear 404, not an empty file.
     original = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "original"})
-    assert original.content == _page()
+    assert original.status_code == 404 and original.json()["error"]["code"] == "not_found"
 
     text = client.get(f"/api/v1/documents/{doc['id']}/file", params={"variant": "text"})
     assert "QUYẾT ĐỊNH" in text.text
@@ -224,7 +226,9 @@ def test_digitise_into_s3_stores_verifiable_objects(
         # The PDF/A is the signed file's first revision: stored once, as a range of it.
         roles = {v["role"]: v for v in detail["files"]}
         assert roles["pdfa"]["within_id"] == roles["signed"]["id"]
-        assert len(list(raw.list_objects(bucket, recursive=True))) == 3  # signed, original, text
+        # The signed file (holding the PDF/A) and the text: the scanner's file is not kept
+        # (SOHOA_KEEP_SCANNER_FILE), only its SHA-256.
+        assert len(list(raw.list_objects(bucket, recursive=True))) == 2
         # The personal ID appears nowhere in object keys.
         assert all(GOOD_OWNER not in o.object_name for o in raw.list_objects(bucket, recursive=True))
     finally:

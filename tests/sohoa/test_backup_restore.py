@@ -96,7 +96,7 @@ def _snapshot_of(services: Services, ids: list[str]) -> dict[str, Any]:
         record = services.vault.documents.get_document(document_id, viewer=SYSTEM)
         documents[document_id] = {
             "title": record.title, "pages": record.page_count,
-            "original": services.vault.documents.read_file(document_id, "original", viewer=SYSTEM).data,
+            "pdfa": services.vault.documents.read_file(document_id, "pdfa", viewer=SYSTEM).data,
             "signed": services.vault.documents.read_file(document_id, "signed", viewer=SYSTEM).data,
             "text": services.vault.documents.read_file(document_id, "text", viewer=SYSTEM).data,
         }

@@ -45,7 +45,10 @@ class Filed:
 
 
 def _invoke(args: list[str], data_dir: Path) -> Any:
-    return runner.invoke(app, args, env={"SOHOA_DATA_DIR": str(data_dir), "SOHOA_OCR_JOBS": "2"})
+    # The scanner's files kept too, as a records office may choose: this module checks
+    # the original beside the copies.
+    return runner.invoke(app, args, env={"SOHOA_DATA_DIR": str(data_dir), "SOHOA_OCR_JOBS": "2",
+                                         "SOHOA_KEEP_SCANNER_FILE": "true"})
 
 
 @pytest.fixture(scope="module")

@@ -209,6 +209,6 @@ def test_link_cut_mid_batch_every_document_reaches_the_centre_once(
         signed = centre.vault.documents.read_file(central_id, "signed", viewer=SYSTEM)
         assert signed.data == original.signed  # the operator's signature made on the node
         assert verify_pdf(signed.data, centre.trust).valid, document_id
-        assert centre.vault.documents.read_file(central_id, "original", viewer=SYSTEM).data \
-            == original.originals[0].data
+        assert centre.vault.documents.read_file(central_id, "pdfa", viewer=SYSTEM).data \
+            == original.pdfa
     assert Outbox(node.sessions).due() == []

@@ -205,11 +205,13 @@ def _assert_safe_document(client: httpx.Client, document_id: str, services: Any)
     signed = client.get(f"/api/v1/documents/{document_id}/file", params={"variant": "signed"})
     assert signed.headers["content-type"] == "application/pdf"
     assert verify_pdf(signed.content, services.trust).valid
-    original = client.get(f"/api/v1/documents/{document_id}/file",
-                          params={"variant": "original"})
-    # An original is served as a download that no browser renders as a page of ours.
-    assert original.headers["x-content-type-options"] == "nosniff"
-    assert original.headers["content-disposition"].startswith("attachment")
+    # Every file (an original kept as received included) is served as a download that
+    # no browser renders as a page of ours.
+    for file in detail["files"]:
+        served = client.get(f"/api/v1/documents/{document_id}/file",
+                            params={"variant": file["role"], "part": file["part"]})
+        assert served.headers["x-content-type-options"] == "nosniff"
+        assert served.headers["content-disposition"].startswith("attachment")
 
 
 EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",

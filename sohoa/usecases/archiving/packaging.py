@@ -169,11 +169,14 @@ def _document_events(key: str, doc: ArchivalDocument, files: tuple[PackageFile, 
     by_role = {(f.role, f.part): f for f in files}
     operator = _person(agents, doc.record.operator)
     found: list[Event] = []
-    originals = tuple(f.path for f in files if f.role in ORIGINAL_ROLES)
-    if originals:
+    # The scan is the capture's outcome; when the scanner's file was not kept
+    # (SOHOA_KEEP_SCANNER_FILE), the PDF/A made of it is.
+    captured = (tuple(f.path for f in files if f.role in ORIGINAL_ROLES)
+                or tuple(f.path for f in files if f.role == "pdfa"))
+    if captured:
         found.append(Event(f"ev-{key}-capture", ev.CAPTURE, doc.record.scanned_at,
                            "Số hóa giấy tờ tại bộ phận một cửa (scanned at the counter)",
-                           (operator, organisation), originals))
+                           (operator, organisation), captured))
     for role, kind, detail, agent in (
             ("pdfa", ev.NORMALIZATION, "Nhận dạng chữ (Tesseract vie) và tạo PDF/A "
              "(OCRmyPDF)", SOFTWARE),

@@ -39,7 +39,9 @@ class Manifest(BaseModel):
     operator: Annotated[str, Field(min_length=1, max_length=120)]
     scanned_at: datetime
     page_quality: list[dict[str, Any]] = Field(default_factory=list, max_length=100_000)
-    originals: Annotated[list[FileFacts], Field(min_length=1, max_length=10_000)]
+    #: The scans as the node kept them: none when it keeps only the PDF/A made of them
+    #: (``SOHOA_KEEP_SCANNER_FILE`` off).
+    originals: Annotated[list[FileFacts], Field(max_length=10_000)]
     pdfa: FileFacts
     signed: FileFacts
     text: FileFacts

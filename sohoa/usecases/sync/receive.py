@@ -51,7 +51,7 @@ def receive(services: Receiving, bundle: Bundle, *, account_id: str, viewer: Vie
     owner = parse_owner_id(bundle.owner)
     settings = services.settings
     scans = inspect_batch([(o.name, o.data) for o in bundle.originals],
-                          settings.intake.limits, settings.sandbox_limits)
+                          settings.intake.limits, settings.sandbox_limits) if bundle.originals else []
     _check_signed(services, bundle)
     # The media types are what intake found in the bytes, not what the node said.
     originals = [Original(scan.name, scan.format.value, scan.data) for scan in scans]
