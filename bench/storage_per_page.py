@@ -73,7 +73,7 @@ def run_set(pages: list[tuple[dict, bytes]], work: Path, corpus: Path, manifest:
     try:
         for page, data in pages:
             batch = counter.prepare(services, [(f"{page['id']}.jpg", data)], owner=OWNER,
-                                    force=True)
+                                    force=True, viewer=SYSTEM)
             (record,) = counter.run(services, batch, actor="bench")
             read = services.vault.documents.read_file
             text = read(record.id, "text", viewer=SYSTEM).data
@@ -125,10 +125,12 @@ def main() -> int:
         ours, theirs = results[name]["sohoa"], results[name]["scanner_file_kept"]
         results[name]["ratio_stored"] = round(ours["stored_kb_per_page"]
                                               / theirs["stored_kb_per_page"], 3)
-        results[name]["cer_points_kept_minus_full"] = round(
-            100 * (ours["cer_kept_page"] - ours["cer_full_quality"]), 2)
+        # Legibility: the kept page and the scan's own page, each read again the same way
+        # (from the PDF/A); the counter's first reading is given beside them.
+        results[name]["cer_points_kept_minus_scan"] = round(
+            100 * (ours["cer_kept_page"] - theirs["cer_kept_page"]), 2)
         results[name]["goal_met"] = (ours["stored_kb_per_page"] <= 300
-                                     and results[name]["cer_points_kept_minus_full"] <= 0.1)
+                                     and results[name]["cer_points_kept_minus_scan"] <= 0.1)
     print(json.dumps({
         "benchmark": "storage_per_page",
         "command": "bench/storage_per_page.py " + " ".join(sys.argv[1:]),

@@ -81,14 +81,16 @@ class SearchIndexer(VaultStore):
         from .search_engine import IndexBusy
 
         with self._lock:
-            self._seen_here = noted_here()
+            seen = noted_here()
             try:
                 mark = self._mark()
-                if mark is None:
-                    return self._rebuild(None)
-                return self._follow(mark)
+                done = self._rebuild(None) if mark is None else self._follow(mark)
             except IndexBusy:
+                # Another writer holds the folder for now: this process's changes are
+                # still to be taken in, so its next search tries again.
                 return None
+            self._seen_here = seen
+            return done
 
     def _follow(self, mark: int) -> int:
         done, cursor, moving, start = 0, mark, True, mark
