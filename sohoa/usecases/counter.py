@@ -232,7 +232,7 @@ def run(services: Digitising, batch: PreparedBatch, *, actor: str,
         services.archives.record_verdicts(files)
         filed = services.vault.filing.file_document(
             scan_sha256s=frozenset(sha256_hex(scan.data) for scan in group.files
-                                   if not keep and scan.scanner_file),
+                                   if not _kept(scan, keep)),
             thumbnail=thumbnail(result.pdfa),
             owner=batch.owner, title=group.title or _title(group.files),
             page_count=result.page_count, operator=batch.operator,
@@ -306,12 +306,17 @@ def _sign(services: Digitising, pdfa: bytes, batch: PreparedBatch) -> bytes:
     return sign_pdf(pdfa, request, services.trust)
 
 
+def _kept(scan: ScanFile, keep_scans: bool) -> bool:
+    """Whether a file is kept beside the signed PDF/A: a scanner's own file only when
+    scans are to be kept (``SOHOA_KEEP_SCANNER_FILE``; of the others only the SHA-256 is),
+    electronic originals (signed, or with text of their own) always."""
+    return keep_scans or not scan.scanner_file
+
+
 def _files(result: DigitisedScan, signed: bytes, *, keep_scans: bool) -> list[NewFile]:
-    """The document's files; a scanner's own file only when scans are to be kept
-    (``SOHOA_KEEP_SCANNER_FILE``): the signed PDF/A is the electronic copy. Electronic
-    originals (signed, or with text of their own) are always kept."""
+    """The document's files: the signed PDF/A, its text, and the originals ``_kept``."""
     originals = [Original(scan.name, scan.format.value, scan.data)
-                 for scan in result.originals if keep_scans or not scan.scanner_file]
+                 for scan in result.originals if _kept(scan, keep_scans)]
     return document_files(originals, result.pdfa, signed, result.text)
 
 

@@ -34,7 +34,7 @@ from archive import (
     premis as ev,
 )
 from archive.package import PayloadHook
-from archive.validate import SIGNED_ROLES
+from archive.validate import PDFA_ROLES, SIGNED_ROLES
 from kernel import local_day
 from retention import RetentionRule
 from vault.archival import ArchivalDocument, ArchivalDossier, ArchivalFile
@@ -172,7 +172,7 @@ def _document_events(key: str, doc: ArchivalDocument, files: tuple[PackageFile, 
     # The scan is the capture's outcome; when the scanner's file was not kept
     # (SOHOA_KEEP_SCANNER_FILE), the PDF/A made of it is.
     captured = (tuple(f.path for f in files if f.role in ORIGINAL_ROLES)
-                or tuple(f.path for f in files if f.role == "pdfa"))
+                or tuple(f.path for f in files if f.role in PDFA_ROLES))
     if captured:
         found.append(Event(f"ev-{key}-capture", ev.CAPTURE, doc.record.scanned_at,
                            "Số hóa giấy tờ tại bộ phận một cửa (scanned at the counter)",
